@@ -1,0 +1,22 @@
+// The `jitr` command-line tool. Each area registers its own subcommands from its own
+// module, and loads its implementation lazily so that `jitr crl inspect` does not pay
+// for the AWS SDK it never uses.
+import { Command } from 'commander';
+import { registerCrlCommands } from './crl-commands.js';
+import { registerOpsCommands } from './ops-commands.js';
+import { registerPkiCommands } from './pki-commands.js';
+import { registerSandboxCommands } from './sandbox-commands.js';
+import { registerTemplateCommands } from './template-commands.js';
+
+const program = new Command('jitr')
+  .description('Just-in-time registration for AWS IoT Core: templates, PKI, CRLs and operations.')
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+registerTemplateCommands(program);
+registerPkiCommands(program);
+registerCrlCommands(program);
+registerOpsCommands(program);
+registerSandboxCommands(program);
+
+await program.parseAsync(process.argv);

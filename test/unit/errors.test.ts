@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { JitrError, type Outcome } from '../../lib/errors.js';
+
+class ExampleNotFoundError extends JitrError {
+  readonly code = 'ExampleNotFound';
+  readonly outcome: Outcome = 'configuration';
+}
+
+describe('JitrError', () => {
+  it('carries code, step, remedy and cause, and serialises them', () => {
+    // Prepare
+    const cause = new Error('aws said no');
+    // Act
+    const error = new ExampleNotFoundError('thing group plant-7 does not exist', {
+      step: 'thing-groups',
+      remedy: 'Create the thing group plant-7, then replay the DLQ.',
+      awsErrorName: 'ResourceNotFoundException',
+      details: { thingGroup: 'plant-7' },
+      cause,
+    });
+    // Assess
+    expect(error.name).toBe('ExampleNotFoundError');
+    expect(error.cause).toBe(cause);
+    expect(error.retryable).toBe(true);
+    expect(error.toJSON()).toEqual({
+      name: 'ExampleNotFoundError',
+      code: 'ExampleNotFound',
+      outcome: 'configuration',
+      step: 'thing-groups',
+      message: 'thing group plant-7 does not exist',
+      remedy: 'Create the thing group plant-7, then replay the DLQ.',
+      awsErrorName: 'ResourceNotFoundException',
+      details: { thingGroup: 'plant-7' },
+    });
+  });
+
+  it('is not retryable when the device is at fault', () => {
+    class ExampleRevokedError extends JitrError {
+      readonly code = 'ExampleRevoked';
+      readonly outcome: Outcome = 'rejected';
+    }
+    const error = new ExampleRevokedError('revoked', { step: 'crl', remedy: 'Issue a new certificate.' });
+    expect(error.retryable).toBe(false);
+    expect(error.toJSON()).not.toHaveProperty('path');
+  });
+});
