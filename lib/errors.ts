@@ -74,3 +74,10 @@ export abstract class JitrError extends Error {
 export function isJitrError(value: unknown): value is JitrError {
   return value instanceof JitrError;
 }
+
+export * from './certificate/errors.js';
+export * from './crl/errors.js';
+export * from './operations/errors.js';
+export * from './provisioning/errors.js';
+export * from './registration/errors.js';
+export * from './template/errors.js';

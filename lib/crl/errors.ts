@@ -1,0 +1,2 @@
+// Error types of the crl area (see lib/errors.ts for the model).
+export {};

@@ -1,0 +1,2 @@
+// Error types of the provisioning area (see lib/errors.ts for the model).
+export {};

@@ -1,0 +1,2 @@
+// Error types of the registration area (see lib/errors.ts for the model).
+export {};

@@ -1,0 +1,2 @@
+// Error types of the template area (see lib/errors.ts for the model).
+export {};
