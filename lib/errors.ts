@@ -77,6 +77,7 @@ export function isJitrError(value: unknown): value is JitrError {
 
 export * from './certificate/errors.js';
 export * from './crl/errors.js';
+export * from './crl/store-errors.js';
 export * from './operations/errors.js';
 export * from './provisioning/errors.js';
 export * from './registration/errors.js';

@@ -1,0 +1,2 @@
+// Error types of the S3 CRL store and the revocation decision.
+export {};
