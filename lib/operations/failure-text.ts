@@ -1,0 +1,140 @@
+/**
+ * Recovers our error code and the thing it is about from the text a failed invocation
+ * leaves behind. Lambda's Node.js runtime keeps only `errorType` (the error's `name`, for
+ * us `<Code>Error`) and `errorMessage`; a classic DLQ keeps only the first 1 KB of the
+ * message. So the code comes from, in order: a JSON message carrying `code` (a serialised
+ * JitrError), a `Code: …` or `[Code] …` prefix, or the `<Code>Error` class name.
+ */
+
+export interface FailureText {
+  code?: string;
+  subject?: string;
+  message?: string;
+}
+
+const GENERIC_ERROR_TYPES = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+]);
+
+/** `details` keys, most specific first, that name what a JitrError is about. */
+const SUBJECT_KEYS = [
+  'subject',
+  'missingPermission',
+  'thingGroup',
+  'thingGroupName',
+  'thingType',
+  'thingTypeName',
+  'billingGroup',
+  'billingGroupName',
+  'policyName',
+  'parameter',
+  'parameterName',
+  'templateName',
+  'resource',
+  'name',
+];
+
+const PASCAL = /^[A-Z][A-Za-z0-9]{2,63}$/;
+const IAM_ACTION = /\b((?:iot|s3|sqs|lambda|kms|iam|logs):[A-Z][A-Za-z0-9]+)\b/;
+const QUOTED = /['"`\u2018\u201c]([^'"`\u2019\u201d\s]{1,128})['"`\u2019\u201d]/;
+const PHRASE =
+  /\b(?:thing group|thing type|billing group|policy|parameter|template|provisioning template)\s+([A-Za-z0-9:_\-.@+=,/]{1,128})/i;
+const NOT_A_NAME = new Set([
+  'document',
+  'does',
+  'is',
+  'not',
+  'was',
+  'the',
+  'a',
+  'an',
+  'for',
+  'with',
+  'named',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a message names: an IAM action, a quoted name, or "thing group X"-style name. */
+export function subjectFromMessage(message: string): string | undefined {
+  const action = IAM_ACTION.exec(message);
+  if (action?.[1] !== undefined) return action[1];
+  const quoted = QUOTED.exec(message);
+  if (quoted?.[1] !== undefined) return quoted[1];
+  const phrase = PHRASE.exec(message);
+  const name = phrase?.[1]?.replace(/[.,:]+$/, '');
+  if (name !== undefined && name.length > 0 && !NOT_A_NAME.has(name.toLowerCase())) return name;
+  return undefined;
+}
+
+function subjectFromDetails(details: unknown): string | undefined {
+  if (!isRecord(details)) return undefined;
+  for (const key of SUBJECT_KEYS) {
+    const value = details[key];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
+}
+
+function fromJson(text: string): FailureText | undefined {
+  const start = text.indexOf('{');
+  if (start < 0) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.slice(start));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value.code !== 'string' || !PASCAL.test(value.code)) return undefined;
+  const message = typeof value.message === 'string' ? value.message : text;
+  const subject = subjectFromDetails(value.details) ?? subjectFromMessage(message);
+  return { code: value.code, message, ...(subject === undefined ? {} : { subject }) };
+}
+
+function codeFromPrefix(text: string): string | undefined {
+  const match = /^\s*\[?([A-Z][A-Za-z0-9]{2,63})\]?:?\s/.exec(text);
+  const candidate = match?.[1];
+  if (candidate === undefined || GENERIC_ERROR_TYPES.has(candidate)) return undefined;
+  // "Task timed out" or "Cannot …" are sentences, not codes: a code has an inner capital.
+  return /[a-z0-9][A-Z]/.test(candidate) ? candidate : undefined;
+}
+
+function codeFromErrorType(errorType: string | undefined): string | undefined {
+  if (errorType === undefined || GENERIC_ERROR_TYPES.has(errorType)) return undefined;
+  const match = /^([A-Z][A-Za-z0-9]+)Error$/.exec(errorType);
+  return match?.[1];
+}
+
+/**
+ * Extracts `{ code, subject, message }` from a runtime error type and message.
+ *
+ * @example
+ * parseFailureText('ThingGroupNotFoundError', 'thing group plant-7 does not exist')
+ * // → { code: 'ThingGroupNotFound', subject: 'plant-7', message: 'thing group plant-7 does not exist' }
+ */
+export function parseFailureText(
+  errorType: string | undefined,
+  errorMessage: string | undefined,
+): FailureText {
+  if (errorMessage !== undefined) {
+    const json = fromJson(errorMessage);
+    if (json !== undefined) return json;
+  }
+  const code =
+    (errorMessage === undefined ? undefined : codeFromPrefix(errorMessage)) ?? codeFromErrorType(errorType);
+  const subject = errorMessage === undefined ? undefined : subjectFromMessage(errorMessage);
+  return {
+    ...(code === undefined ? {} : { code }),
+    ...(subject === undefined ? {} : { subject }),
+    ...(errorMessage === undefined ? {} : { message: errorMessage }),
+  };
+}
