@@ -1,0 +1,154 @@
+// The demo's pure output helpers (table, EMF summary, cleanup). They live here, next to the
+// demo's end-to-end tests, because infra/demo is not mirrored under test/unit.
+import { describe, expect, it } from 'vitest';
+import { createCleanupStack } from '../../infra/demo/cleanup.js';
+import { summariseEmf } from '../../infra/demo/emf.js';
+import { renderTable, wrapCell } from '../../infra/demo/table.js';
+
+describe('renderTable', () => {
+  it('aligns columns under a header rule and wraps long cells', () => {
+    // Prepare
+    const rows = [
+      { device: 'dev-good', status: 'ACTIVE', reason: '' },
+      { device: 'dev-x', status: 'PENDING_ACTIVATION', reason: 'MissingParameter: serialNumber absent' },
+    ];
+
+    // Act
+    const text = renderTable(
+      [
+        { header: 'device', value: (r: (typeof rows)[number]) => r.device },
+        { header: 'status', value: (r) => r.status },
+        { header: 'reason', value: (r) => r.reason, maxWidth: 20 },
+      ],
+      rows,
+    );
+
+    // Assess
+    expect(text).toBe(
+      [
+        'device    status              reason',
+        '--------  ------------------  -------------------',
+        'dev-good  ACTIVE',
+        'dev-x     PENDING_ACTIVATION  MissingParameter:',
+        '                              serialNumber absent',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('right-aligns numeric columns', () => {
+    // Act
+    const text = renderTable(
+      [
+        { header: 'metric', value: (r: { n: string; v: number }) => r.n },
+        { header: 'value', value: (r) => String(r.v), align: 'right' },
+      ],
+      [
+        { n: 'a', v: 1 },
+        { n: 'b', v: 1234 },
+      ],
+    );
+
+    // Assess
+    expect(text).toBe('metric  value\n------  -----\na           1\nb        1234\n');
+  });
+});
+
+describe('wrapCell', () => {
+  it('cuts a word longer than the width and keeps explicit newlines', () => {
+    expect(wrapCell('abcdefghij\nxy', 4)).toEqual(['abcd', 'efgh', 'ij', 'xy']);
+  });
+});
+
+describe('summariseEmf', () => {
+  it('sums values per metric and dimension set and ignores other lines', () => {
+    // Prepare
+    const blob = (name: string, value: number | number[], extra: Record<string, string> = {}) =>
+      JSON.stringify({
+        _aws: {
+          Timestamp: 1,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'JITR',
+              Dimensions: [['service', ...Object.keys(extra)]],
+              Metrics: [{ Name: name, Unit: name === 'TimeToActive' ? 'Milliseconds' : 'Count' }],
+            },
+          ],
+        },
+        service: 'jitr',
+        ...extra,
+        [name]: value,
+      });
+    const lines = [
+      '{"level":"INFO","message":"not a metric"}',
+      'plain text',
+      blob('CertificateActivated', 1),
+      blob('CertificateActivated', 1),
+      blob('TimeToActive', [120, 80]),
+      blob('ProvisioningFailed', 1, { ErrorCode: 'AccessDenied' }),
+      '{"_aws": broken',
+    ];
+
+    // Act
+    const metrics = summariseEmf(lines);
+
+    // Assess
+    expect(metrics).toEqual([
+      {
+        namespace: 'JITR',
+        name: 'CertificateActivated',
+        unit: 'Count',
+        dimensions: { service: 'jitr' },
+        count: 2,
+        sum: 2,
+        min: 1,
+        max: 1,
+      },
+      {
+        namespace: 'JITR',
+        name: 'ProvisioningFailed',
+        unit: 'Count',
+        dimensions: { service: 'jitr', ErrorCode: 'AccessDenied' },
+        count: 1,
+        sum: 1,
+        min: 1,
+        max: 1,
+      },
+      {
+        namespace: 'JITR',
+        name: 'TimeToActive',
+        unit: 'Milliseconds',
+        dimensions: { service: 'jitr' },
+        count: 2,
+        sum: 200,
+        min: 80,
+        max: 120,
+      },
+    ]);
+  });
+});
+
+describe('createCleanupStack', () => {
+  it('runs steps once in reverse order and reports failures without stopping', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const cleanup = createCleanupStack();
+    cleanup.add('first', () => {
+      calls.push('first');
+    });
+    cleanup.add('broken', () => {
+      throw new Error('port busy');
+    });
+    cleanup.add('last', async () => {
+      calls.push('last');
+    });
+
+    // Act
+    const [failures, again] = await Promise.all([cleanup.run(), cleanup.run()]);
+
+    // Assess
+    expect(calls).toEqual(['last', 'first']);
+    expect(failures).toEqual(['broken: port busy']);
+    expect(again).toEqual(['broken: port busy']);
+  });
+});
