@@ -1,0 +1,38 @@
+/** Time as the operations tools see it: injectable so that tests run on a fake clock. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A token bucket of capacity one: `acquire()` returns at most `ratePerSecond` times per
+ * second, evenly spaced, so a replay or a reconcile run never bursts past an IoT quota
+ * (DescribeCertificate: 10 TPS per account and region, shared with the live handler).
+ */
+export class TokenBucket {
+  readonly #intervalMs: number;
+  readonly #clock: Clock;
+  #nextAt = Number.NEGATIVE_INFINITY;
+
+  constructor(ratePerSecond: number, clock: Clock) {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
+      throw new RangeError(`rate must be a positive number, got ${ratePerSecond}`);
+    }
+    this.#intervalMs = 1000 / ratePerSecond;
+    this.#clock = clock;
+  }
+
+  /** Waits until a token is available, then takes it. */
+  async acquire(): Promise<void> {
+    const now = this.#clock.now();
+    if (this.#nextAt > now) await this.#clock.sleep(this.#nextAt - now);
+    this.#nextAt = Math.max(now, this.#nextAt) + this.#intervalMs;
+  }
+}
