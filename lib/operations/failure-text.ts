@@ -101,15 +101,24 @@ function fromJson(text: string): FailureText | undefined {
 }
 
 function codeFromPrefix(text: string): string | undefined {
-  const match = /^\s*\[?([A-Z][A-Za-z0-9]{2,63})\]?:?\s/.exec(text);
-  const candidate = match?.[1];
+  const match = /^\s*(?:\[([A-Z][A-Za-z0-9]{2,63})\]|([A-Z][A-Za-z0-9]{2,63}):)\s/.exec(text);
+  const candidate = match?.[1] ?? match?.[2];
   if (candidate === undefined || GENERIC_ERROR_TYPES.has(candidate)) return undefined;
   // "Task timed out" or "Cannot …" are sentences, not codes: a code has an inner capital.
   return /[a-z0-9][A-Z]/.test(candidate) ? candidate : undefined;
 }
 
-function codeFromErrorType(errorType: string | undefined): string | undefined {
+/** Our error classes whose name is not `<code>Error` (test/unit/operations pins this list). */
+const CODE_BY_CLASS: Readonly<Record<string, string>> = {
+  IotAccessDeniedError: 'AccessDenied',
+  UnexpectedAwsError: 'UnexpectedAwsError',
+};
+
+/** Our error code for an error class name: `ThingGroupNotFoundError` → `ThingGroupNotFound`. */
+export function codeFromErrorType(errorType: string | undefined): string | undefined {
   if (errorType === undefined || GENERIC_ERROR_TYPES.has(errorType)) return undefined;
+  const alias = CODE_BY_CLASS[errorType];
+  if (alias !== undefined) return alias;
   const match = /^([A-Z][A-Za-z0-9]+)Error$/.exec(errorType);
   return match?.[1];
 }

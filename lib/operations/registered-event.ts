@@ -20,23 +20,16 @@ export type EventValidation = { ok: true; event: RegisteredEvent } | { ok: false
 const CERTIFICATE_ID = /^[0-9a-fA-F]{64}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const MILLIS = /^[0-9]{1,16}$/;
-const KNOWN_FIELDS = new Set([
-  'certificateId',
-  'caCertificateId',
-  'timestamp',
-  'certificateStatus',
-  'awsAccountId',
-  'certificateRegistrationTimestamp',
-]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * Checks that `value` is exactly a registered-certificate event: every field present with
- * its documented type, ids in AWS's format, no unknown field. Returns a copy holding only
- * the validated fields (never the caller's object).
+ * Checks that `value` is a registered-certificate event: every field present with its
+ * documented type, ids in AWS's format. Returns a copy holding only the validated fields,
+ * ids lowercased; unknown extra fields are dropped, as the handler does
+ * (lib/registration/event.ts), so that replay accepts exactly what the handler accepts.
  *
  * @example
  * const r = validateRegisteredEvent(JSON.parse(body));
@@ -44,9 +37,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function validateRegisteredEvent(value: unknown): EventValidation {
   if (!isRecord(value)) return { ok: false, reason: 'event is not a JSON object' };
-  for (const key of Object.keys(value)) {
-    if (!KNOWN_FIELDS.has(key)) return { ok: false, reason: `unexpected field ${key}` };
-  }
   const { certificateId, caCertificateId, timestamp, certificateStatus, awsAccountId } = value;
   const registered = value.certificateRegistrationTimestamp;
   if (typeof certificateId !== 'string' || !CERTIFICATE_ID.test(certificateId)) {
@@ -64,6 +54,9 @@ export function validateRegisteredEvent(value: unknown): EventValidation {
   if (typeof awsAccountId !== 'string' || !ACCOUNT_ID.test(awsAccountId)) {
     return { ok: false, reason: 'awsAccountId is not a 12-digit account id' };
   }
+  if (!('certificateRegistrationTimestamp' in value)) {
+    return { ok: false, reason: 'certificateRegistrationTimestamp is missing' };
+  }
   if (registered !== null && (typeof registered !== 'string' || !MILLIS.test(registered))) {
     return {
       ok: false,
@@ -73,8 +66,8 @@ export function validateRegisteredEvent(value: unknown): EventValidation {
   return {
     ok: true,
     event: {
-      certificateId,
-      caCertificateId,
+      certificateId: certificateId.toLowerCase(),
+      caCertificateId: caCertificateId.toLowerCase(),
       timestamp,
       certificateStatus,
       awsAccountId,

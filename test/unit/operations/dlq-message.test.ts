@@ -52,6 +52,28 @@ describe('decodeDlqMessage', () => {
     });
   });
 
+  it('drops unknown fields and lowercases ids, as the handler does', () => {
+    // Act
+    const decoded = decodeDlqMessage(
+      JSON.stringify({ ...EVENT, certificateId: CERT.toUpperCase(), topic: 'x' }),
+    );
+    // Assess
+    expect(decoded).toEqual({ kind: 'registered-event', event: EVENT });
+  });
+
+  it('maps an error class whose name differs from its code', () => {
+    // Act
+    const decoded = decodeDlqMessage(
+      destinationRecord({
+        errorType: 'IotAccessDeniedError',
+        errorMessage:
+          "CreateThing was denied: the function's role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/dev-1",
+      }),
+    );
+    // Assess
+    expect(failureReason(decoded)).toBe('AccessDenied iot:CreateThing');
+  });
+
   it('decodes a destination record and our error code from the runtime error type', () => {
     // Act
     const decoded = decodeDlqMessage(
@@ -199,9 +221,9 @@ describe('decodeDlqMessage', () => {
       'not a registered event: certificateId is not a 64-hex-character certificate id',
     ],
     [
-      'an unknown field',
-      JSON.stringify({ ...EVENT, extra: 1 }),
-      'not a registered event: unexpected field extra',
+      'a missing registration timestamp',
+      JSON.stringify({ ...EVENT, certificateRegistrationTimestamp: undefined }),
+      'not a registered event: certificateRegistrationTimestamp is missing',
     ],
     [
       'a string timestamp',
@@ -226,7 +248,7 @@ describe('decodeDlqMessage', () => {
     [
       'a record with a bad payload',
       JSON.stringify({ requestContext: {}, requestPayload: { a: 1 } }),
-      'destination record requestPayload: unexpected field a',
+      'destination record requestPayload: certificateId is not a 64-hex-character certificate id',
     ],
     [
       'a rule message with bad base64',
