@@ -1,0 +1,503 @@
+/**
+ * The SDK adapter of the IoT port: the only module that imports @aws-sdk/client-iot commands.
+ * Every SDK error is translated here (translate-iot-error.ts) into a JitrError.
+ */
+import {
+  AddThingToBillingGroupCommand,
+  AddThingToThingGroupCommand,
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+  DescribeCACertificateCommand,
+  DescribeCertificateCommand,
+  DescribeProvisioningTemplateCommand,
+  DescribeThingCommand,
+  GetPolicyCommand,
+  type IoTClient,
+  ListCertificatesByCACommand,
+  ListThingGroupsForThingCommand,
+  ListThingPrincipalsCommand,
+  RemoveThingFromThingGroupCommand,
+  UpdateCertificateCommand,
+  UpdateThingCommand,
+} from '@aws-sdk/client-iot';
+import type { JitrError, JitrErrorOptions } from '../errors.js';
+import {
+  BillingGroupNotFoundError,
+  CaCertificateNotFoundError,
+  CertificateNotFoundError,
+  PolicyNotFoundError,
+  ProvisioningTemplateNotFoundError,
+  ThingGroupNotFoundError,
+  ThingNotFoundError,
+  ThingTypeNotFoundError,
+  UnexpectedAwsError,
+} from './errors.js';
+import type {
+  CaCertificateDescription,
+  CertificateDescription,
+  CertificatePage,
+  CertificateStatus,
+  CreateResult,
+  CreateThingInput,
+  IotRegistry,
+  PolicyDescription,
+  ProvisioningTemplateDescription,
+  RegistrationConfig,
+  SettableCertificateStatus,
+  ThingDescription,
+  UpdateThingInput,
+} from './iot-registry.js';
+import { type IotCallContext, translateIotError } from './translate-iot-error.js';
+
+type NotFound = NonNullable<IotCallContext['notFound']>;
+type Base = Omit<JitrErrorOptions, 'remedy'>;
+
+const REPLAY = 'then replay the DLQ.';
+
+function notFound(build: (base: Base, awsMessage: string) => JitrError): NotFound {
+  return build;
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ResourceNotFoundException';
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'ResourceAlreadyExistsException';
+}
+
+/** AWS's model marks every output field optional; a missing required one is an AWS-side fault. */
+function required<T>(value: T | undefined | null, field: string, operation: string): T {
+  if (value === undefined || value === null) {
+    throw new UnexpectedAwsError(`${operation} answered without ${field}`, {
+      step: operation,
+      remedy: 'Treated as transient; Lambda retries. Report it if it persists.',
+      details: { operation, field },
+    });
+  }
+  return value;
+}
+
+function registrationConfigOf(config: RegistrationConfig | undefined): RegistrationConfig | null {
+  if (config === undefined) {
+    return null;
+  }
+  const out: RegistrationConfig = {};
+  if (config.templateBody) out.templateBody = config.templateBody;
+  if (config.templateName) out.templateName = config.templateName;
+  if (config.roleArn) out.roleArn = config.roleArn;
+  return Object.keys(out).length === 0 ? null : out;
+}
+
+/** The {@link IotRegistry} backed by an `IoTClient` (build it once per container with `createIotClient`). */
+export class SdkIotRegistry implements IotRegistry {
+  #calls = 0;
+  readonly #client: IoTClient;
+
+  constructor(client: IoTClient) {
+    this.#client = client;
+  }
+
+  get callCount(): number {
+    return this.#calls;
+  }
+
+  /** Sends one command, counting it and translating any failure. */
+  async #send<T>(context: IotCallContext, run: (client: IoTClient) => Promise<T>): Promise<T> {
+    this.#calls += 1;
+    try {
+      return await run(this.#client);
+    } catch (error) {
+      throw translateIotError(error, context);
+    }
+  }
+
+  async describeCertificate(certificateId: string): Promise<CertificateDescription> {
+    const op = 'DescribeCertificate';
+    const out = await this.#send(
+      {
+        operation: op,
+        step: 'describe-certificate',
+        notFound: notFound(
+          (base) =>
+            new CertificateNotFoundError(`certificate ${certificateId} does not exist`, {
+              ...base,
+              remedy: `Check that the event comes from this account and region; the certificate may have been deleted. Nothing to do if it was deleted on purpose.`,
+              details: { ...base.details, certificateId },
+            }),
+        ),
+      },
+      (c) => c.send(new DescribeCertificateCommand({ certificateId })),
+    );
+    const d = required(out.certificateDescription, 'certificateDescription', op);
+    return {
+      certificateId: required(d.certificateId, 'certificateId', op),
+      certificateArn: required(d.certificateArn, 'certificateArn', op),
+      caCertificateId: d.caCertificateId ?? null,
+      status: required(d.status, 'status', op) as CertificateStatus,
+      certificatePem: required(d.certificatePem, 'certificatePem', op),
+      ...(d.creationDate === undefined ? {} : { creationDate: d.creationDate }),
+    };
+  }
+
+  async describeCaCertificate(caCertificateId: string): Promise<CaCertificateDescription> {
+    const op = 'DescribeCACertificate';
+    const out = await this.#send(
+      {
+        operation: op,
+        step: 'describe-ca-certificate',
+        notFound: notFound(
+          (base) =>
+            new CaCertificateNotFoundError(`CA certificate ${caCertificateId} does not exist`, {
+              ...base,
+              remedy: `Register the CA certificate ${caCertificateId} in this account and region, ${REPLAY}`,
+              details: { ...base.details, caCertificateId },
+            }),
+        ),
+      },
+      (c) => c.send(new DescribeCACertificateCommand({ certificateId: caCertificateId })),
+    );
+    const d = required(out.certificateDescription, 'certificateDescription', op);
+    return {
+      certificateId: required(d.certificateId, 'certificateId', op),
+      certificateArn: required(d.certificateArn, 'certificateArn', op),
+      status: required(d.status, 'status', op),
+      certificatePem: required(d.certificatePem, 'certificatePem', op),
+      autoRegistrationStatus: d.autoRegistrationStatus ?? 'DISABLE',
+      registrationConfig: registrationConfigOf(out.registrationConfig),
+    };
+  }
+
+  async updateCertificateStatus(certificateId: string, status: SettableCertificateStatus): Promise<void> {
+    await this.#send(
+      {
+        operation: 'UpdateCertificate',
+        step: 'update-certificate',
+        notFound: notFound(
+          (base) =>
+            new CertificateNotFoundError(`certificate ${certificateId} does not exist`, {
+              ...base,
+              remedy: 'The certificate was deleted after the event; nothing to do if that was on purpose.',
+              details: { ...base.details, certificateId, status },
+            }),
+        ),
+      },
+      (c) => c.send(new UpdateCertificateCommand({ certificateId, newStatus: status })),
+    );
+  }
+
+  async describeProvisioningTemplate(templateName: string): Promise<ProvisioningTemplateDescription> {
+    const op = 'DescribeProvisioningTemplate';
+    const out = await this.#send(
+      {
+        operation: op,
+        step: 'describe-provisioning-template',
+        notFound: notFound(
+          (base) =>
+            new ProvisioningTemplateNotFoundError(`provisioning template ${templateName} does not exist`, {
+              ...base,
+              remedy: `Create the provisioning template ${templateName} (or fix TEMPLATE_SOURCE), ${REPLAY}`,
+              details: { ...base.details, templateName },
+            }),
+        ),
+      },
+      (c) => c.send(new DescribeProvisioningTemplateCommand({ templateName })),
+    );
+    return {
+      templateName: required(out.templateName, 'templateName', op),
+      templateBody: required(out.templateBody, 'templateBody', op),
+      type: out.type ?? 'FLEET_PROVISIONING',
+      enabled: out.enabled ?? false,
+    };
+  }
+
+  async listCertificatesByCa(
+    caCertificateId: string,
+    options: { marker?: string; pageSize?: number },
+  ): Promise<CertificatePage> {
+    const op = 'ListCertificatesByCA';
+    const out = await this.#send(
+      {
+        operation: op,
+        step: 'list-certificates-by-ca',
+        notFound: notFound(
+          (base) =>
+            new CaCertificateNotFoundError(`CA certificate ${caCertificateId} does not exist`, {
+              ...base,
+              remedy: `Check the CA certificate id ${caCertificateId} (account and region).`,
+              details: { ...base.details, caCertificateId },
+            }),
+        ),
+      },
+      (c) =>
+        c.send(
+          new ListCertificatesByCACommand({
+            caCertificateId,
+            ...(options.marker === undefined ? {} : { marker: options.marker }),
+            ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+          }),
+        ),
+    );
+    return {
+      certificates: (out.certificates ?? []).map((cert) => ({
+        certificateId: required(cert.certificateId, 'certificateId', op),
+        certificateArn: required(cert.certificateArn, 'certificateArn', op),
+        status: required(cert.status, 'status', op) as CertificateStatus,
+        creationDate: required(cert.creationDate, 'creationDate', op),
+      })),
+      ...(out.nextMarker ? { nextMarker: out.nextMarker } : {}),
+    };
+  }
+
+  async describeThing(thingName: string): Promise<ThingDescription | null> {
+    const op = 'DescribeThing';
+    const out = await this.#send({ operation: op, step: 'thing' }, async (c) => {
+      try {
+        return await c.send(new DescribeThingCommand({ thingName }));
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    });
+    if (out === null) {
+      return null;
+    }
+    return {
+      thingName: required(out.thingName, 'thingName', op),
+      thingArn: required(out.thingArn, 'thingArn', op),
+      thingTypeName: out.thingTypeName ?? null,
+      attributes: { ...(out.attributes ?? {}) },
+      version: out.version ?? 0,
+      billingGroupName: out.billingGroupName ?? null,
+    };
+  }
+
+  async createThing(input: CreateThingInput): Promise<CreateResult> {
+    const { thingName, thingTypeName, attributes } = input;
+    const out = await this.#send(
+      {
+        operation: 'CreateThing',
+        step: 'thing',
+        notFound: notFound(
+          (base) =>
+            new ThingTypeNotFoundError(`thing type ${thingTypeName ?? '(none)'} does not exist`, {
+              ...base,
+              remedy: `Create the thing type ${thingTypeName ?? ''} (or fix ThingTypeName in the template), ${REPLAY}`,
+              details: { ...base.details, thingName, thingTypeName },
+            }),
+        ),
+      },
+      async (c) => {
+        try {
+          return await c.send(
+            new CreateThingCommand({
+              thingName,
+              ...(thingTypeName === null ? {} : { thingTypeName }),
+              ...(Object.keys(attributes).length === 0 ? {} : { attributePayload: { attributes } }),
+            }),
+          );
+        } catch (error) {
+          if (isAlreadyExists(error)) return null;
+          throw error;
+        }
+      },
+    );
+    return out === null
+      ? { created: false }
+      : { created: true, arn: required(out.thingArn, 'thingArn', 'CreateThing') };
+  }
+
+  async updateThing(input: UpdateThingInput): Promise<void> {
+    const { thingName, thingTypeName, attributes, merge } = input;
+    await this.#send(
+      {
+        operation: 'UpdateThing',
+        step: 'thing',
+        notFound: notFound((base, awsMessage) =>
+          thingTypeName !== undefined && !/thing\s*\S*\s*(?:not found|does not exist)/i.test(awsMessage)
+            ? new ThingTypeNotFoundError(`thing type ${thingTypeName} does not exist`, {
+                ...base,
+                remedy: `Create the thing type ${thingTypeName} (or fix ThingTypeName in the template), ${REPLAY}`,
+                details: { ...base.details, thingName, thingTypeName },
+              })
+            : thingGone(base, thingName),
+        ),
+      },
+      (c) =>
+        c.send(
+          new UpdateThingCommand({
+            thingName,
+            ...(thingTypeName === undefined ? {} : { thingTypeName }),
+            ...(attributes === undefined ? {} : { attributePayload: { attributes, merge: merge ?? false } }),
+          }),
+        ),
+    );
+  }
+
+  async listThingGroupsForThing(thingName: string): Promise<string[]> {
+    const groups: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const out = await this.#send(
+        {
+          operation: 'ListThingGroupsForThing',
+          step: 'thing-groups',
+          notFound: (b) => thingGone(b, thingName),
+        },
+        (c) =>
+          c.send(
+            new ListThingGroupsForThingCommand({
+              thingName,
+              maxResults: 250,
+              ...(token === undefined ? {} : { nextToken: token }),
+            }),
+          ),
+      );
+      for (const group of out.thingGroups ?? []) {
+        if (group.groupName) groups.push(group.groupName);
+      }
+      nextToken = out.nextToken ?? undefined;
+    } while (nextToken);
+    return groups;
+  }
+
+  async addThingToThingGroup(thingName: string, thingGroupName: string): Promise<void> {
+    await this.#send(
+      {
+        operation: 'AddThingToThingGroup',
+        step: 'thing-groups',
+        notFound: (base) => groupGone(base, thingName, thingGroupName),
+      },
+      (c) => c.send(new AddThingToThingGroupCommand({ thingName, thingGroupName })),
+    );
+  }
+
+  async removeThingFromThingGroup(thingName: string, thingGroupName: string): Promise<void> {
+    await this.#send(
+      {
+        operation: 'RemoveThingFromThingGroup',
+        step: 'thing-groups',
+        notFound: (base) => groupGone(base, thingName, thingGroupName),
+      },
+      (c) => c.send(new RemoveThingFromThingGroupCommand({ thingName, thingGroupName })),
+    );
+  }
+
+  async addThingToBillingGroup(thingName: string, billingGroupName: string): Promise<void> {
+    await this.#send(
+      {
+        operation: 'AddThingToBillingGroup',
+        step: 'billing-group',
+        notFound: (base) =>
+          new BillingGroupNotFoundError(`billing group ${billingGroupName} does not exist`, {
+            ...base,
+            remedy: `Create the billing group ${billingGroupName} (or fix BillingGroup in the template), ${REPLAY}`,
+            details: { ...base.details, thingName, billingGroupName },
+          }),
+      },
+      (c) => c.send(new AddThingToBillingGroupCommand({ thingName, billingGroupName })),
+    );
+  }
+
+  async getPolicy(policyName: string): Promise<PolicyDescription | null> {
+    const op = 'GetPolicy';
+    const out = await this.#send({ operation: op, step: 'policies' }, async (c) => {
+      try {
+        return await c.send(new GetPolicyCommand({ policyName }));
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    });
+    if (out === null) {
+      return null;
+    }
+    return {
+      policyName: required(out.policyName, 'policyName', op),
+      policyArn: required(out.policyArn, 'policyArn', op),
+      policyDocument: required(out.policyDocument, 'policyDocument', op),
+    };
+  }
+
+  async createPolicy(policyName: string, policyDocument: string): Promise<CreateResult> {
+    const out = await this.#send({ operation: 'CreatePolicy', step: 'policies' }, async (c) => {
+      try {
+        return await c.send(new CreatePolicyCommand({ policyName, policyDocument }));
+      } catch (error) {
+        if (isAlreadyExists(error)) return null;
+        throw error;
+      }
+    });
+    return out === null
+      ? { created: false }
+      : { created: true, arn: required(out.policyArn, 'policyArn', 'CreatePolicy') };
+  }
+
+  async attachPolicy(policyName: string, target: string): Promise<void> {
+    await this.#send(
+      {
+        operation: 'AttachPolicy',
+        step: 'attach-policies',
+        notFound: (base) =>
+          new PolicyNotFoundError(`policy ${policyName} does not exist`, {
+            ...base,
+            remedy: `Create the AWS IoT policy ${policyName} (or fix PolicyName in the template), ${REPLAY}`,
+            details: { ...base.details, policyName, target },
+          }),
+      },
+      (c) => c.send(new AttachPolicyCommand({ policyName, target })),
+    );
+  }
+
+  async attachThingPrincipal(thingName: string, principal: string): Promise<void> {
+    await this.#send(
+      {
+        operation: 'AttachThingPrincipal',
+        step: 'attach-thing-principal',
+        notFound: (base) => thingGone(base, thingName),
+      },
+      (c) => c.send(new AttachThingPrincipalCommand({ thingName, principal })),
+    );
+  }
+
+  async listThingPrincipals(thingName: string): Promise<string[]> {
+    const principals: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const out = await this.#send(
+        { operation: 'ListThingPrincipals', step: 'thing', notFound: (b) => thingGone(b, thingName) },
+        (c) =>
+          c.send(
+            new ListThingPrincipalsCommand({
+              thingName,
+              maxResults: 250,
+              ...(token === undefined ? {} : { nextToken: token }),
+            }),
+          ),
+      );
+      principals.push(...(out.principals ?? []));
+      nextToken = out.nextToken ?? undefined;
+    } while (nextToken);
+    return principals;
+  }
+}
+
+function thingGone(base: Base, thingName: string): JitrError {
+  return new ThingNotFoundError(`thing ${thingName} disappeared during provisioning`, {
+    ...base,
+    remedy: 'Transient (the thing was deleted concurrently); the retry recreates it.',
+    details: { ...base.details, thingName },
+  });
+}
+
+function groupGone(base: Base, thingName: string, thingGroupName: string): JitrError {
+  return new ThingGroupNotFoundError(`thing group ${thingGroupName} does not exist`, {
+    ...base,
+    remedy: `Create the thing group ${thingGroupName} (or fix ThingGroups in the template), ${REPLAY}`,
+    details: { ...base.details, thingName, thingGroupName },
+  });
+}
