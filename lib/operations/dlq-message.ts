@@ -44,8 +44,8 @@ function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** Builds a failure from the runtime's error type and message, dropping empty fields. */
-function failureFrom(
+/** Builds a failure from a runtime error type and message, dropping empty fields. */
+export function failureFrom(
   errorType: string | undefined,
   errorMessage: string | undefined,
 ): DlqFailure | undefined {
@@ -158,8 +158,11 @@ export function decodeDlqMessage(body: string, attributes?: DlqMessageAttributes
  */
 export function failureReason(decoded: DecodedDlqMessage): string {
   if (decoded.kind === 'unknown') return 'undecodable';
-  const failure = decoded.failure;
-  if (failure === undefined) return 'no failure recorded';
+  return decoded.failure === undefined ? 'no failure recorded' : failureKey(decoded.failure);
+}
+
+/** The grouping key of one failure (see {@link failureReason}). */
+export function failureKey(failure: DlqFailure): string {
   const head = failure.code ?? failure.errorType;
   if (head !== undefined) return failure.subject === undefined ? head : `${head} ${failure.subject}`;
   return failure.errorMessage?.slice(0, 120) ?? 'no failure recorded';
