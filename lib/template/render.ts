@@ -1,0 +1,117 @@
+import { InvalidTemplateError, MissingParameterError } from './errors.js';
+import type { EvalContext } from './evaluate.js';
+import { SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
+import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
+import type { Plan, PolicyPlan } from './plan.js';
+import { renderCertificate, renderPolicy, renderThing, setOwn } from './render-resources.js';
+import { literal, type TString, tainted, textOf } from './tainted.js';
+import { childPath, isPlainObject, type ProvisioningTemplate } from './template-types.js';
+import { validatePlan } from './validate.js';
+
+/**
+ * Renders a provisioning template with parameter values into a {@link Plan}.
+ *
+ * `template` is anything {@link parseTemplate} accepts, or an already parsed template. Every
+ * supplied value is untrusted (it comes from a certificate): it can never change a policy
+ * document's structure, and it is rejected, never escaped, where it is not safe.
+ * Precedence per declared parameter: supplied value, else `Default`, else `MissingParameter`.
+ * The eight `AWS::IoT::Certificate::*` names may also be referenced without being declared.
+ *
+ * @example render(templateJson, { 'AWS::IoT::Certificate::CommonName': 'lamp-1', 'AWS::IoT::Certificate::Id': id })
+ * @throws {@link MissingParameterError} a declared parameter has no value and no Default
+ * @throws {@link UnsafeCertificateValueError} a supplied value is unsafe where it lands (outcome `rejected`)
+ * @throws {@link InvalidIntrinsicError} bad Fn::Select index, unknown Fn::FindInMap key, malformed function
+ * @throws {@link TemplateLimitExceededError} the result breaks an AWS limit because of template text
+ * @throws the errors of {@link parseTemplate}
+ */
+export function render(template: unknown, parameters: Record<string, string>): Plan {
+  const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
+  const supplied = readSupplied(parameters);
+  const resolved = new Map<string, TString>();
+  for (const declaration of parsed.parameters) {
+    const value = supplied.get(declaration.name);
+    if (value !== undefined) resolved.set(declaration.name, tainted(value, declaration.name));
+    else if (declaration.default !== null) resolved.set(declaration.name, literal(declaration.default));
+    else throw missing(declaration.name, childPath('Parameters', declaration.name));
+  }
+  const usedBuiltins = new Map<string, TString>();
+  const ctx: EvalContext = {
+    mappings: parsed.mappings,
+    parameter(name) {
+      const declared = resolved.get(name);
+      if (declared !== undefined) return declared;
+      if (!AWS_BUILTIN_PARAMETERS.has(name)) return null;
+      const value = supplied.get(name);
+      if (value === undefined) throw missing(name, name);
+      const result = tainted(value, name);
+      usedBuiltins.set(name, result);
+      return result;
+    },
+  };
+  const plan: Plan = { parameters: {}, thing: null, certificate: null, policies: [] };
+  const policies: PolicyPlan[] = [];
+  for (const resource of parsed.resources) {
+    const path = childPath('Resources', resource.logicalName);
+    if (resource.type === 'AWS::IoT::Thing') plan.thing = renderThing(resource, ctx, path);
+    else if (resource.type === 'AWS::IoT::Certificate')
+      plan.certificate = renderCertificate(resource, ctx, path);
+    else policies.push(renderPolicy(resource, ctx, path));
+  }
+  plan.policies = policies;
+  for (const [name, value] of [...resolved, ...usedBuiltins]) setOwn(plan.parameters, name, textOf(value));
+  validatePlan(plan);
+  return plan;
+}
+
+/** Whether `value` is already the result of {@link parseTemplate}. */
+export function isProvisioningTemplate(value: unknown): value is ProvisioningTemplate {
+  return (
+    isPlainObject(value) &&
+    Array.isArray(value.parameters) &&
+    Array.isArray(value.resources) &&
+    isPlainObject(value.mappings)
+  );
+}
+
+function readSupplied(parameters: Record<string, string>): Map<string, string> {
+  const supplied = new Map<string, string>();
+  if (!isPlainObject(parameters)) {
+    throw new InvalidTemplateError('parameters must be an object of name to string value', {
+      path: 'parameters',
+      remedy: 'Pass parameter values as {"Name": "value"}.',
+      step: 'template-render',
+    });
+  }
+  for (const [name, value] of Object.entries(parameters)) {
+    if (typeof value !== 'string') {
+      throw new InvalidTemplateError(`the value of parameter ${name} is not a string`, {
+        path: childPath('parameters', name),
+        remedy: 'Pass every parameter value as a string.',
+        step: 'template-render',
+      });
+    }
+    supplied.set(name, value);
+  }
+  return supplied;
+}
+
+function missing(name: string, path: string): MissingParameterError {
+  const attribute = Object.hasOwn(SUBJECT_ATTRIBUTE_OF_PARAMETER, name)
+    ? SUBJECT_ATTRIBUTE_OF_PARAMETER[name]
+    : undefined;
+  if (attribute !== undefined) {
+    return new MissingParameterError(
+      `parameter ${name} has no value: the certificate subject has no ${attribute.shortName} (${attribute.oid}) attribute and the template gives no Default`,
+      {
+        path,
+        remedy: `Issue certificates with a subject ${attribute.shortName}, or give ${name} a Default, or stop using it.`,
+        details: { parameter: name, subjectAttribute: attribute.shortName, oid: attribute.oid },
+      },
+    );
+  }
+  return new MissingParameterError(`parameter ${name} has no value and the template gives no Default`, {
+    path,
+    remedy: `Supply ${name}, or give it a Default in Parameters.`,
+    details: { parameter: name },
+  });
+}

@@ -1,0 +1,59 @@
+import type { OverrideValue } from './plan.js';
+
+/** A `Parameters` entry: `Type` is always `String`; `default` is null without a `Default`. */
+export interface ParameterDeclaration {
+  name: string;
+  default: string | null;
+}
+
+export type ResourceType = 'AWS::IoT::Thing' | 'AWS::IoT::Certificate' | 'AWS::IoT::Policy';
+
+/** A `Resources` entry; `properties` still holds unevaluated intrinsic functions. */
+export interface ResourceDeclaration {
+  logicalName: string;
+  type: ResourceType;
+  properties: Record<string, unknown>;
+  /** Normalised keys (`AttributePayload`, `ThingTypeName`, `ThingGroups`, `Status`); only what the template wrote. */
+  overrideSettings: Record<string, OverrideValue>;
+}
+
+/** A parsed, structurally validated AWS IoT provisioning template (JITP / bulk / fleet format). */
+export interface ProvisioningTemplate {
+  parameters: ParameterDeclaration[];
+  /** `Mappings`: map name → top-level key → second-level key → string or list of strings. */
+  mappings: Record<string, Record<string, Record<string, string | string[]>>>;
+  resources: ResourceDeclaration[];
+}
+
+/** Intrinsic functions AWS documents for provisioning templates. */
+export const SUPPORTED_FUNCTIONS = [
+  'Ref',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::FindInMap',
+  'Fn::Sub',
+] as const;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The function name when `node` is an intrinsic call (`{"Ref": …}` or `{"Fn::X": …}`), else null. */
+export function intrinsicName(node: unknown): string | null {
+  if (!isPlainObject(node)) return null;
+  const keys = Object.keys(node);
+  const fn = keys.find(
+    (k) => k === 'Ref' || k === 'Condition' || k.startsWith('Fn::') || k.startsWith('Fn:'),
+  );
+  return fn ?? null;
+}
+
+/** Joins a JSON path: `Resources.thing.Properties.ThingGroups[1]`. */
+export function childPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  const safe = /^[A-Za-z0-9_]+$/.test(key) ? key : JSON.stringify(key);
+  const segment = /^[A-Za-z0-9_]+$/.test(key) ? key : `[${safe}]`;
+  if (path === '') return segment;
+  return segment.startsWith('[') ? `${path}${segment}` : `${path}.${segment}`;
+}
