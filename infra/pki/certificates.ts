@@ -1,0 +1,252 @@
+// CA, device and verification certificates with real crypto (node:crypto keys and signatures,
+// DER written by hand so that tests can choose every subject string type and serial).
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { parseCertificate } from '../../lib/certificate/index.js';
+import {
+  algorithmIdentifier,
+  defaultSignatureAlgorithm,
+  generateKeyPair,
+  type KeySpec,
+  keyIdentifier,
+  type SignatureAlgorithmName,
+  signWith,
+  spkiDer,
+} from './algorithms.js';
+import {
+  bitString,
+  explicit,
+  integer,
+  octetString,
+  oid,
+  positiveIntegerContent,
+  sequence,
+  serialMagnitude,
+  TRUE,
+  time,
+  tlv,
+} from './der-writer.js';
+import { nameDer, type SubjectInput } from './names.js';
+
+/** A CA that can issue certificates and sign CRLs. */
+export interface Ca {
+  certificatePem: string;
+  certificateDer: Buffer;
+  privateKeyPem: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** DER of the CA's subject Name (the issuer of everything it signs). */
+  subjectDer: Buffer;
+  /** The CA's subjectKeyIdentifier (used as the authorityKeyIdentifier of what it signs). */
+  subjectKeyIdentifier: Buffer | null;
+  /** What the CA signs with unless a call says otherwise. */
+  signatureAlgorithm: SignatureAlgorithmName;
+}
+
+/** A certificate issued by a {@link Ca}, with its private key. */
+export interface IssuedCertificate {
+  certificatePem: string;
+  certificateDer: Buffer;
+  privateKeyPem: string;
+  /** Lowercase hex SHA-256 of the DER: the id AWS IoT gives the certificate. */
+  certificateId: string;
+  /** DER INTEGER content bytes of the X.509 serial. */
+  serialBytes: Buffer;
+}
+
+export interface CreateCaOptions extends KeySpec {
+  subject?: SubjectInput;
+  days?: number;
+  now?: Date;
+  serial?: Uint8Array | string;
+  signatureAlgorithm?: SignatureAlgorithmName;
+}
+
+export interface IssueCertificateOptions extends KeySpec {
+  ca: Ca;
+  subject: SubjectInput;
+  /** Unsigned magnitude (bytes or hex); default 16 random bytes. Encoded in minimal DER (00 added when the high bit is set). */
+  serial?: Uint8Array | string;
+  notBefore?: Date;
+  /** Default: notBefore + `days` (default 365). */
+  notAfter?: Date;
+  days?: number;
+  /** Default: now − 1 minute when neither notBefore nor now is given. */
+  now?: Date;
+  san?: { dns?: string[]; uri?: string[] };
+  signatureAlgorithm?: SignatureAlgorithmName;
+  /** Override the authorityKeyIdentifier (tests); `null` omits the extension. */
+  authorityKeyIdentifier?: Uint8Array | null;
+  /** Use an existing public key instead of generating a key pair (privateKeyPem is then empty). */
+  publicKey?: KeyObject;
+}
+
+const DAY_MS = 86_400_000;
+
+function extension(extnId: string, critical: boolean, value: Uint8Array): Buffer {
+  return critical
+    ? sequence(oid(extnId), TRUE, octetString(value))
+    : sequence(oid(extnId), octetString(value));
+}
+
+function pem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+}
+
+interface TbsInput {
+  serial: Buffer;
+  issuer: Buffer;
+  subject: Buffer;
+  notBefore: Date;
+  notAfter: Date;
+  spki: Buffer;
+  extensions: Buffer[];
+  signatureAlgorithm: SignatureAlgorithmName;
+  signingKey: KeyObject;
+}
+
+function signCertificate(t: TbsInput): Buffer {
+  const alg = algorithmIdentifier(t.signatureAlgorithm);
+  const tbs = sequence(
+    explicit(0, integer(2)), // v3
+    tlv(0x02, positiveIntegerContent(t.serial)),
+    alg,
+    t.issuer,
+    sequence(time(t.notBefore), time(t.notAfter)),
+    t.subject,
+    t.spki,
+    explicit(3, sequence(...t.extensions)),
+  );
+  return sequence(tbs, alg, bitString(signWith(t.signatureAlgorithm, tbs, t.signingKey)));
+}
+
+/**
+ * Creates a self-signed CA (basicConstraints CA:TRUE, keyUsage keyCertSign + cRLSign, SKI).
+ *
+ * @example
+ * const ca = createCa({ keyType: 'ec', curve: 'P-256', subject: 'O=Example,CN=Example Device CA' });
+ */
+export function createCa(options: CreateCaOptions = {}): Ca {
+  const { privateKey, publicKey } = generateKeyPair(options);
+  const now = options.now ?? new Date();
+  const notBefore = new Date(now.getTime() - 60_000);
+  const subjectDer = nameDer(options.subject ?? 'O=JITR Example,CN=JITR Example Device CA');
+  const spki = spkiDer(publicKey);
+  const ski = keyIdentifier(spki);
+  const signatureAlgorithm = options.signatureAlgorithm ?? defaultSignatureAlgorithm(privateKey);
+  const certificateDer = signCertificate({
+    serial: options.serial === undefined ? randomBytes(16) : serialMagnitude(options.serial),
+    issuer: subjectDer,
+    subject: subjectDer,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + (options.days ?? 3650) * DAY_MS),
+    spki,
+    extensions: [
+      extension('2.5.29.19', true, sequence(TRUE)),
+      extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x01, 0x06]))), // keyCertSign, cRLSign
+      extension('2.5.29.14', false, octetString(ski)),
+    ],
+    signatureAlgorithm,
+    signingKey: privateKey,
+  });
+  return {
+    certificatePem: pem('CERTIFICATE', certificateDer),
+    certificateDer,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    privateKey,
+    publicKey,
+    subjectDer,
+    subjectKeyIdentifier: ski,
+    signatureAlgorithm,
+  };
+}
+
+/** Loads an existing CA from its certificate and private key (PEM). */
+export function loadCa(input: { certificatePem: string; privateKeyPem: string }): Ca {
+  const facts = parseCertificate(input.certificatePem);
+  const privateKey = createPrivateKey(input.privateKeyPem);
+  const certificateDer = Buffer.from(facts.der);
+  if (!new X509Certificate(certificateDer).checkPrivateKey(privateKey)) {
+    throw new RangeError('the private key does not belong to the CA certificate');
+  }
+  return {
+    certificatePem: pem('CERTIFICATE', certificateDer),
+    certificateDer,
+    privateKeyPem: input.privateKeyPem,
+    privateKey,
+    publicKey: createPublicKey(privateKey),
+    subjectDer: Buffer.from(facts.subject.der),
+    subjectKeyIdentifier:
+      facts.subjectKeyIdentifier === null ? null : Buffer.from(facts.subjectKeyIdentifier, 'hex'),
+    signatureAlgorithm: defaultSignatureAlgorithm(privateKey),
+  };
+}
+
+/**
+ * Issues an end-entity certificate (clientAuth, digitalSignature) signed by `ca`.
+ *
+ * @example
+ * const dev = issueDeviceCertificate({ ca, subject: 'C=JP,O=Example,CN=dev-001,serialNumber=SN1' });
+ */
+export function issueDeviceCertificate(options: IssueCertificateOptions): IssuedCertificate {
+  const pair = options.publicKey === undefined ? generateKeyPair(options) : null;
+  const publicKey = options.publicKey ?? (pair as { publicKey: KeyObject }).publicKey;
+  const notBefore = options.notBefore ?? new Date((options.now ?? new Date()).getTime() - 60_000);
+  const notAfter = options.notAfter ?? new Date(notBefore.getTime() + (options.days ?? 365) * DAY_MS);
+  const serial = options.serial === undefined ? randomBytes(16) : serialMagnitude(options.serial);
+  const spki = spkiDer(publicKey);
+  const extensions = [
+    extension('2.5.29.19', true, sequence()),
+    extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80]))), // digitalSignature
+    extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2'))), // clientAuth
+    extension('2.5.29.14', false, octetString(keyIdentifier(spki))),
+  ];
+  const aki =
+    options.authorityKeyIdentifier === undefined
+      ? options.ca.subjectKeyIdentifier
+      : options.authorityKeyIdentifier;
+  if (aki !== null) extensions.push(extension('2.5.29.35', false, sequence(tlv(0x80, aki))));
+  const dns = options.san?.dns ?? [];
+  const uri = options.san?.uri ?? [];
+  if (dns.length + uri.length > 0) {
+    const names = [
+      ...dns.map((d) => tlv(0x82, Buffer.from(d, 'latin1'))),
+      ...uri.map((u) => tlv(0x86, Buffer.from(u, 'latin1'))),
+    ];
+    extensions.push(extension('2.5.29.17', false, sequence(...names)));
+  }
+  const certificateDer = signCertificate({
+    serial,
+    issuer: options.ca.subjectDer,
+    subject: nameDer(options.subject),
+    notBefore,
+    notAfter,
+    spki,
+    extensions,
+    signatureAlgorithm: options.signatureAlgorithm ?? options.ca.signatureAlgorithm,
+    signingKey: options.ca.privateKey,
+  });
+  const facts = parseCertificate(certificateDer);
+  return {
+    certificatePem: pem('CERTIFICATE', certificateDer),
+    certificateDer,
+    privateKeyPem: pair === null ? '' : pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    certificateId: facts.sha256,
+    serialBytes: Buffer.from(facts.serialBytes),
+  };
+}
+
+/**
+ * The verification certificate `aws iot register-ca-certificate --verification-cert` needs:
+ * issued by the CA, with the registration code (`aws iot get-registration-code`) as its CN.
+ */
+export function createVerificationCertificate(
+  options: { ca: Ca; registrationCode: string; days?: number; now?: Date } & KeySpec,
+): IssuedCertificate {
+  return issueDeviceCertificate({
+    ...options,
+    subject: [{ type: 'CN', value: options.registrationCode }],
+  });
+}
+
+export { pem as toPem };

@@ -1,0 +1,51 @@
+// Template parameters from a certificate (names in lib/template/parameter-names.ts).
+import {
+  AWS_CERTIFICATE_PARAMETERS as AWS,
+  JITR_CERTIFICATE_PARAMETERS as JITR,
+} from '../template/parameter-names.js';
+import type { CertificateFacts, DistinguishedName } from './types.js';
+
+/** First value (in DER order, i.e. the most significant RDN first) of a string-typed attribute. */
+function first(name: DistinguishedName, oid: string): string | undefined {
+  for (const rdn of name.rdns)
+    for (const a of rdn) if (a.oid === oid && a.stringType !== 'other') return a.value;
+  return undefined;
+}
+
+const SUBJECT_PARAMETERS: ReadonlyArray<readonly [string, string]> = [
+  [AWS.Country, '2.5.4.6'],
+  [AWS.Organization, '2.5.4.10'],
+  [AWS.OrganizationalUnit, '2.5.4.11'],
+  [AWS.DistinguishedNameQualifier, '2.5.4.46'],
+  [AWS.StateName, '2.5.4.8'],
+  [AWS.CommonName, '2.5.4.3'],
+  [AWS.SerialNumber, '2.5.4.5'],
+  [JITR.Locality, '2.5.4.7'],
+];
+
+/**
+ * The template parameters a certificate supplies: JITP's `AWS::IoT::Certificate::*` subject
+ * attributes (first value when an attribute repeats; attributes the certificate lacks are
+ * absent, not empty) and `Id`, plus the `JITR::Certificate::*` extras.
+ *
+ * @example
+ * certificateParameters(facts, facts.sha256)['AWS::IoT::Certificate::CommonName']; // 'dev-001'
+ */
+export function certificateParameters(
+  facts: CertificateFacts,
+  certificateId: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [parameter, oid] of SUBJECT_PARAMETERS) {
+    const value = first(facts.subject, oid);
+    if (value !== undefined) out[parameter] = value;
+  }
+  out[AWS.Id] = certificateId;
+  out[JITR.X509SerialNumber] = facts.serialHex;
+  out[JITR.Fingerprint] = facts.sha256;
+  if (facts.sanDns[0] !== undefined) out[JITR.SanDns] = facts.sanDns[0];
+  if (facts.sanUri[0] !== undefined) out[JITR.SanUri] = facts.sanUri[0];
+  const issuerCn = first(facts.issuer, '2.5.4.3');
+  if (issuerCn !== undefined) out[JITR.IssuerCommonName] = issuerCn;
+  return out;
+}

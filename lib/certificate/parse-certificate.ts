@@ -1,0 +1,234 @@
+// X.509 certificate parsing: PEM or DER in, CertificateFacts out, typed errors only.
+import { createHash } from 'node:crypto';
+import {
+  children,
+  DerError,
+  decodeBoolean,
+  decodeOid,
+  decodeTime,
+  decodeUnsigned,
+  expectTlv,
+  integerContent,
+  readTlv,
+  TAG,
+  type Tlv,
+  toHex,
+} from './der.js';
+import { CertificateMalformedError } from './errors.js';
+import { parseName } from './name.js';
+import { OID } from './oids.js';
+import { PemError, toDer } from './pem.js';
+import { bitStringBytes, parseSignatureAlgorithm } from './signature.js';
+import type { CertificateFacts, KeyAlgorithm } from './types.js';
+
+const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+const CURVES: Readonly<Record<string, string>> = {
+  [OID.prime256v1]: 'P-256',
+  [OID.secp384r1]: 'P-384',
+  [OID.secp521r1]: 'P-521',
+};
+
+function rsaBits(key: Uint8Array): number {
+  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+  const seq = expectTlv(key, 0, key.length, TAG.SEQUENCE, 'RSAPublicKey');
+  const n = expectTlv(key, seq.valueStart, seq.end, TAG.INTEGER, 'modulus');
+  let p = n.valueStart;
+  while (p < n.end && key[p] === 0) p++;
+  if (p === n.end) return 0;
+  return (n.end - p) * 8 - Math.clz32(key[p] as number) + 24;
+}
+
+function keyAlgorithmOf(buf: Uint8Array, spki: Tlv): KeyAlgorithm {
+  const alg = expectTlv(buf, spki.valueStart, spki.end, TAG.SEQUENCE, 'SPKI algorithm');
+  const keyBits = readTlv(buf, alg.end, spki.end);
+  const key = bitStringBytes(buf, keyBits, 'subjectPublicKey');
+  if (keyBits.end !== spki.end) throw new DerError('trailing data in SubjectPublicKeyInfo', spki.start);
+  const oidTlv = expectTlv(buf, alg.valueStart, alg.end, TAG.OID, 'key algorithm');
+  const oid = decodeOid(buf, oidTlv);
+  switch (oid) {
+    case OID.rsaEncryption:
+      return { type: 'rsa', bits: rsaBits(key) };
+    case OID.rsassaPss:
+      return { type: 'rsa-pss', bits: rsaBits(key) };
+    case OID.ecPublicKey: {
+      const curveTlv = readTlv(buf, oidTlv.end, alg.end);
+      const curve = curveTlv.tag === TAG.OID ? decodeOid(buf, curveTlv) : 'explicit';
+      return { type: 'ec', curve: CURVES[curve] ?? curve };
+    }
+    case OID.ed25519:
+      return { type: 'ed25519' };
+    case OID.ed448:
+      return { type: 'ed448' };
+    default:
+      return { type: 'unknown', oid };
+  }
+}
+
+interface ExtensionFacts {
+  ski: string | null;
+  aki: string | null;
+  isCa: boolean | null;
+  keyUsage: string[] | null;
+  sanDns: string[];
+  sanUri: string[];
+}
+
+function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts {
+  const out: ExtensionFacts = { ski: null, aki: null, isCa: null, keyUsage: null, sanDns: [], sanUri: [] };
+  if (list === undefined) return out;
+  const seen = new Set<string>();
+  for (const ext of children(buf, list)) {
+    const oidTlv = expectTlv(buf, ext.valueStart, ext.end, TAG.OID, 'extnID');
+    const oid = decodeOid(buf, oidTlv);
+    if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
+    seen.add(oid);
+    let next = readTlv(buf, oidTlv.end, ext.end);
+    if (next.tag === TAG.BOOLEAN) {
+      decodeBoolean(buf, next);
+      next = readTlv(buf, next.end, ext.end);
+    }
+    if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
+    const v = next.valueStart;
+    const e = next.end;
+    if (oid === OID.subjectKeyIdentifier) {
+      const t = expectTlv(buf, v, e, TAG.OCTET_STRING, 'subjectKeyIdentifier');
+      out.ski = toHex(buf, t.valueStart, t.end);
+    } else if (oid === OID.authorityKeyIdentifier) {
+      const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'authorityKeyIdentifier');
+      for (const f of children(buf, seq)) if (f.tag === 0x80) out.aki = toHex(buf, f.valueStart, f.end);
+    } else if (oid === OID.basicConstraints) {
+      const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'basicConstraints');
+      const first = seq.valueStart < seq.end ? readTlv(buf, seq.valueStart, seq.end) : undefined;
+      out.isCa = first?.tag === TAG.BOOLEAN ? decodeBoolean(buf, first) : false;
+    } else if (oid === OID.keyUsage) {
+      const bits = expectTlv(buf, v, e, TAG.BIT_STRING, 'keyUsage');
+      out.keyUsage = KEY_USAGE_BITS.filter((_, i) => {
+        const byte = buf[bits.valueStart + 1 + (i >> 3)];
+        return (
+          byte !== undefined && bits.valueStart + 1 + (i >> 3) < bits.end && (byte & (0x80 >> (i & 7))) !== 0
+        );
+      });
+    } else if (oid === OID.subjectAltName) {
+      const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'subjectAltName');
+      for (const gn of children(buf, seq)) {
+        const text = Buffer.from(buf.subarray(gn.valueStart, gn.end)).toString('latin1');
+        if (gn.tag === 0x82) out.sanDns.push(text);
+        else if (gn.tag === 0x86) out.sanUri.push(text);
+      }
+    }
+  }
+  return out;
+}
+
+function parseDer(der: Uint8Array): CertificateFacts {
+  const cert = readTlv(der, 0, der.length);
+  if (cert.tag !== TAG.SEQUENCE || cert.end !== der.length) {
+    throw new DerError('not a single DER SEQUENCE', 0);
+  }
+  const tbsTlv = expectTlv(der, cert.valueStart, cert.end, TAG.SEQUENCE, 'tbsCertificate');
+  const outerAlgTlv = expectTlv(der, tbsTlv.end, cert.end, TAG.SEQUENCE, 'signatureAlgorithm');
+  const sigTlv = readTlv(der, outerAlgTlv.end, cert.end);
+  if (sigTlv.end !== cert.end) throw new DerError('trailing data after signatureValue', sigTlv.end);
+  const signatureValue = bitStringBytes(der, sigTlv, 'signatureValue');
+
+  const fields = children(der, tbsTlv);
+  let i = 0;
+  let version = 1;
+  const first = fields[0];
+  if (first?.tag === 0xa0) {
+    version = Number(decodeUnsigned(der, readTlv(der, first.valueStart, first.end), 'version')) + 1;
+    i++;
+  }
+  const take = (tag: number, what: string): Tlv => {
+    const f = fields[i++];
+    if (f === undefined || f.tag !== tag) throw new DerError(`tbsCertificate: missing ${what}`, tbsTlv.start);
+    return f;
+  };
+  const serialTlv = take(TAG.INTEGER, 'serialNumber');
+  const serialBytes = integerContent(der, serialTlv, 'serialNumber');
+  const innerAlgTlv = take(TAG.SEQUENCE, 'signature');
+  const issuer = parseName(der, take(TAG.SEQUENCE, 'issuer'));
+  const validity = children(der, take(TAG.SEQUENCE, 'validity'));
+  if (validity.length !== 2) throw new DerError('validity must hold two times', tbsTlv.start);
+  const notBefore = decodeTime(der, validity[0] as Tlv);
+  const notAfter = decodeTime(der, validity[1] as Tlv);
+  const subject = parseName(der, take(TAG.SEQUENCE, 'subject'));
+  const spkiTlv = take(TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  let extList: Tlv | undefined;
+  for (; i < fields.length; i++) {
+    const f = fields[i] as Tlv;
+    if (f.tag === 0x81 || f.tag === 0x82) continue; // issuer/subject unique identifiers
+    if (f.tag !== 0xa3 || i !== fields.length - 1)
+      throw new DerError('unexpected field in tbsCertificate', f.start);
+    extList = expectTlv(der, f.valueStart, f.end, TAG.SEQUENCE, 'extensions');
+    if (extList.end !== f.end) throw new DerError('trailing data after extensions', f.start);
+  }
+  const sigAlg = parseSignatureAlgorithm(der, outerAlgTlv);
+  const innerDer = der.subarray(innerAlgTlv.start, innerAlgTlv.end);
+  if (Buffer.compare(innerDer, sigAlg.der) !== 0) {
+    throw new DerError('tbsCertificate.signature differs from signatureAlgorithm', innerAlgTlv.start);
+  }
+  const ext = parseExtensions(der, extList);
+  return {
+    der,
+    tbs: der.subarray(tbsTlv.start, tbsTlv.end),
+    version,
+    serialHex: toHex(serialBytes),
+    serialBytes,
+    subject,
+    issuer,
+    notBefore,
+    notAfter,
+    sha256: createHash('sha256').update(der).digest('hex'),
+    sanDns: ext.sanDns,
+    sanUri: ext.sanUri,
+    keyAlgorithm: keyAlgorithmOf(der, spkiTlv),
+    spki: der.subarray(spkiTlv.start, spkiTlv.end),
+    signatureAlgorithm: sigAlg,
+    signatureValue,
+    subjectKeyIdentifier: ext.ski,
+    authorityKeyIdentifier: ext.aki,
+    isCa: ext.isCa,
+    keyUsage: ext.keyUsage,
+  };
+}
+
+/**
+ * Parses an X.509 certificate from PEM text (with or without BEGIN/END lines; the first
+ * CERTIFICATE block when there are several) or DER bytes.
+ *
+ * Uses the lean DER walk in `der.ts` rather than pkijs: ~100× faster per certificate and no
+ * 400 KB of pkijs in the handler bundle (perf anchors §C, §B).
+ *
+ * @example
+ * const facts = parseCertificate(pemText);
+ * facts.subject.attributes.CN?.[0]; // 'dev-001'
+ * @throws {@link CertificateMalformedError} for anything that is not a well-formed certificate.
+ */
+export function parseCertificate(input: string | Uint8Array): CertificateFacts {
+  try {
+    const der = toDer(input, CERT_LABELS);
+    return parseDer(der);
+  } catch (error) {
+    if (error instanceof DerError || error instanceof PemError) {
+      throw new CertificateMalformedError(error.message, { cause: error });
+    }
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+      throw new CertificateMalformedError('input is neither a string nor bytes', { cause: error });
+    }
+    throw new CertificateMalformedError(error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
+}
