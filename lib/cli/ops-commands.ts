@@ -1,4 +1,52 @@
 import type { Command } from 'commander';
+import { action } from './output.js';
 
-/** Registers jitr replay, reconcile, doctor (issue 6). */
-export function registerOpsCommands(_program: Command): void {}
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${value}`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${value}`);
+  return n;
+}
+
+/** Registers jitr replay, reconcile, doctor (issue 6). Implementations load lazily. */
+export function registerOpsCommands(program: Command): void {
+  program
+    .command('replay')
+    .description(
+      'Re-drive the events in the JITR dead-letter queue: summary by failure reason, then one synchronous run per certificate; a message is deleted only once its certificate is ACTIVE or definitively rejected.',
+    )
+    .requiredOption('--queue-url <url>', 'URL of the DLQ')
+    .option('--function-name <name>', 'invoke this Lambda function synchronously (RequestResponse)')
+    .option(
+      '--local',
+      'run the registration use case in this process (configured by the same environment variables as the function)',
+    )
+    .option('--max <n>', 'read at most this many messages', positiveInteger, 1000)
+    .option(
+      '--rate <perSecond>',
+      'certificates replayed per second (IoT DescribeCertificate quota: 10 TPS, shared)',
+      positiveNumber,
+      3,
+    )
+    .option('--dry-run', 'print the summary by failure reason and stop')
+    .option('--certificate-id <id...>', 'replay only these certificates (others stay in the queue)')
+    .option(
+      '--visibility-timeout <seconds>',
+      'how long read messages stay hidden while the run holds them',
+      positiveInteger,
+      900,
+    )
+    .option('--region <region>', "AWS region (default: the SDK's)")
+    .option('--json', 'print the report as JSON')
+    .action(
+      action(async (options) => {
+        const { runReplay } = await import('./ops-replay.js');
+        await runReplay(options);
+      }),
+    );
+}

@@ -147,3 +147,20 @@ export function parseFailureText(
     ...(errorMessage === undefined ? {} : { message: errorMessage }),
   };
 }
+
+/**
+ * The grouping key of a thrown error: `"<code> <subject>"` for a JitrError (subject from its
+ * details, else its message), else `"<name>: <message>"`.
+ */
+export function reasonFromError(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { code, details, message } = error as { code?: unknown; details?: unknown; message?: unknown };
+    const text = typeof message === 'string' ? message : '';
+    if (typeof code === 'string' && PASCAL.test(code)) {
+      const subject = subjectFromDetails(details) ?? subjectFromMessage(text);
+      return subject === undefined ? code : `${code} ${subject}`;
+    }
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}

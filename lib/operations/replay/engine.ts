@@ -108,6 +108,13 @@ async function releaseAll(queue: DlqQueue, messages: readonly QueueMessage[]): P
   }
 }
 
+/**
+ * Handler outcomes (lib/registration/outcome.ts) after which a replay can never change the
+ * result: rejected with REJECTED_CERTIFICATE_STATUS=PENDING_ACTIVATION, revoked, dropped as
+ * invalid input, or skipped.
+ */
+const FINAL_HANDLER_OUTCOMES = new Set(['rejected', 'revoked', 'dropped', 'skipped']);
+
 /** Settles one certificate: invoke, read the status, decide. Never throws. */
 async function settle(
   event: RegisteredEvent,
@@ -130,7 +137,9 @@ async function settle(
   if (status === 'ACTIVE') return { outcome: 'activated', status };
   // The handler never changes a certificate that is not PENDING_ACTIVATION: replaying it again is useless.
   if (status !== 'PENDING_ACTIVATION') return { outcome: 'rejected', status };
-  if (invoked.ok && invoked.outcome === 'rejected') return { outcome: 'rejected', status };
+  if (invoked.ok && invoked.outcome !== undefined && FINAL_HANDLER_OUTCOMES.has(invoked.outcome)) {
+    return { outcome: 'rejected', status };
+  }
   return {
     outcome: 'failed',
     status,

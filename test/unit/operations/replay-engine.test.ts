@@ -265,3 +265,19 @@ describe('replayDlq', () => {
     expect(queue.ids()).toEqual(['m1']);
   });
 });
+
+describe('replayDlq with handler outcomes', () => {
+  it('deletes an event the handler dropped as invalid input while the certificate stays pending', async () => {
+    // Prepare
+    const { queue, certificates, clock } = setup([A]);
+    queue.add(JSON.stringify(registeredEvent(A)));
+    const invoker: EventInvoker = { invoke: async () => ({ ok: true, outcome: 'dropped' }) };
+    // Act
+    const report = await replayDlq({ queue, invoker, certificates, clock }, OPTIONS);
+    // Assess
+    expect(report.results).toEqual([
+      { certificateId: A, outcome: 'rejected', status: 'PENDING_ACTIVATION', messages: 1, deleted: 1 },
+    ]);
+    expect(queue.ids()).toEqual([]);
+  });
+});
