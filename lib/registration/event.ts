@@ -1,0 +1,109 @@
+/**
+ * Validation of the JITR "certificate registered" event (aws-facts §2.2). The payload comes
+ * from AWS IoT through a rule, but the function can be invoked by anyone allowed to, and
+ * replays re-drive stored copies, so every field is checked for its exact type and format.
+ */
+import { InvalidEventError } from './errors.js';
+
+/** The payload AWS IoT publishes on `$aws/events/certificates/registered/<caCertificateId>`. */
+export interface RegisteredEvent {
+  /** 64 hex characters, normalised to lowercase. */
+  certificateId: string;
+  /** 64 hex characters, normalised to lowercase. */
+  caCertificateId: string;
+  /** Epoch milliseconds of the publication. */
+  timestamp: number;
+  certificateStatus: 'PENDING_ACTIVATION';
+  awsAccountId: string;
+  /** Epoch milliseconds as a string; AWS has been observed to send null. */
+  certificateRegistrationTimestamp: string | null;
+}
+
+const CERTIFICATE_ID = /^[0-9a-fA-F]{64}$/;
+const ACCOUNT_ID = /^[0-9]{12}$/;
+const MILLIS = /^[0-9]{1,16}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks that `value` is a registered-certificate event and returns a copy holding only its
+ * validated fields (ids lowercased). Unknown extra fields are ignored (AWS may add fields;
+ * dropping every event because of one would stall the whole fleet) and listed in
+ * {@link unknownEventFields} for the log.
+ *
+ * @example
+ * const event = parseRegisteredEvent(JSON.parse(body));
+ * @throws {@link InvalidEventError} naming the first field that is missing or malformed.
+ */
+export function parseRegisteredEvent(value: unknown): RegisteredEvent {
+  if (!isRecord(value)) throw new InvalidEventError('the event is not a JSON object', '$');
+  const { certificateId, caCertificateId, timestamp, certificateStatus, awsAccountId } = value;
+  const registered = value.certificateRegistrationTimestamp;
+  if (typeof certificateId !== 'string' || !CERTIFICATE_ID.test(certificateId)) {
+    throw new InvalidEventError('certificateId is not a 64-hex-character certificate id', '$.certificateId');
+  }
+  if (typeof caCertificateId !== 'string' || !CERTIFICATE_ID.test(caCertificateId)) {
+    throw new InvalidEventError(
+      'caCertificateId is not a 64-hex-character certificate id',
+      '$.caCertificateId',
+    );
+  }
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new InvalidEventError('timestamp is not a non-negative integer of milliseconds', '$.timestamp');
+  }
+  if (certificateStatus !== 'PENDING_ACTIVATION') {
+    throw new InvalidEventError('certificateStatus is not PENDING_ACTIVATION', '$.certificateStatus');
+  }
+  if (typeof awsAccountId !== 'string' || !ACCOUNT_ID.test(awsAccountId)) {
+    throw new InvalidEventError('awsAccountId is not a 12-digit account id', '$.awsAccountId');
+  }
+  if (!('certificateRegistrationTimestamp' in value)) {
+    throw new InvalidEventError(
+      'certificateRegistrationTimestamp is missing',
+      '$.certificateRegistrationTimestamp',
+    );
+  }
+  if (registered !== null && (typeof registered !== 'string' || !MILLIS.test(registered))) {
+    throw new InvalidEventError(
+      'certificateRegistrationTimestamp is neither null nor a string of milliseconds',
+      '$.certificateRegistrationTimestamp',
+    );
+  }
+  return {
+    certificateId: certificateId.toLowerCase(),
+    caCertificateId: caCertificateId.toLowerCase(),
+    timestamp,
+    certificateStatus,
+    awsAccountId,
+    certificateRegistrationTimestamp: registered,
+  };
+}
+
+const KNOWN_FIELDS = new Set([
+  'certificateId',
+  'caCertificateId',
+  'timestamp',
+  'certificateStatus',
+  'awsAccountId',
+  'certificateRegistrationTimestamp',
+]);
+
+/** Fields of `value` that the registered event does not define (for a warning in the log). */
+export function unknownEventFields(value: unknown): string[] {
+  return isRecord(value) ? Object.keys(value).filter((key) => !KNOWN_FIELDS.has(key)) : [];
+}
+
+/** The ids of a payload, when it has them in the right format, so a drop can still be logged with them. */
+export function eventIds(value: unknown): { certificateId?: string; caCertificateId?: string } {
+  if (!isRecord(value)) return {};
+  const ids: { certificateId?: string; caCertificateId?: string } = {};
+  if (typeof value.certificateId === 'string' && CERTIFICATE_ID.test(value.certificateId)) {
+    ids.certificateId = value.certificateId.toLowerCase();
+  }
+  if (typeof value.caCertificateId === 'string' && CERTIFICATE_ID.test(value.caCertificateId)) {
+    ids.caCertificateId = value.caCertificateId.toLowerCase();
+  }
+  return ids;
+}
