@@ -78,6 +78,10 @@ function renderObject(
 }
 
 function renderBuiltText(value: TString, path: string): RenderedDocument {
+  // The structure must be the template's: render once with placeholders, once with the values.
+  // The placeholder rendering goes first, so that a broken template is blamed on the template.
+  const placeholderText = value.segments.map((s) => (s.source === null ? s.text : 'x')).join('');
+  const skeleton = parseDocumentText(placeholderText, path, 'template');
   let taintedChars = 0;
   let taintedPieces = 0;
   for (const segment of taintedSegments(value)) {
@@ -85,9 +89,6 @@ function renderBuiltText(value: TString, path: string): RenderedDocument {
     taintedChars += segment.text.length;
     taintedPieces += 1;
   }
-  // The structure must be the template's: render once with placeholders, once with the values.
-  const placeholderText = value.segments.map((s) => (s.source === null ? s.text : 'x')).join('');
-  const skeleton = parseDocumentText(placeholderText, path, 'template');
   const document = parseDocumentText(textOf(value), path, 'value');
   if (shape(skeleton) !== shape(document)) {
     throw new UnsafeCertificateValueError(

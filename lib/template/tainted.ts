@@ -25,14 +25,16 @@ export function literal(text: string): TString {
   return { kind: 'string', segments: text === '' ? [] : [{ text, source: null }] };
 }
 
+/** A supplied value; kept as a segment even when empty, so that checks still see it. */
 export function tainted(text: string, source: string): TString {
-  return { kind: 'string', segments: text === '' ? [] : [{ text, source }] };
+  return { kind: 'string', segments: [{ text, source }] };
 }
 
 export function concat(parts: readonly TString[]): TString {
   const segments: Segment[] = [];
   for (const part of parts) {
     for (const segment of part.segments) {
+      if (segment.text === '' && segment.source === null) continue;
       const last = segments[segments.length - 1];
       if (last !== undefined && last.source === segment.source) last.text += segment.text;
       else segments.push({ ...segment });
