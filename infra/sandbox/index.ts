@@ -1,0 +1,123 @@
+/**
+ * The local AWS side for JITR: IoT control plane (restJson1), S3 (s3rver), SQS (JSON
+ * protocol), fault injection and the rule → Lambda path, all on loopback and in process.
+ *
+ * @example
+ * const sandbox = await startSandbox({ port: 0, quotas: true });
+ * const iot = new IoTClient({ endpoint: sandbox.endpoints.iot, region: sandbox.region, credentials: sandbox.credentials });
+ * …
+ * await sandbox.stop();
+ */
+import type { Server } from 'node:http';
+import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
+import { closeServer, listenLoopback } from './http.js';
+import { createInspector, type IotInspector } from './iot/inspect.js';
+import { createStore } from './iot/model.js';
+import { createIotServer } from './iot/server.js';
+import { startS3 } from './s3.js';
+import { QueueStore } from './sqs/queues.js';
+import { createSqsServer } from './sqs/server.js';
+
+export interface SandboxOptions {
+  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2. */
+  port?: number;
+  region?: string;
+  account?: string;
+  /** AWS default IoT TPS quotas (`true`), with overrides (object), or none (`false`, default). */
+  quotas?: QuotaOption;
+  faults?: FaultOptions;
+  /** S3 buckets to create at start. */
+  buckets?: string[];
+  /** SQS queues to create at start (names). */
+  queues?: string[];
+}
+
+export interface SandboxCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Sandbox {
+  endpoints: { iot: string; s3: string; sqs: string };
+  region: string;
+  accountId: string;
+  /** Dummy credentials every client must use (s3rver checks signatures against them). */
+  credentials: SandboxCredentials;
+  /** Environment for SDK clients and handlers: endpoints, region, credentials. */
+  env(): Record<string, string>;
+  /** State inspection of the IoT control plane. */
+  iot: IotInspector;
+  /** The SQS queues (create, peek). */
+  sqs: QueueStore;
+  /** S3 helpers. */
+  s3: { createBucket(name: string): Promise<void> };
+  /** Fault injection, changeable at run time. */
+  faults: Faults;
+  /** Calls per operation (`iot:CreateThing`, `sqs:SendMessage`), throttled, denied, failed. */
+  counters(): ReturnType<Faults['counters']>;
+  /** Stops every server the sandbox started and removes its temp dir. */
+  stop(): Promise<void>;
+}
+
+/** The credentials the sandbox accepts (s3rver's fixed key pair). */
+export const SANDBOX_CREDENTIALS: SandboxCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** Starts the sandbox on 127.0.0.1. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.account ?? '123456789012';
+  const base = options.port ?? 0;
+  const faults = new Faults(accountId, options.quotas ?? false, options.faults ?? {});
+  const store = createStore({ region, accountId });
+  const queues = new QueueStore(region, accountId);
+  const servers: Server[] = [];
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const iotServer = createIotServer(store, faults);
+    servers.push(iotServer);
+    const iotPort = await listenLoopback(iotServer, base);
+    const sqsServer = createSqsServer(queues, faults);
+    servers.push(sqsServer);
+    const sqsPort = await listenLoopback(sqsServer, base === 0 ? 0 : base + 1);
+    queues.baseUrl = `http://127.0.0.1:${sqsPort}`;
+    for (const name of options.queues ?? []) queues.create(name);
+    const s3 = await startS3({ port: base === 0 ? 0 : base + 2, buckets: options.buckets ?? [] });
+    stops.push(() => s3.stop());
+    const endpoints = { iot: `http://127.0.0.1:${iotPort}`, s3: s3.endpoint, sqs: queues.baseUrl };
+    let stopped = false;
+    return {
+      endpoints,
+      region,
+      accountId,
+      credentials: { ...SANDBOX_CREDENTIALS },
+      env: () => ({
+        AWS_ENDPOINT_URL_IOT: endpoints.iot,
+        AWS_ENDPOINT_URL_S3: endpoints.s3,
+        AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      }),
+      iot: createInspector(store),
+      sqs: queues,
+      s3: { createBucket: (name) => s3.createBucket(name) },
+      faults,
+      counters: () => faults.counters(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await Promise.all([...servers.map((s) => closeServer(s)), ...stops.map((s) => s())]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([
+      ...servers.filter((s) => s.listening).map((s) => closeServer(s)),
+      ...stops.map((s) => s()),
+    ]);
+    throw error;
+  }
+}
+
+export type { FaultOptions, QuotaOption } from './faults.js';
+export type { CertificateView, IotInspector, ThingView } from './iot/inspect.js';

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The S3 side: a real S3-compatible server (s3rver) on loopback, storing in a temp dir. */
+export interface S3Sandbox {
+  endpoint: string;
+  directory: string;
+  /** Creates a bucket (no error if it exists). */
+  createBucket(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts s3rver. s3rver checks SigV4 signatures against its fixed key pair, so clients must
+ * use the sandbox's credentials (`S3RVER` / `S3RVER`); `forcePathStyle: true` is needed.
+ */
+export async function startS3(options: { port: number; buckets: string[] }): Promise<S3Sandbox> {
+  const directory = await mkdtemp(join(tmpdir(), 'jitr-sandbox-s3-'));
+  const { default: S3rver } = await import('s3rver');
+  const server = new S3rver({
+    port: options.port,
+    address: '127.0.0.1',
+    silent: true,
+    directory,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    directory,
+    async createBucket(name: string): Promise<void> {
+      // s3rver accepts unsigned requests; an existing bucket answers 409, which is fine here.
+      const res = await fetch(`${endpoint}/${encodeURIComponent(name)}`, { method: 'PUT' });
+      if (!res.ok && res.status !== 409) throw new Error(`s3rver refused bucket ${name}: HTTP ${res.status}`);
+      await res.arrayBuffer();
+    },
+    async stop(): Promise<void> {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import {
+  CreateThingCommand,
+  DescribeCertificateCommand,
+  DescribeThingCommand,
+  type IoTClient,
+  ListThingsCommand,
+} from '@aws-sdk/client-iot';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../infra/sandbox/index.js';
+import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
+
+describe('sandbox fault injection', () => {
+  let sandbox: Sandbox;
+  let iot: IoTClient;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, quotas: true, faults: { seed: 7 } });
+    iot = clientsFor(sandbox).iot;
+  });
+
+  afterEach(() => {
+    sandbox.faults.clear();
+    sandbox.faults.setQuotas(true);
+    sandbox.faults.resetCounters();
+  });
+
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it('throttles calls above the default quota (DescribeCertificate: 10 TPS) with ThrottlingException, HTTP 400, "Rate exceeded"', async () => {
+    // Prepare
+    const id = 'c'.repeat(64);
+
+    // Act
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, () => iot.send(new DescribeCertificateCommand({ certificateId: id }))),
+    );
+
+    // Assess
+    const errors = results.map((r) => (r.status === 'rejected' ? shapeOf(r.reason) : null));
+    const throttled = errors.filter((e) => e?.name === 'ThrottlingException');
+    // 10 tokens at start; a slow machine may refill a few while the 15 calls arrive.
+    expect(throttled.length).toBeGreaterThanOrEqual(3);
+    expect(throttled[0]).toEqual({ name: 'ThrottlingException', status: 400, message: 'Rate exceeded' });
+    expect(errors.filter((e) => e?.name === 'ResourceNotFoundException').length).toBe(15 - throttled.length);
+    expect(sandbox.counters().throttled['iot:DescribeCertificate']).toBe(throttled.length);
+    expect(sandbox.counters().calls['iot:DescribeCertificate']).toBe(15);
+  });
+
+  it('lets an operation override its quota and leaves operations without a quota unthrottled', async () => {
+    // Prepare
+    sandbox.faults.setQuotas({ DescribeThing: 2 });
+
+    // Act
+    const things = await Promise.allSettled(
+      Array.from({ length: 4 }, () => iot.send(new DescribeThingCommand({ thingName: 'none' }))),
+    );
+    const lists = await Promise.allSettled(
+      Array.from({ length: 30 }, () => iot.send(new ListThingsCommand({}))),
+    );
+
+    // Assess
+    expect(
+      things.filter((r) => r.status === 'rejected' && r.reason.name === 'ThrottlingException').length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(lists.every((r) => r.status === 'fulfilled')).toBe(true);
+  });
+
+  it("denies a chosen IAM action with AWS's AccessDeniedException (403) text, and allow() grants it back", async () => {
+    // Prepare
+    sandbox.faults.deny('iot:CreateThing');
+
+    // Act
+    const error = await errorOf(iot.send(new CreateThingCommand({ thingName: 'denied-1' })));
+    sandbox.faults.allow('iot:CreateThing');
+    const created = await iot.send(new CreateThingCommand({ thingName: 'denied-1' }));
+
+    // Assess
+    expect(shapeOf(error)).toEqual({
+      name: 'AccessDeniedException',
+      status: 403,
+      message:
+        'User: arn:aws:sts::123456789012:assumed-role/jitr-handler-role/jitr-handler is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:us-east-1:123456789012:thing/denied-1 because no identity-based policy allows the iot:CreateThing action',
+    });
+    expect(created.thingName).toBe('denied-1');
+    expect(sandbox.counters().denied).toEqual({ 'iot:CreateThing': 1 });
+    expect(sandbox.iot.thing('denied-1')?.thingName).toBe('denied-1');
+  });
+
+  it('fails calls at random with InternalFailureException (500) or ServiceUnavailableException (503), reproducibly for a seed', async () => {
+    // Prepare
+    const run = async (): Promise<string[]> => {
+      sandbox.faults.configure({ seed: 42, errorRate: 0.5, errorOperations: ['iot:ListThings'] });
+      const out: string[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        try {
+          await iot.send(new ListThingsCommand({}));
+          out.push('ok');
+        } catch (error) {
+          const e = shapeOf(error as Error & Record<string, unknown>);
+          out.push(`${e.name}:${e.status}`);
+        }
+      }
+      return out;
+    };
+
+    // Act
+    const first = await run();
+    const second = await run();
+
+    // Assess
+    expect(second).toEqual(first);
+    expect(new Set(first)).toEqual(
+      new Set(['ok', 'InternalFailureException:500', 'ServiceUnavailableException:503']),
+    );
+  });
+
+  it('adds fixed latency to every call', async () => {
+    // Prepare
+    sandbox.faults.setLatency({ fixedMs: 60 });
+    const started = performance.now();
+
+    // Act
+    await iot.send(new ListThingsCommand({}));
+
+    // Assess
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
+  it('counts calls per operation', async () => {
+    // Act
+    await iot.send(new ListThingsCommand({}));
+    await iot.send(new ListThingsCommand({}));
+    await errorOf(iot.send(new DescribeThingCommand({ thingName: 'none' })));
+
+    // Assess
+    expect(sandbox.counters()).toEqual({
+      calls: { 'iot:ListThings': 2, 'iot:DescribeThing': 1 },
+      throttled: {},
+      denied: {},
+      failed: {},
+    });
+  });
+});
