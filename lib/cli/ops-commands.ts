@@ -49,4 +49,32 @@ export function registerOpsCommands(program: Command): void {
         await runReplay(options);
       }),
     );
+
+  program
+    .command('reconcile')
+    .description(
+      "Find the CA's certificates still PENDING_ACTIVATION after a threshold and run each through the registration pipeline (in process, or by invoking the function).",
+    )
+    .requiredOption('--ca <caCertificateId>', 'the CA certificate id')
+    .option('--older-than <duration>', 'only certificates pending longer than this (90s, 10m, 2h)', '10m')
+    .option('--max <n>', 'at most this many certificates', positiveInteger, 500)
+    .option(
+      '--rate <perSecond>',
+      'certificates per second (IoT DescribeCertificate quota: 10 TPS, shared)',
+      positiveNumber,
+      2,
+    )
+    .option('--dry-run', 'list the stuck certificates and stop')
+    .option(
+      '--function-name <name>',
+      'invoke this Lambda function instead of running the pipeline in process',
+    )
+    .option('--region <region>', "AWS region (default: the SDK's)")
+    .option('--json', 'print the report as JSON')
+    .action(
+      action(async (options) => {
+        const { runReconcile } = await import('./ops-reconcile.js');
+        await runReconcile(options);
+      }),
+    );
 }

@@ -1,0 +1,107 @@
+/** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SingleBar } from 'cli-progress';
+import { parseDuration } from '../operations/duration.js';
+import { reconcileCa } from '../operations/reconcile.js';
+import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
+import { createLocalRuntime, useCaseInvoker } from '../operations/replay/local-invoker.js';
+import { textTable } from '../operations/text-table.js';
+import { systemClock } from '../operations/token-bucket.js';
+import { createIotClient } from '../provisioning/iot-client.js';
+import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+
+export interface ReconcileCliOptions {
+  ca: string;
+  olderThan: string;
+  max: number;
+  rate: number;
+  dryRun?: boolean;
+  functionName?: string;
+  region?: string;
+  json?: boolean;
+}
+
+/** Runs `jitr reconcile` and sets exit code 1 when a certificate failed. */
+export async function runReconcile(options: ReconcileCliOptions): Promise<void> {
+  const olderThanMs = parseDuration(options.olderThan);
+  if (olderThanMs === null)
+    throw new Error(`--older-than ${options.olderThan}: expected a duration like 10m, 90s, 2h`);
+  if (!/^[0-9a-fA-F]{64}$/.test(options.ca)) throw new Error('--ca: expected a 64-hex CA certificate id');
+  const region = options.region === undefined ? {} : { region: options.region };
+  let invoker: ReturnType<typeof useCaseInvoker>;
+  if (options.functionName !== undefined) {
+    invoker = new LambdaInvoker(new LambdaClient(region), options.functionName);
+  } else {
+    // In process, configured like the function; keep its logs and metrics off stdout.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    invoker = useCaseInvoker(
+      createLocalRuntime({
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        ...process.env,
+        ...(options.region ? { AWS_REGION: options.region } : {}),
+      }).deps,
+    );
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping after the certificate in flight…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        stream: process.stderr,
+        format: 'reconcile [{bar}] {value}/{total} | {outcome}',
+        hideCursor: true,
+      })
+    : null;
+  try {
+    const report = await reconcileCa(
+      { iot: new SdkIotRegistry(createIotClient(region)), invoker, clock: systemClock },
+      {
+        caCertificateId: options.ca.toLowerCase(),
+        olderThanMs,
+        max: options.max,
+        dryRun: options.dryRun === true,
+        ratePerSecond: options.rate,
+        signal: controller.signal,
+        onSelected: (selected) => {
+          if (options.dryRun !== true && selected.length > 0) bar?.start(selected.length, 0, { outcome: '' });
+        },
+        onProgress: (done, _total, _id, outcome) => bar?.update(done, { outcome }),
+      },
+    );
+    bar?.stop();
+    if (options.json === true) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const lines = [
+        `CA ${report.caCertificateId}: ${report.scanned} certificates scanned, ${report.pending} PENDING_ACTIVATION, ${report.selected.length} older than ${options.olderThan}`,
+      ];
+      if (report.dryRun) lines.push(...report.selected.map((id) => `  would reconcile ${id}`));
+      else {
+        lines.push(
+          textTable(
+            ['outcome', 'certificates'],
+            Object.entries(report.outcomes).map(([o, n]) => [o, String(n)]),
+          ),
+        );
+        if (report.failures.length > 0) {
+          lines.push(
+            textTable(
+              ['failed certificate', 'reason'],
+              report.failures.map((f) => [f.certificateId, f.reason]),
+            ),
+          );
+        }
+        if (report.interrupted) lines.push('Interrupted: the remaining certificates were not touched.');
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (report.failures.length > 0 || report.interrupted) process.exitCode = 1;
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
