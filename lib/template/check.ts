@@ -1,0 +1,52 @@
+import type { JitrError } from '../errors.js';
+import { InvalidIntrinsicError, UnsafeCertificateValueError } from './errors.js';
+import { AWS_CERTIFICATE_PARAMETERS, SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
+import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
+import { isProvisioningTemplate, render } from './render.js';
+
+/** What `checkTemplate` found out about a template without any certificate. */
+export interface TemplateCheck {
+  parameters: { name: string; default: string | null; subjectAttribute: string | null }[];
+  resources: { logicalName: string; type: string }[];
+  /** Checks that depend on the certificate's values (Fn::Select bounds, map keys…), as info. */
+  valueDependent: { code: string; path: string | null; message: string }[];
+}
+
+const PLACEHOLDER = 'x';
+const PLACEHOLDER_ID = '0'.repeat(64);
+
+/**
+ * Validates a template alone: everything `parseTemplate` checks, then a render with harmless
+ * placeholder values, which checks every literal name and limit and that each policy document
+ * parses with its parameters in place. Errors that only some certificate values would cause are
+ * reported in `valueDependent` instead of thrown.
+ *
+ * @throws the template errors of {@link parseTemplate} and {@link render}
+ */
+export function checkTemplate(template: unknown): TemplateCheck {
+  const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
+  const values: Record<string, string> = {};
+  for (const name of [...parsed.parameters.map((p) => p.name), ...AWS_BUILTIN_PARAMETERS]) {
+    values[name] = name === AWS_CERTIFICATE_PARAMETERS.Id ? PLACEHOLDER_ID : PLACEHOLDER;
+  }
+  const valueDependent: TemplateCheck['valueDependent'] = [];
+  try {
+    render(parsed, values);
+  } catch (error) {
+    if (!(error instanceof InvalidIntrinsicError || error instanceof UnsafeCertificateValueError))
+      throw error;
+    const e = error as JitrError;
+    valueDependent.push({ code: e.code, path: e.path ?? null, message: e.message });
+  }
+  return {
+    parameters: parsed.parameters.map((p) => ({
+      name: p.name,
+      default: p.default,
+      subjectAttribute: Object.hasOwn(SUBJECT_ATTRIBUTE_OF_PARAMETER, p.name)
+        ? (SUBJECT_ATTRIBUTE_OF_PARAMETER[p.name]?.shortName ?? null)
+        : null,
+    })),
+    resources: parsed.resources.map((r) => ({ logicalName: r.logicalName, type: r.type })),
+    valueDependent,
+  };
+}
