@@ -26,8 +26,8 @@ export interface AccessDeniedFacts {
 }
 
 const CORE = /(?:User: (\S+) )?is not authorized to perform: ([\w-]+:[\w*]+)(?: on resource: (\S+))?/;
-const IMPLICIT = /because no (.+?) policy allows/;
-const EXPLICIT = /with an explicit deny in (?:an? )?(.+?) [Pp]olicy/;
+const IMPLICIT = /because no ([\w -]+?) (?:policy )?allows/;
+const EXPLICIT = /with an explicit deny in (?:an? )?([\w -]+?)(?: [Pp]olicy)?(?=[:.,]|$)/;
 
 /**
  * Extracts action, resource, principal and deny kind from an access-denied message.

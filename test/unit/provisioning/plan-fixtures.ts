@@ -1,0 +1,76 @@
+// Plans and wiring shared by the executor tests.
+import { IoTClient } from '@aws-sdk/client-iot';
+import { activateCertificate } from '../../../lib/provisioning/activate-certificate.js';
+import { type ExecutionResult, executePlan } from '../../../lib/provisioning/execute-plan.js';
+import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
+import type { OverrideValue, Plan } from '../../../lib/template/plan.js';
+import { ACCOUNT, type FakeIot, REGION } from './fake-iot.js';
+
+export const CERT_ID = 'c0ffee'.padEnd(64, '0');
+export const CERT_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${CERT_ID}`;
+export const OTHER_CERT_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${'d'.repeat(64)}`;
+export const POLICY_DOCUMENT = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:eu-west-1:123456789012:client/dev-1' },
+  ],
+};
+export const POLICY_NAME = 'jitr-0f3a9c';
+
+export const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A plan shaped like AWS's JITP reference template (MERGE / REPLACE / DO_NOTHING). */
+export function referencePlan(overrideSettings?: Record<string, OverrideValue>): Plan {
+  return {
+    parameters: { 'AWS::IoT::Certificate::Id': CERT_ID },
+    thing: {
+      logicalName: 'thing',
+      thingName: 'dev-1',
+      thingTypeName: 'sensor',
+      thingGroups: ['fleet', 'eu'],
+      billingGroup: 'billing-a',
+      attributes: { model: 'm1', serial: 's-1' },
+      overrideSettings: overrideSettings ?? {
+        AttributePayload: 'MERGE',
+        ThingTypeName: 'REPLACE',
+        ThingGroups: 'DO_NOTHING',
+      },
+    },
+    certificate: {
+      logicalName: 'certificate',
+      certificateId: CERT_ID,
+      status: 'ACTIVE',
+      overrideSettings: { Status: 'DO_NOTHING' },
+    },
+    policies: [
+      { logicalName: 'policy', policyName: POLICY_NAME, policyDocument: POLICY_DOCUMENT },
+      { logicalName: 'base', policyName: 'base-policy', policyDocument: null },
+    ],
+  };
+}
+
+/** The account resources a correct setup has (type, groups, billing group, named policy). */
+export function seed(fake: FakeIot): void {
+  fake.thingTypes.add('sensor');
+  fake.thingTypes.add('old-type');
+  for (const group of ['fleet', 'eu', 'old-group']) fake.thingGroups.add(group);
+  fake.billingGroups.add('billing-a');
+  fake.billingGroups.add('billing-b');
+  fake.policies.set('base-policy', '{"Version":"2012-10-17","Statement":[]}');
+  fake.certificateStatus.set(CERT_ID, 'PENDING_ACTIVATION');
+}
+
+export function newRegistry(): SdkIotRegistry {
+  return new SdkIotRegistry(new IoTClient({ region: REGION }));
+}
+
+/** What the use case does: execute, then set the status last. */
+export async function provision(plan: Plan, iot = newRegistry()): Promise<ExecutionResult> {
+  const result = await executePlan(
+    plan,
+    { certificateId: CERT_ID, certificateArn: CERT_ARN },
+    { iot, logger: quietLogger, clock: () => 0 },
+  );
+  await activateCertificate(plan, { certificateId: CERT_ID }, { iot, logger: quietLogger });
+  return result;
+}
