@@ -1,0 +1,180 @@
+// The outer structure of a CRL: everything except the revoked list, which serial-index.ts walks.
+import {
+  children,
+  DerError,
+  decodeBoolean,
+  decodeOid,
+  decodeTime,
+  decodeUnsigned,
+  expectTlv,
+  readTlv,
+  TAG,
+  type Tlv,
+  toHex,
+} from '../certificate/der.js';
+import type { DistinguishedName, SignatureAlgorithm } from '../certificate/index.js';
+import { parseName } from '../certificate/name.js';
+import { OID } from '../certificate/oids.js';
+import { bitStringBytes, parseSignatureAlgorithm } from '../certificate/signature.js';
+import { CrlUnsupportedCriticalExtensionError } from './errors.js';
+
+export interface CrlFrame {
+  tbs: Uint8Array;
+  version: 1 | 2;
+  signatureAlgorithm: SignatureAlgorithm;
+  signature: Uint8Array;
+  issuer: DistinguishedName;
+  thisUpdate: Date;
+  nextUpdate: Date | null;
+  /** Content range of revokedCertificates ([-1, -1] when absent). */
+  revokedStart: number;
+  revokedEnd: number;
+  crlNumber: string | null;
+  authorityKeyIdentifier: string | null;
+}
+
+function unsupportedCritical(message: string, oid: string): never {
+  throw new CrlUnsupportedCriticalExtensionError(message, { details: { oid, level: 'crl' } });
+}
+
+/**
+ * issuingDistributionPoint (critical): a CRL that covers every end-entity certificate of the CA
+ * is fine (distributionPoint and onlyContainsUserCerts only narrow it to what we check). One that
+ * leaves some of them out (CA-only, attribute-only, some reasons only, indirect) cannot prove a
+ * device certificate is *not* revoked, so it is refused.
+ */
+function checkIssuingDistributionPoint(buf: Uint8Array, v: Tlv): void {
+  const seq = expectTlv(buf, v.valueStart, v.end, TAG.SEQUENCE, 'issuingDistributionPoint');
+  for (const f of children(buf, seq)) {
+    if (f.tag === 0xa0 || f.tag === 0x81) continue;
+    const names: Record<number, string> = {
+      130: 'onlyContainsCACerts',
+      163: 'onlySomeReasons',
+      131: 'onlySomeReasons',
+      132: 'indirectCRL',
+      133: 'onlyContainsAttributeCerts',
+    };
+    unsupportedCritical(
+      `CRL issuingDistributionPoint sets ${names[f.tag] ?? `field 0x${f.tag.toString(16)}`}, so it may not cover device certificates`,
+      OID.issuingDistributionPoint,
+    );
+  }
+}
+
+function parseCrlExtensions(
+  buf: Uint8Array,
+  list: Tlv,
+): { crlNumber: string | null; authorityKeyIdentifier: string | null } {
+  let crlNumber: string | null = null;
+  let authorityKeyIdentifier: string | null = null;
+  const seen = new Set<string>();
+  for (const ext of children(buf, list)) {
+    if (ext.tag !== TAG.SEQUENCE) throw new DerError('extension is not a SEQUENCE', ext.start);
+    const oidTlv = expectTlv(buf, ext.valueStart, ext.end, TAG.OID, 'extnID');
+    const oid = decodeOid(buf, oidTlv);
+    if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
+    seen.add(oid);
+    let next = readTlv(buf, oidTlv.end, ext.end);
+    let critical = false;
+    if (next.tag === TAG.BOOLEAN) {
+      critical = decodeBoolean(buf, next);
+      next = readTlv(buf, next.end, ext.end);
+    }
+    if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
+    if (oid === OID.cRLNumber) {
+      crlNumber = decodeUnsigned(
+        buf,
+        expectTlv(buf, next.valueStart, next.end, TAG.INTEGER, 'cRLNumber'),
+        'cRLNumber',
+      ).toString();
+    } else if (oid === OID.authorityKeyIdentifier) {
+      const seq = expectTlv(buf, next.valueStart, next.end, TAG.SEQUENCE, 'authorityKeyIdentifier');
+      for (const f of children(buf, seq))
+        if (f.tag === 0x80) authorityKeyIdentifier = toHex(buf, f.valueStart, f.end);
+    } else if (oid === OID.issuingDistributionPoint) {
+      checkIssuingDistributionPoint(buf, next);
+    } else if (oid === OID.deltaCRLIndicator) {
+      unsupportedCritical('A delta CRL is not a complete list of revoked certificates', oid);
+    } else if (critical) {
+      unsupportedCritical(`CRL carries an unsupported critical extension ${oid}`, oid);
+    }
+  }
+  return { crlNumber, authorityKeyIdentifier };
+}
+
+/**
+ * Parses CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue }
+ * down to the revoked list's byte range. Throws DerError on malformed input, or
+ * CrlUnsupportedCriticalExtensionError.
+ */
+export function parseCrlFrame(buf: Uint8Array): CrlFrame {
+  const outer = readTlv(buf, 0, buf.length);
+  if (outer.tag !== TAG.SEQUENCE || outer.end !== buf.length)
+    throw new DerError('not a single DER SEQUENCE', 0);
+  const tbsTlv = expectTlv(buf, outer.valueStart, outer.end, TAG.SEQUENCE, 'tbsCertList');
+  const algTlv = expectTlv(buf, tbsTlv.end, outer.end, TAG.SEQUENCE, 'signatureAlgorithm');
+  const sigTlv = readTlv(buf, algTlv.end, outer.end);
+  if (sigTlv.end !== outer.end) throw new DerError('trailing data after signatureValue', sigTlv.end);
+  const signature = bitStringBytes(buf, sigTlv, 'signatureValue');
+  const signatureAlgorithm = parseSignatureAlgorithm(buf, algTlv);
+
+  // Walk the tbsCertList fields one by one (never children(): the revoked list can be huge,
+  // and only its outer TLV is read here).
+  const end = tbsTlv.end;
+  let t = readTlv(buf, tbsTlv.valueStart, end);
+  let version: 1 | 2 = 1;
+  if (t.tag === TAG.INTEGER) {
+    const v = decodeUnsigned(buf, t, 'version');
+    if (v > 1n) throw new DerError(`unsupported CRL version ${v + 1n}`, t.start);
+    version = v === 1n ? 2 : 1;
+    t = readTlv(buf, t.end, end);
+  }
+  if (t.tag !== TAG.SEQUENCE)
+    throw new DerError('tbsCertList.signature is not an AlgorithmIdentifier', t.start);
+  if (Buffer.compare(buf.subarray(t.start, t.end), signatureAlgorithm.der) !== 0) {
+    throw new DerError('tbsCertList.signature differs from signatureAlgorithm', t.start);
+  }
+  const issuerTlv = readTlv(buf, t.end, end);
+  const issuer = parseName(buf, issuerTlv);
+  t = readTlv(buf, issuerTlv.end, end);
+  const thisUpdate = decodeTime(buf, t);
+  let p = t.end;
+  let nextUpdate: Date | null = null;
+  let revokedStart = -1;
+  let revokedEnd = -1;
+  let extensions = { crlNumber: null as string | null, authorityKeyIdentifier: null as string | null };
+  if (p < end) {
+    t = readTlv(buf, p, end);
+    if (t.tag === TAG.UTC_TIME || t.tag === TAG.GENERALIZED_TIME) {
+      nextUpdate = decodeTime(buf, t);
+      p = t.end;
+      t = p < end ? readTlv(buf, p, end) : t;
+    }
+    if (p < end && t.tag === TAG.SEQUENCE) {
+      revokedStart = t.valueStart;
+      revokedEnd = t.end;
+      p = t.end;
+      t = p < end ? readTlv(buf, p, end) : t;
+    }
+    if (p < end && t.tag === 0xa0) {
+      if (version === 1) throw new DerError('a v1 CRL cannot carry extensions', t.start);
+      const list = expectTlv(buf, t.valueStart, t.end, TAG.SEQUENCE, 'crlExtensions');
+      if (list.end !== t.end) throw new DerError('trailing data after crlExtensions', list.end);
+      extensions = parseCrlExtensions(buf, list);
+      p = t.end;
+    }
+    if (p !== end) throw new DerError('unexpected field in tbsCertList', p);
+  }
+  return {
+    tbs: buf.subarray(tbsTlv.start, tbsTlv.end),
+    version,
+    signatureAlgorithm,
+    signature,
+    issuer,
+    thisUpdate,
+    nextUpdate,
+    revokedStart,
+    revokedEnd,
+    ...extensions,
+  };
+}

@@ -1,0 +1,145 @@
+// Loading a CRL: parse, verify against the CA, check freshness, index the revoked serials.
+import { DerError } from '../certificate/der.js';
+import { type CertificateFacts, namesEqual } from '../certificate/index.js';
+import { PemError, toDer } from '../certificate/pem.js';
+import { verifySignature } from '../certificate/signature.js';
+import { parseCrlFrame } from './crl-frame.js';
+import {
+  CrlIssuerMismatchError,
+  CrlMalformedError,
+  CrlNotYetValidError,
+  CrlSignatureInvalidError,
+  CrlStaleError,
+  CrlUnsupportedAlgorithmError,
+} from './errors.js';
+import { SerialIndex } from './serial-index.js';
+import type { VerifiedCrl } from './types.js';
+import { IndexedCrl } from './verified-crl.js';
+
+/**
+ * Default `CRL_MAX_STALENESS`: 0 s of grace past `nextUpdate`. `nextUpdate` is the CA's own
+ * promise of when a newer CRL will exist (RFC 5280 §5.1.2.5); after it, revocations made since
+ * may be missing, so the safe default is to stop trusting the CRL exactly then. The failure is
+ * transient (the event is retried), so a late publication delays registrations rather than
+ * letting a revoked device in; operators who publish late on purpose can set a grace.
+ */
+export const DEFAULT_CRL_MAX_STALENESS_SECONDS = 0;
+
+/**
+ * Allowance for the CRL signer's clock running ahead of ours when checking `thisUpdate ≤ now`
+ * (same 5 minutes as certificate validity).
+ */
+export const DEFAULT_CRL_CLOCK_SKEW_SECONDS = 300;
+
+export interface LoadCrlOptions {
+  now: Date;
+  /** Grace past nextUpdate, in seconds (`CRL_MAX_STALENESS`). */
+  maxStalenessSeconds: number;
+  /** Default {@link DEFAULT_CRL_CLOCK_SKEW_SECONDS}. */
+  clockSkewSeconds?: number;
+}
+
+const CRL_LABELS = ['X509 CRL', 'CRL'];
+
+/**
+ * Checks `thisUpdate ≤ now + skew` and `now ≤ nextUpdate + maxStaleness` (a CRL without
+ * nextUpdate is never fresh: RFC 5280 requires the field). Use it on a cached CRL before each
+ * decision.
+ *
+ * @throws {@link CrlNotYetValidError}
+ * @throws {@link CrlStaleError}
+ */
+export function checkCrlFreshness(
+  crl: Pick<VerifiedCrl, 'thisUpdate' | 'nextUpdate'>,
+  now: Date,
+  maxStalenessSeconds: number,
+  clockSkewSeconds = DEFAULT_CRL_CLOCK_SKEW_SECONDS,
+): void {
+  const details = {
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+    now: now.toISOString(),
+    maxStalenessSeconds,
+  };
+  if (crl.thisUpdate.getTime() > now.getTime() + clockSkewSeconds * 1000) {
+    throw new CrlNotYetValidError(`CRL thisUpdate ${details.thisUpdate} is in the future`, {
+      details: { ...details, clockSkewSeconds },
+    });
+  }
+  if (crl.nextUpdate === null) {
+    throw new CrlStaleError('CRL has no nextUpdate, so its freshness cannot be established', { details });
+  }
+  if (now.getTime() > crl.nextUpdate.getTime() + maxStalenessSeconds * 1000) {
+    throw new CrlStaleError(
+      `CRL is stale: nextUpdate ${details.nextUpdate} (+${maxStalenessSeconds} s allowed) has passed`,
+      { details },
+    );
+  }
+}
+
+/**
+ * Parses a DER or PEM CRL (v1 or v2) and verifies it against the CA: issuer equals the CA
+ * subject (RFC 5280 comparison) and the CRL's AKI matches the CA's SKI when both are present;
+ * no unsupported critical CRL or entry extension; the signature verifies with the CA key over
+ * the raw tbsCertList; then freshness ({@link checkCrlFreshness}). The result keeps a
+ * reference to `bytes` (no copy): do not modify them afterwards.
+ *
+ * @example
+ * const crl = loadCrl(der, caFacts, { now: new Date(), maxStalenessSeconds: 0 });
+ * crl.lookup(deviceFacts.serialBytes); // RevocationEntry | null
+ * @throws {@link CrlMalformedError}, {@link CrlIssuerMismatchError}, {@link CrlUnsupportedAlgorithmError},
+ *   {@link CrlSignatureInvalidError}, {@link CrlUnsupportedCriticalExtensionError},
+ *   {@link CrlNotYetValidError}, {@link CrlStaleError} — all `transient`.
+ */
+export function loadCrl(bytes: Uint8Array, ca: CertificateFacts, options: LoadCrlOptions): VerifiedCrl {
+  let buf: Uint8Array;
+  let frame: ReturnType<typeof parseCrlFrame>;
+  try {
+    buf = toDer(bytes, CRL_LABELS);
+    frame = parseCrlFrame(buf);
+  } catch (error) {
+    if (error instanceof DerError || error instanceof PemError || error instanceof RangeError) {
+      throw new CrlMalformedError(error.message, { cause: error });
+    }
+    throw error;
+  }
+  const details = { crlIssuer: frame.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
+  if (!namesEqual(frame.issuer, ca.subject)) {
+    throw new CrlIssuerMismatchError(
+      `CRL issuer "${frame.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
+      { details },
+    );
+  }
+  if (
+    frame.authorityKeyIdentifier !== null &&
+    ca.subjectKeyIdentifier !== null &&
+    frame.authorityKeyIdentifier !== ca.subjectKeyIdentifier
+  ) {
+    throw new CrlIssuerMismatchError("CRL authorityKeyIdentifier does not match the CA's key", {
+      details: {
+        ...details,
+        authorityKeyIdentifier: frame.authorityKeyIdentifier,
+        caSubjectKeyIdentifier: ca.subjectKeyIdentifier,
+      },
+    });
+  }
+  if (!frame.signatureAlgorithm.supported) {
+    throw new CrlUnsupportedAlgorithmError(
+      `Unsupported CRL signature algorithm ${frame.signatureAlgorithm.name}`,
+      {
+        details: { ...details, signatureAlgorithm: frame.signatureAlgorithm.name },
+      },
+    );
+  }
+  if (!verifySignature(frame.signatureAlgorithm, frame.tbs, ca.spki, frame.signature)) {
+    throw new CrlSignatureInvalidError("CRL signature does not verify with the CA's key", {
+      details: { ...details, signatureAlgorithm: frame.signatureAlgorithm.name },
+    });
+  }
+  checkCrlFreshness(frame, options.now, options.maxStalenessSeconds, options.clockSkewSeconds);
+  const index =
+    frame.revokedStart < 0
+      ? new SerialIndex(buf, 0, 0)
+      : new SerialIndex(buf, frame.revokedStart, frame.revokedEnd);
+  return new IndexedCrl(buf, frame, index);
+}

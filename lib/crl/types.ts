@@ -1,0 +1,31 @@
+// What a verified CRL exposes.
+import type { DistinguishedName } from '../certificate/index.js';
+import type { RevocationReason } from './reasons.js';
+
+/** One revoked certificate, as evidence for the decision. */
+export interface RevocationEntry {
+  /** Lowercase hex of the serial's DER INTEGER content bytes as written in the CRL. */
+  serialHex: string;
+  revocationDate: Date;
+  /** The reasonCode entry extension, or null when absent (or an unassigned code). */
+  reason: RevocationReason | null;
+}
+
+/** A CRL whose signature, issuer, critical extensions and freshness were checked by `loadCrl`. */
+export interface VerifiedCrl {
+  readonly issuer: DistinguishedName;
+  readonly version: 1 | 2;
+  /** cRLNumber as a decimal string (it may exceed 2^53), or null when absent. */
+  readonly crlNumber: string | null;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date | null;
+  readonly entryCount: number;
+  readonly signatureAlgorithm: string;
+  /** keyIdentifier of the CRL's authorityKeyIdentifier, lowercase hex, or null. */
+  readonly authorityKeyIdentifier: string | null;
+  readonly byteLength: number;
+  /** O(1): the entry for a serial (DER INTEGER content bytes; leading 00 bytes are ignored), or null. */
+  lookup(serialBytes: Uint8Array): RevocationEntry | null;
+  /** Same as {@link lookup} for hex text (case, `:`/space separators and leading zeros ignored). */
+  lookupHex(serialHex: string): RevocationEntry | null;
+}

@@ -1,0 +1,357 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { explicit, integer, oid, sequence, tlv } from '../../../infra/pki/der-writer.js';
+import { type BuildCrlOptions, buildCrl, type Ca, issueDeviceCertificate } from '../../../infra/pki/index.js';
+import { parseCertificate } from '../../../lib/certificate/index.js';
+import { checkCrlFreshness, DEFAULT_CRL_MAX_STALENESS_SECONDS, loadCrl } from '../../../lib/crl/index.js';
+import { ecCa, impostorEcCa, NOW, otherCa, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
+
+const REVOKED_AT = new Date('2026-05-20T08:30:00Z');
+const NEXT = new Date('2026-06-08T12:00:00Z');
+
+function crlOf(ca: Ca, extra: Partial<BuildCrlOptions> = {}): Buffer {
+  return buildCrl({
+    ca,
+    entries: [
+      { serial: '0091f0', revocationDate: REVOKED_AT, reason: 'keyCompromise' },
+      { serial: '05', revocationDate: REVOKED_AT },
+      { serial: '7fee01', revocationDate: new Date('2051-01-01T00:00:00Z'), reason: 'cessationOfOperation' },
+    ],
+    thisUpdate: NOW,
+    nextUpdate: NEXT,
+    crlNumber: 77,
+    ...extra,
+  });
+}
+
+const load = (bytes: Uint8Array, ca: Ca, now = NOW, maxStalenessSeconds = 0) =>
+  loadCrl(bytes, parseCertificate(ca.certificatePem), { now, maxStalenessSeconds });
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? `uncoded: ${String(error)}`;
+  }
+}
+
+describe('loadCrl', () => {
+  it.each([
+    ['RSA-2048', rsaCa, 'rsa-pkcs1-sha256'],
+    ['EC P-256', ecCa, 'ecdsa-sha256'],
+    ['EC P-384', p384Ca, 'ecdsa-sha384'],
+  ])('verifies a v2 CRL from a %s CA and exposes its facts', (_name, ca, signatureAlgorithm) => {
+    // Act
+    const crl = load(crlOf(ca()), ca());
+    // Assess
+    expect({
+      issuer: crl.issuer.rfc4514,
+      version: crl.version,
+      crlNumber: crl.crlNumber,
+      thisUpdate: crl.thisUpdate.toISOString(),
+      nextUpdate: crl.nextUpdate?.toISOString(),
+      entryCount: crl.entryCount,
+      signatureAlgorithm: crl.signatureAlgorithm,
+      authorityKeyIdentifier: crl.authorityKeyIdentifier,
+    }).toEqual({
+      issuer: parseCertificate(ca().certificatePem).subject.rfc4514,
+      version: 2,
+      crlNumber: '77',
+      thisUpdate: NOW.toISOString(),
+      nextUpdate: NEXT.toISOString(),
+      entryCount: 3,
+      signatureAlgorithm,
+      authorityKeyIdentifier: ca().subjectKeyIdentifier?.toString('hex'),
+    });
+  });
+
+  it('answers lookups with the evidence: serial, date and reason, or null', () => {
+    const crl = load(crlOf(ecCa()), ecCa());
+    expect(crl.lookupHex('0091f0')).toEqual({
+      serialHex: '0091f0',
+      revocationDate: REVOKED_AT,
+      reason: 'keyCompromise',
+    });
+    expect(crl.lookupHex('05')).toEqual({ serialHex: '05', revocationDate: REVOKED_AT, reason: null });
+    expect(crl.lookupHex('7fee01')).toEqual({
+      serialHex: '7fee01',
+      revocationDate: new Date('2051-01-01T00:00:00Z'),
+      reason: 'cessationOfOperation',
+    });
+    expect(crl.lookupHex('06')).toBeNull();
+    expect(crl.lookup(Uint8Array.from([0x91, 0xf1]))).toBeNull();
+  });
+
+  it('normalises serial queries: leading zeros, case and separators', () => {
+    const crl = load(crlOf(ecCa()), ecCa());
+    for (const q of ['0091f0', '91f0', '91F0', '00:91:F0', '0x91f0', '00000091f0', '9 1f0']) {
+      expect(crl.lookupHex(q)?.serialHex).toBe('0091f0');
+    }
+    expect(crl.lookup(Uint8Array.from([0x00, 0x91, 0xf0]))?.serialHex).toBe('0091f0');
+    expect(crl.lookup(Uint8Array.from([0x91, 0xf0]))?.serialHex).toBe('0091f0');
+    expect(crl.lookup(Uint8Array.from([0x00, 0x05]))?.serialHex).toBe('05');
+  });
+
+  it('finds a revoked device certificate by the serial bytes of its DER', () => {
+    // Prepare: a serial whose high bit is set, so its DER content starts with 00.
+    const dev = parseCertificate(
+      issueDeviceCertificate({ ca: ecCa(), subject: 'CN=dev', serial: 'c0ffee0123456789', keyType: 'ec' })
+        .certificateDer,
+    );
+    const crl = load(
+      buildCrl({
+        ca: ecCa(),
+        entries: [{ serial: 'c0ffee0123456789', revocationDate: REVOKED_AT, reason: 'superseded' }],
+        thisUpdate: NOW,
+        nextUpdate: NEXT,
+      }),
+      ecCa(),
+    );
+    // Act + Assess
+    expect(dev.serialHex).toBe('00c0ffee0123456789');
+    expect(crl.lookup(dev.serialBytes)).toEqual({
+      serialHex: '00c0ffee0123456789',
+      revocationDate: REVOKED_AT,
+      reason: 'superseded',
+    });
+  });
+
+  it('reads PEM, v1 and empty CRLs', () => {
+    const pem = `-----BEGIN X509 CRL-----\r\n${crlOf(ecCa()).toString('base64').replace(/.{64}/g, '$&\r\n')}\r\n-----END X509 CRL-----\r\n`;
+    expect(load(Buffer.from(pem), ecCa()).entryCount).toBe(3);
+    const v1 = load(
+      buildCrl({
+        ca: rsaCa(),
+        version: 1,
+        entries: [{ serial: '0a', revocationDate: REVOKED_AT }],
+        thisUpdate: NOW,
+        nextUpdate: NEXT,
+      }),
+      rsaCa(),
+    );
+    expect([v1.version, v1.crlNumber, v1.authorityKeyIdentifier, v1.lookupHex('0a')?.reason]).toEqual([
+      1,
+      null,
+      null,
+      null,
+    ]);
+    const empty = load(buildCrl({ ca: ecCa(), entries: [], thisUpdate: NOW, nextUpdate: NEXT }), ecCa());
+    expect([empty.entryCount, empty.lookupHex('01')]).toEqual([0, null]);
+  });
+
+  it('rejects a CRL from another CA as CrlIssuerMismatch', () => {
+    expect(codeOf(() => load(crlOf(otherCa()), ecCa()))).toBe('CrlIssuerMismatch');
+  });
+
+  it('rejects a same-named CA with another key (AKI) as CrlIssuerMismatch', () => {
+    expect(codeOf(() => load(crlOf(impostorEcCa()), ecCa()))).toBe('CrlIssuerMismatch');
+  });
+
+  it('rejects a CRL signed by another key as CrlSignatureInvalid', () => {
+    const forged = { ...ecCa(), privateKey: impostorEcCa().privateKey };
+    expect(codeOf(() => load(crlOf(forged), ecCa()))).toBe('CrlSignatureInvalid');
+  });
+
+  it('rejects a CRL with one changed serial byte as CrlSignatureInvalid', () => {
+    const der = crlOf(rsaCa());
+    const at = der.indexOf(Buffer.from([0x02, 0x03, 0x00, 0x91, 0xf0]));
+    der[at + 4] = 0xf1;
+    expect(codeOf(() => load(der, rsaCa()))).toBe('CrlSignatureInvalid');
+  });
+
+  it('rejects a stale CRL as CrlStale, unless the grace covers it', () => {
+    const der = crlOf(ecCa());
+    const late = new Date(NEXT.getTime() + 1000);
+    expect(DEFAULT_CRL_MAX_STALENESS_SECONDS).toBe(0);
+    expect(codeOf(() => load(der, ecCa(), NEXT))).toBe('ok');
+    expect(codeOf(() => load(der, ecCa(), late))).toBe('CrlStale');
+    expect(codeOf(() => load(der, ecCa(), late, 1))).toBe('ok');
+    expect(codeOf(() => load(crlOf(ecCa(), { nextUpdate: null }), ecCa()))).toBe('CrlStale');
+  });
+
+  it('rejects a CRL from the future as CrlNotYetValid, within 5 minutes of skew', () => {
+    const der = crlOf(ecCa());
+    expect(codeOf(() => load(der, ecCa(), new Date(NOW.getTime() - 300_000)))).toBe('ok');
+    expect(codeOf(() => load(der, ecCa(), new Date(NOW.getTime() - 300_001)))).toBe('CrlNotYetValid');
+  });
+
+  it('refuses unknown critical CRL extensions and delta CRLs, ignores non-critical ones', () => {
+    const ext = (o: string, critical: boolean) => [{ oid: o, critical, value: Buffer.from([0x05, 0x00]) }];
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: ext('1.3.6.1.4.1.99999.1', true) }), ecCa()))).toBe(
+      'CrlUnsupportedCriticalExtension',
+    );
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: ext('1.3.6.1.4.1.99999.1', false) }), ecCa()))).toBe(
+      'ok',
+    );
+    const delta = [{ oid: '2.5.29.27', critical: true, value: integer(76) }];
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: delta }), ecCa()))).toBe(
+      'CrlUnsupportedCriticalExtension',
+    );
+  });
+
+  it('accepts an issuingDistributionPoint for user certificates, refuses a CA-only one', () => {
+    const idp = (field: Buffer) => [{ oid: '2.5.29.28', critical: true, value: sequence(field) }];
+    const users = idp(tlv(0x81, Buffer.from([0xff])));
+    const caOnly = idp(tlv(0x82, Buffer.from([0xff])));
+    const withDp = [
+      {
+        oid: '2.5.29.28',
+        critical: true,
+        value: sequence(explicit(0, explicit(0, tlv(0x86, Buffer.from('http://x/crl'))))),
+      },
+    ];
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: users }), ecCa()))).toBe('ok');
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: withDp }), ecCa()))).toBe('ok');
+    expect(codeOf(() => load(crlOf(ecCa(), { extensions: caOnly }), ecCa()))).toBe(
+      'CrlUnsupportedCriticalExtension',
+    );
+  });
+
+  it('refuses an unknown critical entry extension, ignores a non-critical one', () => {
+    const entry = (critical: boolean) =>
+      buildCrl({
+        ca: ecCa(),
+        entries: [
+          { serial: '01', revocationDate: REVOKED_AT },
+          {
+            serial: '02',
+            revocationDate: REVOKED_AT,
+            reason: 'keyCompromise',
+            extensions: [{ oid: '1.2.3.4', critical, value: Buffer.from([0x05, 0x00]) }],
+          },
+        ],
+        thisUpdate: NOW,
+        nextUpdate: NEXT,
+      });
+    expect(codeOf(() => load(entry(true), ecCa()))).toBe('CrlUnsupportedCriticalExtension');
+    expect(load(entry(false), ecCa()).lookupHex('02')?.reason).toBe('keyCompromise');
+    const indirect = buildCrl({
+      ca: ecCa(),
+      entries: [
+        {
+          serial: '01',
+          revocationDate: REVOKED_AT,
+          extensions: [{ oid: '2.5.29.29', critical: true, value: sequence() }],
+        },
+      ],
+      thisUpdate: NOW,
+      nextUpdate: NEXT,
+    });
+    expect(codeOf(() => load(indirect, ecCa()))).toBe('CrlUnsupportedCriticalExtension');
+  });
+
+  it.each([
+    ['garbage', Buffer.from('not a crl at all')],
+    ['an empty buffer', Buffer.alloc(0)],
+    ['a certificate', () => ecCa().certificateDer],
+    ['a truncated CRL', () => crlOf(ecCa()).subarray(0, 100)],
+    ['a CRL with trailing bytes', () => Buffer.concat([crlOf(ecCa()), Buffer.from([0])])],
+    [
+      'a CRL with version 6',
+      () => {
+        const der = buildCrl({ ca: ecCa(), entries: [], thisUpdate: NOW });
+        der[der.indexOf(Buffer.from([0x02, 0x01, 0x01])) + 2] = 0x05;
+        return der;
+      },
+    ],
+  ] as const)('rejects %s as CrlMalformed', (_name, input) => {
+    const bytes = typeof input === 'function' ? input() : input;
+    expect(codeOf(() => load(bytes, ecCa()))).toBe('CrlMalformed');
+  });
+
+  it('never throws anything but a typed CRL error for corrupted bytes', () => {
+    const der = crlOf(ecCa(), { extensions: [{ oid: '1.2.3', value: oid('1.2.3.4') }] });
+    const codes = new Set([
+      'CrlMalformed',
+      'CrlSignatureInvalid',
+      'CrlIssuerMismatch',
+      'CrlUnsupportedCriticalExtension',
+      'CrlUnsupportedAlgorithm',
+      'CrlStale',
+      'CrlNotYetValid',
+    ]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: der.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        (at, xor) => {
+          const bad = Buffer.from(der);
+          bad[at] = (bad[at] as number) ^ xor;
+          const code = codeOf(() => load(bad, ecCa()));
+          expect(codes.has(code) || code === 'ok').toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('indexes a 100,000-entry CRL and agrees with a Set on hits and misses', () => {
+    // Prepare
+    const n = 100_000;
+    const serials = randomBytes(12 * n);
+    const entries = Array.from({ length: n }, (_, i) => ({
+      serial: serials.subarray(12 * i, 12 * i + 12),
+      revocationDate: REVOKED_AT,
+      ...(i % 4 === 0 ? { reason: 'keyCompromise' as const } : {}),
+    }));
+    const der = buildCrl({ ca: ecCa(), entries, thisUpdate: NOW, nextUpdate: NEXT });
+    // Act
+    const crl = load(der, ecCa());
+    // Assess
+    expect(crl.entryCount).toBe(n);
+    const hexes = new Set<string>();
+    for (let i = 0; i < n; i++)
+      hexes.add(
+        Buffer.from(serials.subarray(12 * i, 12 * i + 12))
+          .toString('hex')
+          .replace(/^(00)+/, ''),
+      );
+    for (let i = 0; i < n; i += 97) {
+      const entry = crl.lookup(serials.subarray(12 * i, 12 * i + 12));
+      expect(entry?.revocationDate).toEqual(REVOKED_AT);
+      expect(entry?.reason).toBe(i % 4 === 0 ? 'keyCompromise' : null);
+    }
+    let misses = 0;
+    for (let i = 0; i < 2000; i++) {
+      const q = randomBytes(12);
+      if (!hexes.has(q.toString('hex').replace(/^(00)+/, ''))) misses += crl.lookup(q) === null ? 1 : 0;
+      else misses += 1;
+    }
+    expect(misses).toBe(2000);
+  });
+});
+
+describe('checkCrlFreshness', () => {
+  it('re-checks a cached CRL against a later clock', () => {
+    const crl = load(crlOf(ecCa()), ecCa());
+    expect(codeOf(() => checkCrlFreshness(crl, NOW, 0))).toBe('ok');
+    expect(codeOf(() => checkCrlFreshness(crl, new Date(NEXT.getTime() + 60_000), 0))).toBe('CrlStale');
+    expect(codeOf(() => checkCrlFreshness(crl, new Date(NEXT.getTime() + 60_000), 3600))).toBe('ok');
+  });
+
+  it('puts the evidence in the error', () => {
+    const crl = load(crlOf(ecCa()), ecCa());
+    try {
+      checkCrlFreshness(crl, new Date('2026-06-09T00:00:00Z'), 0);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { toJSON(): unknown }).toJSON()).toEqual({
+        name: 'CrlStaleError',
+        code: 'CrlStale',
+        outcome: 'transient',
+        step: 'crl',
+        message: 'CRL is stale: nextUpdate 2026-06-08T12:00:00.000Z (+0 s allowed) has passed',
+        remedy:
+          'Publish a fresh CRL (before nextUpdate), or raise CRL_MAX_STALENESS if late publication is acceptable.',
+        details: {
+          thisUpdate: '2026-06-01T12:00:00.000Z',
+          nextUpdate: '2026-06-08T12:00:00.000Z',
+          now: '2026-06-09T00:00:00.000Z',
+          maxStalenessSeconds: 0,
+        },
+      });
+    }
+  });
+});
