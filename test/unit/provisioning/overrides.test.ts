@@ -1,0 +1,245 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isJitrError } from '../../../lib/errors.js';
+import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
+import type { OverrideValue } from '../../../lib/template/plan.js';
+import { FakeIot } from './fake-iot.js';
+import { CERT_ARN, CERT_ID, OTHER_CERT_ARN, provision, referencePlan, seed } from './plan-fixtures.js';
+
+let fake: FakeIot;
+
+beforeEach(() => {
+  clearPolicyCache();
+  fake = new FakeIot();
+  seed(fake);
+});
+
+afterEach(() => {
+  fake.restore();
+});
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+/** A thing in use by another device (another certificate attached). */
+function existingThing(principals = [OTHER_CERT_ARN]) {
+  fake.things.set('dev-1', {
+    thingTypeName: 'old-type',
+    attributes: { model: 'm0', color: 'red' },
+    version: 3,
+    billingGroupName: null,
+    groups: ['old-group'],
+    principals,
+  });
+}
+
+const ALL_DO_NOTHING: Record<string, OverrideValue> = {
+  AttributePayload: 'DO_NOTHING',
+  ThingTypeName: 'DO_NOTHING',
+  ThingGroups: 'DO_NOTHING',
+};
+
+/** The existing thing after a run that changed nothing but billing group and principal. */
+const UNCHANGED = {
+  thingTypeName: 'old-type',
+  attributes: { model: 'm0', color: 'red' } as Record<string, string>,
+  version: 3,
+  billingGroupName: 'billing-a',
+  groups: ['old-group'],
+  principals: [OTHER_CERT_ARN, CERT_ARN],
+};
+
+describe('executePlan OverrideSettings on an existing thing', () => {
+  const applied: { property: string; value: OverrideValue; want: Partial<typeof UNCHANGED> }[] = [
+    {
+      property: 'AttributePayload',
+      value: 'MERGE',
+      want: { attributes: { model: 'm1', color: 'red', serial: 's-1' }, version: 4 },
+    },
+    {
+      property: 'AttributePayload',
+      value: 'REPLACE',
+      want: { attributes: { model: 'm1', serial: 's-1' }, version: 4 },
+    },
+    { property: 'AttributePayload', value: 'DO_NOTHING', want: {} },
+    { property: 'ThingTypeName', value: 'REPLACE', want: { thingTypeName: 'sensor', version: 4 } },
+    { property: 'ThingTypeName', value: 'DO_NOTHING', want: {} },
+    { property: 'ThingGroups', value: 'MERGE', want: { groups: ['eu', 'fleet', 'old-group'] } },
+    { property: 'ThingGroups', value: 'REPLACE', want: { groups: ['eu', 'fleet'] } },
+    { property: 'ThingGroups', value: 'DO_NOTHING', want: {} },
+  ];
+
+  it.each(applied)('applies $property: $value', async ({ property, value, want }) => {
+    // Prepare
+    existingThing();
+    // Act
+    await provision(referencePlan({ ...ALL_DO_NOTHING, [property]: value }));
+    // Assess
+    expect(fake.snapshot().things['dev-1']).toEqual({ ...UNCHANGED, ...want });
+    expect(fake.certificateStatus.get(CERT_ID)).toBe('ACTIVE');
+  });
+
+  it('treats omitted OverrideSettings as DO_NOTHING for every property', async () => {
+    // Prepare
+    existingThing();
+    // Act
+    await provision(referencePlan({}));
+    // Assess
+    expect(fake.snapshot().things['dev-1']).toEqual(UNCHANGED);
+    expect(fake.log).not.toContain('UpdateThing');
+  });
+
+  const conflicts = [
+    {
+      property: 'AttributePayload',
+      existing: { model: 'm0', color: 'red' },
+      wanted: { model: 'm1', serial: 's-1' },
+    },
+    { property: 'ThingTypeName', existing: 'old-type', wanted: 'sensor' },
+    { property: 'ThingGroups', existing: ['old-group'], wanted: ['fleet', 'eu'] },
+  ];
+
+  it.each(conflicts)('fails with OverrideConflict for $property: FAIL, changing nothing', async (row) => {
+    // Prepare
+    existingThing();
+    const before = fake.snapshot();
+    // Act
+    const error = await failure(() =>
+      provision(referencePlan({ ...ALL_DO_NOTHING, [row.property]: 'FAIL' })),
+    );
+    // Assess
+    expect(isJitrError(error) && [error.code, error.outcome, error.step]).toEqual([
+      'OverrideConflict',
+      'configuration',
+      'thing',
+    ]);
+    expect(isJitrError(error) && error.details).toEqual({
+      thingName: 'dev-1',
+      property: row.property,
+      existing: row.existing,
+      wanted: row.wanted,
+    });
+    expect(fake.snapshot()).toEqual(before);
+  });
+
+  it('passes FAIL when the existing thing already matches', async () => {
+    // Prepare
+    fake.things.set('dev-1', {
+      thingTypeName: 'sensor',
+      attributes: { model: 'm1', serial: 's-1' },
+      version: 2,
+      billingGroupName: 'billing-a',
+      groups: ['eu', 'fleet'],
+      principals: [OTHER_CERT_ARN],
+    });
+    // Act
+    const result = await provision(
+      referencePlan({ AttributePayload: 'FAIL', ThingTypeName: 'FAIL', ThingGroups: 'FAIL' }),
+    );
+    // Assess
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
+    expect(fake.log).not.toContain('UpdateThing');
+  });
+
+  it('rejects MERGE for ThingTypeName', async () => {
+    // Prepare
+    existingThing();
+    // Act
+    const error = await failure(() =>
+      provision(referencePlan({ ...ALL_DO_NOTHING, ThingTypeName: 'MERGE' })),
+    );
+    // Assess
+    expect(isJitrError(error) && error.code).toBe('UnsupportedOverride');
+  });
+
+  it('keeps another billing group (no override exists for it)', async () => {
+    // Prepare
+    existingThing();
+    const thing = fake.things.get('dev-1');
+    if (thing) thing.billingGroupName = 'billing-b';
+    // Act
+    const result = await provision(referencePlan(ALL_DO_NOTHING));
+    // Assess
+    expect(result.billingGroup).toEqual({
+      name: 'billing-a',
+      action: 'kept-existing',
+      existing: 'billing-b',
+    });
+    expect(fake.log).not.toContain('AddThingToBillingGroup');
+  });
+});
+
+describe('executePlan treated-as-new rule', () => {
+  /** What a previous attempt of this registration left: the thing, nothing else. */
+  function partialThing(
+    principals: string[],
+    attributes: Record<string, string> = { model: 'm1', serial: 's-1' },
+    groups: string[] = [],
+  ) {
+    fake.things.set('dev-1', {
+      thingTypeName: 'sensor',
+      attributes,
+      version: 1,
+      billingGroupName: null,
+      groups,
+      principals,
+    });
+  }
+
+  it('adds the groups despite ThingGroups: DO_NOTHING when the thing has no other certificate', async () => {
+    // Prepare
+    partialThing([]);
+    // Act
+    const result = await provision(referencePlan());
+    // Assess
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: true });
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
+  });
+
+  it('adds the groups when only this certificate is attached already', async () => {
+    // Prepare
+    partialThing([CERT_ARN]);
+    // Act
+    const result = await provision(referencePlan());
+    // Assess
+    expect(result.principal).toBe('already-attached');
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
+  });
+
+  it('keeps DO_NOTHING for a thing another certificate uses', async () => {
+    // Prepare
+    partialThing([OTHER_CERT_ARN]);
+    // Act
+    const result = await provision(referencePlan());
+    // Assess
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual([]);
+  });
+
+  it('keeps DO_NOTHING for a thing whose merged attributes differ from the template', async () => {
+    // Prepare
+    partialThing([], { model: 'm1', serial: 's-1', color: 'red' });
+    // Act
+    const result = await provision(referencePlan());
+    // Assess
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
+    expect(fake.log).not.toContain('ListThingPrincipals');
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual([]);
+  });
+
+  it('completes the groups under ThingGroups: FAIL after a partial run', async () => {
+    // Prepare
+    partialThing([], { model: 'm1', serial: 's-1' }, ['fleet']);
+    // Act
+    await provision(
+      referencePlan({ AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'FAIL' }),
+    );
+    // Assess
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
+  });
+});
