@@ -5,7 +5,7 @@ import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
 import { isProvisioningTemplate, render } from './render.js';
 
 /** What `checkTemplate` found out about a template without any certificate. */
-export interface TemplateCheck {
+export interface CheckResult {
   parameters: { name: string; default: string | null; subjectAttribute: string | null }[];
   resources: { logicalName: string; type: string }[];
   /** Checks that depend on the certificate's values (Fn::Select bounds, map keys…), as info. */
@@ -23,13 +23,13 @@ const PLACEHOLDER_ID = '0'.repeat(64);
  *
  * @throws the template errors of {@link parseTemplate} and {@link render}
  */
-export function checkTemplate(template: unknown): TemplateCheck {
+export function checkTemplate(template: unknown): CheckResult {
   const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
   const values: Record<string, string> = {};
   for (const name of [...parsed.parameters.map((p) => p.name), ...AWS_BUILTIN_PARAMETERS]) {
     values[name] = name === AWS_CERTIFICATE_PARAMETERS.Id ? PLACEHOLDER_ID : PLACEHOLDER;
   }
-  const valueDependent: TemplateCheck['valueDependent'] = [];
+  const valueDependent: CheckResult['valueDependent'] = [];
   try {
     render(parsed, values);
   } catch (error) {

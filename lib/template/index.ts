@@ -1,5 +1,5 @@
 // The template engine's public surface.
-export { checkTemplate, type TemplateCheck } from './check.js';
+export { type CheckResult, checkTemplate } from './check.js';
 export * from './errors.js';
 export { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';
 export * from './parameter-names.js';

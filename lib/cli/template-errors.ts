@@ -1,0 +1,10 @@
+import { JitrError, type JitrErrorOptions, type Outcome } from '../errors.js';
+
+/** A `jitr template` command line that cannot be run (unreadable file, malformed --param). */
+export class TemplateCommandLineError extends JitrError {
+  readonly code = 'InvalidCommandLine';
+  readonly outcome: Outcome = 'invalid-input';
+  constructor(message: string, options: Omit<JitrErrorOptions, 'step'>) {
+    super(message, { ...options, step: 'cli' });
+  }
+}

@@ -1,0 +1,70 @@
+// Implementation of `jitr template …`, loaded lazily by template-commands.ts.
+import { readFile } from 'node:fs/promises';
+import { type CheckResult, checkTemplate } from '../template/check.js';
+import { AWS_CERTIFICATE_PARAMETERS } from '../template/parameter-names.js';
+import { type IamPolicy, requiredPermissions } from '../template/permissions.js';
+import type { Plan } from '../template/plan.js';
+import { render } from '../template/render.js';
+import { TemplateCommandLineError } from './template-errors.js';
+
+export interface RenderOptions {
+  /** Template file: JSON template, registration config or DescribeProvisioningTemplate answer. */
+  template: string;
+  /** Device certificate (PEM or DER) whose subject supplies the parameters. */
+  cert?: string;
+  /** `NAME=VALUE` pairs; they override values taken from the certificate. */
+  param?: string[];
+  /** Certificate id; default: the id AWS assigns (lowercase hex SHA-256 of the DER). */
+  certificateId?: string;
+}
+
+/** `jitr template render`: the plan for a template and a certificate (or explicit values). */
+export async function renderTemplateFile(options: RenderOptions): Promise<Plan> {
+  const template = await readText(options.template, '--template');
+  const parameters: Record<string, string> = {};
+  if (options.cert !== undefined) {
+    const { certificateParameters, parseCertificate } = await import('../certificate/index.js');
+    const facts = parseCertificate(await readBytes(options.cert, '--cert'));
+    Object.assign(parameters, certificateParameters(facts, options.certificateId ?? facts.sha256));
+  } else if (options.certificateId !== undefined) {
+    parameters[AWS_CERTIFICATE_PARAMETERS.Id] = options.certificateId;
+  }
+  for (const pair of options.param ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      throw new TemplateCommandLineError(`--param ${JSON.stringify(pair)} is not NAME=VALUE`, {
+        remedy: 'Write --param NAME=VALUE, e.g. --param AWS::IoT::Certificate::CommonName=lamp-1.',
+      });
+    }
+    parameters[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return render(template, parameters);
+}
+
+/** `jitr template check`: validates a template without a certificate. */
+export async function checkTemplateFile(file: string): Promise<CheckResult> {
+  return checkTemplate(await readText(file, 'FILE'));
+}
+
+/** `jitr template permissions`: the IAM policy the handler role needs for this template. */
+export async function permissionsForTemplateFile(
+  file: string,
+  options: { region?: string; account?: string },
+): Promise<IamPolicy> {
+  return requiredPermissions(await readText(file, 'FILE'), options);
+}
+
+async function readText(file: string, option: string): Promise<string> {
+  return (await readBytes(file, option)).toString('utf8');
+}
+
+async function readBytes(file: string, option: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new TemplateCommandLineError(`cannot read ${option} ${file}: ${(error as Error).message}`, {
+      remedy: 'Check the file path and its permissions.',
+      cause: error,
+    });
+  }
+}
