@@ -1,0 +1,49 @@
+// The JITR Lambda: wiring only. Invoked by the IoT rule on
+// $aws/events/certificates/registered/<caCertificateId> (asynchronously), by replays, and,
+// when enabled, by the DLQ as an SQS event source. All logic lives in lib/registration/.
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../lib/config.js';
+import { createIotClient } from '../lib/provisioning/iot-client.js';
+import { ConfigurationInvalidError } from '../lib/registration/errors.js';
+import {
+  handleInvocation,
+  type LambdaContext,
+  type SqsBatchResponse,
+} from '../lib/registration/invocation.js';
+import type { RegistrationResult } from '../lib/registration/register-certificate.js';
+import { createRuntime, type Runtime } from '../lib/registration/runtime.js';
+
+// Built once per container (cold start); no network call happens here.
+let runtime: Runtime | null = null;
+let configError: ConfigurationInvalidError | null = null;
+try {
+  const config = loadConfig(process.env);
+  runtime = createRuntime(config, {
+    // Adaptive retry: the IoT quotas are low (10 TPS for DescribeCertificate).
+    iot: createIotClient(),
+    // A custom endpoint (sandbox, MinIO) only answers path-style requests.
+    s3: new S3Client({ forcePathStyle: config.aws.s3Endpoint !== null }),
+  });
+} catch (error) {
+  if (!(error instanceof ConfigurationInvalidError)) throw error;
+  configError = error;
+}
+
+/**
+ * Lambda entry point (`Handler: jitr.handler`). Returns the use case's result for a registered
+ * event and a partial-batch response for an SQS batch; throws configuration and transient
+ * errors so Lambda retries and the event ends in the DLQ.
+ */
+export async function handler(
+  event: unknown,
+  context: LambdaContext,
+): Promise<RegistrationResult | SqsBatchResponse> {
+  if (runtime === null) {
+    // Logged as a single JSON line (no logger without a valid config), then thrown: retried → DLQ.
+    process.stderr.write(
+      `${JSON.stringify({ level: 'ERROR', message: 'configuration invalid', error: configError })}\n`,
+    );
+    throw configError;
+  }
+  return handleInvocation(runtime, event, context);
+}

@@ -1,0 +1,173 @@
+/**
+ * What the registration use case reports: its result, the failure classification (reject the
+ * certificate, drop the event, or rethrow for a retry) and the one summary log line.
+ */
+import type { RevocationDecision } from '../crl/revocation-check.js';
+import { CertificateRevokedError } from '../crl/store-errors.js';
+import { isJitrError, type JitrError } from '../errors.js';
+import { rejectCertificate } from '../provisioning/activate-certificate.js';
+import type { RegisteredEvent } from './event.js';
+import type { RegistrationDeps } from './register-certificate.js';
+
+export type RegistrationOutcome =
+  | 'activated'
+  | 'provisioned-inactive'
+  | 'already-active'
+  | 'skipped'
+  | 'revoked'
+  | 'rejected'
+  | 'dropped';
+
+export interface RegistrationResult {
+  outcome: RegistrationOutcome;
+  certificateId: string | null;
+  caCertificateId: string | null;
+  /** The certificate's status when the use case ended (null when never read). */
+  certificateStatus: string | null;
+  thingName: string | null;
+  policies: string[];
+  /** The error code behind `rejected`, `revoked` and `dropped`; null otherwise. */
+  code: string | null;
+}
+
+/** Facts gathered along the way, for the result and the summary line. */
+export interface RegistrationTrace {
+  event: RegisteredEvent | null;
+  certificateStatus: string | null;
+  thingName: string | null;
+  policies: string[];
+  templateSource: string | null;
+  crl: RevocationDecision | null;
+  /** What executePlan did (per-step timings, created and reused resources). */
+  execution: Record<string, unknown> | null;
+  timings: Record<string, number>;
+  iotCallsAtStart: number;
+  startedAt: number;
+}
+
+/** Runs one named step and records its duration in the trace. */
+export type StepTimer = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Builds the result from the trace. */
+export function result(
+  trace: RegistrationTrace,
+  outcome: RegistrationOutcome,
+  code: string | null,
+): RegistrationResult {
+  return {
+    outcome,
+    certificateId: trace.event?.certificateId ?? null,
+    caCertificateId: trace.event?.caCertificateId ?? null,
+    certificateStatus: trace.certificateStatus,
+    thingName: trace.thingName,
+    policies: trace.policies,
+    code,
+  };
+}
+
+/**
+ * Classifies a failure. Returns the result for outcomes the use case absorbs (rejected,
+ * revoked, dropped) after applying the certificate status; returns null when the error must
+ * be rethrown (configuration, transient, or not a JitrError at all).
+ */
+export async function handleFailure(
+  error: unknown,
+  deps: RegistrationDeps,
+  trace: RegistrationTrace,
+  step: StepTimer,
+): Promise<RegistrationResult | null> {
+  if (!isJitrError(error)) {
+    deps.metrics.countWithReason('ProvisioningFailed', 'UnexpectedError');
+    return null;
+  }
+  const certificateId = trace.event?.certificateId;
+  if (error.outcome === 'invalid-input' || certificateId === undefined) {
+    deps.metrics.count('EventDropped');
+    return result(trace, 'dropped', error.code);
+  }
+  if (error.outcome !== 'rejected') {
+    deps.metrics.countWithReason('ProvisioningFailed', error.code);
+    return null;
+  }
+  if (error instanceof CertificateRevokedError) {
+    await step('reject', () => rejectCertificate(certificateId, 'REVOKED', { iot: deps.iot }));
+    trace.certificateStatus = 'REVOKED';
+    deps.metrics.count('CertificateRevoked');
+    return result(trace, 'revoked', error.code);
+  }
+  if (deps.config.rejectedCertificateStatus === 'INACTIVE') {
+    await step('reject', () => rejectCertificate(certificateId, 'INACTIVE', { iot: deps.iot }));
+    trace.certificateStatus = 'INACTIVE';
+  }
+  deps.metrics.countWithReason('CertificateRejected', error.code);
+  return result(trace, 'rejected', error.code);
+}
+
+/** The error part of the summary line: everything an operator needs to act. */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (!isJitrError(error)) {
+    return {
+      code: 'UnexpectedError',
+      outcome: 'transient',
+      name: error instanceof Error ? error.name : typeof error,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  const jitr: JitrError = error;
+  const details = jitr.details;
+  return {
+    code: jitr.code,
+    outcome: jitr.outcome,
+    step: jitr.step,
+    message: jitr.message,
+    remedy: jitr.remedy,
+    ...(jitr.path === undefined ? {} : { path: jitr.path }),
+    ...(jitr.awsErrorName === undefined ? {} : { awsErrorName: jitr.awsErrorName }),
+    ...(typeof details.missingPermission === 'string'
+      ? { missingPermission: details.missingPermission }
+      : {}),
+    ...(typeof details.resource === 'string' ? { resource: details.resource } : {}),
+    ...(details.statement === undefined ? {} : { statement: details.statement }),
+    ...(Object.keys(details).length === 0 ? {} : { details }),
+  };
+}
+
+function crlFields(decision: RevocationDecision | null): Record<string, unknown> | null {
+  if (decision === null) return null;
+  if (!decision.checked) return { checked: false, reason: decision.reason };
+  const { crlNumber, thisUpdate, nextUpdate, entryCount } = decision.evidence;
+  return {
+    checked: true,
+    crlNumber: crlNumber === null || crlNumber === undefined ? null : String(crlNumber),
+    thisUpdate: thisUpdate instanceof Date ? thisUpdate.toISOString() : thisUpdate,
+    nextUpdate: nextUpdate instanceof Date ? nextUpdate.toISOString() : (nextUpdate ?? null),
+    entryCount,
+  };
+}
+
+/** The fields of the one summary line per event. `outcome` null: the error is rethrown. */
+export function summaryFields(
+  trace: RegistrationTrace,
+  outcome: RegistrationResult | null,
+  iotApiCalls: number,
+  durationMs: number,
+  error: unknown,
+): Record<string, unknown> {
+  const revokedEvidence = error instanceof CertificateRevokedError ? { revocation: error.details } : {};
+  return {
+    outcome: outcome?.outcome ?? 'failed',
+    certificateId: trace.event?.certificateId ?? null,
+    caCertificateId: trace.event?.caCertificateId ?? null,
+    certificateStatus: trace.certificateStatus,
+    thingName: trace.thingName,
+    policies: trace.policies,
+    templateSource: trace.templateSource,
+    crl: crlFields(trace.crl),
+    ...revokedEvidence,
+    timingsMs: trace.timings,
+    ...(trace.execution === null ? {} : { execution: trace.execution }),
+    durationMs,
+    iotApiCalls,
+    ...(error === undefined ? {} : { error: errorFields(error) }),
+  };
+}

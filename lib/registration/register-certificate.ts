@@ -1,0 +1,276 @@
+/**
+ * Use case: register one device certificate announced by AWS IoT's JITR event.
+ *
+ * Primary course:
+ *  1. Validate the event (exact fields and types). Malformed: logged and dropped.
+ *  2. DescribeCertificate. PENDING_ACTIVATION continues; ACTIVE is an idempotent no-op
+ *     (duplicate delivery); any other status is skipped.
+ *  3. DescribeCACertificate (cached per CA in the warm container): the CA must be ACTIVE;
+ *     warn when the CA carries a JITP template (AWS would run JITP and race this handler).
+ *  4. Checks: issued by that CA (name + signature), inside its validity window (with skew),
+ *     not on the CA's CRL.
+ *  5. Load the template for the CA and render it with the certificate's values.
+ *  6. Execute the plan in JITP's order (thing, groups, billing group, policies, attachments).
+ *  7. Set the certificate status **last** (ACTIVE unless the template says INACTIVE).
+ *  8. Emit metrics and one summary log line.
+ *
+ * Alternative courses:
+ *  - A check fails (revoked, expired, not yet valid, wrong issuer, bad signature, unsafe
+ *    subject value): the certificate is set REVOKED (revoked) or REJECTED_CERTIFICATE_STATUS
+ *    and the use case returns normally: the device is at fault, a retry cannot help.
+ *  - A configuration or transient error: nothing is activated; the error is rethrown so
+ *    Lambda retries and the event finally lands in the DLQ for replay. Every step is
+ *    idempotent, so a retry completes the remaining steps.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  type CertificateFacts,
+  certificateParameters,
+  checkValidity,
+  parseCertificate,
+  verifyIssuedBy,
+} from '../certificate/index.js';
+import type { Config } from '../config.js';
+import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
+import type { JitrLogger, RegistrationMetrics } from '../observability.js';
+import { activateCertificate } from '../provisioning/activate-certificate.js';
+import { executePlan } from '../provisioning/execute-plan.js';
+import type { CertificateDescription, IotRegistry } from '../provisioning/iot-registry.js';
+import { render } from '../template/render.js';
+import type { TemplateSource } from '../template-source/template-source.js';
+import type { CaCache, CachedCa } from './ca-cache.js';
+import { CaNotActiveError, CertificateCaMismatchError } from './errors.js';
+import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
+import {
+  handleFailure,
+  type RegistrationResult,
+  type RegistrationTrace,
+  result,
+  type StepTimer,
+  summaryFields,
+} from './outcome.js';
+
+export type { RegistrationOutcome, RegistrationResult } from './outcome.js';
+
+export interface RegistrationDeps {
+  iot: IotRegistry;
+  /** null only in CRL_MODE=optional without a CRL bucket: no CRL is consulted. */
+  crlStore: CrlStore | null;
+  templates: TemplateSource;
+  caCache: CaCache;
+  config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'>;
+  clock: () => Date;
+  logger: JitrLogger;
+  metrics: RegistrationMetrics;
+  /** Monotonic milliseconds for step timings (default `performance.now`). */
+  monotonic?: () => number;
+}
+
+/**
+ * Registers the certificate named by a JITR event: checks, provisions and activates it, or
+ * rejects it. Returns normally for every outcome the device causes; throws for outcomes an
+ * operator or a retry must fix.
+ *
+ * @example
+ * const result = await registerCertificate(event, deps);
+ * // result.outcome === 'activated'
+ * @throws any configuration or transient `JitrError` (access denied, thing group missing,
+ *   template unreadable, CA not active, throttling, CRL unavailable…), after logging it.
+ */
+export async function registerCertificate(
+  payload: unknown,
+  deps: RegistrationDeps,
+): Promise<RegistrationResult> {
+  const now = monotonic(deps);
+  const trace: RegistrationTrace = {
+    event: null,
+    certificateStatus: null,
+    thingName: null,
+    policies: [],
+    templateSource: null,
+    crl: null,
+    execution: null,
+    timings: {},
+    iotCallsAtStart: deps.iot.callCount,
+    startedAt: now(),
+  };
+  const step: StepTimer = async (name, fn) => {
+    const started = now();
+    try {
+      return await fn();
+    } finally {
+      trace.timings[name] = Math.round((now() - started) * 10) / 10;
+    }
+  };
+  try {
+    const result = await run(payload, deps, trace, step);
+    finish(deps, trace, result, now);
+    return result;
+  } catch (error) {
+    let handled: RegistrationResult | null;
+    try {
+      handled = await handleFailure(error, deps, trace, step);
+    } catch (secondary) {
+      finish(deps, trace, null, now, secondary);
+      throw secondary;
+    }
+    finish(deps, trace, handled, now, error);
+    if (handled === null) throw error;
+    return handled;
+  }
+}
+
+async function run(
+  payload: unknown,
+  deps: RegistrationDeps,
+  trace: RegistrationTrace,
+  step: StepTimer,
+): Promise<RegistrationResult> {
+  // 1. The event.
+  const event = parseRegisteredEvent(payload);
+  trace.event = event;
+  const extra = unknownEventFields(payload);
+  if (extra.length > 0) deps.logger.warn('event carries unknown fields; ignoring them', { fields: extra });
+  const { certificateId, caCertificateId } = event;
+
+  // 2. The certificate as AWS IoT holds it.
+  const certificate = await step('describe-certificate', () => deps.iot.describeCertificate(certificateId));
+  trace.certificateStatus = certificate.status;
+  if (certificate.caCertificateId?.toLowerCase() !== caCertificateId) {
+    throw new CertificateCaMismatchError(caCertificateId, certificate.caCertificateId);
+  }
+  if (certificate.status === 'ACTIVE') {
+    deps.metrics.count('CertificateAlreadyActive');
+    return result(trace, 'already-active', null);
+  }
+  if (certificate.status !== 'PENDING_ACTIVATION') {
+    deps.logger.info('certificate is not PENDING_ACTIVATION; leaving it as it is', {
+      status: certificate.status,
+    });
+    deps.metrics.count('CertificateSkipped');
+    return result(trace, 'skipped', null);
+  }
+
+  // 3. The CA.
+  const ca = await step('describe-ca', () => describeCa(caCertificateId, deps));
+
+  // 4. Checks. Any failure here is the device's (rejected) and never activates anything.
+  const facts = await step('check-certificate', async () => checkCertificate(certificate, ca.facts, deps));
+  trace.crl = await step('crl', () => checkCrl(event, ca.facts, facts, deps));
+
+  // 5. Template → plan.
+  const loaded = await step('template-load', () => deps.templates.forCa(caCertificateId));
+  trace.templateSource = loaded.source;
+  const plan = await step('template-render', async () =>
+    render(loaded.template, certificateParameters(facts, certificateId)),
+  );
+  trace.thingName = plan.thing?.thingName ?? null;
+  trace.policies = plan.policies.map((policy) => policy.policyName);
+
+  // 6. Provision (idempotent; never touches the certificate's status).
+  const target = { certificateId, certificateArn: certificate.certificateArn };
+  const execution = await step('execute-plan', () =>
+    executePlan(plan, target, { iot: deps.iot, logger: deps.logger, clock: monotonic(deps) }),
+  );
+  trace.thingName = execution.thingName;
+  trace.policies = execution.policyNames;
+  trace.execution = {
+    timings: execution.timings,
+    created: execution.created,
+    reused: execution.reused,
+    thingGroups: execution.thingGroups,
+  };
+
+  // 7. Status last: only now may the device connect.
+  const status = await step('activate', () =>
+    activateCertificate(plan, target, { iot: deps.iot, logger: deps.logger }),
+  );
+  trace.certificateStatus = status;
+  if (status === 'ACTIVE') {
+    deps.metrics.count('CertificateActivated');
+    const registeredAt = event.certificateRegistrationTimestamp;
+    if (registeredAt !== null) {
+      deps.metrics.milliseconds('TimeToActive', deps.clock().getTime() - Number(registeredAt));
+    }
+    return result(trace, 'activated', null);
+  }
+  return result(trace, 'provisioned-inactive', null);
+}
+
+function monotonic(deps: RegistrationDeps): () => number {
+  return deps.monotonic ?? (() => performance.now());
+}
+
+async function describeCa(caCertificateId: string, deps: RegistrationDeps): Promise<CachedCa> {
+  const cached = deps.caCache.get(caCertificateId);
+  if (cached !== undefined) return cached;
+  const description = await deps.iot.describeCaCertificate(caCertificateId);
+  if (description.status !== 'ACTIVE') throw new CaNotActiveError(caCertificateId, description.status);
+  const config = description.registrationConfig;
+  if (config !== null && (config.templateBody !== undefined || config.templateName !== undefined)) {
+    deps.logger.warn(
+      'the CA carries a JITP template in its registration config: AWS IoT runs JITP for its devices and races this handler; remove it (aws iot update-ca-certificate --remove-auto-registration or a registration config without template)',
+      { templateName: config.templateName ?? null, hasTemplateBody: config.templateBody !== undefined },
+    );
+  }
+  const ca: CachedCa = { description, facts: parseCertificate(description.certificatePem) };
+  deps.caCache.set(caCertificateId, ca);
+  return ca;
+}
+
+function checkCertificate(
+  certificate: CertificateDescription,
+  ca: CertificateFacts,
+  deps: RegistrationDeps,
+): CertificateFacts {
+  const facts = parseCertificate(certificate.certificatePem);
+  verifyIssuedBy(facts, ca);
+  checkValidity(facts, deps.clock(), deps.config.certificate.clockSkewSeconds);
+  return facts;
+}
+
+async function checkCrl(
+  event: RegisteredEvent,
+  ca: CertificateFacts,
+  cert: CertificateFacts,
+  deps: RegistrationDeps,
+): Promise<RevocationDecision> {
+  const decision: RevocationDecision =
+    deps.crlStore === null
+      ? { checked: false, reason: 'no-crl' }
+      : await checkRevocation({
+          store: deps.crlStore,
+          mode: deps.config.crl.mode,
+          caCertificateId: event.caCertificateId,
+          ca,
+          cert,
+          now: deps.clock(),
+        });
+  if (!decision.checked) {
+    deps.logger.warn('no CRL for this CA (CRL_MODE=optional): revocation not checked', {
+      crlBucket: deps.config.crl.bucket,
+    });
+    deps.metrics.count('CrlMissing');
+  }
+  return decision;
+}
+
+/** Emits the per-event metrics and the one summary line; `outcome` null = the error is rethrown. */
+function finish(
+  deps: RegistrationDeps,
+  trace: RegistrationTrace,
+  outcome: RegistrationResult | null,
+  now: () => number,
+  error?: unknown,
+): void {
+  const iotApiCalls = deps.iot.callCount - trace.iotCallsAtStart;
+  deps.metrics.count('IotApiCalls', iotApiCalls);
+  const durationMs = Math.round((now() - trace.startedAt) * 10) / 10;
+  if (outcome?.outcome === 'activated' || outcome?.outcome === 'provisioned-inactive') {
+    deps.metrics.milliseconds('ProvisioningDuration', durationMs);
+  }
+  const fields = summaryFields(trace, outcome, iotApiCalls, durationMs, error);
+  if (outcome === null) deps.logger.error('registration summary', fields);
+  else if (outcome.outcome === 'dropped') deps.logger.warn('registration summary', fields);
+  else deps.logger.info('registration summary', fields);
+}

@@ -1,0 +1,286 @@
+/**
+ * A faked AWS side for the registration use case: the executor's in-memory IoT (FakeIot, the
+ * SDK mocked at command level) plus DescribeCertificate / DescribeCACertificate /
+ * DescribeProvisioningTemplate, a real CA and device certificates (generated here, never
+ * committed), an in-memory CRL store, and recording logger and metrics.
+ */
+import { createHash } from 'node:crypto';
+import {
+  DescribeCACertificateCommand,
+  DescribeCertificateCommand,
+  DescribeProvisioningTemplateCommand,
+} from '@aws-sdk/client-iot';
+import {
+  type Ca,
+  createCa,
+  type IssueCertificateOptions,
+  issueDeviceCertificate,
+} from '../../../infra/pki/index.js';
+import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
+import type { CertificateFacts } from '../../../lib/certificate/index.js';
+import type { Config } from '../../../lib/config.js';
+import type { CrlStore } from '../../../lib/crl/revocation-check.js';
+import type { VerifiedCrl } from '../../../lib/crl/types.js';
+import type {
+  CountMetric,
+  DimensionedMetric,
+  DurationMetric,
+  RegistrationMetrics,
+} from '../../../lib/observability.js';
+import { createIotClient } from '../../../lib/provisioning/iot-client.js';
+import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
+import { createCaCache } from '../../../lib/registration/ca-cache.js';
+import type { RegisteredEvent } from '../../../lib/registration/event.js';
+import type { RegistrationDeps } from '../../../lib/registration/register-certificate.js';
+import type { TemplateSource } from '../../../lib/template-source/template-source.js';
+import { ACCOUNT, FakeIot, REGION } from '../provisioning/fake-iot.js';
+
+export const NOW = new Date('2026-11-22T05:00:00.000Z');
+export { ACCOUNT, REGION };
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  extra: Record<string, unknown>;
+}
+
+export class RecordingLogger {
+  readonly lines: LogLine[] = [];
+  debug(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'debug', message, extra: Object.assign({}, ...extra) });
+  }
+  info(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'info', message, extra: Object.assign({}, ...extra) });
+  }
+  warn(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'warn', message, extra: Object.assign({}, ...extra) });
+  }
+  error(message: string, ...extra: Record<string, unknown>[]) {
+    this.lines.push({ level: 'error', message, extra: Object.assign({}, ...extra) });
+  }
+  /** The one summary line of the last event. */
+  summary(): LogLine {
+    const lines = this.lines.filter((l) => l.message === 'registration summary');
+    const last = lines.at(-1);
+    if (last === undefined) throw new Error('no summary line');
+    return last;
+  }
+}
+
+export class RecordingMetrics implements RegistrationMetrics {
+  readonly emitted: string[] = [];
+  count(name: CountMetric, value = 1) {
+    this.emitted.push(`${name}=${value}`);
+  }
+  countWithReason(name: DimensionedMetric, reason: string) {
+    this.emitted.push(`${name}[${reason}]`);
+  }
+  milliseconds(name: DurationMetric, value: number) {
+    this.emitted.push(`${name}:${value >= 0 ? 'ms' : 'negative'}`);
+  }
+}
+
+/** An in-memory CRL store; `revoked` holds serial hex strings (DER content bytes). */
+export class FakeCrlStore implements CrlStore {
+  readonly revoked = new Set<string>();
+  published = true;
+  failure: Error | null = null;
+  calls = 0;
+  async get(_caCertificateId: string, _ca: CertificateFacts): Promise<VerifiedCrl | null> {
+    this.calls += 1;
+    if (this.failure !== null) throw this.failure;
+    if (!this.published) return null;
+    const revoked = this.revoked;
+    const entry = (serialHex: string) =>
+      revoked.has(serialHex)
+        ? { serialHex, revocationDate: new Date('2026-11-01T00:00:00Z'), reason: null }
+        : null;
+    return {
+      issuer: { rfc4514: '', attributes: [] } as unknown as VerifiedCrl['issuer'],
+      version: 2,
+      crlNumber: '42',
+      thisUpdate: new Date('2026-11-21T00:00:00Z'),
+      nextUpdate: new Date('2026-11-28T00:00:00Z'),
+      entryCount: revoked.size,
+      signatureAlgorithm: 'ecdsa-with-SHA256',
+      authorityKeyIdentifier: null,
+      byteLength: 100,
+      lookup: (serialBytes) => entry(Buffer.from(serialBytes).toString('hex')),
+      lookupHex: (serialHex) => entry(serialHex.toLowerCase()),
+    };
+  }
+}
+
+export const RICH_TEMPLATE = {
+  Parameters: {
+    'AWS::IoT::Certificate::CommonName': { Type: 'String' },
+    'AWS::IoT::Certificate::Organization': { Type: 'String', Default: 'none' },
+    'AWS::IoT::Certificate::Id': { Type: 'String' },
+  },
+  Resources: {
+    thing: {
+      Type: 'AWS::IoT::Thing',
+      Properties: {
+        ThingName: { Ref: 'AWS::IoT::Certificate::CommonName' },
+        ThingTypeName: 'sensor',
+        ThingGroups: ['plant-7', 'fleet'],
+        AttributePayload: { org: { Ref: 'AWS::IoT::Certificate::Organization' } },
+      },
+      OverrideSettings: { AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'MERGE' },
+    },
+    certificate: {
+      Type: 'AWS::IoT::Certificate',
+      Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' },
+    },
+    policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: 'device-base' } },
+  },
+};
+
+interface DeviceRecord {
+  pem: string;
+  status: string;
+  caId: string;
+}
+
+export interface World {
+  ca: Ca;
+  caId: string;
+  fake: FakeIot;
+  devices: Map<string, DeviceRecord>;
+  crl: FakeCrlStore;
+  logger: RecordingLogger;
+  metrics: RecordingMetrics;
+  deps: RegistrationDeps;
+  /** Per-CA template answered by the fake template source. */
+  template: { value: unknown };
+  caStatus: { value: 'ACTIVE' | 'INACTIVE' };
+  caRegistrationConfig: { value: Record<string, string> | undefined };
+  /** Issues a device certificate, registers it PENDING_ACTIVATION and returns its event. */
+  device(
+    subject: string,
+    options?: Partial<IssueCertificateOptions>,
+  ): { event: RegisteredEvent; serialHex: string };
+  status(certificateId: string): string | undefined;
+}
+
+function sha256Hex(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+export function createWorld(
+  config: Partial<Pick<Config, 'rejectedCertificateStatus'>> & { crlMode?: 'required' | 'optional' } = {},
+): World {
+  const ca = createCa({ keyType: 'ec', curve: 'P-256', subject: 'O=Example,CN=Example Device CA', now: NOW });
+  const caId = sha256Hex(ca.certificateDer);
+  const fake = new FakeIot();
+  fake.thingTypes.add('sensor');
+  fake.thingGroups.add('plant-7');
+  fake.thingGroups.add('fleet');
+  fake.policies.set('device-base', '{"Version":"2012-10-17","Statement":[]}');
+  const devices = new Map<string, DeviceRecord>();
+  const caStatus: World['caStatus'] = { value: 'ACTIVE' };
+  const caRegistrationConfig: World['caRegistrationConfig'] = { value: undefined };
+  const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
+
+  fake.mock.on(DescribeCertificateCommand).callsFake(async (input: { certificateId: string }) => {
+    fake.log.push('DescribeCertificate');
+    const device = devices.get(input.certificateId);
+    if (device === undefined) throw new Error(`unknown certificate ${input.certificateId}`);
+    return {
+      certificateDescription: {
+        certificateId: input.certificateId,
+        certificateArn: certArn(input.certificateId),
+        caCertificateId: device.caId,
+        status: fake.certificateStatus.get(input.certificateId) ?? device.status,
+        certificatePem: device.pem,
+      },
+    };
+  });
+  fake.mock.on(DescribeCACertificateCommand).callsFake(async (input: { certificateId: string }) => {
+    fake.log.push('DescribeCACertificate');
+    return {
+      certificateDescription: {
+        certificateId: input.certificateId,
+        certificateArn: `arn:aws:iot:${REGION}:${ACCOUNT}:cacert/${input.certificateId}`,
+        status: caStatus.value,
+        certificatePem: ca.certificatePem,
+        autoRegistrationStatus: 'ENABLE',
+      },
+      ...(caRegistrationConfig.value === undefined ? {} : { registrationConfig: caRegistrationConfig.value }),
+    };
+  });
+  fake.mock.on(DescribeProvisioningTemplateCommand).rejects(new Error('not used by these tests'));
+
+  const template: World['template'] = { value: defaultTemplate };
+  const templates: TemplateSource = {
+    async forCa() {
+      return { source: 'bundled:default', template: template.value };
+    },
+  };
+  const crl = new FakeCrlStore();
+  const logger = new RecordingLogger();
+  const metrics = new RecordingMetrics();
+  const clock = () => NOW;
+  let tick = 0;
+  const deps: RegistrationDeps = {
+    iot: new SdkIotRegistry(
+      createIotClient({ region: REGION, credentials: { accessKeyId: 'a', secretAccessKey: 's' } }),
+    ),
+    crlStore: crl,
+    templates,
+    caCache: createCaCache({ ttlSeconds: 300, clock }),
+    config: {
+      crl: {
+        bucket: 'crls',
+        keyTemplate: 'crl/{caCertificateId}.crl',
+        mode: config.crlMode ?? 'required',
+        refreshSeconds: 300,
+        maxStalenessSeconds: 3600,
+      },
+      certificate: { clockSkewSeconds: 300 },
+      rejectedCertificateStatus: config.rejectedCertificateStatus ?? 'INACTIVE',
+    },
+    clock,
+    logger,
+    metrics,
+    // Deterministic timings: every reading advances 1 ms.
+    monotonic: () => tick++,
+  };
+
+  return {
+    ca,
+    caId,
+    fake,
+    devices,
+    crl,
+    logger,
+    metrics,
+    deps,
+    template,
+    caStatus,
+    caRegistrationConfig,
+    device(subject, options = {}) {
+      const issued = issueDeviceCertificate({
+        ca,
+        subject,
+        now: new Date(NOW.getTime() - 3_600_000),
+        ...options,
+      });
+      devices.set(issued.certificateId, { pem: issued.certificatePem, status: 'PENDING_ACTIVATION', caId });
+      return {
+        serialHex: issued.serialBytes.toString('hex'),
+        event: {
+          certificateId: issued.certificateId,
+          caCertificateId: caId,
+          timestamp: NOW.getTime() - 1000,
+          certificateStatus: 'PENDING_ACTIVATION',
+          awsAccountId: ACCOUNT,
+          certificateRegistrationTimestamp: String(NOW.getTime() - 2000),
+        },
+      };
+    },
+    status(certificateId) {
+      return fake.certificateStatus.get(certificateId) ?? devices.get(certificateId)?.status;
+    },
+  };
+}
