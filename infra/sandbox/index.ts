@@ -14,6 +14,8 @@ import { closeServer, listenLoopback } from './http.js';
 import { createInspector, type IotInspector } from './iot/inspect.js';
 import { createStore } from './iot/model.js';
 import { createIotServer } from './iot/server.js';
+import { type DeployFunctionOptions, type InvocationRecord, SandboxFunction } from './lambda/function.js';
+import { type ConnectResult, connectDevice, type RegisteredEvent } from './lambda/registration.js';
 import { startS3 } from './s3.js';
 import { QueueStore } from './sqs/queues.js';
 import { createSqsServer } from './sqs/server.js';
@@ -55,8 +57,34 @@ export interface Sandbox {
   faults: Faults;
   /** Calls per operation (`iot:CreateThing`, `sqs:SendMessage`), throttled, denied, failed. */
   counters(): ReturnType<Faults['counters']>;
-  /** Stops every server the sandbox started and removes its temp dir. */
+  /**
+   * Deploys a function bundle as the target of the registered-event rule (Lambda async
+   * invocation: worker-thread containers, retries, on-failure destination).
+   */
+  deployFunction(options: DeployFunctionOptions): SandboxFunction;
+  /**
+   * A device connects with this certificate: AWS IoT's JITR behaviour (auto-register under an
+   * ACTIVE, auto-registration CA; publish the registered event while PENDING_ACTIVATION) and
+   * the rule's asynchronous invocation of every deployed function matching the CA.
+   * With `wait: true`, resolves only once those invocations have settled.
+   */
+  registerDevice(certificatePem: string, options?: { wait?: boolean }): Promise<RegisterDeviceResult>;
+  lambda: {
+    functions(): SandboxFunction[];
+    /** Resolves when no deployed function has anything running, queued or awaiting a retry. */
+    idle(): Promise<void>;
+    /** Every registered event published so far. */
+    published(): RegisteredEvent[];
+    /** All invocation records of all functions. */
+    invocations(): InvocationRecord[];
+  };
+  /** Stops every server and worker the sandbox started and removes its temp dir. */
   stop(): Promise<void>;
+}
+
+export interface RegisterDeviceResult extends ConnectResult {
+  /** Request ids of the asynchronous invocations the event caused (one per matching function). */
+  requestIds: string[];
 }
 
 /** The credentials the sandbox accepts (s3rver's fixed key pair). */
@@ -85,25 +113,62 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.push(() => s3.stop());
     const endpoints = { iot: `http://127.0.0.1:${iotPort}`, s3: s3.endpoint, sqs: queues.baseUrl };
     let stopped = false;
+    const functions: SandboxFunction[] = [];
+    const published: RegisteredEvent[] = [];
+    const env = (): Record<string, string> => ({
+      AWS_ENDPOINT_URL_IOT: endpoints.iot,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+    });
+    stops.push(async () => {
+      await Promise.all(functions.map((f) => f.stop()));
+    });
     return {
       endpoints,
       region,
       accountId,
       credentials: { ...SANDBOX_CREDENTIALS },
-      env: () => ({
-        AWS_ENDPOINT_URL_IOT: endpoints.iot,
-        AWS_ENDPOINT_URL_S3: endpoints.s3,
-        AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-        AWS_REGION: region,
-        AWS_DEFAULT_REGION: region,
-        AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
-      }),
+      env,
       iot: createInspector(store),
       sqs: queues,
       s3: { createBucket: (name) => s3.createBucket(name) },
       faults,
       counters: () => faults.counters(),
+      deployFunction(fnOptions) {
+        const fn = new SandboxFunction(fnOptions, { region, accountId, env: env() }, queues);
+        functions.push(fn);
+        return fn;
+      },
+      async registerDevice(certificatePem, registerOptions = {}) {
+        const result = connectDevice(store, certificatePem);
+        const invoked: Array<{ fn: SandboxFunction; requestId: string }> = [];
+        const { event } = result;
+        if (event !== undefined) {
+          published.push(event);
+          for (const fn of functions) {
+            if (fn.caCertificateId === undefined || fn.caCertificateId === event.caCertificateId) {
+              invoked.push({ fn, requestId: fn.invokeAsync(event) });
+            }
+          }
+          if (registerOptions.wait === true)
+            await Promise.all(invoked.map(({ fn, requestId }) => fn.settled(requestId)));
+        }
+        const requestIds = invoked.map((i) => i.requestId);
+        return { ...result, requestIds };
+      },
+      lambda: {
+        functions: () => [...functions],
+        async idle() {
+          // Loop: an invocation may finish while another function is still busy.
+          while (functions.some((f) => !f.isIdle)) await Promise.all(functions.map((f) => f.idle()));
+        },
+        published: () => [...published],
+        invocations: () => functions.flatMap((f) => f.invocations()),
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -121,3 +186,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 export type { FaultOptions, QuotaOption } from './faults.js';
 export type { CertificateView, IotInspector, ThingView } from './iot/inspect.js';
+export type { AttemptOutcome, ErrorPayload, LogLine } from './lambda/container.js';
+export type { DestinationRecord } from './lambda/destination.js';
+export type {
+  AttemptRecord,
+  DeployFunctionOptions,
+  InvocationRecord,
+  SandboxFunction,
+} from './lambda/function.js';
+export type { ConnectOutcome, ConnectResult, RegisteredEvent } from './lambda/registration.js';

@@ -1,0 +1,307 @@
+import { dirname, resolve } from 'node:path';
+import { delay } from '../http.js';
+import type { QueueStore } from '../sqs/queues.js';
+import { type AttemptOutcome, Container, type ErrorPayload, type LogLine } from './container.js';
+import { deadLetterAttributes, destinationRecord } from './destination.js';
+
+export interface DeployFunctionOptions {
+  /** Path to the CommonJS bundle (e.g. `dist/handlers/jitr.cjs`). */
+  bundle: string;
+  /** Exported handler name (default `handler`). */
+  handler?: string;
+  /** Function name (default `jitr`). */
+  name?: string;
+  /** Function environment, on top of the sandbox's endpoints, region and credentials. */
+  env?: Record<string, string>;
+  /** Maximum concurrent execution environments (worker threads), created on demand (default 1). */
+  containers?: number;
+  /** Async retries after a function error, 0–2 (default 2). */
+  retries?: number;
+  /** Waits before retry 1 and 2 (default [100, 200] ms: Lambda's ~1 min / ~2 min, compressed). */
+  retryDelaysMs?: number[];
+  /** On-failure destination (SQS queue URL or name): gets the invocation record. */
+  dlqQueueUrl?: string;
+  /** Classic dead-letter queue (SQS URL or name): gets the event with RequestID/ErrorCode/ErrorMessage attributes. */
+  deadLetterQueueUrl?: string;
+  /** Invocation timeout in ms (default 30 000). */
+  timeoutMs?: number;
+  /** Only events from this CA (the rule's topic filter); default: every CA (`+`). */
+  caCertificateId?: string;
+  /** Called for every line the function prints (after it is recorded). */
+  onLog?: (line: LogLine) => void;
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  container: number;
+  coldStart: boolean;
+  startedAt: number;
+  durationMs: number;
+  outcome: AttemptOutcome;
+}
+
+/** One asynchronous (or synchronous) invocation, with all its attempts. */
+export interface InvocationRecord {
+  requestId: string;
+  event: unknown;
+  kind: 'async' | 'sync';
+  status: 'running' | 'retry-wait' | 'succeeded' | 'failed';
+  attempts: AttemptRecord[];
+  /** Set when the record was sent to the on-failure destination / dead-letter queue. */
+  sentToDlq: boolean;
+  /** Lines printed during this invocation. */
+  logs: LogLine[];
+}
+
+/** A deployed function: async invoke with retries and destinations, sync invoke, records. */
+export class SandboxFunction {
+  readonly name: string;
+  readonly arn: string;
+  readonly caCertificateId: string | undefined;
+  private readonly containers: Container[] = [];
+  /** Containers handed to an invocation (or to a waiter) and not yet released. */
+  private readonly reserved = new Set<Container>();
+  private readonly waiting: Array<(c: Container) => void> = [];
+  private readonly records = new Map<string, InvocationRecord>();
+  private readonly settledWaiters = new Map<string, Array<() => void>>();
+  private readonly lines: LogLine[] = [];
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly bundle: string;
+  private readonly env: Record<string, string>;
+  private stopped = false;
+
+  constructor(
+    private readonly options: DeployFunctionOptions,
+    sandbox: { region: string; accountId: string; env: Record<string, string> },
+    private readonly queues: QueueStore,
+  ) {
+    this.name = options.name ?? 'jitr';
+    this.arn = `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${this.name}`;
+    this.caCertificateId = options.caCertificateId;
+    this.bundle = resolve(options.bundle);
+    const retries = options.retries ?? 2;
+    if (!Number.isInteger(retries) || retries < 0 || retries > 2)
+      throw new RangeError('retries must be 0, 1 or 2');
+    this.env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      TZ: 'UTC',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_LAMBDA_FUNCTION_NAME: this.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${this.name}`,
+      LAMBDA_TASK_ROOT: dirname(this.bundle),
+      ...sandbox.env,
+      ...(options.env ?? {}),
+    };
+  }
+
+  /** Queues an event the way an asynchronous invocation does; returns the request id at once. */
+  invokeAsync(event: unknown): string {
+    const record = this.newRecord(event, 'async');
+    this.inFlight += 1;
+    void this.runAsync(record).finally(() => this.settle(record));
+    return record.requestId;
+  }
+
+  /** A synchronous (RequestResponse) invocation: one attempt, no retries, no destination. */
+  async invoke(event: unknown): Promise<AttemptOutcome> {
+    const record = this.newRecord(event, 'sync');
+    this.inFlight += 1;
+    try {
+      const attempt = await this.attempt(record);
+      record.status = attempt.ok ? 'succeeded' : 'failed';
+      return attempt;
+    } finally {
+      this.settle(record);
+    }
+  }
+
+  /** Resolves when the invocation with this request id has succeeded or exhausted its retries. */
+  settled(requestId: string): Promise<InvocationRecord> {
+    const record = this.records.get(requestId);
+    if (record === undefined) return Promise.reject(new Error(`unknown request id ${requestId}`));
+    if (record.status === 'succeeded' || record.status === 'failed') return Promise.resolve(record);
+    return new Promise((done) => {
+      this.settledWaiters.set(requestId, [...(this.settledWaiters.get(requestId) ?? []), () => done(record)]);
+    });
+  }
+
+  /** True when nothing is running, waiting for a retry or queued. */
+  get isIdle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  /** Resolves when nothing is running, waiting for a retry or queued. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((done) => this.idleWaiters.push(done));
+  }
+
+  /** Every invocation so far, oldest first. */
+  invocations(): InvocationRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Every line the function printed (init included), in order. */
+  logs(): LogLine[] {
+    return [...this.lines];
+  }
+
+  /** Number of execution environments created so far (cold starts). */
+  get containerCount(): number {
+    return this.containers.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.containers.map((c) => c.stop()));
+  }
+
+  private newRecord(event: unknown, kind: 'async' | 'sync'): InvocationRecord {
+    const record: InvocationRecord = {
+      requestId: crypto.randomUUID(),
+      event,
+      kind,
+      status: 'running',
+      attempts: [],
+      sentToDlq: false,
+      logs: [],
+    };
+    this.records.set(record.requestId, record);
+    return record;
+  }
+
+  private async runAsync(record: InvocationRecord): Promise<void> {
+    const retries = this.options.retries ?? 2;
+    const delays = this.options.retryDelaysMs ?? [100, 200];
+    let last: AttemptOutcome | undefined;
+    for (let i = 0; i <= retries; i += 1) {
+      if (i > 0) {
+        record.status = 'retry-wait';
+        await delay(delays[i - 1] ?? delays[delays.length - 1] ?? 0);
+      }
+      if (this.stopped) return;
+      record.status = 'running';
+      last = await this.attempt(record);
+      if (last.ok) {
+        record.status = 'succeeded';
+        return;
+      }
+    }
+    record.status = 'failed';
+    if (last !== undefined && !last.ok) this.deliverFailure(record, last.error);
+  }
+
+  private deliverFailure(record: InvocationRecord, error: ErrorPayload): void {
+    const destination = this.options.dlqQueueUrl;
+    if (destination !== undefined) {
+      const body = destinationRecord({
+        requestId: record.requestId,
+        functionArn: this.arn,
+        attempts: record.attempts.length,
+        event: record.event,
+        error,
+        now: new Date(),
+      });
+      this.queues.send(this.queues.byUrl(destination), JSON.stringify(body));
+      record.sentToDlq = true;
+    }
+    const dlq = this.options.deadLetterQueueUrl;
+    if (dlq !== undefined) {
+      this.queues.send(
+        this.queues.byUrl(dlq),
+        JSON.stringify(record.event),
+        deadLetterAttributes(record.requestId, error),
+      );
+      record.sentToDlq = true;
+    }
+  }
+
+  private async attempt(record: InvocationRecord): Promise<AttemptOutcome> {
+    const { container, cold } = await this.acquire();
+    const startedAt = Date.now();
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const outcome = await container.invoke(
+      record.event,
+      {
+        awsRequestId: record.requestId,
+        functionName: this.name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: this.arn,
+        memoryLimitInMB: this.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '512',
+        logGroupName: `/aws/lambda/${this.name}`,
+        logStreamName: `sandbox/[$LATEST]container-${container.index}`,
+        deadlineMs: startedAt + timeoutMs,
+      },
+      timeoutMs,
+    );
+    record.attempts.push({
+      attempt: record.attempts.length + 1,
+      container: container.index,
+      coldStart: cold,
+      startedAt,
+      durationMs: Date.now() - startedAt,
+      outcome,
+    });
+    this.release(container);
+    return outcome;
+  }
+
+  private async acquire(): Promise<{ container: Container; cold: boolean }> {
+    const free = this.containers.find((c) => c.alive && !c.busy && !this.reserved.has(c));
+    if (free !== undefined) {
+      this.reserved.add(free);
+      return { container: free, cold: false };
+    }
+    const alive = this.containers.filter((c) => c.alive).length;
+    if (alive < (this.options.containers ?? 1)) {
+      const env = {
+        ...this.env,
+        AWS_LAMBDA_LOG_STREAM_NAME: `sandbox/[$LATEST]container-${this.containers.length}`,
+      };
+      const c = new Container(
+        this.containers.length,
+        this.bundle,
+        this.options.handler ?? 'handler',
+        env,
+        (line) => this.log(line),
+      );
+      this.containers.push(c);
+      this.reserved.add(c);
+      return { container: c, cold: true };
+    }
+    const container = await new Promise<Container>((done) => this.waiting.push(done));
+    return { container, cold: false };
+  }
+
+  private release(container: Container): void {
+    const next = this.waiting.shift();
+    if (!container.alive) {
+      this.reserved.delete(container);
+      // The container died (timeout/crash): let a waiter create a fresh one.
+      if (next !== undefined) void this.acquire().then(({ container: c }) => next(c));
+      return;
+    }
+    if (next !== undefined) next(container);
+    else this.reserved.delete(container);
+  }
+
+  private log(line: LogLine): void {
+    this.lines.push(line);
+    if (line.requestId !== null) this.records.get(line.requestId)?.logs.push(line);
+    this.options.onLog?.(line);
+  }
+
+  private settle(record: InvocationRecord): void {
+    for (const done of this.settledWaiters.get(record.requestId) ?? []) done();
+    this.settledWaiters.delete(record.requestId);
+    this.inFlight -= 1;
+    if (this.inFlight === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const done of waiters) done();
+    }
+  }
+}

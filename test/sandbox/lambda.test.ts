@@ -1,0 +1,327 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetRegistrationCodeCommand,
+  type IoTClient,
+  RegisterCACertificateCommand,
+  UpdateCACertificateCommand,
+  UpdateCertificateCommand,
+} from '@aws-sdk/client-iot';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type InvocationRecord,
+  type Sandbox,
+  type SandboxFunction,
+  startSandbox,
+} from '../../infra/sandbox/index.js';
+import { clientsFor } from './helpers/clients.js';
+import { createTestPki, type TestCa, type TestPki } from './helpers/test-pki.js';
+
+/** The invocation of `fn` for the event about this certificate. */
+function recordFor(fn: SandboxFunction, certificateId: string): InvocationRecord | undefined {
+  return fn
+    .invocations()
+    .find((r) => (r.event as { certificateId?: string }).certificateId === certificateId);
+}
+
+describe('sandbox rule and Lambda side', () => {
+  let sandbox: Sandbox;
+  let iot: IoTClient;
+  let sqs: SQSClient;
+  let pki: TestPki;
+  let ca: TestCa;
+  let caId: string;
+  let bundleDir: string;
+  let bundle: string;
+
+  const registerCa = async (c: TestCa, autoRegistration: boolean): Promise<string> => {
+    const code = (await iot.send(new GetRegistrationCodeCommand({}))).registrationCode ?? '';
+    const out = await iot.send(
+      new RegisterCACertificateCommand({
+        caCertificate: c.certificatePem,
+        verificationCertificate: pki.issue(c, code),
+        setAsActive: true,
+        allowAutoRegistration: autoRegistration,
+      }),
+    );
+    return out.certificateId ?? '';
+  };
+
+  beforeAll(async () => {
+    bundleDir = mkdtempSync(join(tmpdir(), 'jitr-sandbox-fn-'));
+    bundle = join(bundleDir, 'handler.cjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, 'fixtures', 'test-handler.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    sandbox = await startSandbox({ port: 0, queues: ['dlq', 'classic-dlq'] });
+    ({ iot, sqs } = clientsFor(sandbox));
+    pki = createTestPki();
+    ca = pki.createCa('JITR CA');
+    caId = await registerCa(ca, true);
+  });
+
+  afterAll(async () => {
+    await sandbox.stop();
+    pki.cleanup();
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  it('registers a first-time device PENDING_ACTIVATION and publishes the registered event to the function', async () => {
+    // Prepare
+    const fn = sandbox.deployFunction({ bundle, name: 'ok-fn', caCertificateId: caId });
+    const pem = pki.issue(ca, 'dev-ok');
+
+    // Act
+    const result = await sandbox.registerDevice(pem, { wait: true });
+
+    // Assess
+    const cert = sandbox.iot.certificate(result.certificateId);
+    expect(result).toEqual({
+      outcome: 'registered',
+      certificateId: cert?.certificateId,
+      caCertificateId: caId,
+      reason: undefined,
+      requestIds: [expect.any(String)],
+      event: {
+        certificateId: cert?.certificateId,
+        caCertificateId: caId,
+        timestamp: expect.any(Number),
+        certificateStatus: 'PENDING_ACTIVATION',
+        awsAccountId: '123456789012',
+        certificateRegistrationTimestamp: String(
+          sandbox.iot.store.certificates.get(result.certificateId)?.creationDate,
+        ),
+      },
+    });
+    expect(cert?.status).toBe('PENDING_ACTIVATION');
+    const [record] = fn.invocations();
+    expect(record?.status).toBe('succeeded');
+    expect(record?.attempts.map((a) => [a.attempt, a.coldStart, a.outcome])).toEqual([
+      [
+        1,
+        true,
+        {
+          ok: true,
+          value: {
+            invocations: 1,
+            status: 'PENDING_ACTIVATION',
+            stream: 'sandbox/[$LATEST]container-0',
+            remainingPositive: true,
+          },
+        },
+      ],
+    ]);
+    expect(record?.logs.map((l) => JSON.parse(l.text))).toEqual([
+      { message: 'invoked', requestId: record?.requestId, certificateId: result.certificateId },
+    ]);
+  });
+
+  it('publishes the event again for a device still pending (a duplicate), and none once it is ACTIVE', async () => {
+    // Prepare
+    const fn = sandbox.deployFunction({ bundle, name: 'dup-fn', caCertificateId: caId });
+    const pem = pki.issue(ca, 'dev-dup');
+    const first = await sandbox.registerDevice(pem);
+
+    // Act
+    const second = await sandbox.registerDevice(pem);
+    await sandbox.lambda.idle();
+    await iot.send(new UpdateCertificateCommand({ certificateId: first.certificateId, newStatus: 'ACTIVE' }));
+    const third = await sandbox.registerDevice(pem);
+
+    // Assess
+    expect([first.outcome, second.outcome, third.outcome]).toEqual([
+      'registered',
+      'republished',
+      'connected',
+    ]);
+    expect(second.event?.certificateId).toBe(first.certificateId);
+    expect(fn.invocations().map((r) => (r.event as { certificateId: string }).certificateId)).toEqual([
+      first.certificateId,
+      first.certificateId,
+    ]);
+    expect(third.requestIds).toEqual([]);
+  });
+
+  it('retries a failing invocation twice, then sends the on-failure destination record to the DLQ', async () => {
+    // Prepare
+    const fn = sandbox.deployFunction({
+      bundle,
+      name: 'failing-fn',
+      caCertificateId: caId,
+      env: { FAIL_TIMES: '5' },
+      dlqQueueUrl: 'dlq',
+      retryDelaysMs: [10, 20],
+    });
+    const pem = pki.issue(ca, 'dev-fail');
+
+    // Act
+    const result = await sandbox.registerDevice(pem, { wait: true });
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: sandbox.sqs.byUrl('dlq').url, MaxNumberOfMessages: 10 }),
+    );
+
+    // Assess
+    const record = recordFor(fn, result.certificateId);
+    expect(record?.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    expect(record?.sentToDlq).toBe(true);
+    expect(got.Messages).toHaveLength(1);
+    const body = JSON.parse(got.Messages?.[0]?.Body ?? '{}');
+    expect(body).toEqual({
+      version: '1.0',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      requestContext: {
+        requestId: record?.requestId,
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:failing-fn:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: result.event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: {
+        errorType: 'ProvisioningTestError',
+        errorMessage: `attempt 3 failed for ${result.certificateId}`,
+        trace: expect.arrayContaining([
+          `ProvisioningTestError: attempt 3 failed for ${result.certificateId}`,
+        ]),
+      },
+    });
+  });
+
+  it('succeeds on a retry without touching the DLQ', async () => {
+    // Prepare
+    const recovering = sandbox.deployFunction({
+      bundle,
+      name: 'recover-fn',
+      caCertificateId: caId,
+      env: { FAIL_TIMES: '1' },
+      dlqQueueUrl: 'dlq',
+      retryDelaysMs: [5, 5],
+    });
+    const pem = pki.issue(ca, 'dev-recover');
+
+    // Act
+    const result = await sandbox.registerDevice(pem, { wait: true });
+    await sandbox.lambda.idle();
+
+    // Assess
+    const record = recordFor(recovering, result.certificateId);
+    expect([record?.status, record?.attempts.length, record?.sentToDlq]).toEqual(['succeeded', 2, false]);
+  });
+
+  it('writes the original event with RequestID, ErrorCode and ErrorMessage attributes to a classic dead-letter queue', async () => {
+    // Prepare
+    const other = pki.createCa('Classic CA');
+    const otherId = await registerCa(other, true);
+    const fn = sandbox.deployFunction({
+      bundle,
+      name: 'classic-fn',
+      caCertificateId: otherId,
+      env: { FAIL_TIMES: '9' },
+      retries: 0,
+      deadLetterQueueUrl: 'classic-dlq',
+    });
+
+    // Act
+    const result = await sandbox.registerDevice(pki.issue(other, 'dev-classic'), { wait: true });
+    const got = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: sandbox.sqs.byUrl('classic-dlq').url,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+
+    // Assess
+    expect(fn.invocations()[0]?.attempts).toHaveLength(1);
+    expect(JSON.parse(got.Messages?.[0]?.Body ?? '{}')).toEqual(result.event);
+    expect(got.Messages?.[0]?.MessageAttributes).toEqual({
+      RequestID: { DataType: 'String', StringValue: result.requestIds[0] },
+      ErrorCode: { DataType: 'Number', StringValue: '200' },
+      ErrorMessage: { DataType: 'String', StringValue: `attempt 1 failed for ${result.certificateId}` },
+    });
+  });
+
+  it('runs concurrent events in separate containers, each with its own module state', async () => {
+    // Prepare
+    const other = pki.createCa('Concurrent CA');
+    const otherId = await registerCa(other, true);
+    const fn = sandbox.deployFunction({
+      bundle,
+      name: 'pool-fn',
+      caCertificateId: otherId,
+      containers: 2,
+      env: { SLOW_MS: '150' },
+    });
+
+    // Act
+    await Promise.all([1, 2, 3, 4].map((i) => sandbox.registerDevice(pki.issue(other, `dev-pool-${i}`))));
+    await sandbox.lambda.idle();
+
+    // Assess
+    const values = fn.invocations().map((r) => {
+      const o = r.attempts[0]?.outcome;
+      return o?.ok === true ? (o.value as { invocations: number; stream: string }) : undefined;
+    });
+    expect(fn.containerCount).toBe(2);
+    expect(values.map((v) => v?.stream).sort()).toEqual([
+      'sandbox/[$LATEST]container-0',
+      'sandbox/[$LATEST]container-0',
+      'sandbox/[$LATEST]container-1',
+      'sandbox/[$LATEST]container-1',
+    ]);
+    expect(values.map((v) => v?.invocations).sort()).toEqual([1, 1, 2, 2]);
+    expect(
+      fn
+        .invocations()
+        .map((r) => r.attempts[0]?.coldStart)
+        .filter(Boolean),
+    ).toHaveLength(2);
+  });
+
+  it('refuses a device whose CA has auto-registration disabled, and one no registered CA issued', async () => {
+    // Prepare
+    const off = pki.createCa('No Auto CA');
+    const offId = await registerCa(off, false);
+    const unknown = pki.createCa('Unregistered CA');
+
+    // Act
+    const a = await sandbox.registerDevice(pki.issue(off, 'dev-off'));
+    const b = await sandbox.registerDevice(pki.issue(unknown, 'dev-unknown'));
+
+    // Assess
+    expect([a.outcome, a.reason, a.requestIds]).toEqual([
+      'refused',
+      `auto-registration is disabled for CA ${offId}`,
+      [],
+    ]);
+    expect([b.outcome, b.reason]).toEqual([
+      'refused',
+      'no registered CA certificate issued this certificate',
+    ]);
+    expect([sandbox.iot.certificate(a.certificateId), sandbox.iot.certificate(b.certificateId)]).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('refuses a device of a CA that became INACTIVE', async () => {
+    // Prepare
+    const other = pki.createCa('Deactivated CA');
+    const otherId = await registerCa(other, true);
+    await iot.send(new UpdateCACertificateCommand({ certificateId: otherId, newStatus: 'INACTIVE' }));
+
+    // Act
+    const result = await sandbox.registerDevice(pki.issue(other, 'dev-inactive-ca'));
+
+    // Assess
+    expect([result.outcome, result.reason]).toEqual(['refused', `CA ${otherId} is INACTIVE`]);
+  });
+});
