@@ -316,7 +316,8 @@ export class SdkIotRegistry implements IotRegistry {
         operation: 'UpdateThing',
         step: 'thing',
         notFound: notFound((base, awsMessage) =>
-          thingTypeName !== undefined && !/thing\s*\S*\s*(?:not found|does not exist)/i.test(awsMessage)
+          // The thing was described just before; a 404 naming a type (or not naming the thing) is the type's.
+          thingTypeName !== undefined && (/\btype\b/i.test(awsMessage) || !awsMessage.includes(thingName))
             ? new ThingTypeNotFoundError(`thing type ${thingTypeName} does not exist`, {
                 ...base,
                 remedy: `Create the thing type ${thingTypeName} (or fix ThingTypeName in the template), ${REPLAY}`,
