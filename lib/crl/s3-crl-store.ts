@@ -1,0 +1,239 @@
+// The CRL store: one DER (or PEM) CRL object per CA in S3, verified once per object version
+// and kept in memory across warm invocations.
+//
+// Primary course of get(caCertificateId, ca):
+//  1. Cached and checked less than refreshSeconds ago (and not past its nextUpdate): use it.
+//  2. Otherwise one conditional GET (If-None-Match: cached ETag), shared by every concurrent
+//     caller for that CA. 304 keeps the cached state; 200 verifies the new object with loadCrl
+//     before it replaces the cached one; NoSuchKey caches "no CRL".
+//  3. Check the freshness of the CRL against the clock (every call, cached or not).
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { CertificateFacts } from '../certificate/index.js';
+import { checkCrlFreshness, loadCrl, type VerifiedCrl } from './index.js';
+import {
+  CrlAccessDeniedError,
+  CrlBucketNotFoundError,
+  type CrlObjectLocation,
+  CrlUnavailableError,
+} from './store-errors.js';
+
+/** The default `CRL_KEY_TEMPLATE`. */
+export const DEFAULT_CRL_KEY_TEMPLATE = 'crl/{caCertificateId}.crl';
+
+const CA_ID_PLACEHOLDER = '{caCertificateId}';
+
+export interface S3CrlStoreOptions {
+  s3: S3Client;
+  bucket: string;
+  /** Object key with a `{caCertificateId}` placeholder; default {@link DEFAULT_CRL_KEY_TEMPLATE}. */
+  keyTemplate?: string;
+  /** Re-check S3 at most this often per CA (a cached CRL past its nextUpdate is re-checked at once). */
+  refreshSeconds: number;
+  /** Grace after nextUpdate during which a CRL still counts as fresh (passed to the CRL module). */
+  maxStalenessSeconds: number;
+  clock: () => Date;
+}
+
+/** What the store last saw in S3 for one CA. An invalid object is remembered as its error. */
+type CachedState =
+  | { kind: 'crl'; crl: VerifiedCrl }
+  | { kind: 'absent' }
+  | { kind: 'invalid'; error: unknown };
+
+interface CacheEntry {
+  state: CachedState;
+  /** ETag of the object the state was derived from (absent: undefined). */
+  etag: string | undefined;
+  /** The CA the object was verified against (its SHA-256), so another CA never reuses it. */
+  caSha256: string;
+  /** Clock time (ms) of the last successful S3 answer (200, 304 or 404). */
+  checkedAtMs: number;
+}
+
+/**
+ * Expands a key template for one CA.
+ * @example crlObjectKey('crl/{caCertificateId}.crl', 'ab12') // 'crl/ab12.crl'
+ */
+export function crlObjectKey(keyTemplate: string, caCertificateId: string): string {
+  return keyTemplate.split(CA_ID_PLACEHOLDER).join(caCertificateId);
+}
+
+/**
+ * S3-backed CRL store with an in-memory cache, conditional refresh and single-flight downloads.
+ *
+ * Failure policy (fail closed): a newly published object that fails verification replaces the
+ * cached CRL as an error state, so every `get` throws the CRL module's error until a valid
+ * object is published (the object is downloaded and verified again every refreshSeconds, not on
+ * every call). A failed S3 request throws and leaves the cache as it was, with no refresh
+ * recorded, so the next call asks S3 again.
+ */
+export class S3CrlStore {
+  readonly #s3: S3Client;
+  readonly #bucket: string;
+  readonly #keyTemplate: string;
+  readonly #refreshMs: number;
+  readonly #maxStalenessSeconds: number;
+  readonly #clock: () => Date;
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #inFlight = new Map<string, Promise<CacheEntry>>();
+
+  constructor(options: S3CrlStoreOptions) {
+    this.#s3 = options.s3;
+    this.#bucket = options.bucket;
+    this.#keyTemplate = options.keyTemplate ?? DEFAULT_CRL_KEY_TEMPLATE;
+    this.#refreshMs = options.refreshSeconds * 1000;
+    this.#maxStalenessSeconds = options.maxStalenessSeconds;
+    this.#clock = options.clock;
+  }
+
+  /** The S3 object key the store reads for a CA. */
+  keyFor(caCertificateId: string): string {
+    return crlObjectKey(this.#keyTemplate, caCertificateId);
+  }
+
+  /**
+   * The verified, fresh CRL of a CA, or null when no CRL object exists.
+   * @throws {@link CrlAccessDeniedError} the role may not read the object (configuration).
+   * @throws {@link CrlBucketNotFoundError} the bucket does not exist (configuration).
+   * @throws {@link CrlUnavailableError} network, 5xx, throttling (transient).
+   * @throws the CRL module's error when the object fails verification or the CRL is stale.
+   */
+  async get(caCertificateId: string, ca: CertificateFacts): Promise<VerifiedCrl | null> {
+    let entry = this.#cache.get(caCertificateId);
+    if (entry === undefined || this.#needsRefresh(entry, ca)) {
+      entry = await this.#refreshShared(caCertificateId, ca);
+    }
+    switch (entry.state.kind) {
+      case 'absent':
+        return null;
+      case 'invalid':
+        throw entry.state.error;
+      case 'crl':
+        // The cached CRL may have gone stale since it was loaded: check on every call.
+        checkCrlFreshness(entry.state.crl, this.#clock(), this.#maxStalenessSeconds);
+        return entry.state.crl;
+    }
+  }
+
+  #needsRefresh(entry: CacheEntry, ca: CertificateFacts): boolean {
+    if (entry.caSha256 !== ca.sha256) return true;
+    const nowMs = this.#clock().getTime();
+    if (nowMs - entry.checkedAtMs >= this.#refreshMs) return true;
+    // Past nextUpdate the issuer should have published a newer CRL: look for it now.
+    const nextUpdate = entry.state.kind === 'crl' ? entry.state.crl.nextUpdate : null;
+    return nextUpdate !== null && nowMs > nextUpdate.getTime();
+  }
+
+  /** Single flight: concurrent callers for one CA await the same request. */
+  #refreshShared(caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
+    const running = this.#inFlight.get(caCertificateId);
+    if (running !== undefined) return running;
+    const request = this.#refresh(caCertificateId, ca).finally(() => {
+      this.#inFlight.delete(caCertificateId);
+    });
+    this.#inFlight.set(caCertificateId, request);
+    return request;
+  }
+
+  async #refresh(caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
+    const location: CrlObjectLocation = {
+      bucket: this.#bucket,
+      key: this.keyFor(caCertificateId),
+      caCertificateId,
+    };
+    const previous = this.#cache.get(caCertificateId);
+    // Revalidate by ETag only a verified CRL (or a known absence) of this same CA. An invalid
+    // object is downloaded again, because its verdict may depend on the time (a thisUpdate
+    // slightly in the future becomes valid a moment later).
+    const etag =
+      previous !== undefined && previous.caSha256 === ca.sha256 && previous.state.kind === 'crl'
+        ? previous.etag
+        : undefined;
+    let response: GetObjectCommandOutput;
+    try {
+      response = await this.#s3.send(
+        new GetObjectCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          ...(etag === undefined ? {} : { IfNoneMatch: etag }),
+        }),
+      );
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === 304 && previous !== undefined && etag !== undefined) {
+        return this.#store(caCertificateId, { ...previous, checkedAtMs: this.#clock().getTime() });
+      }
+      const name = errorNameOf(error);
+      if (name === 'NoSuchKey' || (status === 404 && name !== 'NoSuchBucket')) {
+        return this.#store(caCertificateId, {
+          state: { kind: 'absent' },
+          etag: undefined,
+          caSha256: ca.sha256,
+          checkedAtMs: this.#clock().getTime(),
+        });
+      }
+      throw mapS3Error(error, location);
+    }
+
+    let bytes: Uint8Array;
+    try {
+      if (response.Body === undefined) throw new Error('GetObject returned no body');
+      bytes = await response.Body.transformToByteArray();
+    } catch (error) {
+      throw new CrlUnavailableError(location, { cause: error });
+    }
+    const now = this.#clock();
+    let state: CachedState;
+    try {
+      state = {
+        kind: 'crl',
+        crl: loadCrl(bytes, ca, { now, maxStalenessSeconds: this.#maxStalenessSeconds }),
+      };
+    } catch (error) {
+      // Fail closed: the newly published object is what the issuer wants enforced; an older
+      // cached CRL could lack its revocations, so the bad object replaces it as an error.
+      state = { kind: 'invalid', error };
+    }
+    return this.#store(caCertificateId, {
+      state,
+      etag: response.ETag,
+      caSha256: ca.sha256,
+      checkedAtMs: now.getTime(),
+    });
+  }
+
+  #store(caCertificateId: string, entry: CacheEntry): CacheEntry {
+    this.#cache.set(caCertificateId, entry);
+    return entry;
+  }
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+
+function errorNameOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** Maps an S3 SDK error to the store's error model. */
+function mapS3Error(error: unknown, location: CrlObjectLocation): Error {
+  const name = errorNameOf(error);
+  const status = httpStatusOf(error);
+  if (name === 'AccessDenied' || status === 403) {
+    return new CrlAccessDeniedError(location, { awsErrorName: name, cause: error });
+  }
+  if (name === 'NoSuchBucket') {
+    return new CrlBucketNotFoundError(location, { awsErrorName: name, cause: error });
+  }
+  // Network errors, timeouts, 5xx and throttling (after the SDK's own retries), and any other
+  // S3 answer: retrying later is the only thing the handler can do.
+  const isAwsAnswer = status !== undefined;
+  return new CrlUnavailableError(location, {
+    ...(isAwsAnswer && name !== undefined ? { awsErrorName: name } : {}),
+    ...(status === undefined ? {} : { httpStatusCode: status }),
+    cause: error,
+  });
+}
