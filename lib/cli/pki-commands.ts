@@ -1,4 +1,126 @@
 import type { Command } from 'commander';
+import { action, printJson } from './output.js';
 
-/** Registers jitr pki …: the PKI toolkit (issue 3). */
-export function registerPkiCommands(_program: Command): void {}
+const DIR_HELP = 'CA directory (ca.pem, ca.key, pki-state.json, crl.der)';
+
+/** Registers jitr pki …: the PKI toolkit (issue 3). Implementations load lazily. */
+export function registerPkiCommands(program: Command): void {
+  const pki = program
+    .command('pki')
+    .description('PKI toolkit: a CA on disk, device and verification certificates, revocation, CRLs');
+
+  pki
+    .command('create-ca')
+    .description('create a self-signed CA (writes ca.pem and ca.key with mode 0600; never overwrites)')
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--key-type <type>', 'rsa (2048-bit) or ec', 'rsa')
+    .option('--curve <curve>', 'P-256 or P-384 (with --key-type ec; default P-256)')
+    .option(
+      '--subject <dn>',
+      'CA subject, most significant RDN first',
+      'O=JITR Example,CN=JITR Example Device CA',
+    )
+    .option('--days <n>', 'validity in days', '3650')
+    .action(
+      action(
+        async (options: { dir: string; keyType: string; curve?: string; subject: string; days: string }) => {
+          const { createCaAction } = await import('./pki-actions.js');
+          printJson(await createCaAction(options));
+        },
+      ),
+    );
+
+  pki
+    .command('verification-cert')
+    .description('the verification certificate aws iot register-ca-certificate requires')
+    .requiredOption('--registration-code <code>', 'from aws iot get-registration-code')
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--out <file>', 'output PEM (default <dir>/verification.pem)')
+    .action(
+      action(async (options: { dir: string; registrationCode: string; out?: string }) => {
+        const { verificationCertAction } = await import('./pki-actions.js');
+        printJson(await verificationCertAction(options));
+      }),
+    );
+
+  pki
+    .command('issue-device')
+    .description(
+      'issue a device certificate and key signed by the CA; prints the certificate id (SHA-256 of the DER)',
+    )
+    .requiredOption('--subject <dn>', "device subject, e.g. 'C=JP,O=Example,CN=dev-001,serialNumber=SN1'")
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--days <n>', 'validity in days', '365')
+    .option('--out-dir <dir>', 'where to write <CN>-<id>.pem, .key and .chain.pem (default <dir>/devices)')
+    .option('--key-type <type>', 'rsa (2048-bit) or ec', 'ec')
+    .option('--curve <curve>', 'P-256 or P-384 (with --key-type ec)')
+    .action(
+      action(
+        async (options: {
+          dir: string;
+          subject: string;
+          days: string;
+          outDir?: string;
+          keyType: string;
+          curve?: string;
+        }) => {
+          const { issueDeviceAction } = await import('./pki-actions.js');
+          printJson(await issueDeviceAction(options));
+        },
+      ),
+    );
+
+  pki
+    .command('revoke')
+    .description('record a revocation in the CA directory (then run jitr pki crl and publish-crl)')
+    .requiredOption('--serial <hex>', 'certificate serial in hex (colons and a leading 00 allowed)')
+    .option('--reason <reason>', 'RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, …')
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .action(
+      action(async (options: { dir: string; serial: string; reason?: string }) => {
+        const { revokeAction } = await import('./pki-actions.js');
+        printJson(await revokeAction(options));
+      }),
+    );
+
+  pki
+    .command('crl')
+    .description('write a signed DER CRL of every recorded revocation, with the next CRL number')
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--out <file>', 'output DER (default <dir>/crl.der)')
+    .option('--next-update-days <n>', 'nextUpdate = now + N days', '7')
+    .action(
+      action(async (options: { dir: string; out?: string; nextUpdateDays: string }) => {
+        const { crlAction } = await import('./pki-actions.js');
+        printJson(await crlAction(options));
+      }),
+    );
+
+  pki
+    .command('publish-crl')
+    .description('verify the CRL as the handler does, then upload it to the S3 key the handler reads')
+    .requiredOption('--bucket <bucket>', 'the CRL bucket (CRL_BUCKET)')
+    .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--crl <file>', 'CRL to upload (default <dir>/crl.der)')
+    .option(
+      '--ca-certificate-id <id>',
+      'the CA id in AWS IoT (default: SHA-256 of ca.pem, which is what AWS assigns)',
+    )
+    .option('--key-template <template>', 'CRL_KEY_TEMPLATE', 'crl/{caCertificateId}.crl')
+    .option('--region <region>', 'AWS region (default: from the environment)')
+    .action(
+      action(
+        async (options: {
+          dir: string;
+          bucket: string;
+          crl?: string;
+          caCertificateId?: string;
+          keyTemplate: string;
+          region?: string;
+        }) => {
+          const { publishCrlAction } = await import('./pki-publish.js');
+          printJson(await publishCrlAction(options));
+        },
+      ),
+    );
+}

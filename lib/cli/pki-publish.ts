@@ -1,0 +1,71 @@
+// `jitr pki publish-crl`: verify the CA directory's CRL exactly as the handler will, then upload
+// it to the key the handler reads (CRL_KEY_TEMPLATE expanded with the CA certificate id).
+import { readFile } from 'node:fs/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { caPaths, DEFAULT_CA_DIR, readCaCertificate } from '../../infra/pki/ca-store.js';
+import { putCrlObject, s3ClientFromEnvironment } from '../../infra/pki/publish-crl.js';
+import { parseCertificate } from '../certificate/index.js';
+import { loadCrl } from '../crl/index.js';
+import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/s3-crl-store.js';
+import { PkiCaNotFoundError, PkiInvalidArgumentError } from './pki-errors.js';
+
+export interface PublishCrlInput {
+  dir?: string;
+  bucket: string;
+  /** Default: the SHA-256 of the CA certificate's DER (the id AWS IoT gives the CA). */
+  caCertificateId?: string;
+  keyTemplate?: string;
+  /** Default: `<dir>/crl.der`. */
+  crl?: string;
+  region?: string;
+}
+
+export interface PublishCrlDeps {
+  s3?: S3Client;
+  env?: Readonly<Record<string, string | undefined>>;
+  now?: Date;
+}
+
+/**
+ * Verifies the CRL against the CA (signature, issuer, critical extensions, not stale: the same
+ * loadCrl the handler runs, with no grace) and uploads it.
+ * @throws the CRL module's error when the CRL would be rejected by the handler.
+ * @throws {@link PkiPublishFailedError} when the upload fails.
+ */
+export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlDeps = {}) {
+  const dir = input.dir ?? DEFAULT_CA_DIR;
+  const caCertificateId = input.caCertificateId?.toLowerCase();
+  if (caCertificateId !== undefined && !/^[0-9a-f]{64}$/.test(caCertificateId)) {
+    throw new PkiInvalidArgumentError(
+      '--ca-certificate-id',
+      'expected the 64 hex characters AWS IoT shows for the CA',
+    );
+  }
+  const keyTemplate = input.keyTemplate ?? DEFAULT_CRL_KEY_TEMPLATE;
+  if (!keyTemplate.includes('{caCertificateId}')) {
+    throw new PkiInvalidArgumentError('--key-template', 'must contain {caCertificateId}');
+  }
+  const ca = parseCertificate(await readCaCertificate(dir));
+  const crlPath = input.crl ?? caPaths(dir).crl;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(crlPath);
+  } catch (error) {
+    throw new PkiCaNotFoundError(crlPath, error);
+  }
+  const crl = loadCrl(bytes, ca, { now: deps.now ?? new Date(), maxStalenessSeconds: 0 });
+  const id = caCertificateId ?? ca.sha256;
+  const key = crlObjectKey(keyTemplate, id);
+  const s3 = deps.s3 ?? s3ClientFromEnvironment(deps.env ?? process.env, input.region);
+  const { etag } = await putCrlObject({ s3, bucket: input.bucket, key, crl: bytes });
+  return {
+    bucket: input.bucket,
+    key,
+    etag: etag ?? null,
+    caCertificateId: id,
+    crlNumber: crl.crlNumber,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    nextUpdate: crl.nextUpdate === null ? null : crl.nextUpdate.toISOString(),
+    entryCount: crl.entryCount,
+  };
+}
