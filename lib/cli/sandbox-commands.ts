@@ -1,4 +1,45 @@
 import type { Command } from 'commander';
+import { action } from './output.js';
 
-/** Registers jitr sandbox …: the local AWS side (issue 5). */
-export function registerSandboxCommands(_program: Command): void {}
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65533) throw new Error(`expected a port number, got ${value}`);
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Registers jitr sandbox …: the local AWS side (issue 5). The implementation loads lazily. */
+export function registerSandboxCommands(program: Command): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('The local AWS side (IoT control plane, S3, SQS) for trying JITR without an account.');
+  sandbox
+    .command('start')
+    .description('Start the sandbox on 127.0.0.1, print its endpoints and environment, and run until Ctrl-C.')
+    .option('--port <n>', 'IoT on N, SQS on N+1, S3 on N+2 (default: random free ports)', port)
+    .option('--region <region>', 'region in ARNs and events', 'us-east-1')
+    .option('--account <id>', 'account id in ARNs and events', '123456789012')
+    .option('--quotas', "enforce AWS IoT's default API rate quotas (ThrottlingException above them)")
+    .option('--bucket <name>', 'create this S3 bucket (repeatable)', collect)
+    .option('--queue <name>', 'create this SQS queue (repeatable)', collect)
+    .option('--deny <action>', 'deny this IAM action, e.g. iot:CreateThing (repeatable)', collect)
+    .option('--json', 'print endpoints and environment as JSON')
+    .action(
+      action(async (options) => {
+        const { runSandboxStart } = await import('./sandbox-start.js');
+        const controller = new AbortController();
+        const stop = (): void => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await runSandboxStart(options, controller.signal);
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      }),
+    );
+}

@@ -1,0 +1,60 @@
+// `jitr sandbox start`: the local AWS side on loopback until Ctrl-C.
+import { startSandbox } from '../../infra/sandbox/index.js';
+
+export interface SandboxStartOptions {
+  port?: number;
+  region?: string;
+  account?: string;
+  quotas?: boolean;
+  bucket?: string[];
+  queue?: string[];
+  deny?: string[];
+  json?: boolean;
+}
+
+/**
+ * Starts the sandbox, prints its endpoints and environment, and runs until `signal` aborts
+ * (the CLI aborts it on SIGINT/SIGTERM). Every server is stopped before this resolves.
+ */
+export async function runSandboxStart(
+  options: SandboxStartOptions,
+  signal: AbortSignal,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const sandbox = await startSandbox({
+    port: options.port ?? 0,
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.account === undefined ? {} : { account: options.account }),
+    quotas: options.quotas === true,
+    buckets: options.bucket ?? [],
+    queues: options.queue ?? [],
+    faults: { deny: options.deny ?? [] },
+  });
+  try {
+    const env = sandbox.env();
+    if (options.json === true) {
+      write(
+        `${JSON.stringify({ endpoints: sandbox.endpoints, region: sandbox.region, accountId: sandbox.accountId, env }, null, 2)}\n`,
+      );
+    } else {
+      write(
+        [
+          `JITR sandbox on loopback (account ${sandbox.accountId}, region ${sandbox.region})`,
+          `  IoT  ${sandbox.endpoints.iot}`,
+          `  S3   ${sandbox.endpoints.s3}  (path-style; buckets: ${(options.bucket ?? []).join(', ') || 'none'})`,
+          `  SQS  ${sandbox.endpoints.sqs}  (queues: ${(options.queue ?? []).join(', ') || 'none'})`,
+          '',
+          '# environment for SDK clients and the handler:',
+          ...Object.entries(env).map(([k, v]) => `export ${k}=${v}`),
+          '',
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+    }
+    if (!signal.aborted)
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    await sandbox.stop();
+  }
+}
