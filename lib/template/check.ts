@@ -3,6 +3,7 @@ import { InvalidIntrinsicError, UnsafeCertificateValueError } from './errors.js'
 import { AWS_CERTIFICATE_PARAMETERS, SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
 import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
 import { isProvisioningTemplate, render } from './render.js';
+import { setOwn } from './render-resources.js';
 
 /** What `checkTemplate` found out about a template without any certificate. */
 export interface CheckResult {
@@ -27,7 +28,7 @@ export function checkTemplate(template: unknown): CheckResult {
   const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
   const values: Record<string, string> = {};
   for (const name of [...parsed.parameters.map((p) => p.name), ...AWS_BUILTIN_PARAMETERS]) {
-    values[name] = name === AWS_CERTIFICATE_PARAMETERS.Id ? PLACEHOLDER_ID : PLACEHOLDER;
+    setOwn(values, name, name === AWS_CERTIFICATE_PARAMETERS.Id ? PLACEHOLDER_ID : PLACEHOLDER);
   }
   const valueDependent: CheckResult['valueDependent'] = [];
   try {

@@ -229,3 +229,18 @@ describe('checkTemplate', () => {
     });
   });
 });
+
+describe('checkTemplate with awkward parameter names', () => {
+  it('handles a parameter called __proto__ like any other', () => {
+    // Prepare
+    const template = JSON.parse(
+      '{"Parameters":{"__proto__":{"Type":"String"}},"Resources":{"t":{"Type":"AWS::IoT::Thing","Properties":{"ThingName":{"Ref":"__proto__"}}}}}',
+    );
+    // Act / Assess
+    expect(checkTemplate(template)).toEqual({
+      parameters: [{ name: '__proto__', default: null, subjectAttribute: null }],
+      resources: [{ logicalName: 't', type: 'AWS::IoT::Thing' }],
+      valueDependent: [],
+    });
+  });
+});
