@@ -323,7 +323,7 @@ describe('registerCertificate', () => {
       subject: 'O=Example,CN=Example Device CA',
       now: NOW,
     });
-    const forged = issueDeviceCertificate({ ca: impostor, subject: 'CN=dev-014', now: NOW });
+    const forged = issueDeviceCertificate({ ca: impostor, subject: 'CN=dev-014', keyType: 'ec', now: NOW });
     w.devices.set(forged.certificateId, {
       pem: forged.certificatePem,
       status: 'PENDING_ACTIVATION',

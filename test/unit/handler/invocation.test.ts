@@ -1,0 +1,232 @@
+import { IoTServiceException } from '@aws-sdk/client-iot';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isJitrError } from '../../../lib/errors.js';
+import { createObservability, powertoolsMetrics } from '../../../lib/observability.js';
+import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
+import {
+  handleInvocation,
+  type InvocationRuntime,
+  type LambdaContext,
+} from '../../../lib/registration/invocation.js';
+import { ACCOUNT, createWorld, REGION, type World } from '../registration/world.js';
+import { getTestEvent } from './events.js';
+
+const context: LambdaContext = {
+  functionName: 'jitr-JitrFunction-4D5E6F',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:jitr-JitrFunction-4D5E6F`,
+  memoryLimitInMB: '512',
+  awsRequestId: 'c2a6d6a4-2f4e-4b8e-9a51-3f0e5d7c9b11',
+  getRemainingTimeInMillis: () => 30_000,
+};
+
+let world: World | undefined;
+afterEach(() => {
+  world?.fake.restore();
+  clearPolicyCache();
+  vi.unstubAllEnvs();
+});
+
+/** A world whose use case logs and emits metrics through real Powertools, captured from stdout. */
+function setUp(): { w: World; runtime: InvocationRuntime; out: () => Record<string, unknown>[] } {
+  const w = createWorld();
+  world = w;
+  const chunks: string[] = [];
+  // Powertools writes INFO lines and EMF to stdout, WARN/ERROR to stderr, and with
+  // POWERTOOLS_DEV=true goes through the global console instead.
+  const capture = (chunk: string | Uint8Array) => {
+    chunks.push(`${String(chunk)}\n`);
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((line: unknown) => {
+      capture(String(line));
+    });
+  }
+  const { logger, metrics } = createObservability({
+    serviceName: 'jitr',
+    metricsNamespace: 'JITR',
+    logLevel: 'DEBUG',
+  });
+  const runtime: InvocationRuntime = {
+    logger,
+    metrics,
+    deps: { ...w.deps, logger, metrics: powertoolsMetrics(metrics) },
+  };
+  const out = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .flatMap((line) => {
+        // POWERTOOLS_DEV pretty-prints log lines over several lines; those are skipped.
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  return { w, runtime, out };
+}
+
+type Emf = {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+};
+
+function emfBlobs(lines: Record<string, unknown>[]): (Emf & Record<string, unknown>)[] {
+  return lines.filter((l): l is Emf & Record<string, unknown> => '_aws' in l);
+}
+
+/** `Name{dim=value,…}` for every metric of every EMF blob, in order. */
+function metricKeys(lines: Record<string, unknown>[]): string[] {
+  return emfBlobs(lines).flatMap((blob) =>
+    blob._aws.CloudWatchMetrics.flatMap((d) =>
+      d.Metrics.map((m) => {
+        const dims = (d.Dimensions[0] ?? []).map((name) => `${name}=${String(blob[name])}`).join(',');
+        return `${d.Namespace}/${m.Name}{${dims}}`;
+      }),
+    ),
+  );
+}
+
+describe('handleInvocation', () => {
+  it('puts certificateId and caCertificateId on every log line of the event, then removes them', async () => {
+    // Prepare
+    const { w, runtime, out } = setUp();
+    const { event } = w.device('CN=dev-101');
+    // Act
+    const result = await handleInvocation(runtime, event, context);
+    runtime.logger.info('after the event');
+    // Assess
+    expect(result).toEqual(expect.objectContaining({ outcome: 'activated', thingName: 'dev-101' }));
+    const logs = out().filter((l) => !('_aws' in l));
+    const during = logs.slice(0, -1);
+    expect(during.length).toBeGreaterThanOrEqual(2);
+    for (const line of during) {
+      expect([line.certificateId, line.caCertificateId, line.function_request_id]).toEqual([
+        event.certificateId,
+        w.caId,
+        context.awsRequestId,
+      ]);
+    }
+    expect(logs.at(-1)).not.toHaveProperty('certificateId');
+  });
+
+  it('flushes the metrics as EMF in the JITR namespace after every invocation', async () => {
+    // Prepare
+    const { w, runtime, out } = setUp();
+    const { event } = w.device('CN=dev-102');
+    // Act
+    await handleInvocation(runtime, event, context);
+    // Assess
+    expect(metricKeys(out())).toEqual([
+      'JITR/CertificateActivated{service=jitr}',
+      'JITR/TimeToActive{service=jitr}',
+      'JITR/IotApiCalls{service=jitr}',
+      'JITR/ProvisioningDuration{service=jitr}',
+    ]);
+    const blob = emfBlobs(out())[0];
+    expect([blob?.CertificateActivated, blob?.IotApiCalls]).toEqual([1, 8]);
+  });
+
+  it('keeps a per-event dimension out of the next event’s metrics', async () => {
+    // Prepare
+    const { w, runtime, out } = setUp();
+    const expired = w.device('CN=dev-103', {
+      notBefore: new Date('2020-01-01'),
+      notAfter: new Date('2021-01-01'),
+    });
+    const good = w.device('CN=dev-104');
+    // Act
+    await handleInvocation(runtime, expired.event, context);
+    const first = metricKeys(out()).length;
+    await handleInvocation(runtime, good.event, context);
+    // Assess
+    const keys = metricKeys(out());
+    expect(keys.slice(0, first)).toEqual([
+      'JITR/CertificateRejected{service=jitr,Reason=CertificateExpired}',
+      'JITR/CertificateRejected{service=jitr}',
+      'JITR/IotApiCalls{service=jitr}',
+    ]);
+    expect(keys.slice(first)).toEqual([
+      'JITR/CertificateActivated{service=jitr}',
+      'JITR/TimeToActive{service=jitr}',
+      'JITR/IotApiCalls{service=jitr}',
+      'JITR/ProvisioningDuration{service=jitr}',
+    ]);
+  });
+
+  it('rethrows a configuration error after flushing ProvisioningFailed', async () => {
+    // Prepare
+    const { w, runtime, out } = setUp();
+    w.caStatus.value = 'INACTIVE';
+    const { event } = w.device('CN=dev-105');
+    // Act
+    const error = await handleInvocation(runtime, event, context).catch((e: unknown) => e);
+    // Assess
+    expect(isJitrError(error) ? error.code : error).toBe('CaNotActive');
+    expect(metricKeys(out())).toEqual([
+      'JITR/ProvisioningFailed{service=jitr,ErrorCode=CaNotActive}',
+      'JITR/ProvisioningFailed{service=jitr}',
+      'JITR/IotApiCalls{service=jitr}',
+    ]);
+    const summary = out().find((l) => l.message === 'registration summary');
+    expect(summary?.level).toBe('ERROR');
+    expect(summary?.error).toEqual(expect.objectContaining({ code: 'CaNotActive', step: 'describe-ca' }));
+  });
+
+  it('emits metrics under POWERTOOLS_DEV only when POWERTOOLS_METRICS_DISABLED is set to false', async () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_DEV', 'true');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const { w, runtime, out } = setUp();
+    const { event } = w.device('CN=dev-106');
+    // Act
+    await handleInvocation(runtime, event, context);
+    // Assess
+    expect(metricKeys(out())).toContain('JITR/CertificateActivated{service=jitr}');
+  });
+
+  it('drains an SQS batch from the DLQ and reports only the records that must stay', async () => {
+    // Prepare
+    const { w, runtime } = setUp();
+    const batch = getTestEvent('sqs-dlq-batch');
+    const [destination, classic, ruleError, garbage] = batch.Records;
+    if (!destination || !classic || !ruleError || !garbage)
+      throw new Error('events/sqs-dlq-batch.json changed');
+    const good = w.device('CN=dev-107').event;
+    const denied = w.device('CN=dev-108').event;
+    const revoked = w.device('CN=dev-109');
+    w.crl.revoked.add(revoked.serialHex);
+    const record = getTestEvent('dlq-record');
+    record.requestPayload = good;
+    destination.body = JSON.stringify(record);
+    classic.body = JSON.stringify(denied);
+    const rule = JSON.parse(ruleError.body) as { base64OriginalPayload: string };
+    rule.base64OriginalPayload = Buffer.from(JSON.stringify(revoked.event)).toString('base64');
+    ruleError.body = JSON.stringify(rule);
+    w.fake.before('CreateThing', () => {
+      w.fake.failOn(
+        'CreateThing',
+        new IoTServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/r/s is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:${REGION}:${ACCOUNT}:thing/dev-108`,
+          $metadata: { httpStatusCode: 403 },
+        }),
+        1,
+      );
+    });
+    // Act
+    const response = await handleInvocation(runtime, batch, context);
+    // Assess
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: classic.messageId }, { itemIdentifier: garbage.messageId }],
+    });
+    expect(w.status(good.certificateId)).toBe('ACTIVE');
+    expect(w.status(denied.certificateId)).toBe('PENDING_ACTIVATION');
+    expect(w.status(revoked.event.certificateId)).toBe('REVOKED');
+  });
+});
