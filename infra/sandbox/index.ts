@@ -16,12 +16,13 @@ import { createStore } from './iot/model.js';
 import { createIotServer } from './iot/server.js';
 import { type DeployFunctionOptions, type InvocationRecord, SandboxFunction } from './lambda/function.js';
 import { type ConnectResult, connectDevice, type RegisteredEvent } from './lambda/registration.js';
+import { createLambdaServer } from './lambda/server.js';
 import { startS3 } from './s3.js';
 import { QueueStore } from './sqs/queues.js';
 import { createSqsServer } from './sqs/server.js';
 
 export interface SandboxOptions {
-  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2. */
+  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3. */
   port?: number;
   region?: string;
   account?: string;
@@ -40,7 +41,8 @@ export interface SandboxCredentials {
 }
 
 export interface Sandbox {
-  endpoints: { iot: string; s3: string; sqs: string };
+  /** Lambda serves Invoke and GetFunctionConfiguration for the deployed functions. */
+  endpoints: { iot: string; s3: string; sqs: string; lambda: string };
   region: string;
   accountId: string;
   /** Dummy credentials every client must use (s3rver checks signatures against them). */
@@ -59,7 +61,8 @@ export interface Sandbox {
   counters(): ReturnType<Faults['counters']>;
   /**
    * Deploys a function bundle as the target of the registered-event rule (Lambda async
-   * invocation: worker-thread containers, retries, on-failure destination).
+   * invocation: worker-thread containers, retries, on-failure destination). Deploying an
+   * existing name replaces that function.
    */
   deployFunction(options: DeployFunctionOptions): SandboxFunction;
   /**
@@ -111,14 +114,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const name of options.queues ?? []) queues.create(name);
     const s3 = await startS3({ port: base === 0 ? 0 : base + 2, buckets: options.buckets ?? [] });
     stops.push(() => s3.stop());
-    const endpoints = { iot: `http://127.0.0.1:${iotPort}`, s3: s3.endpoint, sqs: queues.baseUrl };
-    let stopped = false;
     const functions: SandboxFunction[] = [];
+    const lambdaServer = createLambdaServer(() => functions);
+    servers.push(lambdaServer);
+    const lambdaPort = await listenLoopback(lambdaServer, base === 0 ? 0 : base + 3);
+    const endpoints = {
+      iot: `http://127.0.0.1:${iotPort}`,
+      s3: s3.endpoint,
+      sqs: queues.baseUrl,
+      lambda: `http://127.0.0.1:${lambdaPort}`,
+    };
+    let stopped = false;
     const published: RegisteredEvent[] = [];
     const env = (): Record<string, string> => ({
       AWS_ENDPOINT_URL_IOT: endpoints.iot,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
@@ -140,6 +152,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       counters: () => faults.counters(),
       deployFunction(fnOptions) {
         const fn = new SandboxFunction(fnOptions, { region, accountId, env: env() }, queues);
+        // Deploying a name again replaces the function (as updating its code does); the old
+        // one finishes what it has in flight, then stops.
+        const old = functions.findIndex((f) => f.name === fn.name);
+        if (old >= 0) {
+          const [previous] = functions.splice(old, 1);
+          if (previous !== undefined) void previous.idle().then(() => previous.stop());
+        }
         functions.push(fn);
         return fn;
       },

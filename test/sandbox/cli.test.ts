@@ -38,6 +38,7 @@ describe('jitr sandbox start', () => {
       'AWS_ACCESS_KEY_ID',
       'AWS_DEFAULT_REGION',
       'AWS_ENDPOINT_URL_IOT',
+      'AWS_ENDPOINT_URL_LAMBDA',
       'AWS_ENDPOINT_URL_S3',
       'AWS_ENDPOINT_URL_SQS',
       'AWS_REGION',

@@ -8,6 +8,7 @@ import {
   UpdateCACertificateCommand,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import {
   type SandboxFunction,
   startSandbox,
 } from '../../infra/sandbox/index.js';
-import { clientsFor } from './helpers/clients.js';
+import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
 import { createTestPki, type TestCa, type TestPki } from './helpers/test-pki.js';
 
 /** The invocation of `fn` for the event about this certificate. */
@@ -323,5 +324,65 @@ describe('sandbox rule and Lambda side', () => {
 
     // Assess
     expect([result.outcome, result.reason]).toEqual(['refused', `CA ${otherId} is INACTIVE`]);
+  });
+
+  it('answers Lambda Invoke (RequestResponse) and GetFunctionConfiguration over HTTP for a deployed function', async () => {
+    // Prepare
+    sandbox.deployFunction({
+      bundle,
+      name: 'http-fn',
+      caCertificateId: 'f'.repeat(64),
+      env: { FAIL_TIMES: '1' },
+    });
+    const lambda = new LambdaClient({
+      endpoint: sandbox.endpoints.lambda,
+      region: sandbox.region,
+      credentials: sandbox.credentials,
+      maxAttempts: 1,
+    });
+    const { certificateId } = await sandbox.registerDevice(pki.issue(ca, 'dev-http'));
+    await sandbox.lambda.idle();
+    const event = { certificateId, caCertificateId: caId };
+
+    // Act
+    const failed = await lambda.send(
+      new InvokeCommand({ FunctionName: 'http-fn', Payload: Buffer.from(JSON.stringify(event)) }),
+    );
+    const ok = await lambda.send(
+      new InvokeCommand({
+        FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:http-fn',
+        Payload: Buffer.from(JSON.stringify(event)),
+      }),
+    );
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'http-fn' }));
+    const missing = await errorOf(lambda.send(new InvokeCommand({ FunctionName: 'nope' })));
+
+    // Assess
+    expect([failed.StatusCode, failed.FunctionError, failed.ExecutedVersion]).toEqual([
+      200,
+      'Unhandled',
+      '$LATEST',
+    ]);
+    expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString())).toMatchObject({
+      errorType: 'ProvisioningTestError',
+      errorMessage: `attempt 1 failed for ${certificateId}`,
+    });
+    expect([ok.StatusCode, ok.FunctionError]).toEqual([200, undefined]);
+    expect(JSON.parse(Buffer.from(ok.Payload ?? []).toString())).toMatchObject({
+      invocations: 2,
+      status: 'PENDING_ACTIVATION',
+    });
+    expect(config).toMatchObject({
+      FunctionName: 'http-fn',
+      FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:http-fn',
+      Role: 'arn:aws:iam::123456789012:role/jitr-handler-role',
+      Runtime: 'nodejs22.x',
+      Environment: { Variables: { FAIL_TIMES: '1' } },
+    });
+    expect(shapeOf(missing)).toEqual({
+      name: 'ResourceNotFoundException',
+      status: 404,
+      message: 'Function not found: nope',
+    });
   });
 });

@@ -27,6 +27,8 @@ export interface DeployFunctionOptions {
   timeoutMs?: number;
   /** Only events from this CA (the rule's topic filter); default: every CA (`+`). */
   caCertificateId?: string;
+  /** Execution role ARN reported by GetFunctionConfiguration (default `…:role/jitr-handler-role`). */
+  role?: string;
   /** Called for every line the function prints (after it is recorded). */
   onLog?: (line: LogLine) => void;
 }
@@ -58,6 +60,7 @@ export class SandboxFunction {
   readonly name: string;
   readonly arn: string;
   readonly caCertificateId: string | undefined;
+  private readonly accountId: string;
   private readonly containers: Container[] = [];
   /** Containers handed to an invocation (or to a waiter) and not yet released. */
   private readonly reserved = new Set<Container>();
@@ -77,6 +80,7 @@ export class SandboxFunction {
     private readonly queues: QueueStore,
   ) {
     this.name = options.name ?? 'jitr';
+    this.accountId = sandbox.accountId;
     this.arn = `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${this.name}`;
     this.caCertificateId = options.caCertificateId;
     this.bundle = resolve(options.bundle);
@@ -147,6 +151,28 @@ export class SandboxFunction {
   /** Every line the function printed (init included), in order. */
   logs(): LogLine[] {
     return [...this.lines];
+  }
+
+  /** What GetFunctionConfiguration answers for this function. */
+  configuration(): Record<string, unknown> {
+    return {
+      FunctionName: this.name,
+      FunctionArn: this.arn,
+      Runtime: 'nodejs22.x',
+      Role: this.options.role ?? `arn:aws:iam::${this.accountId}:role/jitr-handler-role`,
+      Handler: `${this.bundle.replace(/^.*\//, '').replace(/\.c?js$/, '')}.${this.options.handler ?? 'handler'}`,
+      Timeout: Math.ceil((this.options.timeoutMs ?? 30_000) / 1000),
+      MemorySize: Number(this.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? '512'),
+      Version: '$LATEST',
+      Environment: { Variables: { ...(this.options.env ?? {}) } },
+      ...(this.options.deadLetterQueueUrl === undefined
+        ? {}
+        : { DeadLetterConfig: { TargetArn: this.queues.byUrl(this.options.deadLetterQueueUrl).arn } }),
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      PackageType: 'Zip',
+      Architectures: ['arm64'],
+    };
   }
 
   /** Number of execution environments created so far (cold starts). */
