@@ -77,4 +77,31 @@ export function registerOpsCommands(program: Command): void {
         await runReconcile(options);
       }),
     );
+
+  program
+    .command('doctor')
+    .description(
+      'Check a deployed JITR setup (CA, topic rule, CRL, template and what it references, role permissions, DLQ) and print a checklist with the exact remedy for each failure.',
+    )
+    .option('--ca <caCertificateId>', 'the CA to check (default: the one the rule listens to)')
+    .option('--stack <name>', 'find function, rule, DLQ and bucket from this CloudFormation stack')
+    .option('--function-name <name>', 'the JITR function (its role and environment are read)')
+    .option('--rule <name>', 'the IoT topic rule')
+    .option('--queue-url <url>', 'the DLQ')
+    .option('--crl-bucket <bucket>', 'the CRL bucket')
+    .option('--crl-key-template <template>', 'the CRL key template (default crl/{caCertificateId}.crl)')
+    .option('--crl-max-staleness <seconds>', 'grace after nextUpdate', positiveInteger)
+    .option(
+      '--template <source>',
+      'the template source: bundled:default, file:path, s3://bucket/key or iot:name',
+    )
+    .option('--role <arn>', "the function's role ARN")
+    .option('--region <region>', "AWS region (default: the SDK's)")
+    .option('--json', 'print the results as JSON')
+    .action(
+      action(async (options) => {
+        const { runDoctor } = await import('./ops-doctor.js');
+        await runDoctor(options);
+      }),
+    );
 }

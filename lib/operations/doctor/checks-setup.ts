@@ -1,0 +1,144 @@
+/** Doctor checks of the deployed wiring: the CA, the topic rule and the DLQ. Pure. */
+import { type CheckResult, type DoctorFacts, isGatherError } from './types.js';
+
+const TOPIC_PREFIX = '$aws/events/certificates/registered/';
+
+function line(section: string, ok: boolean, title: string, remedy: string): CheckResult {
+  return ok ? { section, ok, title } : { section, ok, title, remedy };
+}
+
+/** The topic in a rule's `SELECT … FROM '<topic>'`, null when there is none. */
+export function ruleTopic(sql: string): string | null {
+  return /\bFROM\s+'([^']+)'/i.exec(sql)?.[1] ?? null;
+}
+
+/** `arn:aws:lambda:r:a:function:NAME[:qualifier]` or a bare name → NAME. */
+export function functionNameOf(arnOrName: string): string {
+  const parts = arnOrName.split(':');
+  return parts.length >= 7 ? (parts[6] ?? arnOrName) : arnOrName;
+}
+
+/** The CA is ACTIVE, auto-registers, and carries no JITP template. */
+export function checkCa(facts: DoctorFacts): CheckResult[] {
+  const id = facts.caCertificateId;
+  if (id === null) {
+    return [
+      line('ca', false, 'a CA to check', 'Pass --ca <caCertificateId> (or a rule whose topic names one CA).'),
+    ];
+  }
+  const ca = facts.ca;
+  if (ca === undefined) return [];
+  if (isGatherError(ca))
+    return [line('ca', false, `CA ${id} can be described`, `DescribeCACertificate failed: ${ca.error}`)];
+  if (ca === null) {
+    return [
+      line(
+        'ca',
+        false,
+        `CA ${id} is registered`,
+        'Register it: aws iot register-ca-certificate --ca-certificate file://ca.pem --verification-cert file://verification.pem --set-as-active --allow-auto-registration',
+      ),
+    ];
+  }
+  const jitp = ca.registrationConfig?.templateBody ?? ca.registrationConfig?.templateName;
+  return [
+    line(
+      'ca',
+      ca.status === 'ACTIVE',
+      `CA ${id} is ACTIVE${ca.status === 'ACTIVE' ? '' : ` (it is ${ca.status})`}`,
+      `aws iot update-ca-certificate --certificate-id ${id} --new-status ACTIVE`,
+    ),
+    line(
+      'ca',
+      ca.autoRegistrationStatus === 'ENABLE',
+      `auto-registration is ENABLE${ca.autoRegistrationStatus === 'ENABLE' ? '' : ` (it is ${ca.autoRegistrationStatus})`}`,
+      `aws iot update-ca-certificate --certificate-id ${id} --new-auto-registration-status ENABLE`,
+    ),
+    line(
+      'ca',
+      jitp === undefined,
+      'no JITP template is attached to the CA (it would race the handler)',
+      `aws iot update-ca-certificate --certificate-id ${id} --remove-auto-registration, then --new-auto-registration-status ENABLE again`,
+    ),
+  ];
+}
+
+/** The rule exists, is enabled, listens to the CA's topic, targets the function and has an error action. */
+export function checkRule(facts: DoctorFacts): CheckResult[] {
+  if (facts.rule === undefined) return [];
+  const { name, facts: rule } = facts.rule;
+  if (isGatherError(rule))
+    return [line('rule', false, `topic rule ${name} can be read`, `GetTopicRule failed: ${rule.error}`)];
+  if (rule === null) {
+    return [
+      line(
+        'rule',
+        false,
+        `topic rule ${name} exists`,
+        'Deploy the stack (sam deploy) or pass the right --rule; AWS answers "does not exist" also when iot:GetTopicRule is denied.',
+      ),
+    ];
+  }
+  const results = [
+    line(
+      'rule',
+      !rule.disabled,
+      `topic rule ${name} is enabled`,
+      `aws iot enable-topic-rule --rule-name ${name}`,
+    ),
+  ];
+  const topic = ruleTopic(rule.sql);
+  const caId = facts.caCertificateId;
+  const wanted = caId === null ? null : `${TOPIC_PREFIX}${caId}`;
+  const matches =
+    topic !== null &&
+    (topic === `${TOPIC_PREFIX}+` || (wanted === null ? topic.startsWith(TOPIC_PREFIX) : topic === wanted));
+  results.push(
+    line(
+      'rule',
+      matches,
+      `the rule listens to ${wanted ?? `${TOPIC_PREFIX}<caId>`}${topic === null || matches ? '' : ` (it reads ${topic})`}`,
+      `Set the rule's SQL to SELECT * FROM '${wanted ?? `${TOPIC_PREFIX}<caCertificateId>`}' (the stack's CA parameter), then redeploy.`,
+    ),
+  );
+  if (facts.functionArn !== undefined && facts.functionArn !== null) {
+    const fn = functionNameOf(facts.functionArn);
+    const targets = rule.lambdaTargets.some((t) => functionNameOf(t) === fn);
+    results.push(
+      line(
+        'rule',
+        targets,
+        `the rule invokes function ${fn}${targets ? '' : ` (it invokes ${rule.lambdaTargets.map(functionNameOf).join(', ') || 'no function'})`}`,
+        `Give the rule a Lambda action on ${facts.functionArn} (the stack does this), then redeploy.`,
+      ),
+    );
+  }
+  results.push(
+    line(
+      'rule',
+      rule.errorAction !== null,
+      `the rule has an error action${rule.errorAction === null ? '' : ` (${rule.errorAction})`}`,
+      'Add an errorAction that sends to the DLQ (SQS), so failed invocations of the function are kept for replay.',
+    ),
+  );
+  return results;
+}
+
+/** The DLQ is empty; otherwise how many messages, grouped by reason. */
+export function checkDlq(facts: DoctorFacts): CheckResult[] {
+  if (facts.dlq === undefined) return [];
+  const { queueUrl, facts: dlq } = facts.dlq;
+  if (isGatherError(dlq))
+    return [line('dlq', false, 'the DLQ can be read', `Reading ${queueUrl} failed: ${dlq.error}`)];
+  if (dlq.count === 0) return [line('dlq', true, 'the DLQ is empty', '')];
+  const groups = dlq.groups.map((g) => `${g.count} × ${g.reason}`).join('; ');
+  const fn = facts.functionArn ? functionNameOf(facts.functionArn) : '<function>';
+  return [
+    line(
+      'dlq',
+      false,
+      `the DLQ is empty (it holds ${dlq.count} message${dlq.count === 1 ? '' : 's'}${groups ? `: ${groups}` : ''})`,
+      `Fix the causes above, then: jitr replay --queue-url ${queueUrl} --function-name ${fn}`,
+    ),
+  ];
+}

@@ -1,0 +1,119 @@
+/**
+ * Gathers the facts doctor checks, through {@link DoctorPorts}. Each step's failure becomes a
+ * fact (`{ error }`) so one broken permission does not hide the other checks.
+ */
+import { parseTemplate, requiredPermissions } from '../../template/index.js';
+import type { ProvisioningTemplate } from '../../template/template-types.js';
+import { ruleTopic } from './checks-setup.js';
+import type { DoctorPorts, DoctorTarget } from './ports.js';
+import { templateReferences } from './references.js';
+import type { DoctorFacts, Gathered, ReferenceFacts, TemplateReferences } from './types.js';
+
+const CA_ID = /^[0-9a-f]{64}$/;
+
+async function attempt<T>(fn: () => Promise<T>): Promise<Gathered<T>> {
+  try {
+    return await fn();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: name && name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message };
+  }
+}
+
+function parsedOrNull(body: unknown): ProvisioningTemplate | null {
+  try {
+    return parseTemplate(body);
+  } catch {
+    return null;
+  }
+}
+
+/** The IAM actions/resources to simulate: the template's needs plus the handler's reads. */
+function permissionPairs(template: ProvisioningTemplate, target: DoctorTarget, caId: string | null) {
+  const policy = requiredPermissions(template, {
+    ...(target.region === null ? {} : { region: target.region }),
+    ...(target.account === null ? {} : { account: target.account }),
+  });
+  const pairs = policy.Statement.map((s) => ({ actions: s.Action, resources: s.Resource }));
+  if (target.crl !== null && caId !== null) {
+    const key = target.crl.keyTemplate.replace('{caCertificateId}', caId);
+    pairs.push({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${target.crl.bucket}/${key}`] });
+  }
+  return pairs;
+}
+
+export interface GatheredFacts {
+  facts: DoctorFacts;
+  references: TemplateReferences | null;
+}
+
+/**
+ * Reads everything doctor needs. The CA comes from the target, else from the rule's topic.
+ *
+ * @example const { facts, references } = await gatherFacts(target, ports, new Date());
+ */
+export async function gatherFacts(
+  target: DoctorTarget,
+  ports: DoctorPorts,
+  now: Date,
+): Promise<GatheredFacts> {
+  const facts: DoctorFacts = { now, region: target.region, caCertificateId: target.caCertificateId };
+  if (target.functionArn !== null) facts.functionArn = target.functionArn;
+  if (target.ruleName !== null) {
+    const name = target.ruleName;
+    facts.rule = { name, facts: await attempt(() => ports.getTopicRule(name)) };
+    const rule = facts.rule.facts;
+    const topicCa = rule !== null && !('error' in rule) ? ruleTopic(rule.sql)?.split('/').pop() : undefined;
+    if (facts.caCertificateId === null && topicCa !== undefined && CA_ID.test(topicCa))
+      facts.caCertificateId = topicCa;
+  }
+  const caId = facts.caCertificateId;
+  if (caId !== null) facts.ca = await attempt(() => ports.describeCa(caId));
+  if (target.crl !== null && caId !== null) {
+    const { bucket, keyTemplate, maxStalenessSeconds } = target.crl;
+    const key = keyTemplate.replace('{caCertificateId}', caId);
+    facts.crl = {
+      bucket,
+      key,
+      maxStalenessSeconds,
+      bytes: await attempt(() => ports.getObject(bucket, key)),
+    };
+  }
+  let references: TemplateReferences | null = null;
+  if (target.templateSource !== null) {
+    const source = target.templateSource;
+    facts.template = { source, body: await attempt(() => ports.loadTemplate(source, caId ?? '')) };
+    const body = facts.template.body;
+    const parsed = body !== null && typeof body === 'object' && 'error' in body ? null : parsedOrNull(body);
+    if (parsed !== null) {
+      references = templateReferences(parsed);
+      facts.references = await gatherReferences(references, ports);
+      if (target.roleArn !== null) {
+        const roleArn = target.roleArn;
+        facts.permissions = await attempt(async () => {
+          const results = [];
+          for (const pair of permissionPairs(parsed, target, caId)) {
+            results.push(...(await ports.simulate(roleArn, pair.actions, pair.resources)));
+          }
+          return { roleArn, results };
+        });
+      }
+    }
+  }
+  if (target.queueUrl !== null) {
+    const queueUrl = target.queueUrl;
+    facts.dlq = { queueUrl, facts: await attempt(() => ports.peekDlq(queueUrl)) };
+  }
+  return { facts, references };
+}
+
+async function gatherReferences(refs: TemplateReferences, ports: DoctorPorts): Promise<ReferenceFacts> {
+  const out: ReferenceFacts = { thingTypes: {}, thingGroups: {}, billingGroups: {}, policies: {} };
+  for (const n of refs.thingTypes) out.thingTypes[n] = await attempt(() => ports.describeThingType(n));
+  for (const n of refs.thingGroups) out.thingGroups[n] = await attempt(() => ports.describeThingGroup(n));
+  for (const n of refs.billingGroups)
+    out.billingGroups[n] = await attempt(() => ports.describeBillingGroup(n));
+  for (const n of refs.policies) out.policies[n] = await attempt(() => ports.getPolicy(n));
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * Finds what doctor checks: explicit options win; with `--stack`, the stack's outputs and
+ * resources (CloudFormation) name the function, rule, DLQ and bucket; the function's
+ * configuration (Lambda) gives its role and the handler's own settings (CRL and template).
+ */
+import type { DoctorTarget } from './ports.js';
+
+export interface DoctorOptions {
+  ca?: string;
+  stack?: string;
+  functionName?: string;
+  rule?: string;
+  queueUrl?: string;
+  crlBucket?: string;
+  crlKeyTemplate?: string;
+  crlMaxStaleness?: number;
+  template?: string;
+  role?: string;
+  region?: string;
+}
+
+export interface StackFacts {
+  outputs: Record<string, string>;
+  resources: { logicalId: string; type: string; physicalId: string }[];
+}
+
+export interface FunctionFacts {
+  functionArn: string;
+  roleArn: string;
+  environment: Record<string, string>;
+}
+
+export interface TargetReaders {
+  stack(name: string): Promise<StackFacts>;
+  /** null when the function does not exist. */
+  functionConfiguration(name: string): Promise<FunctionFacts | null>;
+}
+
+function byType(stack: StackFacts | null, type: string): string | undefined {
+  return stack?.resources.find((r) => r.type === type)?.physicalId;
+}
+
+/** Parses `arn:aws:lambda:<region>:<account>:function:<name>`. */
+function arnParts(arn: string | null): { region: string | null; account: string | null } {
+  const parts = arn?.split(':') ?? [];
+  return {
+    region: parts[3] || null,
+    account: /^[0-9]{12}$/.test(parts[4] ?? '') ? (parts[4] ?? null) : null,
+  };
+}
+
+/**
+ * Resolves the doctor target.
+ * @example const target = await resolveTarget({ stack: 'jitr' }, readers);
+ */
+export async function resolveTarget(options: DoctorOptions, readers: TargetReaders): Promise<DoctorTarget> {
+  const stack = options.stack === undefined ? null : await readers.stack(options.stack);
+  const out = stack?.outputs ?? {};
+  const functionName =
+    options.functionName ??
+    out.FunctionName ??
+    out.FunctionArn ??
+    byType(stack, 'AWS::Lambda::Function') ??
+    null;
+  const fn = functionName === null ? null : await readers.functionConfiguration(functionName);
+  const env = fn?.environment ?? {};
+  const caId = options.ca?.toLowerCase() ?? null;
+  const crlBucket =
+    options.crlBucket ?? env.CRL_BUCKET ?? out.CrlBucketName ?? byType(stack, 'AWS::S3::Bucket') ?? null;
+  const staleness = options.crlMaxStaleness ?? Number(env.CRL_MAX_STALENESS ?? '3600');
+  let templateSource = options.template ?? null;
+  if (templateSource === null && fn !== null) {
+    let byCa: Record<string, unknown> = {};
+    try {
+      byCa = JSON.parse(env.TEMPLATE_SOURCE_BY_CA ?? '{}') as Record<string, unknown>;
+    } catch {
+      // The handler itself refuses such a configuration; doctor falls back to TEMPLATE_SOURCE.
+    }
+    const perCa = caId === null ? undefined : byCa[caId];
+    templateSource = typeof perCa === 'string' ? perCa : (env.TEMPLATE_SOURCE ?? 'bundled:default');
+  }
+  const functionArn = fn?.functionArn ?? (functionName?.startsWith('arn:') ? functionName : null);
+  const { region, account } = arnParts(functionArn);
+  return {
+    caCertificateId: caId,
+    ruleName: options.rule ?? out.RuleName ?? byType(stack, 'AWS::IoT::TopicRule') ?? null,
+    functionArn,
+    roleArn: options.role ?? fn?.roleArn ?? null,
+    queueUrl: options.queueUrl ?? out.DeadLetterQueueUrl ?? byType(stack, 'AWS::SQS::Queue') ?? null,
+    crl:
+      crlBucket === null
+        ? null
+        : {
+            bucket: crlBucket,
+            keyTemplate: options.crlKeyTemplate ?? env.CRL_KEY_TEMPLATE ?? 'crl/{caCertificateId}.crl',
+            maxStalenessSeconds: Number.isFinite(staleness) ? staleness : 3600,
+          },
+    templateSource,
+    region: options.region ?? region,
+    account,
+  };
+}
