@@ -31,83 +31,26 @@
  * ThingGroups DO_NOTHING or FAIL).
  */
 import { performance } from 'node:perf_hooks';
-import type { Plan, PolicyPlan, ThingPlan } from '../template/plan.js';
-import { canonicalJson, canonicalJsonText } from './canonical-json.js';
-import {
-  IotConflictError,
-  PlanCertificateMismatchError,
-  PolicyNameConflictError,
-  PolicyNotFoundError,
-} from './errors.js';
-import type { IotRegistry, ThingDescription } from './iot-registry.js';
-import { forgetPolicy, isKnownPolicy, rememberPolicy } from './policy-cache.js';
-import { looksNew, overrideFor, planGroupChanges, planThingUpdate } from './thing-overrides.js';
+import type { Plan } from '../template/plan.js';
+import { PlanCertificateMismatchError } from './errors.js';
+import type {
+  ExecutionDeps,
+  ExecutionResult,
+  ExecutionStep,
+  ExecutionTarget,
+  ThingState,
+} from './execution-types.js';
+import { attachPolicies, ensurePolicies } from './policy-steps.js';
+import { applyBillingGroup, applyGroups, ensureThing } from './thing-steps.js';
 
-/** The structural logger (Powertools' Logger and lib/observability's JitrLogger satisfy it). */
-export interface ProvisioningLogger {
-  debug(message: string, extra?: Record<string, unknown>): void;
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
-export interface ExecutionDeps {
-  iot: IotRegistry;
-  logger: ProvisioningLogger;
-  /** Monotonic milliseconds for step timings (default `performance.now`). */
-  clock?: () => number;
-}
-
-export interface ExecutionTarget {
-  certificateId: string;
-  certificateArn: string;
-}
-
-export type ExecutionStep =
-  | 'thing'
-  | 'thing-groups'
-  | 'billing-group'
-  | 'policies'
-  | 'attach-policies'
-  | 'attach-thing-principal';
-
-export interface PolicyOutcome {
-  policyName: string;
-  source: 'document' | 'name';
-  /** created; reused (existed with the same document); cached (known in this container); named (PolicyName). */
-  action: 'created' | 'reused' | 'cached' | 'named';
-}
-
-export interface ExecutionResult {
-  thingName: string | null;
-  /** null when the plan has no thing. */
-  thing: { action: 'created' | 'updated' | 'unchanged'; treatedAsNew: boolean } | null;
-  thingGroups: { added: string[]; removed: string[] };
-  billingGroup: {
-    name: string;
-    action: 'added' | 'unchanged' | 'kept-existing';
-    existing: string | null;
-  } | null;
-  policies: PolicyOutcome[];
-  policyNames: string[];
-  principal: 'attached' | 'already-attached' | 'no-thing';
-  /** Resources this run created (`thing:<name>`, `policy:<name>`). */
-  created: string[];
-  /** Resources that existed and were reused. */
-  reused: string[];
-  /** IoT API calls made by this execution. */
-  iotApiCalls: number;
-  /** Milliseconds per step that ran. */
-  timings: Partial<Record<ExecutionStep, number>>;
-}
-
-interface ThingState {
-  description: ThingDescription | null;
-  createdNow: boolean;
-  /** Principals attached to the thing, when they had to be read. */
-  principals: string[] | null;
-  treatedAsNew: boolean;
-}
+export type {
+  ExecutionDeps,
+  ExecutionResult,
+  ExecutionStep,
+  ExecutionTarget,
+  PolicyOutcome,
+  ProvisioningLogger,
+} from './execution-types.js';
 
 /**
  * Runs the plan for one certificate. Never changes the certificate's status.
@@ -190,173 +133,4 @@ export async function executePlan(
   result.iotApiCalls = iot.callCount - callsAtStart;
   logger.debug('plan executed', { ...result });
   return result;
-}
-
-async function ensureThing(
-  plan: ThingPlan,
-  target: ExecutionTarget,
-  iot: IotRegistry,
-  logger: ProvisioningLogger,
-  result: ExecutionResult,
-): Promise<ThingState> {
-  let existing = await iot.describeThing(plan.thingName);
-  if (existing === null) {
-    const created = await iot.createThing({
-      thingName: plan.thingName,
-      thingTypeName: plan.thingTypeName,
-      attributes: plan.attributes,
-    });
-    if (created.created) {
-      result.thing = { action: 'created', treatedAsNew: true };
-      result.created.push(`thing:${plan.thingName}`);
-      return { description: null, createdNow: true, principals: null, treatedAsNew: true };
-    }
-    // 409: created concurrently with another configuration; continue as for an existing thing.
-    existing = await iot.describeThing(plan.thingName);
-    if (existing === null) {
-      throw new IotConflictError(`thing ${plan.thingName} was created and deleted concurrently`, {
-        step: 'thing',
-        remedy: 'Transient; Lambda retries and the retry converges.',
-        details: { thingName: plan.thingName },
-      });
-    }
-  }
-  const { update, target: overridden } = planThingUpdate(existing, plan);
-  if (update !== null) {
-    logger.info('applying OverrideSettings to the existing thing', {
-      thingName: plan.thingName,
-      update: { ...update },
-    });
-    await iot.updateThing(update);
-  }
-  let principals: string[] | null = null;
-  let treatedAsNew = false;
-  const groupOverride = overrideFor(plan, 'ThingGroups');
-  if (plan.thingGroups.length > 0 && (groupOverride === 'DO_NOTHING' || groupOverride === 'FAIL')) {
-    if (looksNew(overridden, plan)) {
-      principals = await iot.listThingPrincipals(plan.thingName);
-      treatedAsNew = principals.every((principal) => principal === target.certificateArn);
-    }
-  }
-  result.thing = { action: update === null ? 'unchanged' : 'updated', treatedAsNew };
-  result.reused.push(`thing:${plan.thingName}`);
-  return { description: existing, createdNow: false, principals, treatedAsNew };
-}
-
-async function applyGroups(
-  plan: ThingPlan,
-  state: ThingState,
-  iot: IotRegistry,
-  result: ExecutionResult,
-): Promise<void> {
-  if (plan.thingGroups.length === 0) return;
-  let add = plan.thingGroups;
-  let remove: string[] = [];
-  if (!state.createdNow) {
-    const { treatedAsNew } = state;
-    const override = overrideFor(plan, 'ThingGroups');
-    if (override === 'DO_NOTHING' && !treatedAsNew) return;
-    const existingGroups = await iot.listThingGroupsForThing(plan.thingName);
-    ({ add, remove } = planGroupChanges(plan, existingGroups, treatedAsNew));
-  }
-  // Remove first: a thing belongs to at most 10 groups.
-  for (const group of remove) {
-    await iot.removeThingFromThingGroup(plan.thingName, group);
-    result.thingGroups.removed.push(group);
-  }
-  for (const group of add) {
-    await iot.addThingToThingGroup(plan.thingName, group);
-    result.thingGroups.added.push(group);
-  }
-}
-
-async function applyBillingGroup(
-  plan: ThingPlan,
-  billingGroup: string,
-  state: ThingState,
-  iot: IotRegistry,
-  logger: ProvisioningLogger,
-  result: ExecutionResult,
-): Promise<void> {
-  const existing = state.description?.billingGroupName ?? null;
-  if (existing === billingGroup) {
-    result.billingGroup = { name: billingGroup, action: 'unchanged', existing };
-    return;
-  }
-  if (existing !== null) {
-    logger.warn('the thing is in another billing group; keeping it (no override exists for BillingGroup)', {
-      thingName: plan.thingName,
-      existing,
-      wanted: billingGroup,
-    });
-    result.billingGroup = { name: billingGroup, action: 'kept-existing', existing };
-    return;
-  }
-  await iot.addThingToBillingGroup(plan.thingName, billingGroup);
-  result.billingGroup = { name: billingGroup, action: 'added', existing };
-}
-
-async function ensurePolicies(
-  policies: PolicyPlan[],
-  iot: IotRegistry,
-  logger: ProvisioningLogger,
-  result: ExecutionResult,
-): Promise<void> {
-  for (const policy of policies) {
-    const { policyName, policyDocument } = policy;
-    if (policyDocument === null) {
-      // Must exist already; AttachPolicy's 404 says so precisely (saves a 10-TPS GetPolicy).
-      result.policies.push({ policyName, source: 'name', action: 'named' });
-      result.reused.push(`policy:${policyName}`);
-      continue;
-    }
-    const canonical = canonicalJson(policyDocument);
-    if (isKnownPolicy(policyName, canonical)) {
-      result.policies.push({ policyName, source: 'document', action: 'cached' });
-      result.reused.push(`policy:${policyName}`);
-      continue;
-    }
-    const created = await iot.createPolicy(policyName, JSON.stringify(policyDocument));
-    if (created.created) {
-      rememberPolicy(policyName, canonical);
-      result.policies.push({ policyName, source: 'document', action: 'created' });
-      result.created.push(`policy:${policyName}`);
-      continue;
-    }
-    const existing = await iot.getPolicy(policyName);
-    if (existing === null) {
-      throw new IotConflictError(`policy ${policyName} was created and deleted concurrently`, {
-        step: 'policies',
-        remedy: 'Transient; Lambda retries and the retry converges.',
-        details: { policyName },
-      });
-    }
-    if (canonicalJsonText(existing.policyDocument) !== canonical) {
-      throw new PolicyNameConflictError(`policy ${policyName} exists with a different document`, {
-        step: 'policies',
-        remedy: `Delete or rename the existing AWS IoT policy ${policyName} (its name is derived from the template's document), then replay the DLQ.`,
-        details: { policyName, existingDocument: existing.policyDocument, wantedDocument: canonical },
-      });
-    }
-    logger.debug('policy exists with the same document; reusing it', { policyName });
-    rememberPolicy(policyName, canonical);
-    result.policies.push({ policyName, source: 'document', action: 'reused' });
-    result.reused.push(`policy:${policyName}`);
-  }
-}
-
-async function attachPolicies(
-  policies: PolicyPlan[],
-  target: ExecutionTarget,
-  iot: IotRegistry,
-): Promise<void> {
-  for (const policy of policies) {
-    try {
-      await iot.attachPolicy(policy.policyName, target.certificateArn);
-    } catch (error) {
-      // A cached policy deleted by hand: forget it so the retry recreates it.
-      if (error instanceof PolicyNotFoundError) forgetPolicy(policy.policyName);
-      throw error;
-    }
-  }
 }

@@ -22,18 +22,7 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
-import type { JitrError, JitrErrorOptions } from '../errors.js';
-import {
-  BillingGroupNotFoundError,
-  CaCertificateNotFoundError,
-  CertificateNotFoundError,
-  PolicyNotFoundError,
-  ProvisioningTemplateNotFoundError,
-  ThingGroupNotFoundError,
-  ThingNotFoundError,
-  ThingTypeNotFoundError,
-  UnexpectedAwsError,
-} from './errors.js';
+import { UnexpectedAwsError } from './errors.js';
 import type {
   CaCertificateDescription,
   CertificateDescription,
@@ -49,16 +38,17 @@ import type {
   ThingDescription,
   UpdateThingInput,
 } from './iot-registry.js';
+import {
+  billingGroupNotFound,
+  caCertificateNotFound,
+  certificateNotFound,
+  policyNotFound,
+  provisioningTemplateNotFound,
+  thingGone,
+  thingGroupNotFound,
+  thingTypeNotFound,
+} from './not-found-errors.js';
 import { type IotCallContext, translateIotError } from './translate-iot-error.js';
-
-type NotFound = NonNullable<IotCallContext['notFound']>;
-type Base = Omit<JitrErrorOptions, 'remedy'>;
-
-const REPLAY = 'then replay the DLQ.';
-
-function notFound(build: (base: Base, awsMessage: string) => JitrError): NotFound {
-  return build;
-}
 
 function isNotFound(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ResourceNotFoundException';
@@ -120,14 +110,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-certificate',
-        notFound: notFound(
-          (base) =>
-            new CertificateNotFoundError(`certificate ${certificateId} does not exist`, {
-              ...base,
-              remedy: `Check that the event comes from this account and region; the certificate may have been deleted. Nothing to do if it was deleted on purpose.`,
-              details: { ...base.details, certificateId },
-            }),
-        ),
+        notFound: (base) => certificateNotFound(base, certificateId),
       },
       (c) => c.send(new DescribeCertificateCommand({ certificateId })),
     );
@@ -148,14 +131,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-ca-certificate',
-        notFound: notFound(
-          (base) =>
-            new CaCertificateNotFoundError(`CA certificate ${caCertificateId} does not exist`, {
-              ...base,
-              remedy: `Register the CA certificate ${caCertificateId} in this account and region, ${REPLAY}`,
-              details: { ...base.details, caCertificateId },
-            }),
-        ),
+        notFound: (base) => caCertificateNotFound(base, caCertificateId),
       },
       (c) => c.send(new DescribeCACertificateCommand({ certificateId: caCertificateId })),
     );
@@ -175,14 +151,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'UpdateCertificate',
         step: 'update-certificate',
-        notFound: notFound(
-          (base) =>
-            new CertificateNotFoundError(`certificate ${certificateId} does not exist`, {
-              ...base,
-              remedy: 'The certificate was deleted after the event; nothing to do if that was on purpose.',
-              details: { ...base.details, certificateId, status },
-            }),
-        ),
+        notFound: (base) => certificateNotFound(base, certificateId, { status }),
       },
       (c) => c.send(new UpdateCertificateCommand({ certificateId, newStatus: status })),
     );
@@ -194,14 +163,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-provisioning-template',
-        notFound: notFound(
-          (base) =>
-            new ProvisioningTemplateNotFoundError(`provisioning template ${templateName} does not exist`, {
-              ...base,
-              remedy: `Create the provisioning template ${templateName} (or fix TEMPLATE_SOURCE), ${REPLAY}`,
-              details: { ...base.details, templateName },
-            }),
-        ),
+        notFound: (base) => provisioningTemplateNotFound(base, templateName),
       },
       (c) => c.send(new DescribeProvisioningTemplateCommand({ templateName })),
     );
@@ -222,14 +184,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'list-certificates-by-ca',
-        notFound: notFound(
-          (base) =>
-            new CaCertificateNotFoundError(`CA certificate ${caCertificateId} does not exist`, {
-              ...base,
-              remedy: `Check the CA certificate id ${caCertificateId} (account and region).`,
-              details: { ...base.details, caCertificateId },
-            }),
-        ),
+        notFound: (base) => caCertificateNotFound(base, caCertificateId),
       },
       (c) =>
         c.send(
@@ -280,14 +235,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'CreateThing',
         step: 'thing',
-        notFound: notFound(
-          (base) =>
-            new ThingTypeNotFoundError(`thing type ${thingTypeName ?? '(none)'} does not exist`, {
-              ...base,
-              remedy: `Create the thing type ${thingTypeName ?? ''} (or fix ThingTypeName in the template), ${REPLAY}`,
-              details: { ...base.details, thingName, thingTypeName },
-            }),
-        ),
+        notFound: (base) => thingTypeNotFound(base, thingName, thingTypeName),
       },
       async (c) => {
         try {
@@ -315,16 +263,11 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'UpdateThing',
         step: 'thing',
-        notFound: notFound((base, awsMessage) =>
-          // The thing was described just before; a 404 naming a type (or not naming the thing) is the type's.
+        // The thing was described just before; a 404 naming a type (or not naming the thing) is the type's.
+        notFound: (base, awsMessage) =>
           thingTypeName !== undefined && (/\btype\b/i.test(awsMessage) || !awsMessage.includes(thingName))
-            ? new ThingTypeNotFoundError(`thing type ${thingTypeName} does not exist`, {
-                ...base,
-                remedy: `Create the thing type ${thingTypeName} (or fix ThingTypeName in the template), ${REPLAY}`,
-                details: { ...base.details, thingName, thingTypeName },
-              })
+            ? thingTypeNotFound(base, thingName, thingTypeName)
             : thingGone(base, thingName),
-        ),
       },
       (c) =>
         c.send(
@@ -370,7 +313,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AddThingToThingGroup',
         step: 'thing-groups',
-        notFound: (base) => groupGone(base, thingName, thingGroupName),
+        notFound: (base) => thingGroupNotFound(base, thingName, thingGroupName),
       },
       (c) => c.send(new AddThingToThingGroupCommand({ thingName, thingGroupName })),
     );
@@ -381,7 +324,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'RemoveThingFromThingGroup',
         step: 'thing-groups',
-        notFound: (base) => groupGone(base, thingName, thingGroupName),
+        notFound: (base) => thingGroupNotFound(base, thingName, thingGroupName),
       },
       (c) => c.send(new RemoveThingFromThingGroupCommand({ thingName, thingGroupName })),
     );
@@ -392,12 +335,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AddThingToBillingGroup',
         step: 'billing-group',
-        notFound: (base) =>
-          new BillingGroupNotFoundError(`billing group ${billingGroupName} does not exist`, {
-            ...base,
-            remedy: `Create the billing group ${billingGroupName} (or fix BillingGroup in the template), ${REPLAY}`,
-            details: { ...base.details, thingName, billingGroupName },
-          }),
+        notFound: (base) => billingGroupNotFound(base, thingName, billingGroupName),
       },
       (c) => c.send(new AddThingToBillingGroupCommand({ thingName, billingGroupName })),
     );
@@ -442,12 +380,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AttachPolicy',
         step: 'attach-policies',
-        notFound: (base) =>
-          new PolicyNotFoundError(`policy ${policyName} does not exist`, {
-            ...base,
-            remedy: `Create the AWS IoT policy ${policyName} (or fix PolicyName in the template), ${REPLAY}`,
-            details: { ...base.details, policyName, target },
-          }),
+        notFound: (base) => policyNotFound(base, policyName, target),
       },
       (c) => c.send(new AttachPolicyCommand({ policyName, target })),
     );
@@ -485,20 +418,4 @@ export class SdkIotRegistry implements IotRegistry {
     } while (nextToken);
     return principals;
   }
-}
-
-function thingGone(base: Base, thingName: string): JitrError {
-  return new ThingNotFoundError(`thing ${thingName} disappeared during provisioning`, {
-    ...base,
-    remedy: 'Transient (the thing was deleted concurrently); the retry recreates it.',
-    details: { ...base.details, thingName },
-  });
-}
-
-function groupGone(base: Base, thingName: string, thingGroupName: string): JitrError {
-  return new ThingGroupNotFoundError(`thing group ${thingGroupName} does not exist`, {
-    ...base,
-    remedy: `Create the thing group ${thingGroupName} (or fix ThingGroups in the template), ${REPLAY}`,
-    details: { ...base.details, thingName, thingGroupName },
-  });
 }

@@ -1,0 +1,74 @@
+// The policy steps of the executor: create or reuse policies, attach them (see execute-plan.ts).
+import type { PolicyPlan } from '../template/plan.js';
+import { canonicalJson, canonicalJsonText } from './canonical-json.js';
+import { IotConflictError, PolicyNameConflictError, PolicyNotFoundError } from './errors.js';
+import type { ExecutionResult, ExecutionTarget, ProvisioningLogger } from './execution-types.js';
+import type { IotRegistry } from './iot-registry.js';
+import { forgetPolicy, isKnownPolicy, rememberPolicy } from './policy-cache.js';
+
+/** Creates each PolicyDocument policy under its deterministic name, or reuses it (same document). */
+export async function ensurePolicies(
+  policies: PolicyPlan[],
+  iot: IotRegistry,
+  logger: ProvisioningLogger,
+  result: ExecutionResult,
+): Promise<void> {
+  for (const policy of policies) {
+    const { policyName, policyDocument } = policy;
+    if (policyDocument === null) {
+      // Must exist already; AttachPolicy's 404 says so precisely (saves a 10-TPS GetPolicy).
+      result.policies.push({ policyName, source: 'name', action: 'named' });
+      result.reused.push(`policy:${policyName}`);
+      continue;
+    }
+    const canonical = canonicalJson(policyDocument);
+    if (isKnownPolicy(policyName, canonical)) {
+      result.policies.push({ policyName, source: 'document', action: 'cached' });
+      result.reused.push(`policy:${policyName}`);
+      continue;
+    }
+    const created = await iot.createPolicy(policyName, JSON.stringify(policyDocument));
+    if (created.created) {
+      rememberPolicy(policyName, canonical);
+      result.policies.push({ policyName, source: 'document', action: 'created' });
+      result.created.push(`policy:${policyName}`);
+      continue;
+    }
+    const existing = await iot.getPolicy(policyName);
+    if (existing === null) {
+      throw new IotConflictError(`policy ${policyName} was created and deleted concurrently`, {
+        step: 'policies',
+        remedy: 'Transient; Lambda retries and the retry converges.',
+        details: { policyName },
+      });
+    }
+    if (canonicalJsonText(existing.policyDocument) !== canonical) {
+      throw new PolicyNameConflictError(`policy ${policyName} exists with a different document`, {
+        step: 'policies',
+        remedy: `Delete or rename the existing AWS IoT policy ${policyName} (its name is derived from the template's document), then replay the DLQ.`,
+        details: { policyName, existingDocument: existing.policyDocument, wantedDocument: canonical },
+      });
+    }
+    logger.debug('policy exists with the same document; reusing it', { policyName });
+    rememberPolicy(policyName, canonical);
+    result.policies.push({ policyName, source: 'document', action: 'reused' });
+    result.reused.push(`policy:${policyName}`);
+  }
+}
+
+/** AttachPolicy for each policy, target = the certificate (repeats are no-ops). */
+export async function attachPolicies(
+  policies: PolicyPlan[],
+  target: ExecutionTarget,
+  iot: IotRegistry,
+): Promise<void> {
+  for (const policy of policies) {
+    try {
+      await iot.attachPolicy(policy.policyName, target.certificateArn);
+    } catch (error) {
+      // A cached policy deleted by hand: forget it so the retry recreates it.
+      if (error instanceof PolicyNotFoundError) forgetPolicy(policy.policyName);
+      throw error;
+    }
+  }
+}
