@@ -12,8 +12,9 @@ export function s3ClientFromEnvironment(
   region?: string,
 ): S3Client {
   const endpoint = nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  const chosenRegion = region ?? nonEmpty(env.AWS_REGION);
   return new S3Client({
-    ...(region === undefined ? {} : { region }),
+    ...(chosenRegion === undefined ? {} : { region: chosenRegion }),
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
   });
 }
