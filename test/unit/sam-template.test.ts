@@ -1,0 +1,334 @@
+// template.yaml, loaded with CloudFormation's short-form tags, checked for dangling
+// references, the build/handler wiring, the rule, and least privilege.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, type Tags } from 'yaml';
+import { CONFIG_VARIABLES } from '../../lib/config.js';
+import { requiredPermissions } from '../../lib/template/permissions.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+type Node = unknown;
+type Obj = Record<string, Node>;
+
+const SHORT_FORMS = [
+  'GetAtt',
+  'Sub',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Select',
+  'Split',
+  'Join',
+  'FindInMap',
+  'Base64',
+  'GetAZs',
+  'ImportValue',
+  'Cidr',
+];
+
+/** The `yaml` tags for CloudFormation's short forms (`!Ref x` → `{ Ref: x }`, …), scalar, sequence and map. */
+function cloudFormationTags(): Tags {
+  const tags: Tags = [];
+  for (const name of ['Ref', 'Condition', ...SHORT_FORMS]) {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    const scalar = (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value });
+    const collection = (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() });
+    tags.push({ tag: `!${name}`, resolve: scalar } as Tags[number]);
+    tags.push({ tag: `!${name}`, collection: 'seq', resolve: collection } as unknown as Tags[number]);
+    tags.push({ tag: `!${name}`, collection: 'map', resolve: collection } as unknown as Tags[number]);
+  }
+  return tags;
+}
+
+interface Template {
+  Parameters: Record<string, Obj>;
+  Conditions: Record<string, Node>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Obj; Metadata?: Obj }>;
+  Outputs: Record<string, { Value: Node }>;
+}
+
+const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), {
+  customTags: cloudFormationTags(),
+}) as Template;
+
+const PSEUDO = new Set([
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+function isObj(value: Node): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every problem found while walking the template: dangling Ref, GetAtt, Sub variables, conditions. */
+function danglingReferences(): string[] {
+  const parameters = new Set(Object.keys(template.Parameters));
+  const resources = new Set(Object.keys(template.Resources));
+  const conditions = new Set(Object.keys(template.Conditions));
+  const problems: string[] = [];
+  const known = (name: string, local: Set<string>) =>
+    parameters.has(name) || resources.has(name) || PSEUDO.has(name) || local.has(name);
+  const walk = (node: Node, where: string, local: Set<string>): void => {
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => walk(child, `${where}[${i}]`, local));
+      return;
+    }
+    if (!isObj(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'Ref' && typeof value === 'string' && !known(value, new Set()))
+        problems.push(`${where}: Ref ${value}`);
+      if (key === 'Fn::GetAtt') {
+        const [resource] = value as string[];
+        if (resource === undefined || !resources.has(resource))
+          problems.push(`${where}: GetAtt ${String(resource)}`);
+      }
+      if (key === 'Fn::If') {
+        const [condition] = value as string[];
+        if (condition === undefined || !conditions.has(condition))
+          problems.push(`${where}: If ${String(condition)}`);
+      }
+      if (key === 'Fn::Sub') {
+        const [text, vars] = typeof value === 'string' ? [value, {}] : (value as [string, Obj]);
+        const locals = new Set(Object.keys(vars));
+        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const name = match[1] ?? '';
+          const [head, attribute] = name.split('.');
+          const ok = attribute === undefined ? known(name, locals) : resources.has(head ?? '');
+          if (!ok) problems.push(`${where}: Sub \${${name}}`);
+        }
+        walk(vars, `${where}.Fn::Sub`, local);
+        continue;
+      }
+      walk(value, `${where}.${key}`, local);
+    }
+  };
+  walk(template.Conditions, 'Conditions', new Set());
+  for (const [name, resource] of Object.entries(template.Resources)) {
+    if (resource.Condition !== undefined && !conditions.has(resource.Condition)) {
+      problems.push(`${name}: Condition ${resource.Condition}`);
+    }
+    walk(resource, name, new Set());
+  }
+  walk(template.Outputs, 'Outputs', new Set());
+  return problems;
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: Node;
+  Condition?: Obj;
+}
+
+/** The statements of a role's inline policies, with both branches of every `Fn::If`. */
+function statementsOf(roleName: string): Statement[] {
+  const role = template.Resources[roleName];
+  const policies = (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Node[] } }[];
+  return policies.flatMap((p) =>
+    p.PolicyDocument.Statement.flatMap((s) => {
+      if (isObj(s) && 'Fn::If' in s) {
+        const [, yes, no] = s['Fn::If'] as Node[];
+        return [yes, no].filter((b) => !(isObj(b) && b.Ref === 'AWS::NoValue')) as Statement[];
+      }
+      return [s as Statement];
+    }),
+  );
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const fn = template.Resources.JitrFunction;
+
+describe('template.yaml', () => {
+  it('resolves every Ref, GetAtt, Sub variable and condition', () => {
+    expect(danglingReferences()).toEqual([]);
+  });
+
+  it('builds the handler with the options of scripts/build.mjs, from an entry point the build knows', async () => {
+    // Prepare
+    const build = (await import(join(ROOT, 'scripts', 'build.mjs') as string)) as {
+      handlerBuildOptions: { format: string; minify: boolean; target: string; mainFields: string[] };
+      handlerEntryPoints: () => string[];
+    };
+    const metadata = fn?.Metadata as { BuildMethod: string; BuildProperties: Record<string, Node> };
+    const props = metadata.BuildProperties;
+    const entries = props.EntryPoints as string[];
+    // Assess
+    expect(metadata.BuildMethod).toBe('esbuild');
+    expect({
+      Format: props.Format,
+      Minify: props.Minify,
+      Target: props.Target,
+      MainFields: props.MainFields,
+    }).toEqual({
+      Format: build.handlerBuildOptions.format,
+      Minify: build.handlerBuildOptions.minify,
+      Target: build.handlerBuildOptions.target,
+      MainFields: build.handlerBuildOptions.mainFields.join(','),
+    });
+    expect(props.OutExtension).toEqual(['.js=.cjs']);
+    expect(entries).toEqual(['handlers/jitr.ts']);
+    for (const entry of entries) {
+      expect(build.handlerEntryPoints()).toContain(join(ROOT, entry));
+      const [file, exported] = String(fn?.Properties.Handler).split('.');
+      expect(file).toBe(basename(entry, '.ts'));
+      expect(readFileSync(join(ROOT, entry), 'utf8')).toMatch(
+        new RegExp(`export async function ${exported}\\(`),
+      );
+    }
+    expect([fn?.Properties.Runtime, fn?.Properties.Architectures, fn?.Properties.CodeUri]).toEqual([
+      'nodejs22.x',
+      ['arm64'],
+      '.',
+    ]);
+  });
+
+  it('declares every variable the handler reads (sam local only passes declared ones), and events/env.json uses no other', () => {
+    const declared = Object.keys((fn?.Properties.Environment as { Variables: Obj }).Variables);
+    expect(declared.sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+    const env = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<string, Obj>;
+    expect(Object.keys(env).sort()).toEqual(['JitrFunction', 'Parameters']);
+    for (const values of Object.values(env))
+      expect(declared).toEqual(expect.arrayContaining(Object.keys(values)));
+  });
+
+  it('subscribes the rule to the registered topic, with the Lambda action and an error action to the DLQ', () => {
+    const payload = template.Resources.RegistrationRule?.Properties.TopicRulePayload as Obj;
+    expect(payload.Sql).toEqual({
+      'Fn::Sub': "SELECT * FROM '$aws/events/certificates/registered/${CaCertificateId}'",
+    });
+    expect(payload.AwsIotSqlVersion).toBe('2016-03-23');
+    expect(payload.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] } } }]);
+    expect(payload.ErrorAction).toEqual({
+      Sqs: {
+        QueueUrl: { Ref: 'DeadLetterQueue' },
+        RoleArn: { 'Fn::GetAtt': ['RuleErrorActionRole', 'Arn'] },
+        UseBase64: false,
+      },
+    });
+    expect(template.Parameters.CaCertificateId?.Default).toBe('+');
+    expect(template.Resources.RuleInvokePermission?.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] },
+      Principal: 'iot.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['RegistrationRule', 'Arn'] },
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+
+  it('retries twice and sends failures to an encrypted 14-day DLQ', () => {
+    expect(fn?.Properties.EventInvokeConfig).toEqual({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: { Ref: 'MaximumEventAgeSeconds' },
+      DestinationConfig: {
+        OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      },
+    });
+    expect(template.Resources.DeadLetterQueue?.Properties).toEqual(
+      expect.objectContaining({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true }),
+    );
+  });
+
+  it('creates the CRL bucket encrypted, versioned and private unless an existing one is given', () => {
+    const bucket = template.Resources.CrlBucket;
+    expect(bucket?.Condition).toBe('CreateCrlBucket');
+    expect(bucket?.Properties).toEqual(
+      expect.objectContaining({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      }),
+    );
+  });
+
+  it('grants no wildcard action and no Resource "*"', () => {
+    for (const role of ['JitrFunctionRole', 'RuleErrorActionRole']) {
+      for (const statement of statementsOf(role)) {
+        for (const action of list(statement.Action)) expect(action).not.toMatch(/(^\*$|:\*$)/);
+        for (const resource of list(statement.Resource)) expect(resource).not.toBe('*');
+      }
+    }
+  });
+
+  it('scopes every IoT action to the region and account, and grants exactly the actions the handler uses', () => {
+    // Prepare
+    const iot = statementsOf('JitrFunctionRole').filter((s) =>
+      list(s.Action).some((a) => a.startsWith('iot:')),
+    );
+    const granted = new Set(iot.flatMap((s) => list(s.Action)));
+    const maximal = {
+      Resources: {
+        thing: {
+          Type: 'AWS::IoT::Thing',
+          Properties: { ThingName: 'a', ThingGroups: ['g'], BillingGroup: 'b', ThingTypeName: 't' },
+          OverrideSettings: { ThingGroups: 'REPLACE' },
+        },
+        policy: {
+          Type: 'AWS::IoT::Policy',
+          Properties: { PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' },
+        },
+      },
+    };
+    const needed = requiredPermissions(maximal).Statement.flatMap((s) => s.Action);
+    // Assess
+    expect([...granted].sort()).toEqual([...new Set([...needed, 'iot:DescribeProvisioningTemplate'])].sort());
+    for (const statement of iot) {
+      for (const resource of list(statement.Resource)) {
+        const text =
+          isObj(resource) && 'Fn::If' in resource ? (resource['Fn::If'] as Node[]).slice(1) : [resource];
+        for (const branch of text) {
+          expect((branch as Obj)['Fn::Sub']).toMatch(
+            /^arn:\$\{AWS::Partition\}:iot:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z]+\//,
+          );
+        }
+      }
+    }
+    const described = iot.find((s) => list(s.Action).includes('iot:DescribeProvisioningTemplate'));
+    expect(described?.Resource).toEqual({
+      'Fn::Sub':
+        'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:provisioningtemplate/${IotProvisioningTemplateName}',
+    });
+  });
+
+  it('reads CRLs only under the key template prefix and sends only to the DLQ', () => {
+    // Prepare
+    const statements = statementsOf('JitrFunctionRole');
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+    const prefix = { 'Fn::Select': [0, { 'Fn::Split': ['{caCertificateId}', { Ref: 'CrlKeyTemplate' }] }] };
+    const bucket = { 'Fn::If': ['CreateCrlBucket', { Ref: 'CrlBucket' }, { Ref: 'CrlBucketName' }] };
+    // Assess
+    expect(bySid('ReadCrls')?.Resource).toEqual({
+      'Fn::Sub': ['arn:${AWS::Partition}:s3:::${Bucket}/${Prefix}*', { Bucket: bucket, Prefix: prefix }],
+    });
+    expect(bySid('ListCrls')?.Condition).toEqual({
+      StringLike: { 's3:prefix': { 'Fn::Sub': ['${Prefix}*', { Prefix: prefix }] } },
+    });
+    const s3 = statements.filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => list(s.Action)).sort()).toEqual([
+      's3:GetObject',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    const sqs = statements.filter((s) => list(s.Action).some((a) => a.startsWith('sqs:')));
+    for (const statement of sqs)
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+    expect(existsSync(join(ROOT, 'samconfig.toml'))).toBe(true);
+  });
+});
