@@ -296,6 +296,24 @@ describe('executePlan idempotency', () => {
     expect(fake.snapshot()).toEqual(expectedFinalState());
   });
 
+  it('completes the groups after the operator creates a missing group and the DLQ is replayed', async () => {
+    // Prepare: the reference template's ThingGroups is DO_NOTHING, and the first attempt
+    // created the thing and added 'fleet' before failing on the missing 'eu'.
+    fake.thingGroups.delete('eu');
+    const error = await failure(() => provision(referencePlan()));
+    fake.thingGroups.add('eu');
+    // Act
+    const replay = await provision(referencePlan());
+    // Assess
+    expect(isJitrError(error) && [error.code, error.outcome]).toEqual([
+      'ThingGroupNotFound',
+      'configuration',
+    ]);
+    expect(replay.thing).toEqual({ action: 'unchanged', treatedAsNew: true });
+    expect(replay.thingGroups).toEqual({ added: ['eu'], removed: [] });
+    expect(fake.snapshot()).toEqual(expectedFinalState());
+  });
+
   it('recreates a cached policy that was deleted by hand, on the retry', async () => {
     // Prepare
     await provision(referencePlan());
