@@ -8,6 +8,7 @@ import { ConfigurationInvalidError } from '../lib/registration/errors.js';
 import {
   handleInvocation,
   type LambdaContext,
+  lambdaError,
   type SqsBatchResponse,
 } from '../lib/registration/invocation.js';
 import type { RegistrationResult } from '../lib/registration/register-certificate.js';
@@ -43,7 +44,7 @@ export async function handler(
     process.stderr.write(
       `${JSON.stringify({ level: 'ERROR', message: 'configuration invalid', error: configError })}\n`,
     );
-    throw configError;
+    throw lambdaError(configError);
   }
   return handleInvocation(runtime, event, context);
 }

@@ -85,6 +85,20 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
 }
 
 /**
+ * Prepares an error for Lambda's runtime, which reports `name` as `errorType` and `message` as
+ * `errorMessage` (the on-failure record keeps both, a classic DLQ only the message). The
+ * bundle is minified, so class names are mangled: name a JitrError after its stable code and
+ * prefix the message with it, so `jitr replay` can group DLQ messages by code either way.
+ */
+export function lambdaError(error: unknown): unknown {
+  if (isJitrError(error)) {
+    Object.defineProperty(error, 'name', { value: `${error.code}Error`, configurable: true, writable: true });
+    if (!error.message.startsWith(`${error.code}: `)) error.message = `${error.code}: ${error.message}`;
+  }
+  return error;
+}
+
+/**
  * Handles one invocation: a registered event (returns the use case's result, throws on
  * configuration/transient failures) or an SQS batch (never throws; partial-batch response).
  *
@@ -98,7 +112,13 @@ export async function handleInvocation(
 ): Promise<RegistrationResult | SqsBatchResponse> {
   runtime.logger.addContext(context);
   try {
-    if (!isSqsEvent(event)) return await registerWithKeys(runtime, event);
+    if (!isSqsEvent(event)) {
+      try {
+        return await registerWithKeys(runtime, event);
+      } catch (error) {
+        throw lambdaError(error);
+      }
+    }
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       // Sequential on purpose: the IoT quotas (10 TPS for several calls) are the bottleneck.
