@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { AttachPolicyCommand } from '@aws-sdk/client-iot';
 import { describe, expect, it } from 'vitest';
+import { isJitrError } from '../../../lib/errors.js';
 import { createIotClient } from '../../../lib/provisioning/iot-client.js';
+import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 
 /** A request handler that answers every request with the same AWS IoT error, counting requests. */
 function failingHandler(status: number, errorType: string, message: string) {
@@ -64,5 +66,65 @@ describe('createIotClient', () => {
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(handler.requests).toBe(2);
+  });
+});
+
+describe('SdkIotRegistry over the wire', () => {
+  it('parses an AccessDeniedException the SDK deserialised from a real 403 answer', async () => {
+    // Prepare
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/jitr-role/jitr-fn is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:eu-west-1:123456789012:thing/dev-1 because no identity-based policy allows the iot:CreateThing action';
+    const handler = failingHandler(403, 'AccessDeniedException', message);
+    const iot = new SdkIotRegistry(clientWith(handler, 3));
+    // Act
+    const error = await iot
+      .createThing({ thingName: 'dev-1', thingTypeName: null, attributes: {} })
+      .catch((e: unknown) => e);
+    // Assess
+    expect(handler.requests).toBe(1);
+    expect(
+      isJitrError(error) && [
+        error.code,
+        error.awsErrorName,
+        error.details.missingPermission,
+        error.details.resource,
+      ],
+    ).toEqual([
+      'AccessDenied',
+      'AccessDeniedException',
+      'iot:CreateThing',
+      'arn:aws:iot:eu-west-1:123456789012:thing/dev-1',
+    ]);
+  });
+
+  it('turns a real 410 hard limit into IotLimitExceeded after a single request', async () => {
+    // Prepare
+    const handler = failingHandler(
+      410,
+      'LimitExceededException',
+      'The policy limit for the target has been reached.',
+    );
+    const iot = new SdkIotRegistry(clientWith(handler, 3));
+    // Act
+    const error = await iot.attachPolicy('p', 'arn:aws:iot:eu-west-1:1:cert/x').catch((e: unknown) => e);
+    // Assess
+    expect(handler.requests).toBe(1);
+    expect(isJitrError(error) && [error.code, error.outcome, error.step]).toEqual([
+      'IotLimitExceeded',
+      'configuration',
+      'attach-policies',
+    ]);
+  });
+
+  it('turns a real 404 on AddThingToThingGroup into ThingGroupNotFound', async () => {
+    // Prepare
+    const handler = failingHandler(404, 'ResourceNotFoundException', 'Thing group eu not found');
+    const iot = new SdkIotRegistry(clientWith(handler, 3));
+    // Act
+    const error = await iot.addThingToThingGroup('dev-1', 'eu').catch((e: unknown) => e);
+    // Assess
+    expect(
+      isJitrError(error) && [error.code, error.details.thingGroupName, error.details.httpStatusCode],
+    ).toEqual(['ThingGroupNotFound', 'eu', 404]);
   });
 });
