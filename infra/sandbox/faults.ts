@@ -159,7 +159,8 @@ export class Faults {
     }
     const rate = this.options.errorRate ?? 0;
     const scope = this.options.errorOperations;
-    if (rate > 0 && (scope === undefined || scope.includes(key)) && this.random() < rate) {
+    const inScope = scope === undefined ? service === 'iot' : scope.includes(key);
+    if (rate > 0 && inScope && this.random() < rate) {
       bump(this.counts.failed, key);
       return { kind: 'error', latencyMs, status: this.random() < 0.5 ? 500 : 503 };
     }

@@ -5,6 +5,7 @@ import {
   type IoTClient,
   ListThingsCommand,
 } from '@aws-sdk/client-iot';
+import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../infra/sandbox/index.js';
 import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
@@ -12,10 +13,11 @@ import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
 describe('sandbox fault injection', () => {
   let sandbox: Sandbox;
   let iot: IoTClient;
+  let sqs: SQSClient;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, quotas: true, faults: { seed: 7 } });
-    iot = clientsFor(sandbox).iot;
+    ({ iot, sqs } = clientsFor(sandbox));
   });
 
   afterEach(() => {
@@ -141,5 +143,25 @@ describe('sandbox fault injection', () => {
       denied: {},
       failed: {},
     });
+  });
+
+  it('injects random errors into IoT only, unless SQS operations are named', async () => {
+    // Prepare
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'q-faults' }));
+    sandbox.faults.setErrorRate(1);
+
+    // Act
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a' }));
+    const iotError = await errorOf(iot.send(new ListThingsCommand({})));
+    sandbox.faults.setErrorRate(1, ['sqs:SendMessage']);
+    const sqsError = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'b' })));
+
+    // Assess
+    expect(sent.MessageId).toEqual(expect.any(String));
+    expect(['InternalFailureException', 'ServiceUnavailableException']).toContain(iotError.name);
+    expect([
+      ['InternalError', 500],
+      ['ServiceUnavailable', 503],
+    ]).toContainEqual([sqsError.name, shapeOf(sqsError).status]);
   });
 });

@@ -385,4 +385,26 @@ describe('sandbox rule and Lambda side', () => {
       message: 'Function not found: nope',
     });
   });
+
+  it('drops the record and says why when the on-failure destination queue does not exist', async () => {
+    // Prepare
+    const other = pki.createCa('Lost DLQ CA');
+    const otherId = await registerCa(other, true);
+    const fn = sandbox.deployFunction({
+      bundle,
+      name: 'lost-fn',
+      caCertificateId: otherId,
+      env: { FAIL_TIMES: '9' },
+      retries: 0,
+      dlqQueueUrl: 'no-such-queue',
+    });
+
+    // Act
+    await sandbox.registerDevice(pki.issue(other, 'dev-lost'), { wait: true });
+
+    // Assess
+    expect(fn.invocations().map((r) => [r.status, r.sentToDlq, r.deliveryError])).toEqual([
+      ['failed', false, 'The specified queue does not exist.'],
+    ]);
+  });
 });

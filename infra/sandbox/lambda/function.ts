@@ -51,6 +51,8 @@ export interface InvocationRecord {
   attempts: AttemptRecord[];
   /** Set when the record was sent to the on-failure destination / dead-letter queue. */
   sentToDlq: boolean;
+  /** Why the failure could not be delivered (e.g. the queue does not exist); the event is dropped. */
+  deliveryError?: string;
   /** Lines printed during this invocation. */
   logs: LogLine[];
 }
@@ -221,6 +223,15 @@ export class SandboxFunction {
   }
 
   private deliverFailure(record: InvocationRecord, error: ErrorPayload): void {
+    try {
+      this.sendFailure(record, error);
+    } catch (failure) {
+      // As in Lambda, an undeliverable record is dropped (DeadLetterErrors); keep why.
+      record.deliveryError = failure instanceof Error ? failure.message : String(failure);
+    }
+  }
+
+  private sendFailure(record: InvocationRecord, error: ErrorPayload): void {
     const destination = this.options.dlqQueueUrl;
     if (destination !== undefined) {
       const body = destinationRecord({

@@ -205,6 +205,25 @@ async function handle(
     sendError(res, new SqsError('AccessDeniedException', 'AccessDenied', 403, decision.message));
     return;
   }
+  if (decision.kind === 'error') {
+    sendError(
+      res,
+      decision.status === 500
+        ? new SqsError(
+            'InternalError',
+            'InternalError',
+            500,
+            'We encountered an internal error. Please try again.',
+          )
+        : new SqsError(
+            'ServiceUnavailable',
+            'ServiceUnavailable',
+            503,
+            'The request has failed due to a temporary failure of the server.',
+          ),
+    );
+    return;
+  }
   try {
     const input = (text.trim() === '' ? {} : JSON.parse(text)) as Json;
     sendJson(res, 200, await dispatch(store, op, input), {}, JSON_10);
