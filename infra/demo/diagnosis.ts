@@ -34,8 +34,28 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** Diagnoses every decodable DLQ message, in queue order. */
-export function diagnoseDlq(entries: readonly DlqEntry[]): Diagnosis[] {
+/**
+ * The `error` of the handler's last "registration summary" log line for a request, keyed by
+ * Lambda request id: what CloudWatch Logs Insights would show an operator for that invocation.
+ */
+function summaryErrors(logLines: readonly string[]): Map<string, Record<string, unknown>> {
+  const byRequest = new Map<string, Record<string, unknown>>();
+  for (const line of logLines) {
+    if (!line.includes('"function_request_id"') || !line.includes('"error"')) continue;
+    const entry = parseJson(line);
+    if (!isRecord(entry) || typeof entry.function_request_id !== 'string' || !isRecord(entry.error)) continue;
+    byRequest.set(entry.function_request_id, entry.error);
+  }
+  return byRequest;
+}
+
+/**
+ * Diagnoses every decodable DLQ message, in queue order. The destination record gives the
+ * certificate, the condition, the attempts and the error; the handler's log line for the same
+ * request id (when given) fills in what the record's error text does not carry.
+ */
+export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly string[] = []): Diagnosis[] {
+  const logged = summaryErrors(logLines);
   const out: Diagnosis[] = [];
   for (const entry of entries) {
     const decoded = decodeDlqMessage(entry.body);
@@ -44,18 +64,26 @@ export function diagnoseDlq(entries: readonly DlqEntry[]): Diagnosis[] {
     const requestContext = isRecord(record) && isRecord(record.requestContext) ? record.requestContext : {};
     const response = isRecord(record) && isRecord(record.responsePayload) ? record.responsePayload : {};
     const rawMessage = text(response.errorMessage) ?? decoded.failure?.errorMessage ?? '';
-    const error = embeddedError(rawMessage);
-    const details = isRecord(error.details) ? error.details : {};
-    const message = text(error.message) ?? decoded.failure?.errorMessage ?? rawMessage;
+    const requestId = text(requestContext.requestId);
+    const fromLog = requestId === undefined ? undefined : logged.get(requestId);
+    const embedded = embeddedError(rawMessage);
+    const embeddedDetails = isRecord(embedded.details) ? embedded.details : {};
+    const log = fromLog ?? {};
+    const message = text(embedded.message) ?? decoded.failure?.errorMessage ?? rawMessage;
     out.push({
       certificateId: decoded.event.certificateId,
       condition: text(requestContext.condition) ?? decoded.kind,
       attempts:
         typeof requestContext.approximateInvokeCount === 'number' ? requestContext.approximateInvokeCount : 1,
       errorType: text(response.errorType) ?? decoded.failure?.errorType ?? '—',
-      code: text(error.code) ?? decoded.failure?.code ?? '—',
-      missingPermission: text(details.missingPermission) ?? IAM_ACTION.exec(message)?.[1] ?? '—',
-      remedy: text(error.remedy) ?? /remedy:\s*(.+)$/im.exec(rawMessage)?.[1]?.trim() ?? '—',
+      code: text(embedded.code) ?? decoded.failure?.code ?? text(log.code) ?? '—',
+      missingPermission:
+        text(embeddedDetails.missingPermission) ??
+        IAM_ACTION.exec(message)?.[1] ??
+        text(log.missingPermission) ??
+        '—',
+      remedy:
+        text(embedded.remedy) ?? /remedy:\s*(.+)$/im.exec(rawMessage)?.[1]?.trim() ?? text(log.remedy) ?? '—',
       message,
     });
   }

@@ -30,7 +30,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   log('1/5 a good device connects');
   const good = await world.issueDevice({
     commonName: 'demo-good-001',
-    organization: 'Example Corp',
+    organization: 'Example-Corp',
     serialNumber: 'SN-0001',
   });
   await world.register(good);
@@ -38,7 +38,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   log("2/5 a device whose certificate is on the CA's CRL connects");
   const revoked = await world.issueDevice({
     commonName: 'demo-revoked-002',
-    organization: 'Example Corp',
+    organization: 'Example-Corp',
     serialNumber: 'SN-0002',
   });
   await world.revoke(revoked);
@@ -47,14 +47,14 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   log('3/5 a device whose certificate lacks the subject serialNumber the template needs connects');
   const incomplete = await world.issueDevice({
     commonName: 'demo-noserial-003',
-    organization: 'Example Corp',
+    organization: 'Example-Corp',
   });
   await world.register(incomplete);
 
   log('4/5 a device connects while the role lacks iot:CreateThing');
   const denied = await world.issueDevice({
     commonName: 'demo-denied-004',
-    organization: 'Example Corp',
+    organization: 'Example-Corp',
     serialNumber: 'SN-0004',
   });
   world.denyAction('iot:CreateThing');
@@ -63,7 +63,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   } finally {
     world.allowAction('iot:CreateThing');
   }
-  const diagnoses = diagnoseDlq(await world.peekDlq());
+  const diagnoses = diagnoseDlq(await world.peekDlq(), world.functionOutput());
 
   results.push(
     await check(world, 1, 'good device', good, diagnoses, { status: 'ACTIVE', provisioned: true }),
@@ -90,7 +90,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
 
   log('5/5 iot:CreateThing is granted again; `jitr replay` re-drives the DLQ for story 4');
   const summary = await world.replay([denied.certificateId]);
-  const afterReplay = diagnoseDlq(await world.peekDlq());
+  const afterReplay = diagnoseDlq(await world.peekDlq(), world.functionOutput());
   const replayed = await check(world, 5, 'story 4 replayed after the fix', denied, afterReplay, {
     status: 'ACTIVE',
     provisioned: true,

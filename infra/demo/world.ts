@@ -16,6 +16,8 @@ export interface Device {
   certificatePem: string;
   /** The AWS certificate id: lowercase hex SHA-256 of the DER. */
   certificateId: string;
+  /** DER INTEGER content bytes of the X.509 serial (what a CRL entry lists). */
+  serialBytes: Uint8Array;
 }
 
 /** One message in the DLQ, still in the queue. */

@@ -1,0 +1,106 @@
+/**
+ * Deploys the built handler bundle (dist/handlers/jitr.cjs, the artifact SAM ships) into the
+ * sandbox's Lambda side, configured like template.yaml configures it, with the DLQ as the
+ * on-failure destination; and connects devices the way AWS IoT's JITR path does.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ReplayReport, replayDlq } from '../../lib/operations/replay/engine.js';
+import { registryStatusReader } from '../../lib/operations/replay/registry-status-reader.js';
+import { SqsDlqQueue } from '../../lib/operations/replay/sqs-dlq-queue.js';
+import { systemClock } from '../../lib/operations/token-bucket.js';
+import { SdkIotRegistry } from '../../lib/provisioning/sdk-iot-registry.js';
+import type { SandboxFunction } from '../sandbox/index.js';
+import type { LocalAws } from './local-aws.js';
+import { sandboxFunctionInvoker } from './sandbox-invoker.js';
+
+/** The handler bundle `npm run build` produces. */
+export const HANDLER_BUNDLE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'dist',
+  'handlers',
+  'jitr.cjs',
+);
+
+export interface DeployOptions {
+  /** Handler environment on top of {@link baseFunctionEnv} (e.g. TEMPLATE_SOURCE, CRL_MODE). */
+  env?: Record<string, string>;
+  containers?: number;
+  retries?: number;
+  bundle?: string;
+}
+
+export interface Deployment {
+  fn: SandboxFunction;
+  /** The device connects; resolves when the function is done with the event it caused (retries included). */
+  connect(certificatePem: string): Promise<ConnectOutcome>;
+  /** Every line the function printed, split into lines. */
+  output(): string[];
+  /** `jitr replay` (the operations engine) against the deployed function. */
+  replay(certificateIds: readonly string[]): Promise<ReplayReport>;
+}
+
+export interface ConnectOutcome {
+  outcome: string;
+  certificateId: string;
+  reason: string | undefined;
+}
+
+/** The handler configuration every deployment starts from (CRLs and templates re-read on every event). */
+export function baseFunctionEnv(aws: LocalAws): Record<string, string> {
+  return {
+    CRL_BUCKET: aws.bucket,
+    CRL_MODE: 'required',
+    CRL_REFRESH_SECONDS: '0',
+    TEMPLATE_REFRESH_SECONDS: '0',
+    POWERTOOLS_SERVICE_NAME: 'jitr',
+    POWERTOOLS_METRICS_NAMESPACE: 'JITR',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+}
+
+/** Deploys the bundle with the DLQ as on-failure destination. */
+export async function deployJitr(aws: LocalAws, options: DeployOptions = {}): Promise<Deployment> {
+  const bundle = options.bundle ?? HANDLER_BUNDLE;
+  if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first`);
+  const fn = aws.sandbox.deployFunction({
+    bundle,
+    env: { ...baseFunctionEnv(aws), ...(options.env ?? {}) },
+    containers: options.containers ?? 2,
+    retries: options.retries ?? 2,
+    dlqQueueUrl: aws.queueUrl,
+  });
+  return {
+    fn,
+    async connect(certificatePem) {
+      const result = await aws.sandbox.registerDevice(certificatePem, { wait: true });
+      return { outcome: result.outcome, certificateId: result.certificateId, reason: result.reason };
+    },
+    output() {
+      // Every write is one whole line (or several); split per write so containers never interleave.
+      return fn
+        .logs()
+        .flatMap((line) => line.text.split('\n'))
+        .filter((line) => line.length > 0);
+    },
+    replay(certificateIds) {
+      return replayDlq(
+        {
+          queue: new SqsDlqQueue({
+            sqs: aws.sqs,
+            queueUrl: aws.queueUrl,
+            visibilityTimeoutSeconds: 30,
+            waitTimeSeconds: 0,
+          }),
+          invoker: sandboxFunctionInvoker(fn),
+          certificates: registryStatusReader(new SdkIotRegistry(aws.iot)),
+          clock: systemClock,
+        },
+        { max: 100, ratePerSecond: 10, dryRun: false, certificateIds },
+      );
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * A local AWS account for the demo, the end-to-end tests and the burst benchmark: the sandbox
+ * on loopback, SDK clients pointed at it, a bucket for CRLs and templates, the DLQ, and CAs
+ * registered for auto-registration with their CRLs published.
+ */
+import { IoTClient } from '@aws-sdk/client-iot';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CrlEntryInput } from '../pki/build-crl.js';
+import { type Ca, createCa } from '../pki/certificates.js';
+import { type FaultOptions, type QuotaOption, type Sandbox, startSandbox } from '../sandbox/index.js';
+import { createBucket, createQueue, publishCrl, registerCa } from './aws-setup.js';
+
+export const BUCKET = 'jitr-demo';
+export const DLQ_NAME = 'jitr-dlq';
+
+export interface LocalAws {
+  sandbox: Sandbox;
+  iot: IoTClient;
+  s3: S3Client;
+  sqs: SQSClient;
+  bucket: string;
+  queueUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalAwsOptions {
+  quotas?: QuotaOption;
+  faults?: FaultOptions;
+}
+
+/** Starts the sandbox and creates the bucket and the DLQ through the SDK. */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const sandbox = await startSandbox({
+    port: 0,
+    ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
+  const common = { region: sandbox.region, credentials: sandbox.credentials };
+  const iot = new IoTClient({ ...common, endpoint: sandbox.endpoints.iot });
+  const s3 = new S3Client({ ...common, endpoint: sandbox.endpoints.s3, forcePathStyle: true });
+  const sqs = new SQSClient({ ...common, endpoint: sandbox.endpoints.sqs });
+  const stop = async (): Promise<void> => {
+    for (const client of [iot, s3, sqs]) client.destroy();
+    await sandbox.stop();
+  };
+  try {
+    await createBucket(s3, BUCKET);
+    const queueUrl = await createQueue(sqs, DLQ_NAME);
+    return { sandbox, iot, s3, sqs, bucket: BUCKET, queueUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export type CrlState = 'fresh' | 'stale' | 'none';
+
+export interface LocalCa {
+  ca: Ca;
+  caCertificateId: string;
+  /** Republishes the CRL with these entries (CRL number incremented). */
+  publishCrl(entries: CrlEntryInput[], state?: Exclude<CrlState, 'none'>): Promise<void>;
+}
+
+/**
+ * Creates an EC P-256 CA, registers it (ACTIVE, auto-registration on, no JITP template) and
+ * publishes its CRL: `fresh` (valid for a day), `stale` (nextUpdate two days ago, beyond any
+ * grace the tests configure) or `none` (no object).
+ */
+export async function addCa(
+  aws: LocalAws,
+  options: { commonName: string; crl?: CrlState; now?: () => Date },
+): Promise<LocalCa> {
+  const now = options.now ?? (() => new Date());
+  const ca = createCa({
+    keyType: 'ec',
+    subject: [
+      { type: 'C', value: 'JP' },
+      { type: 'O', value: 'Example Corp' },
+      { type: 'CN', value: options.commonName },
+    ],
+  });
+  const caCertificateId = await registerCa(aws.iot, ca);
+  let crlNumber = 0;
+  const local: LocalCa = {
+    ca,
+    caCertificateId,
+    async publishCrl(entries, state = 'fresh') {
+      crlNumber += 1;
+      const at = now().getTime();
+      const thisUpdate = new Date(state === 'fresh' ? at - 60_000 : at - 9 * 86_400_000);
+      const nextUpdate = new Date(state === 'fresh' ? at + 86_400_000 : at - 2 * 86_400_000);
+      await publishCrl(aws.s3, aws.bucket, caCertificateId, {
+        ca,
+        entries,
+        crlNumber,
+        thisUpdate,
+        nextUpdate,
+      });
+    },
+  };
+  const state = options.crl ?? 'fresh';
+  if (state !== 'none') await local.publishCrl([], state);
+  return local;
+}
