@@ -26,7 +26,7 @@ import {
 } from '../../infra/pki/index.js';
 import { parseCertificate } from '../certificate/index.js';
 import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
-import { isJitrError } from '../errors.js';
+import { isJitrError } from '../jitr-error.js';
 import { PkiFileExistsError, PkiInvalidArgumentError, PkiStateInvalidError } from './pki-errors.js';
 
 const DAY_MS = 86_400_000;
@@ -148,7 +148,7 @@ export async function revokeAction(input: { dir?: string; serial: string; reason
   }
   const record: RevocationRecord = {
     serial,
-    revocationDate: (input.now ?? new Date()).toISOString(),
+    revocationDate: wholeSeconds(input.now ?? new Date()).toISOString(),
     ...(reason === undefined ? {} : { reason }),
   };
   await writeState(dir, { ...state, revoked: [...state.revoked, record] });
@@ -169,7 +169,8 @@ export async function crlAction(input: {
   const crlNumber = state.lastCrlNumber + 1;
   // Consume the number before writing the CRL: a skipped number is harmless, a reused one is not.
   await writeState(dir, { ...state, lastCrlNumber: crlNumber });
-  const thisUpdate = input.now ?? new Date();
+  // CRL times have whole seconds: report exactly what the CRL says.
+  const thisUpdate = wholeSeconds(input.now ?? new Date());
   const nextUpdate = new Date(thisUpdate.getTime() + days * DAY_MS);
   const der = buildCrl({
     ca,
@@ -192,6 +193,10 @@ export async function crlAction(input: {
     entryCount: state.revoked.length,
     bytes: der.length,
   };
+}
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
 async function loadCaFrom(dir: string): Promise<Ca> {
