@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { gatherFacts } from '../../../lib/operations/doctor/gather.js';
+import type { DoctorPorts, DoctorTarget } from '../../../lib/operations/doctor/ports.js';
+import { resolveTarget } from '../../../lib/operations/doctor/resolve-target.js';
+
+const CA_ID = 'c'.repeat(64);
+const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:jitr-JitrFunction-abc';
+
+describe('resolveTarget', () => {
+  it('reads the stack outputs and the function configuration', async () => {
+    // Prepare
+    const readers = {
+      stack: async () => ({
+        outputs: {
+          FunctionName: 'jitr-JitrFunction-abc',
+          RuleName: 'jitr_registered',
+          DeadLetterQueueUrl: 'https://sqs/dlq',
+          CrlBucketName: 'crl-bucket',
+        },
+        resources: [],
+      }),
+      functionConfiguration: async (name: string) => {
+        expect(name).toBe('jitr-JitrFunction-abc');
+        return {
+          functionArn: FN,
+          roleArn: 'arn:aws:iam::123456789012:role/jitr',
+          environment: {
+            CRL_KEY_TEMPLATE: 'crls/{caCertificateId}.der',
+            CRL_MAX_STALENESS: '60',
+            TEMPLATE_SOURCE: 's3://t/default.json',
+            TEMPLATE_SOURCE_BY_CA: JSON.stringify({ [CA_ID]: 'iot:plant7' }),
+          },
+        };
+      },
+    };
+    // Act
+    const target = await resolveTarget({ stack: 'jitr', ca: CA_ID.toUpperCase() }, readers);
+    // Assess
+    expect(target).toEqual({
+      caCertificateId: CA_ID,
+      ruleName: 'jitr_registered',
+      functionArn: FN,
+      roleArn: 'arn:aws:iam::123456789012:role/jitr',
+      queueUrl: 'https://sqs/dlq',
+      crl: { bucket: 'crl-bucket', keyTemplate: 'crls/{caCertificateId}.der', maxStalenessSeconds: 60 },
+      templateSource: 'iot:plant7',
+      region: 'eu-west-1',
+      account: '123456789012',
+    });
+  });
+
+  it('uses explicit options alone without a stack or function', async () => {
+    // Prepare
+    const readers = {
+      stack: async () => {
+        throw new Error('not called');
+      },
+      functionConfiguration: async () => null,
+    };
+    // Act
+    const target = await resolveTarget({ rule: 'r', template: 'bundled:default', queueUrl: 'q' }, readers);
+    // Assess
+    expect(target).toEqual({
+      caCertificateId: null,
+      ruleName: 'r',
+      functionArn: null,
+      roleArn: null,
+      queueUrl: 'q',
+      crl: null,
+      templateSource: 'bundled:default',
+      region: null,
+      account: null,
+    });
+  });
+});
+
+function ports(overrides: Partial<DoctorPorts> = {}): DoctorPorts & { simulated: string[][] } {
+  const simulated: string[][] = [];
+  return {
+    simulated,
+    describeCa: async () => null,
+    getTopicRule: async (name) => ({
+      ruleName: name,
+      sql: `SELECT * FROM '$aws/events/certificates/registered/${CA_ID}'`,
+      disabled: false,
+      lambdaTargets: [FN],
+      errorAction: 'sqs:q',
+    }),
+    getObject: async () => null,
+    describeThingType: async () => ({ exists: true, deprecated: false }),
+    describeThingGroup: async () => ({ exists: true, dynamic: false }),
+    describeBillingGroup: async () => ({ exists: true }),
+    getPolicy: async () => ({ exists: true }),
+    simulate: async (_role, actions, resources) => {
+      simulated.push([...actions, ...resources]);
+      return actions.map((action) => ({ action, resource: resources[0] ?? '*', allowed: true }));
+    },
+    loadTemplate: async () => ({
+      Parameters: { 'AWS::IoT::Certificate::Id': { Type: 'String' } },
+      Resources: {
+        thing: { Type: 'AWS::IoT::Thing', Properties: { ThingName: 'fixed', ThingGroups: ['g1'] } },
+        certificate: {
+          Type: 'AWS::IoT::Certificate',
+          Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' } },
+        },
+      },
+    }),
+    peekDlq: async () => ({ count: 0, groups: [] }),
+    ...overrides,
+  };
+}
+
+const TARGET: DoctorTarget = {
+  caCertificateId: null,
+  ruleName: 'jitr_registered',
+  functionArn: FN,
+  roleArn: 'arn:aws:iam::123456789012:role/jitr',
+  queueUrl: 'q',
+  crl: { bucket: 'b', keyTemplate: 'crl/{caCertificateId}.crl', maxStalenessSeconds: 3600 },
+  templateSource: 'bundled:x',
+  region: 'eu-west-1',
+  account: '123456789012',
+};
+
+describe('gatherFacts', () => {
+  it('takes the CA from the rule topic and simulates the template and CRL permissions', async () => {
+    // Prepare
+    const p = ports();
+    // Act
+    const { facts, references } = await gatherFacts(TARGET, p, new Date(0));
+    // Assess
+    expect(facts.caCertificateId).toBe(CA_ID);
+    expect(facts.crl).toEqual({
+      bucket: 'b',
+      key: `crl/${CA_ID}.crl`,
+      maxStalenessSeconds: 3600,
+      bytes: null,
+    });
+    expect(references).toEqual({
+      thingTypes: [],
+      thingGroups: ['g1'],
+      billingGroups: [],
+      policies: [],
+      perDevice: [],
+    });
+    expect(facts.references?.thingGroups).toEqual({ g1: { exists: true, dynamic: false } });
+    expect(p.simulated.at(-1)).toEqual(['s3:GetObject', `arn:aws:s3:::b/crl/${CA_ID}.crl`]);
+    expect(p.simulated.flat()).toContain('iot:CreateThing');
+  });
+
+  it('turns a failing read into a fact instead of stopping', async () => {
+    // Prepare
+    const denied = Object.assign(
+      new Error('User is not authorized to perform: iam:SimulatePrincipalPolicy'),
+      {
+        name: 'AccessDenied',
+      },
+    );
+    const p = ports({
+      simulate: async () => {
+        throw denied;
+      },
+    });
+    // Act
+    const { facts } = await gatherFacts(TARGET, p, new Date(0));
+    // Assess
+    expect(facts.permissions).toEqual({
+      error: 'AccessDenied: User is not authorized to perform: iam:SimulatePrincipalPolicy',
+    });
+    expect(facts.dlq).toEqual({ queueUrl: 'q', facts: { count: 0, groups: [] } });
+  });
+});
