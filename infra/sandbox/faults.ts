@@ -17,6 +17,12 @@ export interface FaultOptions {
   sessionName?: string;
 }
 
+/** What {@link Faults.failNext} answers. */
+export type InjectedFailure =
+  | 'InternalFailureException'
+  | 'ServiceUnavailableException'
+  | 'ThrottlingException';
+
 /** `true` = AWS defaults; an object = AWS defaults overridden per operation (TPS; 0 or Infinity = unlimited). */
 export type QuotaOption = boolean | Record<string, number>;
 
@@ -60,6 +66,7 @@ function bump(map: Record<string, number>, key: string): void {
  */
 export class Faults {
   private denied = new Set<string>();
+  private scripted = new Map<string, { times: number; failure: InjectedFailure }>();
   private buckets = new Map<string, TokenBucket>();
   private quotaTable: Record<string, number> = {};
   private random: () => number;
@@ -104,6 +111,17 @@ export class Faults {
     this.denied.delete(action);
   }
 
+  /**
+   * Makes the next `times` calls of one action (`iot:AttachPolicy`) fail, e.g. to crash the
+   * handler between two steps. Counted only when the call reaches this action.
+   */
+  failNext(action: string, options: { times?: number; failure?: InjectedFailure } = {}): void {
+    this.scripted.set(action, {
+      times: options.times ?? 1,
+      failure: options.failure ?? 'InternalFailureException',
+    });
+  }
+
   /** Sets latency (fixed + uniform jitter) for every call; `null` removes it. */
   setLatency(latency: { fixedMs?: number; jitterMs?: number } | null): void {
     this.options.latency = latency ?? undefined;
@@ -115,8 +133,9 @@ export class Faults {
     this.options.errorOperations = operations;
   }
 
-  /** Clears deny list, latency and random errors (quotas stay as they are). */
+  /** Clears deny list, scripted failures, latency and random errors (quotas stay as they are). */
   clear(): void {
+    this.scripted.clear();
     this.configure({ seed: this.options.seed });
   }
 
@@ -151,6 +170,21 @@ export class Faults {
         kind: 'deny',
         latencyMs,
         message: `User: arn:aws:sts::${this.accountId}:assumed-role/${role}/${session} is not authorized to perform: ${key} on resource: ${resource} because no identity-based policy allows the ${key} action`,
+      };
+    }
+    const scripted = this.scripted.get(key);
+    if (scripted !== undefined && scripted.times > 0) {
+      scripted.times -= 1;
+      if (scripted.times === 0) this.scripted.delete(key);
+      if (scripted.failure === 'ThrottlingException') {
+        bump(this.counts.throttled, key);
+        return { kind: 'throttle', latencyMs };
+      }
+      bump(this.counts.failed, key);
+      return {
+        kind: 'error',
+        latencyMs,
+        status: scripted.failure === 'InternalFailureException' ? 500 : 503,
       };
     }
     if (service === 'iot' && this.throttled(operation)) {

@@ -203,7 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 }
 
-export type { FaultOptions, QuotaOption } from './faults.js';
+export type { CallCounters, FaultOptions, InjectedFailure, QuotaOption } from './faults.js';
 export type { CertificateView, IotInspector, ThingView } from './iot/inspect.js';
 export type { AttemptOutcome, ErrorPayload, LogLine } from './lambda/container.js';
 export type { DestinationRecord } from './lambda/destination.js';

@@ -164,4 +164,30 @@ describe('sandbox fault injection', () => {
       ['ServiceUnavailable', 503],
     ]).toContainEqual([sqsError.name, shapeOf(sqsError).status]);
   });
+
+  it('fails the next N calls of one action, then answers normally', async () => {
+    // Prepare
+    sandbox.faults.failNext('iot:ListThings', { times: 2, failure: 'ServiceUnavailableException' });
+
+    // Act
+    const first = await errorOf(iot.send(new ListThingsCommand({})));
+    const second = await errorOf(iot.send(new ListThingsCommand({})));
+    const third = await iot.send(new ListThingsCommand({}));
+
+    // Assess
+    expect([shapeOf(first), shapeOf(second)]).toEqual([
+      {
+        name: 'ServiceUnavailableException',
+        status: 503,
+        message: 'The service is temporarily unavailable.',
+      },
+      {
+        name: 'ServiceUnavailableException',
+        status: 503,
+        message: 'The service is temporarily unavailable.',
+      },
+    ]);
+    expect(third.things).toEqual(expect.any(Array));
+    expect(sandbox.counters().failed).toEqual({ 'iot:ListThings': 2 });
+  });
 });
