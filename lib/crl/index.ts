@@ -14,6 +14,7 @@ export {
   DEFAULT_CRL_MAX_STALENESS_SECONDS,
   type LoadCrlOptions,
   loadCrl,
+  loadCrlIgnoringFreshness,
 } from './load-crl.js';
 export { REVOCATION_REASON_CODES, type RevocationReason } from './reasons.js';
 export type { RevocationEntry, VerifiedCrl } from './types.js';

@@ -17,13 +17,15 @@ import type { VerifiedCrl } from './types.js';
 import { IndexedCrl } from './verified-crl.js';
 
 /**
- * Default `CRL_MAX_STALENESS`: 0 s of grace past `nextUpdate`. `nextUpdate` is the CA's own
- * promise of when a newer CRL will exist (RFC 5280 §5.1.2.5); after it, revocations made since
- * may be missing, so the safe default is to stop trusting the CRL exactly then. The failure is
- * transient (the event is retried), so a late publication delays registrations rather than
- * letting a revoked device in; operators who publish late on purpose can set a grace.
+ * Default `CRL_MAX_STALENESS`: 3600 s of grace past `nextUpdate` (the value lib/config.ts uses).
+ * `nextUpdate` is the CA's promise of a newer CRL; a CA that publishes on time replaces the
+ * object before it, but the handler only re-checks S3 every `CRL_REFRESH_SECONDS` (300 s by
+ * default) and publication jobs jitter, so a zero grace would fail registrations around every
+ * CRL rollover although nothing is wrong. One hour covers that with margin while staying small
+ * against usual CRL lifetimes (days); a stale CRL beyond it is a transient failure (retried),
+ * never a silent pass. Set 0 to trust a CRL exactly until nextUpdate.
  */
-export const DEFAULT_CRL_MAX_STALENESS_SECONDS = 0;
+export const DEFAULT_CRL_MAX_STALENESS_SECONDS = 3600;
 
 /**
  * Allowance for the CRL signer's clock running ahead of ours when checking `thisUpdate ≤ now`
@@ -92,6 +94,24 @@ export function checkCrlFreshness(
  *   {@link CrlNotYetValidError}, {@link CrlStaleError} — all `transient`.
  */
 export function loadCrl(bytes: Uint8Array, ca: CertificateFacts, options: LoadCrlOptions): VerifiedCrl {
+  return verifyCrl(bytes, ca, (frame) =>
+    checkCrlFreshness(frame, options.now, options.maxStalenessSeconds, options.clockSkewSeconds),
+  );
+}
+
+/**
+ * {@link loadCrl} without the freshness check (for `jitr crl inspect`, which reports freshness
+ * separately with {@link checkCrlFreshness}). The handler must use `loadCrl`.
+ */
+export function loadCrlIgnoringFreshness(bytes: Uint8Array, ca: CertificateFacts): VerifiedCrl {
+  return verifyCrl(bytes, ca, () => undefined);
+}
+
+function verifyCrl(
+  bytes: Uint8Array,
+  ca: CertificateFacts,
+  checkFreshness: (frame: Pick<VerifiedCrl, 'thisUpdate' | 'nextUpdate'>) => void,
+): VerifiedCrl {
   let buf: Uint8Array;
   let frame: ReturnType<typeof parseCrlFrame>;
   try {
@@ -136,7 +156,8 @@ export function loadCrl(bytes: Uint8Array, ca: CertificateFacts, options: LoadCr
       details: { ...details, signatureAlgorithm: frame.signatureAlgorithm.name },
     });
   }
-  checkCrlFreshness(frame, options.now, options.maxStalenessSeconds, options.clockSkewSeconds);
+  // Freshness before the (costlier) index walk: a stale CRL is refused without building it.
+  checkFreshness(frame);
   const index =
     frame.revokedStart < 0
       ? new SerialIndex(buf, 0, 0)

@@ -5,10 +5,8 @@ import type { DistinguishedName } from '../certificate/index.js';
 import type { CrlFrame } from './crl-frame.js';
 import { CrlMalformedError } from './errors.js';
 import { type RevocationReason, reasonFromCode } from './reasons.js';
-import type { SerialIndex } from './serial-index.js';
+import { readLength, type SerialIndex } from './serial-index.js';
 import type { RevocationEntry, VerifiedCrl } from './types.js';
-
-const REASON_OID_HEX = '0603551d15';
 
 /** Hex text (any case, `:`/space separators, optional 0x) to bytes; odd length gets a leading 0. */
 export function serialBytesFromHex(serialHex: string): Uint8Array {
@@ -29,6 +27,7 @@ export class IndexedCrl implements VerifiedCrl {
   readonly byteLength: number;
   readonly #buf: Uint8Array;
   readonly #index: SerialIndex;
+  readonly #tmp = new Int32Array(2);
 
   constructor(buf: Uint8Array, frame: CrlFrame, index: SerialIndex) {
     this.#buf = buf;
@@ -56,32 +55,87 @@ export class IndexedCrl implements VerifiedCrl {
   /** Decodes the entry at `at` (only ever for a hit; the index validated its structure). */
   #entryAt(at: number): RevocationEntry {
     const buf = this.#buf;
+    const tmp = this.#tmp;
     try {
-      const entry = readTlv(buf, at, buf.length);
-      const serial = readTlv(buf, entry.valueStart, entry.end);
-      const time = readTlv(buf, serial.end, entry.end);
-      const revocationDate = decodeTime(buf, time);
-      let reason: RevocationReason | null = null;
-      if (time.end < entry.end) {
-        const list = readTlv(buf, time.end, entry.end);
-        for (let p = list.valueStart; p < list.end; ) {
-          const ext = readTlv(buf, p, list.end);
-          const oid = readTlv(buf, ext.valueStart, ext.end);
-          if (toHex(buf, oid.start, oid.end) === REASON_OID_HEX) {
-            let v = readTlv(buf, oid.end, ext.end);
-            if (v.tag === TAG.BOOLEAN) v = readTlv(buf, v.end, ext.end);
-            const e = readTlv(buf, v.valueStart, v.end);
-            if (e.tag === TAG.ENUMERATED && e.end - e.valueStart === 1) {
-              reason = reasonFromCode(buf[e.valueStart] as number) ?? null;
-            }
-          }
-          p = ext.end;
-        }
-      }
-      return { serialHex: toHex(buf, serial.valueStart, serial.end), revocationDate, reason };
+      readLength(buf, at + 1, buf.length, tmp);
+      const entryEnd = tmp[1] as number;
+      const serialTag = tmp[0] as number;
+      readLength(buf, serialTag + 1, entryEnd, tmp);
+      const serialStart = tmp[0] as number;
+      const serialEnd = tmp[1] as number;
+      readLength(buf, serialEnd + 1, entryEnd, tmp);
+      const revocationDate = fastTime(buf, serialEnd, tmp[0] as number, tmp[1] as number);
+      const timeEnd = tmp[1] as number;
+      return {
+        serialHex: toHex(buf, serialStart, serialEnd),
+        revocationDate,
+        reason: timeEnd < entryEnd ? reasonOf(buf, timeEnd, entryEnd, tmp) : null,
+      };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new CrlMalformedError(`revoked entry at byte ${at}: ${message}`, { cause: error });
     }
   }
+}
+
+const digit = (buf: Uint8Array, i: number): number => {
+  const d = (buf[i] as number) - 0x30;
+  if (d < 0 || d > 9) throw new RangeError('bad digit in time');
+  return d;
+};
+const two = (buf: Uint8Array, i: number): number => digit(buf, i) * 10 + digit(buf, i + 1);
+
+/** YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ without allocation; anything else goes through decodeTime. */
+function fastTime(buf: Uint8Array, tagAt: number, s: number, e: number): Date {
+  const tag = buf[tagAt];
+  const utc = tag === TAG.UTC_TIME && e - s === 13;
+  if ((utc || (tag === TAG.GENERALIZED_TIME && e - s === 15)) && buf[e - 1] === 0x5a) {
+    let year: number;
+    let p = s;
+    if (utc) {
+      const yy = two(buf, p);
+      year = yy < 50 ? 2000 + yy : 1900 + yy;
+      p += 2;
+    } else {
+      year = two(buf, p) * 100 + two(buf, p + 2);
+      p += 4;
+    }
+    const mo = two(buf, p);
+    const d = two(buf, p + 2);
+    const date = new Date(Date.UTC(year, mo - 1, d, two(buf, p + 4), two(buf, p + 6), two(buf, p + 8)));
+    if (date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && year >= 100) return date;
+  }
+  return decodeTime(buf, readTlv(buf, tagAt, e));
+}
+
+/** The reasonCode in an entry's extensions (`buf[s, e)` = the Extensions TLV), or null. */
+function reasonOf(buf: Uint8Array, s: number, e: number, tmp: Int32Array): RevocationReason | null {
+  readLength(buf, s + 1, e, tmp);
+  const listEnd = tmp[1] as number;
+  for (let p = tmp[0] as number; p < listEnd; ) {
+    readLength(buf, p + 1, listEnd, tmp);
+    const extStart = tmp[0] as number;
+    const extEnd = tmp[1] as number;
+    // OID 2.5.29.21 = 06 03 55 1d 15, then optional BOOLEAN, then OCTET STRING { ENUMERATED }.
+    if (
+      buf[extStart] === 0x06 &&
+      buf[extStart + 1] === 3 &&
+      buf[extStart + 2] === 0x55 &&
+      buf[extStart + 3] === 0x1d &&
+      buf[extStart + 4] === 0x15
+    ) {
+      let v = extStart + 5;
+      if (buf[v] === TAG.BOOLEAN) v += 3;
+      if (
+        buf[v] === TAG.OCTET_STRING &&
+        buf[v + 2] === TAG.ENUMERATED &&
+        buf[v + 3] === 1 &&
+        v + 5 <= extEnd
+      ) {
+        return reasonFromCode(buf[v + 4] as number) ?? null;
+      }
+    }
+    p = extEnd;
+  }
+  return null;
 }
