@@ -23,6 +23,7 @@ function with_(base: NotFoundBase, remedy: string, facts: Record<string, unknown
   return { ...base, remedy, details: { ...base.details, ...facts } };
 }
 
+/** The device certificate is unknown (DescribeCertificate, UpdateCertificate). */
 export function certificateNotFound(
   base: NotFoundBase,
   certificateId: string,
@@ -38,6 +39,7 @@ export function certificateNotFound(
   );
 }
 
+/** The CA is unknown (DescribeCACertificate, ListCertificatesByCA). */
 export function caCertificateNotFound(base: NotFoundBase, caCertificateId: string): JitrError {
   return new CaCertificateNotFoundError(
     `CA certificate ${caCertificateId} does not exist`,
@@ -47,6 +49,7 @@ export function caCertificateNotFound(base: NotFoundBase, caCertificateId: strin
   );
 }
 
+/** The named provisioning template is unknown (DescribeProvisioningTemplate). */
 export function provisioningTemplateNotFound(base: NotFoundBase, templateName: string): JitrError {
   return new ProvisioningTemplateNotFoundError(
     `provisioning template ${templateName} does not exist`,
@@ -56,6 +59,7 @@ export function provisioningTemplateNotFound(base: NotFoundBase, templateName: s
   );
 }
 
+/** The template's thing type is unknown (CreateThing, UpdateThing). */
 export function thingTypeNotFound(
   base: NotFoundBase,
   thingName: string,
@@ -82,6 +86,7 @@ export function thingGone(base: NotFoundBase, thingName: string): JitrError {
   );
 }
 
+/** A template thing group is unknown (AddThingToThingGroup, RemoveThingFromThingGroup). */
 export function thingGroupNotFound(base: NotFoundBase, thingName: string, thingGroupName: string): JitrError {
   return new ThingGroupNotFoundError(
     `thing group ${thingGroupName} does not exist`,
@@ -92,6 +97,7 @@ export function thingGroupNotFound(base: NotFoundBase, thingName: string, thingG
   );
 }
 
+/** The template's billing group is unknown (AddThingToBillingGroup). */
 export function billingGroupNotFound(
   base: NotFoundBase,
   thingName: string,
@@ -110,6 +116,7 @@ export function billingGroupNotFound(
   );
 }
 
+/** A policy to attach is unknown (AttachPolicy). */
 export function policyNotFound(base: NotFoundBase, policyName: string, target: string): JitrError {
   return new PolicyNotFoundError(
     `policy ${policyName} does not exist`,

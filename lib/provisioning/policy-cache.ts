@@ -13,10 +13,12 @@ export function isKnownPolicy(policyName: string, canonicalDocument: string): bo
   return known.get(policyName) === canonicalDocument;
 }
 
+/** Records that `policyName` exists with this canonical document. */
 export function rememberPolicy(policyName: string, canonicalDocument: string): void {
   known.set(policyName, canonicalDocument);
 }
 
+/** Drops a policy found missing (deleted by hand) so the next attempt recreates it. */
 export function forgetPolicy(policyName: string): void {
   known.delete(policyName);
 }

@@ -24,6 +24,7 @@ export function overrideFor(plan: ThingPlan, property: ThingProperty): OverrideV
   return plan.overrideSettings[property] ?? plan.overrideSettings[ALIASES[property]] ?? 'DO_NOTHING';
 }
 
+/** Exact equality of two attribute maps (same keys, same values). */
 export function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
