@@ -1,0 +1,121 @@
+// Duplicate and concurrent delivery of the registered event (aws-facts §2.1, §5.1: AWS IoT
+// republishes while a certificate is pending; Lambda's async queue may deliver twice).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDeviceState } from '../../infra/demo/device-state.js';
+import { summariseEmf } from '../../infra/demo/emf.js';
+import type { InvocationRecord } from '../../infra/sandbox/index.js';
+import {
+  DEMO_POLICY_NAME,
+  dlqRecords,
+  type E2e,
+  issueDevice,
+  provisionedState,
+  startE2e,
+} from '../helpers/e2e-jitr.js';
+
+describe('delivery of the registered event', () => {
+  let e2e: E2e;
+
+  beforeAll(async () => {
+    e2e = await startE2e({ containers: 4 });
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  const eventOf = (certificateId: string) => {
+    const event = e2e.aws.sandbox.lambda.published().find((e) => e.certificateId === certificateId);
+    if (event === undefined) throw new Error(`no event was published for ${certificateId}`);
+    return event;
+  };
+  const outcomes = (records: InvocationRecord[]) =>
+    records.map((r) => ({ status: r.status, attempts: r.attempts.length, sentToDlq: r.sentToDlq }));
+  const attachments = (certificateId: string) => {
+    const view = e2e.aws.sandbox.iot.certificate(certificateId);
+    return { policies: view?.policies, things: view?.things };
+  };
+
+  it('does nothing but count CertificateAlreadyActive when the event comes again after activation', async () => {
+    // Prepare
+    const subject = { commonName: 'dup-after-active', serialNumber: 'SN-D1' };
+    const device = issueDevice(e2e.ca, subject);
+    await e2e.deployment.connect(device.certificatePem);
+    const callsBefore = e2e.aws.sandbox.counters().calls;
+
+    // Act
+    const requestId = e2e.deployment.fn.invokeAsync(eventOf(device.certificateId));
+    const record = await e2e.deployment.fn.settled(requestId);
+
+    // Assess
+    expect(outcomes([record])).toEqual([{ status: 'succeeded', attempts: 1, sentToDlq: false }]);
+    expect(await readDeviceState(e2e.aws.iot, device.certificateId)).toEqual(
+      provisionedState(device, subject),
+    );
+    const metrics = summariseEmf(record.logs.flatMap((l) => l.text.split('\n'))).map((m) => m.name);
+    expect(metrics).toContain('CertificateAlreadyActive');
+    expect(metrics).not.toContain('CertificateActivated');
+    const callsAfter = e2e.aws.sandbox.counters().calls;
+    expect(callsAfter['iot:CreateThing']).toBe(callsBefore['iot:CreateThing']);
+    expect(callsAfter['iot:UpdateCertificate']).toBe(callsBefore['iot:UpdateCertificate']);
+  });
+
+  it('converges when the device reconnects while still pending and the event is published twice', async () => {
+    // Prepare
+    const subject = { commonName: 'dup-reconnect', serialNumber: 'SN-D2' };
+    const device = issueDevice(e2e.ca, subject);
+
+    // Act
+    const connects = await Promise.all([
+      e2e.aws.sandbox.registerDevice(device.certificatePem, { wait: true }),
+      e2e.aws.sandbox.registerDevice(device.certificatePem, { wait: true }),
+    ]);
+
+    // Assess
+    expect(connects.map((c) => c.outcome)).toEqual(['registered', 'republished']);
+    const records = e2e.deployment.fn
+      .invocations()
+      .filter((r) => (r.event as { certificateId?: string }).certificateId === device.certificateId);
+    expect(outcomes(records)).toEqual([
+      { status: 'succeeded', attempts: 1, sentToDlq: false },
+      { status: 'succeeded', attempts: 1, sentToDlq: false },
+    ]);
+    expect(await readDeviceState(e2e.aws.iot, device.certificateId)).toEqual(
+      provisionedState(device, subject),
+    );
+    expect(attachments(device.certificateId)).toEqual({
+      policies: [DEMO_POLICY_NAME],
+      things: ['dup-reconnect'],
+    });
+  });
+
+  it('converges with no error when four copies run at once in four containers', async () => {
+    // Prepare
+    const subject = { commonName: 'dup-concurrent', serialNumber: 'SN-D3', organization: 'Example-Corp' };
+    const device = issueDevice(e2e.ca, subject);
+    const first = await e2e.aws.sandbox.registerDevice(device.certificatePem);
+    const event = eventOf(device.certificateId);
+
+    // Act
+    const requestIds = [...first.requestIds, ...[1, 2, 3].map(() => e2e.deployment.fn.invokeAsync(event))];
+    const records = await Promise.all(requestIds.map((id) => e2e.deployment.fn.settled(id)));
+
+    // Assess
+    expect(new Set(records.flatMap((r) => r.attempts.map((a) => a.container))).size).toBeGreaterThan(1);
+    expect(outcomes(records)).toEqual(
+      Array.from({ length: 4 }, () => ({ status: 'succeeded', attempts: 1, sentToDlq: false })),
+    );
+    expect(await readDeviceState(e2e.aws.iot, device.certificateId)).toEqual(
+      provisionedState(device, subject),
+    );
+    expect(attachments(device.certificateId)).toEqual({
+      policies: [DEMO_POLICY_NAME],
+      things: ['dup-concurrent'],
+    });
+    expect(e2e.aws.sandbox.iot.thing('dup-concurrent')?.version).toBe(1);
+  });
+
+  it('left nothing in the DLQ', () => {
+    expect(dlqRecords(e2e)).toEqual([]);
+  });
+});
