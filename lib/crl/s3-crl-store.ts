@@ -44,10 +44,16 @@ interface CacheEntry {
   state: CachedState;
   /** ETag of the object the state was derived from (absent: undefined). */
   etag: string | undefined;
-  /** The CA the object was verified against (its SHA-256), so another CA never reuses it. */
-  caSha256: string;
   /** Clock time (ms) of the last successful S3 answer (200, 304 or 404). */
   checkedAtMs: number;
+}
+
+/**
+ * Entries are per CA id *and* CA certificate: a CRL verified against one CA certificate is
+ * never served (or revalidated by ETag) for another that claims the same id.
+ */
+function cacheKey(caCertificateId: string, ca: CertificateFacts): string {
+  return `${caCertificateId}/${ca.sha256}`;
 }
 
 /**
@@ -99,9 +105,10 @@ export class S3CrlStore {
    * @throws the CRL module's error when the object fails verification or the CRL is stale.
    */
   async get(caCertificateId: string, ca: CertificateFacts): Promise<VerifiedCrl | null> {
-    let entry = this.#cache.get(caCertificateId);
-    if (entry === undefined || this.#needsRefresh(entry, ca)) {
-      entry = await this.#refreshShared(caCertificateId, ca);
+    const key = cacheKey(caCertificateId, ca);
+    let entry = this.#cache.get(key);
+    if (entry === undefined || this.#needsRefresh(entry)) {
+      entry = await this.#refreshShared(key, caCertificateId, ca);
     }
     switch (entry.state.kind) {
       case 'absent':
@@ -115,8 +122,7 @@ export class S3CrlStore {
     }
   }
 
-  #needsRefresh(entry: CacheEntry, ca: CertificateFacts): boolean {
-    if (entry.caSha256 !== ca.sha256) return true;
+  #needsRefresh(entry: CacheEntry): boolean {
     const nowMs = this.#clock().getTime();
     if (nowMs - entry.checkedAtMs >= this.#refreshMs) return true;
     // Past nextUpdate the issuer should have published a newer CRL: look for it now.
@@ -125,30 +131,26 @@ export class S3CrlStore {
   }
 
   /** Single flight: concurrent callers for one CA await the same request. */
-  #refreshShared(caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
-    const running = this.#inFlight.get(caCertificateId);
+  #refreshShared(key: string, caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
+    const running = this.#inFlight.get(key);
     if (running !== undefined) return running;
-    const request = this.#refresh(caCertificateId, ca).finally(() => {
-      this.#inFlight.delete(caCertificateId);
+    const request = this.#refresh(key, caCertificateId, ca).finally(() => {
+      this.#inFlight.delete(key);
     });
-    this.#inFlight.set(caCertificateId, request);
+    this.#inFlight.set(key, request);
     return request;
   }
 
-  async #refresh(caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
+  async #refresh(key: string, caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
     const location: CrlObjectLocation = {
       bucket: this.#bucket,
       key: this.keyFor(caCertificateId),
       caCertificateId,
     };
-    const previous = this.#cache.get(caCertificateId);
-    // Revalidate by ETag only a verified CRL (or a known absence) of this same CA. An invalid
-    // object is downloaded again, because its verdict may depend on the time (a thisUpdate
-    // slightly in the future becomes valid a moment later).
-    const etag =
-      previous !== undefined && previous.caSha256 === ca.sha256 && previous.state.kind === 'crl'
-        ? previous.etag
-        : undefined;
+    const previous = this.#cache.get(key);
+    // Revalidate by ETag only a verified CRL. An invalid object is downloaded again, because its
+    // verdict may depend on the time (a thisUpdate slightly in the future becomes valid later).
+    const etag = previous?.state.kind === 'crl' ? previous.etag : undefined;
     let response: GetObjectCommandOutput;
     try {
       response = await this.#s3.send(
@@ -161,14 +163,13 @@ export class S3CrlStore {
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === 304 && previous !== undefined && etag !== undefined) {
-        return this.#store(caCertificateId, { ...previous, checkedAtMs: this.#clock().getTime() });
+        return this.#store(key, { ...previous, checkedAtMs: this.#clock().getTime() });
       }
       const name = errorNameOf(error);
       if (name === 'NoSuchKey' || (status === 404 && name !== 'NoSuchBucket')) {
-        return this.#store(caCertificateId, {
+        return this.#store(key, {
           state: { kind: 'absent' },
           etag: undefined,
-          caSha256: ca.sha256,
           checkedAtMs: this.#clock().getTime(),
         });
       }
@@ -194,16 +195,11 @@ export class S3CrlStore {
       // cached CRL could lack its revocations, so the bad object replaces it as an error.
       state = { kind: 'invalid', error };
     }
-    return this.#store(caCertificateId, {
-      state,
-      etag: response.ETag,
-      caSha256: ca.sha256,
-      checkedAtMs: now.getTime(),
-    });
+    return this.#store(key, { state, etag: response.ETag, checkedAtMs: now.getTime() });
   }
 
-  #store(caCertificateId: string, entry: CacheEntry): CacheEntry {
-    this.#cache.set(caCertificateId, entry);
+  #store(key: string, entry: CacheEntry): CacheEntry {
+    this.#cache.set(key, entry);
     return entry;
   }
 }

@@ -87,6 +87,22 @@ describe('S3CrlStore edge cases', () => {
     expect(error.code).toBe('CrlIssuerMismatch');
   });
 
+  it('does not share a concurrent download between two CA certificates that claim the same id', async () => {
+    // Prepare
+    s3.on(GetObjectCommand).callsFake(async () => ({ Body: body(crlOfA), ETag: '"e1"' }));
+    const crls = store();
+
+    // Act
+    const [forA, forB] = await Promise.allSettled([crls.get(CA_ID, caA), crls.get(CA_ID, caB)]);
+
+    // Assess
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    expect(forA.status === 'fulfilled' ? forA.value?.entryCount : 'rejected').toBe(0);
+    expect(forB.status === 'rejected' ? (forB.reason as JitrError).code : 'fulfilled').toBe(
+      'CrlIssuerMismatch',
+    );
+  });
+
   it('treats a 304 without a cached object as S3 being unavailable', async () => {
     // Prepare
     s3.on(GetObjectCommand).rejects(sdkError('NotModified', 304));
