@@ -51,6 +51,8 @@ export interface Sandbox {
   env(): Record<string, string>;
   /** State inspection of the IoT control plane. */
   iot: IotInspector;
+  /** The same inspector as {@link Sandbox.iot} (the name the cross-area contract uses). */
+  state: IotInspector;
   /** The SQS queues (create, peek). */
   sqs: QueueStore;
   /** S3 helpers. */
@@ -125,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       lambda: `http://127.0.0.1:${lambdaPort}`,
     };
     let stopped = false;
+    const inspector = createInspector(store);
     const published: RegisteredEvent[] = [];
     const env = (): Record<string, string> => ({
       AWS_ENDPOINT_URL_IOT: endpoints.iot,
@@ -145,7 +148,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       accountId,
       credentials: { ...SANDBOX_CREDENTIALS },
       env,
-      iot: createInspector(store),
+      iot: inspector,
+      state: inspector,
       sqs: queues,
       s3: { createBucket: (name) => s3.createBucket(name) },
       faults,
