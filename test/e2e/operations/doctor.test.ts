@@ -1,0 +1,335 @@
+// `jitr doctor` end to end: a correct setup in the sandbox (CA, CRL, S3 template with its thing
+// type and groups, deployed function, topic rule with an error action, empty DLQ) passes; then
+// each misconfiguration is introduced alone, caught with its remedy, and undone. IAM policy
+// simulation has no sandbox: it is faked at command level.
+
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateDynamicThingGroupCommand,
+  CreateTopicRuleCommand,
+  type IoTClient,
+  UpdateCACertificateCommand,
+} from '@aws-sdk/client-iot';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplateResources, uploadTemplate } from '../../../infra/demo/aws-setup.js';
+import { deployJitr } from '../../../infra/demo/deployment.js';
+import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
+import type { DoctorTarget } from '../../../lib/operations/doctor/ports.js';
+import { resolveTarget } from '../../../lib/operations/doctor/resolve-target.js';
+import { doctor, doctorExitCode } from '../../../lib/operations/doctor/run-doctor.js';
+import { sdkDoctorPorts } from '../../../lib/operations/doctor/sdk-doctor-ports.js';
+import { sdkTargetReaders } from '../../../lib/operations/doctor/sdk-target-readers.js';
+import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
+import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
+
+const RULE = 'jitr_registered';
+let aws: LocalAws;
+let ca: LocalCa;
+let iam: IAMClient;
+let lambda: LambdaClient;
+let target: DoctorTarget;
+let functionArn: string;
+/** Actions the fake IAM simulation denies. */
+const denied = new Set<string>();
+
+function ports() {
+  return sdkDoctorPorts({
+    iot: aws.iot,
+    registry: new SdkIotRegistry(aws.iot),
+    s3: aws.s3,
+    sqs: aws.sqs,
+    iam,
+  });
+}
+
+async function failing(overrides: Partial<DoctorTarget> = {}): Promise<{ title: string; remedy?: string }[]> {
+  const results = await doctor({ ...target, ...overrides }, ports(), new Date());
+  expect(doctorExitCode(results)).toBe(results.some((r) => !r.ok) ? 1 : 0);
+  return results
+    .filter((r) => !r.ok)
+    .map((r) => (r.remedy === undefined ? { title: r.title } : { title: r.title, remedy: r.remedy }));
+}
+
+async function createRule(
+  iot: IoTClient,
+  name: string,
+  options: { sql: string; fn: string; disabled?: boolean; errorAction?: boolean },
+) {
+  await iot.send(
+    new CreateTopicRuleCommand({
+      ruleName: name,
+      topicRulePayload: {
+        sql: options.sql,
+        awsIotSqlVersion: '2016-03-23',
+        ruleDisabled: options.disabled ?? false,
+        actions: [{ lambda: { functionArn: options.fn } }],
+        ...(options.errorAction === false
+          ? {}
+          : {
+              errorAction: {
+                sqs: { queueUrl: aws.queueUrl, roleArn: 'arn:aws:iam::123456789012:role/jitr-rule' },
+              },
+            }),
+      },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  const bundle = await ensureHandlerBundle();
+  aws = await startLocalAws();
+  ca = await addCa(aws, { commonName: 'Ops Doctor CA' });
+  await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
+  const source = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());
+  const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source } });
+  functionArn = String(deployment.fn.configuration().FunctionArn);
+  const topic = `$aws/events/certificates/registered/${ca.caCertificateId}`;
+  await createRule(aws.iot, RULE, { sql: `SELECT * FROM '${topic}'`, fn: functionArn });
+  await createRule(aws.iot, 'rule_disabled', {
+    sql: `SELECT * FROM '${topic}'`,
+    fn: functionArn,
+    disabled: true,
+  });
+  await createRule(aws.iot, 'rule_other_ca', {
+    sql: `SELECT * FROM '$aws/events/certificates/registered/${'e'.repeat(64)}'`,
+    fn: functionArn,
+  });
+  await createRule(aws.iot, 'rule_other_fn', {
+    sql: `SELECT * FROM '${topic}'`,
+    fn: 'arn:aws:lambda:us-east-1:123456789012:function:someone-else',
+  });
+  await createRule(aws.iot, 'rule_no_error', {
+    sql: `SELECT * FROM '${topic}'`,
+    fn: functionArn,
+    errorAction: false,
+  });
+  iam = new IAMClient({ region: aws.sandbox.region, credentials: aws.sandbox.credentials });
+  mockClient(iam)
+    .on(SimulatePrincipalPolicyCommand)
+    .callsFake((input: { ActionNames?: string[]; ResourceArns?: string[] }) => ({
+      EvaluationResults: (input.ActionNames ?? []).map((action) => ({
+        EvalActionName: action,
+        EvalResourceName: input.ResourceArns?.[0] ?? '*',
+        EvalDecision: denied.has(action) ? 'implicitDeny' : 'allowed',
+      })),
+      IsTruncated: false,
+    }));
+  lambda = new LambdaClient({
+    region: aws.sandbox.region,
+    credentials: aws.sandbox.credentials,
+    endpoint: aws.sandbox.endpoints.lambda,
+  });
+  target = await resolveTarget(
+    { ca: ca.caCertificateId, functionName: 'jitr', rule: RULE, queueUrl: aws.queueUrl },
+    sdkTargetReaders({ cloudformation: new CloudFormationClient({ region: aws.sandbox.region }), lambda }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  lambda?.destroy();
+  await aws?.stop();
+});
+
+describe('jitr doctor against the sandbox', () => {
+  it('passes a correct setup', async () => {
+    // Act
+    const results = await doctor(target, ports(), new Date());
+    // Assess
+    expect(target).toEqual({
+      caCertificateId: ca.caCertificateId,
+      ruleName: RULE,
+      functionArn,
+      roleArn: 'arn:aws:iam::123456789012:role/jitr-handler-role',
+      queueUrl: aws.queueUrl,
+      crl: { bucket: aws.bucket, keyTemplate: 'crl/{caCertificateId}.crl', maxStalenessSeconds: 3600 },
+      templateSource: `s3://${aws.bucket}/templates/demo.json`,
+      region: 'us-east-1',
+      account: '123456789012',
+    });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.map((r) => r.section)).toEqual(
+      expect.arrayContaining(['ca', 'rule', 'crl', 'template', 'role', 'dlq']),
+    );
+    expect(results.find((r) => r.title.startsWith('thing group demo-plant-7'))?.ok).toBe(true);
+    expect(doctorExitCode(results)).toBe(0);
+  });
+
+  it.each([
+    [{ newStatus: 'INACTIVE' as const }, { newStatus: 'ACTIVE' as const }, 'is ACTIVE (it is INACTIVE)'],
+    [
+      { newAutoRegistrationStatus: 'DISABLE' as const },
+      { newAutoRegistrationStatus: 'ENABLE' as const },
+      'auto-registration is ENABLE (it is DISABLE)',
+    ],
+    [
+      {
+        registrationConfig: {
+          templateBody: '{"Resources":{}}',
+          roleArn: 'arn:aws:iam::123456789012:role/jitp',
+        },
+      },
+      { removeAutoRegistration: true },
+      'no JITP template is attached to the CA (it would race the handler)',
+    ],
+  ])('catches a CA misconfiguration (%o)', async (change, undo, title) => {
+    // Prepare
+    await aws.iot.send(new UpdateCACertificateCommand({ certificateId: ca.caCertificateId, ...change }));
+    try {
+      // Act
+      const failures = await failing();
+      // Assess
+      expect(failures.map((f) => f.title.replace(`CA ${ca.caCertificateId} `, ''))).toEqual([title]);
+    } finally {
+      await aws.iot.send(new UpdateCACertificateCommand({ certificateId: ca.caCertificateId, ...undo }));
+    }
+  });
+
+  it.each([
+    ['no_such_rule', 'topic rule no_such_rule exists'],
+    ['rule_disabled', 'topic rule rule_disabled is enabled'],
+    ['rule_other_ca', 'the rule listens to $aws/events/certificates/registered/'],
+    ['rule_other_fn', 'the rule invokes function jitr (it invokes someone-else)'],
+    ['rule_no_error', 'the rule has an error action'],
+  ])('catches a rule problem (%s)', async (ruleName, title) => {
+    // Act
+    const failures = await failing({ ruleName });
+    // Assess
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.title.startsWith(title)).toBe(true);
+  });
+
+  it('catches a missing CRL', async () => {
+    // Act
+    const failures = await failing({
+      crl: { bucket: aws.bucket, keyTemplate: 'elsewhere/{caCertificateId}.crl', maxStalenessSeconds: 3600 },
+    });
+    // Assess
+    expect(failures).toEqual([
+      {
+        title: `CRL s3://${aws.bucket}/elsewhere/${ca.caCertificateId}.crl exists`,
+        remedy: `Publish the CA's CRL (DER or PEM): aws s3 cp ca.crl s3://${aws.bucket}/elsewhere/${ca.caCertificateId}.crl`,
+      },
+    ]);
+  });
+
+  it('catches a stale CRL', async () => {
+    // Prepare
+    await ca.publishCrl([], 'stale');
+    try {
+      // Act
+      const failures = await failing();
+      // Assess
+      expect(failures.map((f) => f.title.split(' (')[0])).toEqual(['the CRL is fresh']);
+    } finally {
+      await ca.publishCrl([], 'fresh');
+    }
+  });
+
+  it('catches an invalid template', async () => {
+    // Prepare
+    const source = await uploadTemplate(aws.s3, aws.bucket, 'templates/bad.json', {
+      Resources: { vm: { Type: 'AWS::EC2::Instance', Properties: {} } },
+    });
+    // Act
+    const failures = await failing({ templateSource: source });
+    // Assess
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.title.startsWith(`template ${source} is valid (`)).toBe(true);
+  });
+
+  it('catches a missing thing type, a missing group and a dynamic group', async () => {
+    // Prepare
+    await aws.iot.send(
+      new CreateDynamicThingGroupCommand({
+        thingGroupName: 'dyn-group',
+        queryString: 'attributes.line:line-a',
+      }),
+    );
+    const source = await uploadTemplate(
+      aws.s3,
+      aws.bucket,
+      'templates/ghosts.json',
+      demoTemplate({
+        thingTypeName: 'ghost-type',
+        thingGroups: ['ghost-group', 'dyn-group'],
+        line: 'line-a',
+      }),
+    );
+    // Act
+    const failures = await failing({ templateSource: source });
+    // Assess
+    expect(failures.map((f) => f.title)).toEqual([
+      'thing type ghost-type exists',
+      'thing group ghost-group exists',
+      'thing group dyn-group exists and is static (it is dynamic)',
+    ]);
+  });
+
+  it('names a permission the role lacks', async () => {
+    // Prepare
+    denied.add('iot:CreateThing');
+    try {
+      // Act
+      const failures = await failing();
+      // Assess
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.title).toMatch(
+        /^role arn:aws:iam::123456789012:role\/jitr-handler-role allows iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing\//,
+      );
+      expect(failures[0]?.remedy).toMatch(
+        /^Add to the role's policy: \{"Effect":"Allow","Action":"iot:CreateThing"/,
+      );
+    } finally {
+      denied.clear();
+    }
+  });
+
+  it('reports DLQ messages grouped by reason', async () => {
+    // Prepare
+    const event = {
+      certificateId: 'a'.repeat(64),
+      caCertificateId: ca.caCertificateId,
+      timestamp: 1,
+      certificateStatus: 'PENDING_ACTIVATION',
+      awsAccountId: '123456789012',
+      certificateRegistrationTimestamp: '1',
+    };
+    await aws.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: aws.queueUrl,
+        MessageBody: JSON.stringify(event),
+        MessageAttributes: {
+          ErrorMessage: {
+            DataType: 'String',
+            StringValue: 'ThingGroupNotFound: thing group plant-9 does not exist',
+          },
+        },
+      }),
+    );
+    try {
+      // Act
+      const failures = await failing();
+      // Assess
+      expect(failures).toEqual([
+        {
+          title: 'the DLQ is empty (it holds 1 message: 1 × ThingGroupNotFound plant-9)',
+          remedy: `Fix the causes above, then: jitr replay --queue-url ${aws.queueUrl} --function-name jitr`,
+        },
+      ]);
+    } finally {
+      const got = await aws.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10 }),
+      );
+      for (const m of got.Messages ?? []) {
+        await aws.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: m.ReceiptHandle }),
+        );
+      }
+    }
+  });
+});
