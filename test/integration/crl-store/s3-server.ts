@@ -25,7 +25,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   ifNoneMatch: string | undefined;
-  /** The status the client was answered (set when the response finishes; 0 = connection reset). */
+  /** The status the client was answered (0 = connection reset before any answer). */
   status: number;
 }
 
@@ -64,9 +64,13 @@ export async function startTestS3(bucket = 'crl-bucket'): Promise<TestS3> {
       status: 0,
     };
     requests.push(record);
-    res.on('finish', () => {
-      record.status = res.statusCode;
-    });
+    // Record the status when the head is written (before any byte reaches the client), so a
+    // test never sees a request whose answer it already has without its status.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      record.status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+      return writeHead(...args);
+    }) as ServerResponse['writeHead'];
     const fault = faults.shift();
     if (fault === undefined) {
       handle(req, res);
