@@ -58,6 +58,17 @@ function isAlreadyExists(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ResourceAlreadyExistsException';
 }
 
+/** Whether a 404's message is about a certificate rather than the policy or thing of the call. */
+function aboutCertificate(awsMessage: string): boolean {
+  return /certificate|\bcert\b/i.test(awsMessage) && !/\bpolicy\b|\bthing\b/i.test(awsMessage);
+}
+
+/** `arn:aws:iot:<region>:<account>:cert/<id>` → `<id>` (the input itself when it is no such ARN). */
+function idOfCertificateArn(arn: string): string {
+  const at = arn.lastIndexOf(':cert/');
+  return at === -1 ? arn : arn.slice(at + ':cert/'.length);
+}
+
 /** AWS's model marks every output field optional; a missing required one is an AWS-side fault. */
 function required<T>(value: T | undefined | null, field: string, operation: string): T {
   if (value === undefined || value === null) {
@@ -380,7 +391,11 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AttachPolicy',
         step: 'attach-policies',
-        notFound: (base) => policyNotFound(base, policyName, target),
+        // The 404 may be about the target certificate: AWS's message says which.
+        notFound: (base, awsMessage) =>
+          aboutCertificate(awsMessage)
+            ? certificateNotFound(base, idOfCertificateArn(target), { certificateArn: target })
+            : policyNotFound(base, policyName, target),
       },
       (c) => c.send(new AttachPolicyCommand({ policyName, target })),
     );
@@ -391,7 +406,10 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AttachThingPrincipal',
         step: 'attach-thing-principal',
-        notFound: (base) => thingGone(base, thingName),
+        notFound: (base, awsMessage) =>
+          aboutCertificate(awsMessage)
+            ? certificateNotFound(base, idOfCertificateArn(principal), { certificateArn: principal })
+            : thingGone(base, thingName),
       },
       (c) => c.send(new AttachThingPrincipalCommand({ thingName, principal })),
     );

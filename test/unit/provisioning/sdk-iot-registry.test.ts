@@ -2,6 +2,7 @@ import {
   AddThingToBillingGroupCommand,
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
+  AttachThingPrincipalCommand,
   CertificateStateException,
   CreatePolicyCommand,
   CreateThingCommand,
@@ -280,6 +281,32 @@ describe('SdkIotRegistry', () => {
         awsErrorName: 'ResourceNotFoundException',
       },
       details: { policyName: 'p', target: 'arn:c' },
+    },
+    {
+      name: 'AttachPolicy 404 about the certificate → CertificateNotFound',
+      arrange: () =>
+        iotMock.on(AttachPolicyCommand).rejects(notFound(`The certificate ${CERT} does not exist`)),
+      act: (iot: SdkIotRegistry) => iot.attachPolicy('p', `arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
+      want: {
+        code: 'CertificateNotFound',
+        outcome: 'configuration',
+        step: 'attach-policies',
+        awsErrorName: 'ResourceNotFoundException',
+      },
+      details: { certificateId: CERT, certificateArn: `arn:aws:iot:eu-west-1:123456789012:cert/${CERT}` },
+    },
+    {
+      name: 'AttachThingPrincipal 404 about the thing → ThingNotFound (transient)',
+      arrange: () => iotMock.on(AttachThingPrincipalCommand).rejects(notFound('Thing d cannot be found.')),
+      act: (iot: SdkIotRegistry) =>
+        iot.attachThingPrincipal('d', `arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
+      want: {
+        code: 'ThingNotFound',
+        outcome: 'transient',
+        step: 'attach-thing-principal',
+        awsErrorName: 'ResourceNotFoundException',
+      },
+      details: { thingName: 'd' },
     },
     {
       name: 'DescribeCertificate 404 → CertificateNotFound',
