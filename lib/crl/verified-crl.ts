@@ -1,6 +1,6 @@
 // The in-memory form of a verified CRL: the DER buffer plus an offset index into it.
 
-import { decodeTime, readTlv, TAG, toHex } from '../certificate/der.js';
+import { decodeTime, readTlv, TAG } from '../certificate/der.js';
 import type { DistinguishedName } from '../certificate/index.js';
 import type { CrlFrame } from './crl-frame.js';
 import { CrlMalformedError } from './errors.js';
@@ -67,7 +67,7 @@ export class IndexedCrl implements VerifiedCrl {
       const revocationDate = fastTime(buf, serialEnd, tmp[0] as number, tmp[1] as number);
       const timeEnd = tmp[1] as number;
       return {
-        serialHex: toHex(buf, serialStart, serialEnd),
+        serialHex: hexOf(buf, serialStart, serialEnd),
         revocationDate,
         reason: timeEnd < entryEnd ? reasonOf(buf, timeEnd, entryEnd, tmp) : null,
       };
@@ -76,6 +76,15 @@ export class IndexedCrl implements VerifiedCrl {
       throw new CrlMalformedError(`revoked entry at byte ${at}: ${message}`, { cause: error });
     }
   }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of a short range without creating a Buffer view (cheaper for ~16 bytes). */
+function hexOf(buf: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e; i++) out += HEX[buf[i] as number];
+  return out;
 }
 
 const digit = (buf: Uint8Array, i: number): number => {

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -225,6 +225,7 @@ export async function run(argv: string[]): Promise<void> {
         lookup_hit_ns: round(p.lookup_hit_ns ?? Number.NaN, 0),
         lookup_miss_ns: round(p.lookup_miss_ns ?? Number.NaN, 0),
         full_gc_ms: round(p.full_gc_ms ?? Number.NaN, 2),
+        gc_without_crl_ms: round(p.full_gc_baseline_ms ?? Number.NaN, 2),
         inspect_ms: round(w.jitrMs),
         inspect_rss_mb: round(w.jitrRss),
         openssl_verify_ms: round(w.opensslMs),
@@ -243,19 +244,27 @@ export async function run(argv: string[]): Promise<void> {
       ? {
           load_ms: `${big.load_verify_index_ms} ≤ ${TARGETS.load_ms_1m}: ${big.load_verify_index_ms <= TARGETS.load_ms_1m}`,
           peak_rss_mb: `${big.peak_rss_mb} ≤ ${TARGETS.rss_mb_1m}: ${big.peak_rss_mb <= TARGETS.rss_mb_1m}`,
-          lookup_ns: `${Math.max(big.lookup_hit_ns, big.lookup_miss_ns)} ≤ ${TARGETS.lookup_ns}: ${Math.max(big.lookup_hit_ns, big.lookup_miss_ns) <= TARGETS.lookup_ns}`,
+          lookup_miss_ns: `${big.lookup_miss_ns} ≤ ${TARGETS.lookup_ns}: ${big.lookup_miss_ns <= TARGETS.lookup_ns}`,
+          lookup_hit_ns: `${big.lookup_hit_ns} ≤ ${TARGETS.lookup_ns}: ${big.lookup_hit_ns <= TARGETS.lookup_ns} (includes decoding the evidence)`,
           full_gc_ms: `${big.full_gc_ms} ≤ ${TARGETS.gc_ms}: ${big.full_gc_ms <= TARGETS.gc_ms}`,
           inspect_over_openssl: `${big.inspect_over_openssl} ≤ ${TARGETS.inspect_ratio}: ${big.inspect_over_openssl <= TARGETS.inspect_ratio}`,
         }
       : {};
     const parse = `device certificate parse + parameters: ${round(parseUs, 2)} µs (goal ≤ ${TARGETS.parse_us})`;
-    process.stdout.write(`\n${table}\n\n${parse}\n1M-entry targets: ${JSON.stringify(verdict, null, 1)}\n`);
+    const load = `load average during the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} CPUs`;
+    process.stdout.write(
+      `\n${table}\n\n${parse}\n${load}\n1M-entry targets: ${JSON.stringify(verdict, null, 1)}\n`,
+    );
     const results = {
       bench: 'crl',
       date: new Date().toISOString(),
       node: process.version,
       openssl: openssl ? spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout.trim() : null,
       runs,
+      loadavg: loadavg(),
+      cpus: cpus().length,
       rows,
       certificate_parse_us: round(parseUs, 2),
       targets: TARGETS,
