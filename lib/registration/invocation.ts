@@ -92,7 +92,8 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
  */
 export function lambdaError(error: unknown): unknown {
   if (isJitrError(error)) {
-    Object.defineProperty(error, 'name', { value: `${error.code}Error`, configurable: true, writable: true });
+    const name = error.code.endsWith('Error') ? error.code : `${error.code}Error`;
+    Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
     if (!error.message.startsWith(`${error.code}: `)) error.message = `${error.code}: ${error.message}`;
   }
   return error;

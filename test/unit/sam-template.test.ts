@@ -3,46 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags } from 'yaml';
 import { CONFIG_VARIABLES } from '../../lib/config.js';
 import { requiredPermissions } from '../../lib/template/permissions.js';
+import { loadSamTemplate } from '../../scripts/invoke.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 type Node = unknown;
 type Obj = Record<string, Node>;
-
-const SHORT_FORMS = [
-  'GetAtt',
-  'Sub',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Select',
-  'Split',
-  'Join',
-  'FindInMap',
-  'Base64',
-  'GetAZs',
-  'ImportValue',
-  'Cidr',
-];
-
-/** The `yaml` tags for CloudFormation's short forms (`!Ref x` → `{ Ref: x }`, …), scalar, sequence and map. */
-function cloudFormationTags(): Tags {
-  const tags: Tags = [];
-  for (const name of ['Ref', 'Condition', ...SHORT_FORMS]) {
-    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-    const scalar = (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value });
-    const collection = (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() });
-    tags.push({ tag: `!${name}`, resolve: scalar } as Tags[number]);
-    tags.push({ tag: `!${name}`, collection: 'seq', resolve: collection } as unknown as Tags[number]);
-    tags.push({ tag: `!${name}`, collection: 'map', resolve: collection } as unknown as Tags[number]);
-  }
-  return tags;
-}
 
 interface Template {
   Parameters: Record<string, Obj>;
@@ -51,9 +19,7 @@ interface Template {
   Outputs: Record<string, { Value: Node }>;
 }
 
-const template = parse(readFileSync(join(ROOT, 'template.yaml'), 'utf8'), {
-  customTags: cloudFormationTags(),
-}) as Template;
+const template = loadSamTemplate() as unknown as Template;
 
 const PSEUDO = new Set([
   'AWS::AccountId',

@@ -1,0 +1,238 @@
+// `npm run invoke -- -e events/registered.json [-n events/env.json] [--function JitrFunction]`
+//
+// Runs the built handler (dist/handlers/<name>.cjs) once, the way `sam local invoke` does but
+// without Docker: in a fresh Node process whose environment holds only what Lambda would set
+// plus the variables template.yaml declares for the function (template values, with `Ref`s
+// to parameters resolved to their defaults), overridden from the env-vars file's `Parameters`
+// and then its `<logical ID>` object — and, as with SAM, a key the template does not declare
+// is ignored (with a warning here). Prints the function's log lines, then its result.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse, type Tags } from 'yaml';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const SHORT_FORMS = [
+  'GetAtt',
+  'Sub',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Select',
+  'Split',
+  'Join',
+  'FindInMap',
+];
+
+/** `yaml` tags for CloudFormation's short forms (`!Ref x` → `{ Ref: x }`, …). */
+export function cloudFormationTags(): Tags {
+  const tags: Tags = [];
+  for (const name of ['Ref', 'Condition', ...SHORT_FORMS, 'Base64', 'GetAZs', 'ImportValue', 'Cidr']) {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    const scalar = (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value });
+    const collection = (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() });
+    tags.push({ tag: `!${name}`, resolve: scalar } as Tags[number]);
+    tags.push({ tag: `!${name}`, collection: 'seq', resolve: collection } as unknown as Tags[number]);
+    tags.push({ tag: `!${name}`, collection: 'map', resolve: collection } as unknown as Tags[number]);
+  }
+  return tags;
+}
+
+interface SamFunction {
+  Type: string;
+  Properties: {
+    Handler: string;
+    Timeout?: number;
+    MemorySize?: number;
+    Environment?: { Variables?: Record<string, unknown> };
+  };
+}
+
+interface SamTemplate {
+  Parameters?: Record<string, { Default?: unknown }>;
+  Resources: Record<string, SamFunction>;
+}
+
+/** Reads template.yaml with its CloudFormation tags. */
+export function loadSamTemplate(path = join(ROOT, 'template.yaml')): SamTemplate {
+  return parse(readFileSync(path, 'utf8'), { customTags: cloudFormationTags() }) as SamTemplate;
+}
+
+/** A template value as `sam local` sees it: literals and parameter defaults; anything else is empty. */
+function templateValue(value: unknown, template: SamTemplate): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  if (typeof value === 'object' && value !== null && 'Ref' in value) {
+    const name = String((value as { Ref: unknown }).Ref);
+    const fallback = template.Parameters?.[name]?.Default;
+    if (fallback !== undefined) return String(fallback);
+  }
+  return '';
+}
+
+export interface InvokeEnvironment {
+  variables: Record<string, string>;
+  ignored: string[];
+}
+
+/**
+ * The function's environment as `sam local invoke --env-vars` builds it: declared variables
+ * only; `Parameters` applies to every function, the logical-ID object wins.
+ */
+export function functionEnvironment(
+  template: SamTemplate,
+  logicalId: string,
+  envVars: Record<string, Record<string, unknown>> = {},
+): InvokeEnvironment {
+  const fn = template.Resources[logicalId];
+  if (fn === undefined || fn.Type !== 'AWS::Serverless::Function') {
+    throw new Error(`template.yaml has no AWS::Serverless::Function ${logicalId}`);
+  }
+  const declared = fn.Properties.Environment?.Variables ?? {};
+  const variables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(declared)) variables[name] = templateValue(value, template);
+  const ignored: string[] = [];
+  for (const scope of ['Parameters', logicalId]) {
+    for (const [name, value] of Object.entries(envVars[scope] ?? {})) {
+      if (name in declared) variables[name] = String(value);
+      else ignored.push(`${scope}.${name}`);
+    }
+  }
+  return { variables, ignored };
+}
+
+// Runs inside the child process: loads the bundle (module init = cold start), invokes once and
+// sends the outcome to the parent over IPC, like the Lambda runtime reports it.
+const RUNNER = `
+const [bundle, exported, eventJson, contextJson] = process.argv.slice(1);
+const context = JSON.parse(contextJson);
+const deadline = Date.now() + context.timeoutMs;
+context.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+const send = (message) => new Promise((resolve) => process.send(message, resolve));
+(async () => {
+  try {
+    const result = await require(bundle)[exported](JSON.parse(eventJson), context);
+    await send({ ok: true, result: result === undefined ? null : result });
+  } catch (error) {
+    await send({ ok: false, errorType: error && error.name, errorMessage: error && error.message });
+  }
+  process.exit(0);
+})();
+`;
+
+interface Outcome {
+  ok: boolean;
+  result?: unknown;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      event: { type: 'string', short: 'e' },
+      'env-vars': { type: 'string', short: 'n' },
+      function: { type: 'string', default: 'JitrFunction' },
+      region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
+    },
+  });
+  if (values.event === undefined) {
+    process.stderr.write('usage: npm run invoke -- -e EVENT.json [-n ENV.json] [--function LogicalId]\n');
+    return 2;
+  }
+  const template = loadSamTemplate();
+  const logicalId = values.function;
+  const envVars =
+    values['env-vars'] === undefined
+      ? {}
+      : (JSON.parse(readFileSync(values['env-vars'], 'utf8')) as Record<string, Record<string, unknown>>);
+  const { variables, ignored } = functionEnvironment(template, logicalId, envVars);
+  for (const key of ignored) {
+    process.stderr.write(
+      `warning: ${key} is not declared in template.yaml for ${logicalId}; ignored (as sam local does)\n`,
+    );
+  }
+  const fn = template.Resources[logicalId] as SamFunction;
+  const [file, exported = 'handler'] = fn.Properties.Handler.split('.');
+  const bundle = join(ROOT, 'dist', 'handlers', `${basename(file ?? 'jitr')}.cjs`);
+  if (!existsSync(bundle)) {
+    process.stderr.write(`${bundle} is missing: run npm run build (npm run invoke does)\n`);
+    return 2;
+  }
+  const functionName = `local-${logicalId}`;
+  const memory = String(fn.Properties.MemorySize ?? 128);
+  const region = values.region;
+  const context = {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
+    memoryLimitInMB: memory,
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    timeoutMs: (fn.Properties.Timeout ?? 3) * 1000,
+  };
+  // What the Lambda runtime sets, plus credentials from the host (as sam local passes them).
+  const passThrough = [
+    'PATH',
+    'HOME',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+  ];
+  const env: Record<string, string> = {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory,
+    AWS_LAMBDA_LOG_GROUP_NAME: context.logGroupName,
+    AWS_LAMBDA_LOG_STREAM_NAME: context.logStreamName,
+    LAMBDA_TASK_ROOT: join(ROOT, 'dist', 'handlers'),
+    TZ: ':UTC',
+  };
+  for (const name of passThrough) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, variables);
+  const event = readFileSync(values.event, 'utf8');
+  const child = spawn(
+    process.execPath,
+    ['--no-warnings', '-e', RUNNER, bundle, exported, event, JSON.stringify(context)],
+    { env, cwd: env.LAMBDA_TASK_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
+  let outcome: Outcome | null = null;
+  child.on('message', (message) => {
+    outcome = message as Outcome;
+  });
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const final = outcome as Outcome | null;
+  if (final === null) {
+    process.stderr.write(`the function process exited (${code}) without a result\n`);
+    return 1;
+  }
+  process.stdout.write('\n');
+  if (final.ok) {
+    process.stdout.write(`${JSON.stringify(final.result)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `${JSON.stringify({ errorType: final.errorType, errorMessage: final.errorMessage })}\n`,
+  );
+  return 1;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
+}
