@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Faults } from '../faults.js';
 import { delay, readBody, sendJson } from '../http.js';
+import { caCertificateRoutes } from './ca-certificates.js';
 import { certificateRoutes } from './certificates.js';
 import { extraRoutes } from './extras.js';
 import { groupRoutes } from './groups.js';
@@ -12,6 +13,7 @@ import { thingRoutes } from './things.js';
 /** Every operation the sandbox's IoT control plane implements. */
 export const IOT_ROUTES: readonly IotRoute[] = [
   ...certificateRoutes,
+  ...caCertificateRoutes,
   ...thingRoutes,
   ...groupRoutes,
   ...policyRoutes,

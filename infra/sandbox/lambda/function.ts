@@ -3,6 +3,7 @@ import { delay } from '../http.js';
 import type { QueueStore } from '../sqs/queues.js';
 import { type AttemptOutcome, Container, type ErrorPayload, type LogLine } from './container.js';
 import { deadLetterAttributes, destinationRecord } from './destination.js';
+import { ContainerPool } from './pool.js';
 
 export interface DeployFunctionOptions {
   /** Path to the CommonJS bundle (e.g. `dist/handlers/jitr.cjs`). */
@@ -63,10 +64,7 @@ export class SandboxFunction {
   readonly arn: string;
   readonly caCertificateId: string | undefined;
   private readonly accountId: string;
-  private readonly containers: Container[] = [];
-  /** Containers handed to an invocation (or to a waiter) and not yet released. */
-  private readonly reserved = new Set<Container>();
-  private readonly waiting: Array<(c: Container) => void> = [];
+  private readonly pool: ContainerPool;
   private readonly records = new Map<string, InvocationRecord>();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
   private readonly lines: LogLine[] = [];
@@ -101,6 +99,17 @@ export class SandboxFunction {
       ...sandbox.env,
       ...(options.env ?? {}),
     };
+    this.pool = new ContainerPool(
+      options.containers ?? 1,
+      (index) =>
+        new Container(
+          index,
+          this.bundle,
+          options.handler ?? 'handler',
+          { ...this.env, AWS_LAMBDA_LOG_STREAM_NAME: `sandbox/[$LATEST]container-${index}` },
+          (line) => this.log(line),
+        ),
+    );
   }
 
   /** Queues an event the way an asynchronous invocation does; returns the request id at once. */
@@ -179,12 +188,12 @@ export class SandboxFunction {
 
   /** Number of execution environments created so far (cold starts). */
   get containerCount(): number {
-    return this.containers.length;
+    return this.pool.created;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.containers.map((c) => c.stop()));
+    await this.pool.stop();
   }
 
   private newRecord(event: unknown, kind: 'async' | 'sync'): InvocationRecord {
@@ -257,7 +266,7 @@ export class SandboxFunction {
   }
 
   private async attempt(record: InvocationRecord): Promise<AttemptOutcome> {
-    const { container, cold } = await this.acquire();
+    const { container, cold } = await this.pool.acquire();
     const startedAt = Date.now();
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const outcome = await container.invoke(
@@ -282,47 +291,8 @@ export class SandboxFunction {
       durationMs: Date.now() - startedAt,
       outcome,
     });
-    this.release(container);
+    this.pool.release(container);
     return outcome;
-  }
-
-  private async acquire(): Promise<{ container: Container; cold: boolean }> {
-    const free = this.containers.find((c) => c.alive && !c.busy && !this.reserved.has(c));
-    if (free !== undefined) {
-      this.reserved.add(free);
-      return { container: free, cold: false };
-    }
-    const alive = this.containers.filter((c) => c.alive).length;
-    if (alive < (this.options.containers ?? 1)) {
-      const env = {
-        ...this.env,
-        AWS_LAMBDA_LOG_STREAM_NAME: `sandbox/[$LATEST]container-${this.containers.length}`,
-      };
-      const c = new Container(
-        this.containers.length,
-        this.bundle,
-        this.options.handler ?? 'handler',
-        env,
-        (line) => this.log(line),
-      );
-      this.containers.push(c);
-      this.reserved.add(c);
-      return { container: c, cold: true };
-    }
-    const container = await new Promise<Container>((done) => this.waiting.push(done));
-    return { container, cold: false };
-  }
-
-  private release(container: Container): void {
-    const next = this.waiting.shift();
-    if (!container.alive) {
-      this.reserved.delete(container);
-      // The container died (timeout/crash): let a waiter create a fresh one.
-      if (next !== undefined) void this.acquire().then(({ container: c }) => next(c));
-      return;
-    }
-    if (next !== undefined) next(container);
-    else this.reserved.delete(container);
   }
 
   private log(line: LogLine): void {
