@@ -3,7 +3,7 @@
 //   ca.key           its private key (PKCS#8 PEM, mode 0600)
 //   pki-state.json   revoked serials and the last CRL number issued
 //   crl.der          the last CRL written by `jitr pki crl` (default output)
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PkiCaExistsError, PkiCaNotFoundError, PkiStateInvalidError } from '../../lib/cli/pki-errors.js';
 import { REVOCATION_REASON_CODES, type RevocationReason } from '../../lib/crl/reasons.js';
@@ -62,10 +62,25 @@ export async function writeCa(
   ca: { certificatePem: string; privateKeyPem: string },
 ): Promise<CaPaths> {
   const paths = caPaths(dir);
+  // Check both first so that a stray ca.pem does not leave a new orphan ca.key behind; the
+  // exclusive creates below still guard against a concurrent create-ca.
+  for (const path of [paths.privateKey, paths.certificate]) {
+    if (await exists(path)) throw new PkiCaExistsError(path);
+  }
   await createExclusive(paths.privateKey, ca.privateKeyPem, 0o600);
   await createExclusive(paths.certificate, ca.certificatePem, 0o644);
   await createExclusive(paths.state, stateJson({ version: 1, lastCrlNumber: 0, revoked: [] }), 0o644);
   return paths;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
 }
 
 async function createExclusive(path: string, content: string, mode: number): Promise<void> {

@@ -46,7 +46,7 @@ export interface CreateCaInput {
  */
 export async function createCaAction(input: CreateCaInput) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
-  const keyType = parseKeyType(input.keyType);
+  const keyType = parseKeyType(input.keyType, 'rsa');
   const curve = parseCurve(input.curve, keyType);
   const subject = input.subject ?? 'O=JITR Example,CN=JITR Example Device CA';
   checkSubject(subject);
@@ -86,7 +86,8 @@ export async function verificationCertAction(input: {
     );
   }
   const ca = await loadCaFrom(dir);
-  const verification = createVerificationCertificate({ ca, registrationCode: code });
+  // Only the CA's signature matters to AWS; an EC key for the certificate itself is quickest.
+  const verification = createVerificationCertificate({ ca, registrationCode: code, keyType: 'ec' });
   const out = input.out ?? join(dir, 'verification.pem');
   await writeFile(out, verification.certificatePem);
   return { verificationCertificate: out, certificate: caPaths(dir).certificate };
@@ -106,7 +107,7 @@ export interface IssueDeviceInput {
 export async function issueDeviceAction(input: IssueDeviceInput) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
   checkSubject(input.subject);
-  const keyType = parseKeyType(input.keyType);
+  const keyType = parseKeyType(input.keyType, 'ec');
   const curve = parseCurve(input.curve, keyType);
   const ca = await loadCaFrom(dir);
   const device = issueDeviceCertificate({
@@ -238,8 +239,9 @@ function parseReason(reason: string | undefined): RevocationReason | undefined {
   );
 }
 
-function parseKeyType(value: string | undefined): KeyType {
-  if (value === undefined || value === 'rsa' || value === 'ec') return value ?? 'rsa';
+function parseKeyType(value: string | undefined, fallback: KeyType): KeyType {
+  if (value === undefined) return fallback;
+  if (value === 'rsa' || value === 'ec') return value;
   throw new PkiInvalidArgumentError('--key-type', `"${value}" is not rsa or ec`);
 }
 

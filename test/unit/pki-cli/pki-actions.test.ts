@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -187,6 +187,19 @@ describe('jitr pki actions', () => {
     // Assess
     expect(code).toBe('PkiCaExists');
     expect(await readFile(caPaths(dir).privateKey, 'utf8')).toBe(before);
+  });
+
+  it('refuses to create a CA next to a stray ca.pem without leaving a key behind', async () => {
+    // Prepare
+    await mkdir(dir, { recursive: true });
+    await writeFile(caPaths(dir).certificate, 'not ours');
+
+    // Act
+    const code = await codeOf(createCaAction({ dir, keyType: 'ec', now: NOW }));
+
+    // Assess
+    expect(code).toBe('PkiCaExists');
+    expect(await readdir(dir)).toEqual(['ca.pem']);
   });
 
   it.each([
