@@ -106,6 +106,11 @@ export class Faults {
     this.denied.add(action);
   }
 
+  /** Whether an IAM action is currently denied. */
+  isDenied(action: string): boolean {
+    return this.denied.has(action);
+  }
+
   /** Grants a denied IAM action back. */
   allow(action: string): void {
     this.denied.delete(action);

@@ -11,6 +11,7 @@
 import type { Server } from 'node:http';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
 import { closeServer, listenLoopback } from './http.js';
+import { createIamServer } from './iam/server.js';
 import { createInspector, type IotInspector } from './iot/inspect.js';
 import { createStore } from './iot/model.js';
 import { createIotServer } from './iot/server.js';
@@ -22,7 +23,7 @@ import { QueueStore } from './sqs/queues.js';
 import { createSqsServer } from './sqs/server.js';
 
 export interface SandboxOptions {
-  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3. */
+  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4. */
   port?: number;
   region?: string;
   account?: string;
@@ -41,8 +42,11 @@ export interface SandboxCredentials {
 }
 
 export interface Sandbox {
-  /** Lambda serves Invoke and GetFunctionConfiguration for the deployed functions. */
-  endpoints: { iot: string; s3: string; sqs: string; lambda: string };
+  /**
+   * Lambda serves Invoke and GetFunctionConfiguration for the deployed functions; IAM serves
+   * SimulatePrincipalPolicy from the fault deny list.
+   */
+  endpoints: { iot: string; s3: string; sqs: string; lambda: string; iam: string };
   region: string;
   accountId: string;
   /** Dummy credentials every client must use (s3rver checks signatures against them). */
@@ -120,11 +124,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const lambdaServer = createLambdaServer(() => functions);
     servers.push(lambdaServer);
     const lambdaPort = await listenLoopback(lambdaServer, base === 0 ? 0 : base + 3);
+    const iamServer = createIamServer(faults);
+    servers.push(iamServer);
+    const iamPort = await listenLoopback(iamServer, base === 0 ? 0 : base + 4);
     const endpoints = {
       iot: `http://127.0.0.1:${iotPort}`,
       s3: s3.endpoint,
       sqs: queues.baseUrl,
       lambda: `http://127.0.0.1:${lambdaPort}`,
+      iam: `http://127.0.0.1:${iamPort}`,
     };
     let stopped = false;
     const inspector = createInspector(store);
@@ -134,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+      AWS_ENDPOINT_URL_IAM: endpoints.iam,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,

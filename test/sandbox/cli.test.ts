@@ -37,6 +37,7 @@ describe('jitr sandbox start', () => {
     expect(Object.keys(info.env).sort()).toEqual([
       'AWS_ACCESS_KEY_ID',
       'AWS_DEFAULT_REGION',
+      'AWS_ENDPOINT_URL_IAM',
       'AWS_ENDPOINT_URL_IOT',
       'AWS_ENDPOINT_URL_LAMBDA',
       'AWS_ENDPOINT_URL_S3',

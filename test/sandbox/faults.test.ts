@@ -1,3 +1,4 @@
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateThingCommand,
   DescribeCertificateCommand,
@@ -189,5 +190,53 @@ describe('sandbox fault injection', () => {
     ]);
     expect(third.things).toEqual(expect.any(Array));
     expect(sandbox.counters().failed).toEqual({ 'iot:ListThings': 2 });
+  });
+
+  it('answers IAM SimulatePrincipalPolicy from the deny list, per resource when several are given', async () => {
+    // Prepare
+    sandbox.faults.deny('iot:CreateThing');
+    const iam = new IAMClient({
+      endpoint: sandbox.endpoints.iam,
+      region: sandbox.region,
+      credentials: sandbox.credentials,
+      maxAttempts: 1,
+    });
+    const role = 'arn:aws:iam::123456789012:role/jitr-handler-role';
+    const thing = 'arn:aws:iot:us-east-1:123456789012:thing/*';
+    const cert = 'arn:aws:iot:us-east-1:123456789012:cert/*';
+
+    // Act
+    const one = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: role,
+        ActionNames: ['iot:CreateThing', 'iot:AttachPolicy'],
+        ResourceArns: [thing],
+      }),
+    );
+    const two = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: role,
+        ActionNames: ['iot:CreateThing'],
+        ResourceArns: [thing, cert],
+      }),
+    );
+
+    // Assess
+    expect(one.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision])).toEqual(
+      [
+        ['iot:CreateThing', thing, 'implicitDeny'],
+        ['iot:AttachPolicy', thing, 'allowed'],
+      ],
+    );
+    expect(one.IsTruncated).toBe(false);
+    expect(
+      two.EvaluationResults?.[0]?.ResourceSpecificResults?.map((r) => [
+        r.EvalResourceName,
+        r.EvalResourceDecision,
+      ]),
+    ).toEqual([
+      [thing, 'implicitDeny'],
+      [cert, 'implicitDeny'],
+    ]);
   });
 });
