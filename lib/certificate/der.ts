@@ -102,9 +102,15 @@ export function toHex(buf: Uint8Array, start = 0, end = buf.length): string {
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('hex');
 }
 
-/** Dotted-decimal text of an OBJECT IDENTIFIER's content bytes. */
+const oidCache = new Map<string, string>();
+
+/** Dotted-decimal text of an OBJECT IDENTIFIER's content bytes (memoised: X.509 reuses a few dozen OIDs). */
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== TAG.OID || t.end === t.valueStart) throw new DerError('bad OBJECT IDENTIFIER', t.start);
+  let key = '';
+  for (let p = t.valueStart; p < t.end; p++) key += String.fromCharCode(buf[p] as number);
+  const cached = oidCache.get(key);
+  if (cached !== undefined) return cached;
   const arcs: string[] = [];
   let value = 0n;
   let first = true;
@@ -125,7 +131,10 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
     }
     value = 0n;
   }
-  return arcs.join('.');
+  const dotted = arcs.join('.');
+  // Bounded: hostile input with endless distinct OIDs must not grow memory without limit.
+  if (oidCache.size < 1024) oidCache.set(key, dotted);
+  return dotted;
 }
 
 /** Decodes a DER BOOLEAN (0x00 or 0xff only). */
@@ -158,33 +167,64 @@ export function decodeUnsigned(buf: Uint8Array, t: Tlv, what: string): bigint {
   return v;
 }
 
-const TIME_RE_UTC = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
-const TIME_RE_GEN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d*[1-9])?Z$/;
+function twoDigits(buf: Uint8Array, i: number): number {
+  const a = (buf[i] as number) - 0x30;
+  const b = (buf[i + 1] as number) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
 
-/** Decodes UTCTime (RFC 5280: YY < 50 is 20YY) or GeneralizedTime, as DER requires (Z, seconds). */
-export function decodeTime(buf: Uint8Array, t: Tlv): Date {
-  const text = Buffer.from(buf.buffer, buf.byteOffset + t.valueStart, t.end - t.valueStart).toString(
-    'latin1',
-  );
-  const utc = t.tag === TAG.UTC_TIME ? TIME_RE_UTC.exec(text) : null;
-  const gen = t.tag === TAG.GENERALIZED_TIME ? TIME_RE_GEN.exec(text) : null;
-  const m = utc ?? gen;
-  if (m === null) throw new DerError(`bad time value "${text.slice(0, 32)}"`, t.start);
-  const yy = Number(m[1]);
-  const year = utc === null ? yy : yy < 50 ? 2000 + yy : 1900 + yy;
-  const [mo, d, h, mi, s] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [
+/**
+ * Decodes a Time whose tag is at `buf[tagAt]` and value is `buf[s, e)`: UTCTime (RFC 5280: YY < 50
+ * is 20YY) or GeneralizedTime, as DER requires (Z, seconds; a GeneralizedTime may carry a
+ * fraction without trailing zeros). Allocation-free for the usual forms.
+ */
+export function decodeTimeAt(buf: Uint8Array, tagAt: number, s: number, e: number): Date {
+  const tag = buf[tagAt];
+  const utc = tag === TAG.UTC_TIME;
+  if (!utc && tag !== TAG.GENERALIZED_TIME) throw new DerError('not a Time', tagAt);
+  const len = e - s;
+  let fields: number[] | null = null;
+  let ms = 0;
+  if (utc && len === 13 && buf[e - 1] === 0x5a) {
+    const yy = twoDigits(buf, s);
+    fields = [yy < 0 ? -1 : yy < 50 ? 2000 + yy : 1900 + yy];
+  } else if (!utc && len >= 15 && buf[e - 1] === 0x5a) {
+    const hi = twoDigits(buf, s);
+    const lo = twoDigits(buf, s + 2);
+    fields = [hi < 0 || lo < 0 ? -1 : hi * 100 + lo];
+    if (len > 15) {
+      // .fff…: at least one digit, no trailing zero.
+      const frac = Buffer.from(buf.buffer, buf.byteOffset + s + 14, len - 15).toString('latin1');
+      if (!/^\.\d*[1-9]$/.test(frac)) fields = null;
+      else ms = Math.floor(Number(`0${frac}`) * 1000);
+    }
+  }
+  if (fields !== null) {
+    const p = s + (utc ? 2 : 4);
+    for (let i = 0; i < 5; i++) fields.push(twoDigits(buf, p + 2 * i));
+  }
+  const [year, mo, d, h, mi, sec] = (fields ?? [-1, -1, -1, -1, -1, -1]) as [
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s, ms));
-  // Date.UTC silently rolls over (month 13, day 32): reject what does not round-trip.
+  if (fields === null || Math.min(year, mo, d, h, mi, sec) < 0 || h > 23 || mi > 59 || sec > 59) {
+    const text = Buffer.from(buf.buffer, buf.byteOffset + s, Math.min(len, 32)).toString('latin1');
+    throw new DerError(`bad time value "${text}"`, tagAt);
+  }
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, sec, ms));
+  // Date.UTC maps years 0–99 to 1900–1999 and silently rolls over (month 13, day 32): reject.
   if (year < 100) date.setUTCFullYear(year);
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    throw new DerError(`bad time value "${text}"`, t.start);
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    throw new DerError('bad time value (no such date)', tagAt);
   }
   return date;
+}
+
+/** {@link decodeTimeAt} for a parsed element. */
+export function decodeTime(buf: Uint8Array, t: Tlv): Date {
+  return decodeTimeAt(buf, t.start, t.valueStart, t.end);
 }

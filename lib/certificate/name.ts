@@ -51,7 +51,10 @@ function decodeString(buf: Uint8Array, t: Tlv, type: AsnStringType): string {
 }
 
 /** RFC 4514 §2.4 escaping of an attribute value. */
+const NEEDS_ESCAPE = /["+,;<>\\\0]|^[ #]| $/;
+
 function escapeValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   let out = value.replace(/["+,;<>\\]/g, '\\$&').replace(/\0/g, '\\00');
   if (out.startsWith(' ') || out.startsWith('#')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;

@@ -1,6 +1,6 @@
 // The in-memory form of a verified CRL: the DER buffer plus an offset index into it.
 
-import { decodeTime, readTlv, TAG } from '../certificate/der.js';
+import { decodeTimeAt, TAG } from '../certificate/der.js';
 import type { DistinguishedName } from '../certificate/index.js';
 import type { CrlFrame } from './crl-frame.js';
 import { CrlMalformedError } from './errors.js';
@@ -64,7 +64,7 @@ export class IndexedCrl implements VerifiedCrl {
       const serialStart = tmp[0] as number;
       const serialEnd = tmp[1] as number;
       readLength(buf, serialEnd + 1, entryEnd, tmp);
-      const revocationDate = fastTime(buf, serialEnd, tmp[0] as number, tmp[1] as number);
+      const revocationDate = decodeTimeAt(buf, serialEnd, tmp[0] as number, tmp[1] as number);
       const timeEnd = tmp[1] as number;
       return {
         serialHex: hexOf(buf, serialStart, serialEnd),
@@ -85,36 +85,6 @@ function hexOf(buf: Uint8Array, s: number, e: number): string {
   let out = '';
   for (let i = s; i < e; i++) out += HEX[buf[i] as number];
   return out;
-}
-
-const digit = (buf: Uint8Array, i: number): number => {
-  const d = (buf[i] as number) - 0x30;
-  if (d < 0 || d > 9) throw new RangeError('bad digit in time');
-  return d;
-};
-const two = (buf: Uint8Array, i: number): number => digit(buf, i) * 10 + digit(buf, i + 1);
-
-/** YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ without allocation; anything else goes through decodeTime. */
-function fastTime(buf: Uint8Array, tagAt: number, s: number, e: number): Date {
-  const tag = buf[tagAt];
-  const utc = tag === TAG.UTC_TIME && e - s === 13;
-  if ((utc || (tag === TAG.GENERALIZED_TIME && e - s === 15)) && buf[e - 1] === 0x5a) {
-    let year: number;
-    let p = s;
-    if (utc) {
-      const yy = two(buf, p);
-      year = yy < 50 ? 2000 + yy : 1900 + yy;
-      p += 2;
-    } else {
-      year = two(buf, p) * 100 + two(buf, p + 2);
-      p += 4;
-    }
-    const mo = two(buf, p);
-    const d = two(buf, p + 2);
-    const date = new Date(Date.UTC(year, mo - 1, d, two(buf, p + 4), two(buf, p + 6), two(buf, p + 8)));
-    if (date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && year >= 100) return date;
-  }
-  return decodeTime(buf, readTlv(buf, tagAt, e));
 }
 
 /** The reasonCode in an entry's extensions (`buf[s, e)` = the Extensions TLV), or null. */

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { DerError, decodeOid, decodeTime, readTlv } from '../../../lib/certificate/der.js';
+
+const time = (tag: number, text: string) => {
+  const der = Buffer.concat([Buffer.from([tag, text.length]), Buffer.from(text, 'latin1')]);
+  return decodeTime(der, readTlv(der, 0, der.length));
+};
+
+describe('decodeTime', () => {
+  it.each([
+    [0x17, '490101000000Z', '2049-01-01T00:00:00.000Z'],
+    [0x17, '500101000000Z', '1950-01-01T00:00:00.000Z'],
+    [0x17, '260229235959Z', null],
+    [0x17, '280229235959Z', '2028-02-29T23:59:59.000Z'],
+    [0x18, '20501231235959Z', '2050-12-31T23:59:59.000Z'],
+    [0x18, '00050101000000Z', '0005-01-01T00:00:00.000Z'],
+    [0x18, '20260601120000.25Z', '2026-06-01T12:00:00.250Z'],
+    [0x18, '20260601120000.250Z', null],
+    [0x18, '20261301120000Z', null],
+    [0x17, '260601120000', null],
+    [0x17, '2606011200Z0Z', null],
+    [0x17, '260601240000Z', null],
+    [0x04, '260601120000Z', null],
+  ])('decodes tag 0x%s "%s" as %s', (tag, text, want) => {
+    if (want === null) expect(() => time(tag, text)).toThrow(DerError);
+    else expect(time(tag, text).toISOString()).toBe(want);
+  });
+});
+
+describe('readTlv', () => {
+  it('rejects indefinite, non-minimal and overlong lengths', () => {
+    for (const bytes of [
+      [0x30, 0x80, 0x00, 0x00],
+      [0x04, 0x81, 0x05, 1, 2, 3, 4, 5],
+      [0x04, 0x82, 0x00, 0x81],
+      [0x04, 0x85, 1, 1, 1, 1, 1],
+      [0x04, 0x03, 1, 2],
+      [0x1f, 0x01, 0x00],
+    ]) {
+      const buf = Uint8Array.from(bytes);
+      expect(() => readTlv(buf, 0, buf.length)).toThrow(DerError);
+    }
+  });
+});
+
+describe('decodeOid', () => {
+  it('decodes large arcs and the first-two-arcs rule, and rejects padding', () => {
+    const oid = (bytes: number[]) => {
+      const der = Uint8Array.from([0x06, bytes.length, ...bytes]);
+      return decodeOid(der, readTlv(der, 0, der.length));
+    };
+    expect(oid([0x55, 0x04, 0x03])).toBe('2.5.4.3');
+    expect(oid([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b])).toBe('1.2.840.113549.1.1.11');
+    expect(oid([0x88, 0x37, 0x01])).toBe('2.999.1');
+    expect(oid([0x2b, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])).toBe('1.3.72057594037927936');
+    expect(() => oid([0x2b, 0x80, 0x01])).toThrow(DerError);
+    expect(() => oid([0x2b, 0x81])).toThrow(DerError);
+  });
+});
