@@ -30,8 +30,16 @@ export const DEMO_POLICY_NAME = policyNameForDocument(demoPolicyDocument());
 
 export interface E2eOptions {
   crl?: CrlState;
-  /** Extra handler environment; `TEMPLATE_SOURCE` defaults to the demo template in S3. */
-  env?: (setup: { aws: LocalAws; ca: LocalCa; templateSource: string }) => Record<string, string>;
+  /**
+   * Extra handler environment, built after the CA and the demo template exist (and before the
+   * bundle is deployed, so more CAs or templates can be set up here); `TEMPLATE_SOURCE`
+   * defaults to the demo template in S3.
+   */
+  env?: (setup: {
+    aws: LocalAws;
+    ca: LocalCa;
+    templateSource: string;
+  }) => Record<string, string> | Promise<Record<string, string>>;
   containers?: number;
   retries?: number;
   quotas?: QuotaOption;
@@ -55,7 +63,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     const templateSource = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());
     const deployOptions: DeployOptions = {
       bundle,
-      env: { TEMPLATE_SOURCE: templateSource, ...(options.env?.({ aws, ca, templateSource }) ?? {}) },
+      env: { TEMPLATE_SOURCE: templateSource, ...((await options.env?.({ aws, ca, templateSource })) ?? {}) },
       containers: options.containers ?? 2,
       retries: options.retries ?? 2,
     };
