@@ -29,7 +29,10 @@ export async function runReconcile(options: ReconcileCliOptions): Promise<void> 
   if (!/^[0-9a-fA-F]{64}$/.test(options.ca)) throw new Error('--ca: expected a 64-hex CA certificate id');
   const region = options.region === undefined ? {} : { region: options.region };
   let invoker: ReturnType<typeof useCaseInvoker>;
-  if (options.functionName !== undefined) {
+  if (options.dryRun === true) {
+    // A dry run only lists: it needs neither the function nor the handler's configuration.
+    invoker = { invoke: async () => ({ ok: false, reason: 'dry run' }) };
+  } else if (options.functionName !== undefined) {
     invoker = new LambdaInvoker(new LambdaClient(region), options.functionName);
   } else {
     // In process, configured like the function; keep its logs and metrics off stdout.

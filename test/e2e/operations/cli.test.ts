@@ -1,0 +1,122 @@
+// The `jitr replay`, `jitr reconcile` and `jitr doctor` commands as users run them: the built
+// CLI (bin/jitr.mjs) in a child process, configured only by the environment, against the sandbox.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
+import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { issueDeviceCertificate } from '../../../infra/pki/index.js';
+import { ensureHandlerBundle, repoRoot } from '../../helpers/e2e-bundle.js';
+
+const run = promisify(execFile);
+let aws: LocalAws;
+let ca: LocalCa;
+let certificateId: string;
+
+async function jitr(args: string[], extraEnv: Record<string, string> = {}) {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    ...aws.sandbox.env(),
+    // No IAM in the sandbox: fail fast instead of reaching for AWS.
+    AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9',
+    AWS_MAX_ATTEMPTS: '1',
+    ...extraEnv,
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(repoRoot, 'bin', 'jitr.mjs'), ...args], {
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  const bundle = await ensureHandlerBundle();
+  aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
+  ca = await addCa(aws, { commonName: 'Ops CLI CA' });
+  const deployment = await deployJitr(aws, { bundle, retries: 0 });
+  const device = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'cli-dev-1' }] });
+  certificateId = (await deployment.connect(device.certificatePem)).certificateId;
+}, 120_000);
+
+afterAll(async () => {
+  await aws?.stop();
+});
+
+describe('jitr operations CLI against the sandbox', () => {
+  it('prints the DLQ summary on a dry run and exits 0', async () => {
+    // Act
+    const result = await jitr([
+      'replay',
+      '--queue-url',
+      aws.queueUrl,
+      '--function-name',
+      'jitr',
+      '--dry-run',
+    ]);
+    // Assess
+    expect(result.stdout.split('\n').slice(0, 3)).toEqual([
+      '1 message received from the DLQ',
+      '      1 event:  AccessDenied iot:CreateThing',
+      '1 distinct certificate(s) to replay',
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 1 when the replay still fails, with the reason in the table', async () => {
+    // Act
+    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--function-name', 'jitr']);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${certificateId}  PENDING_ACTIVATION  AccessDenied iot:CreateThing`);
+  });
+
+  it('lists the stuck certificate with reconcile --dry-run', async () => {
+    // Act
+    const result = await jitr(['reconcile', '--ca', ca.caCertificateId, '--older-than', '0s', '--dry-run']);
+    // Assess
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual([
+      `CA ${ca.caCertificateId}: 1 certificates scanned, 1 PENDING_ACTIVATION, 1 older than 0s`,
+      `  would reconcile ${certificateId}`,
+    ]);
+    expect(result.code).toBe(0);
+  });
+
+  it('shows the doctor checklist and exits 1 on a ✗', async () => {
+    // Act
+    const result = await jitr([
+      'doctor',
+      '--ca',
+      ca.caCertificateId,
+      '--function-name',
+      'jitr',
+      '--queue-url',
+      aws.queueUrl,
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`  ✓ CA ${ca.caCertificateId} is ACTIVE`);
+    expect(result.stdout).toContain("  ✗ the function role's permissions can be simulated");
+    expect(result.stdout).toContain(
+      '  ✗ the DLQ is empty (it holds 1 message: 1 × AccessDenied iot:CreateThing)',
+    );
+  });
+
+  it('replays in process with --local once the permission is granted', async () => {
+    // Prepare
+    aws.sandbox.faults.allow('iot:CreateThing');
+    // Act
+    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local'], baseFunctionEnv(aws));
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/activated\s+1\s+1\s+1/);
+    const described = await aws.iot.send(new DescribeCertificateCommand({ certificateId }));
+    expect(described.certificateDescription?.status).toBe('ACTIVE');
+  });
+});
