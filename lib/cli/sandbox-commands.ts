@@ -3,7 +3,7 @@ import { action } from './output.js';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65533) throw new Error(`expected a port number, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65531) throw new Error(`expected a port number, got ${value}`);
   return n;
 }
 
@@ -19,7 +19,11 @@ export function registerSandboxCommands(program: Command): void {
   sandbox
     .command('start')
     .description('Start the sandbox on 127.0.0.1, print its endpoints and environment, and run until Ctrl-C.')
-    .option('--port <n>', 'IoT on N, SQS on N+1, S3 on N+2 (default: random free ports)', port)
+    .option(
+      '--port <n>',
+      'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4 (default: random free ports)',
+      port,
+    )
     .option('--region <region>', 'region in ARNs and events', 'us-east-1')
     .option('--account <id>', 'account id in ARNs and events', '123456789012')
     .option('--quotas', "enforce AWS IoT's default API rate quotas (ThrottlingException above them)")

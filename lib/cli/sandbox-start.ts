@@ -43,6 +43,8 @@ export async function runSandboxStart(
           `  IoT  ${sandbox.endpoints.iot}`,
           `  S3   ${sandbox.endpoints.s3}  (path-style; buckets: ${(options.bucket ?? []).join(', ') || 'none'})`,
           `  SQS  ${sandbox.endpoints.sqs}  (queues: ${(options.queue ?? []).join(', ') || 'none'})`,
+          `  Lambda ${sandbox.endpoints.lambda}  (Invoke, GetFunctionConfiguration of functions deployed in process)`,
+          `  IAM  ${sandbox.endpoints.iam}  (SimulatePrincipalPolicy from the deny list: ${(options.deny ?? []).join(', ') || 'none'})`,
           '',
           '# environment for SDK clients and the handler:',
           ...Object.entries(env).map(([k, v]) => `export ${k}=${v}`),

@@ -50,4 +50,31 @@ describe('jitr sandbox start', () => {
     expect([denied.status, denied.headers.get('x-amzn-errortype')]).toEqual([403, 'AccessDeniedException']);
     expect(afterStop).toBe('refused');
   });
+
+  it('prints export lines for the shell in text mode', async () => {
+    // Prepare
+    const controller = new AbortController();
+    controller.abort();
+    let output = '';
+
+    // Act
+    await runSandboxStart({ bucket: ['crls'] }, controller.signal, (text) => {
+      output += text;
+    });
+
+    // Assess
+    const exports = output.split('\n').filter((line) => line.startsWith('export '));
+    expect(exports.map((line) => line.replace(/=.*$/, ''))).toEqual([
+      'export AWS_ENDPOINT_URL_IOT',
+      'export AWS_ENDPOINT_URL_S3',
+      'export AWS_ENDPOINT_URL_SQS',
+      'export AWS_ENDPOINT_URL_LAMBDA',
+      'export AWS_ENDPOINT_URL_IAM',
+      'export AWS_REGION',
+      'export AWS_DEFAULT_REGION',
+      'export AWS_ACCESS_KEY_ID',
+      'export AWS_SECRET_ACCESS_KEY',
+    ]);
+    expect(output).toContain('buckets: crls');
+  });
 });
