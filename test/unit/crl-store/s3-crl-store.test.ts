@@ -105,7 +105,8 @@ describe('S3CrlStore edge cases', () => {
 
   it('treats a 304 without a cached object as S3 being unavailable', async () => {
     // Prepare
-    s3.on(GetObjectCommand).rejects(sdkError('Unknown', 304)); // what SDK v3 makes of S3's bodiless 304;
+    // SDK v3 turns S3's bodiless 304 into an error named `Unknown`.
+    s3.on(GetObjectCommand).rejects(sdkError('Unknown', 304));
 
     // Act
     const error = await rejectionOf(store().get(CA_ID, caA));
