@@ -1,8 +1,8 @@
 // Loading a CRL: parse, verify against the CA, check freshness, index the revoked serials.
-import { DerError } from '../certificate/der.js';
 import { type CertificateFacts, namesEqual } from '../certificate/index.js';
-import { PemError, toDer } from '../certificate/pem.js';
+import { toDer } from '../certificate/pem.js';
 import { verifySignature } from '../certificate/signature.js';
+import { JitrError } from '../jitr-error.js';
 import { parseCrlFrame } from './crl-frame.js';
 import {
   CrlIssuerMismatchError,
@@ -118,10 +118,9 @@ function verifyCrl(
     buf = toDer(bytes, CRL_LABELS);
     frame = parseCrlFrame(buf);
   } catch (error) {
-    if (error instanceof DerError || error instanceof PemError || error instanceof RangeError) {
-      throw new CrlMalformedError(error.message, { cause: error });
-    }
-    throw error;
+    if (error instanceof JitrError) throw error; // e.g. CrlUnsupportedCriticalExtension
+    // DerError, PemError, or a TypeError for input that is not bytes at all: all malformed.
+    throw new CrlMalformedError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   const details = { crlIssuer: frame.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
   if (!namesEqual(frame.issuer, ca.subject)) {

@@ -355,3 +355,16 @@ describe('checkCrlFreshness', () => {
     }
   });
 });
+
+describe('loadCrl with input that is not bytes', () => {
+  it('reports CrlMalformed rather than a TypeError', () => {
+    expect(
+      codeOf(() =>
+        loadCrl(null as unknown as Uint8Array, parseCertificate(ecCa().certificatePem), {
+          now: NOW,
+          maxStalenessSeconds: 0,
+        }),
+      ),
+    ).toBe('CrlMalformed');
+  });
+});
