@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../lib/config.js';
+import { RECONCILE_VARIABLES } from '../../lib/operations/reconcile-config.js';
 import { requiredPermissions } from '../../lib/template/permissions.js';
 import { loadSamTemplate } from '../../scripts/invoke.js';
 
@@ -97,11 +98,18 @@ interface Statement {
   Condition?: Obj;
 }
 
-/** The statements of a role's inline policies, with both branches of every `Fn::If`. */
+/** The statements of a role's managed and inline policies, with both branches of every `Fn::If`. */
 function statementsOf(roleName: string): Statement[] {
   const role = template.Resources[roleName];
-  const policies = (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Node[] } }[];
-  return policies.flatMap((p) =>
+  const inline = (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Node[] } }[];
+  const managed = ((role?.Properties.ManagedPolicyArns ?? []) as Node[]).map((arn) => {
+    const name = isObj(arn) ? String(arn.Ref) : '';
+    const policy = template.Resources[name];
+    if (policy?.Type !== 'AWS::IAM::ManagedPolicy')
+      throw new Error(`${roleName}: ${JSON.stringify(arn)} is not a policy of the stack`);
+    return policy.Properties as { PolicyDocument: { Statement: Node[] } };
+  });
+  return [...managed, ...inline].flatMap((p) =>
     p.PolicyDocument.Statement.flatMap((s) => {
       if (isObj(s) && 'Fn::If' in s) {
         const [, yes, no] = s['Fn::If'] as Node[];
@@ -120,48 +128,61 @@ describe('template.yaml', () => {
     expect(danglingReferences()).toEqual([]);
   });
 
-  it('builds the handler with the options of scripts/build.mjs, from an entry point the build knows', async () => {
+  it('builds every function with the options of scripts/build.mjs, from an entry point the build knows', async () => {
     // Prepare
     const build = (await import(join(ROOT, 'scripts', 'build.mjs') as string)) as {
       handlerBuildOptions: { format: string; minify: boolean; target: string; mainFields: string[] };
       handlerEntryPoints: () => string[];
     };
-    const metadata = fn?.Metadata as { BuildMethod: string; BuildProperties: Record<string, Node> };
-    const props = metadata.BuildProperties;
-    const entries = props.EntryPoints as string[];
+    const functions = Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::Serverless::Function',
+    );
     // Assess
-    expect(metadata.BuildMethod).toBe('esbuild');
-    expect({
-      Format: props.Format,
-      Minify: props.Minify,
-      Target: props.Target,
-      MainFields: props.MainFields,
-    }).toEqual({
-      Format: build.handlerBuildOptions.format,
-      Minify: build.handlerBuildOptions.minify,
-      Target: build.handlerBuildOptions.target,
-      MainFields: build.handlerBuildOptions.mainFields.join(','),
-    });
-    expect(props.OutExtension).toEqual(['.js=.cjs']);
-    expect(entries).toEqual(['handlers/jitr.ts']);
-    for (const entry of entries) {
-      expect(build.handlerEntryPoints()).toContain(join(ROOT, entry));
-      const [file, exported] = String(fn?.Properties.Handler).split('.');
-      expect(file).toBe(basename(entry, '.ts'));
-      expect(readFileSync(join(ROOT, entry), 'utf8')).toMatch(
-        new RegExp(`export async function ${exported}\\(`),
-      );
+    expect(functions.map(([name]) => name)).toEqual(['JitrFunction', 'ReconcileFunction']);
+    for (const [, resource] of functions) {
+      const metadata = resource.Metadata as { BuildMethod: string; BuildProperties: Record<string, Node> };
+      const props = metadata.BuildProperties;
+      const entries = props.EntryPoints as string[];
+      expect(metadata.BuildMethod).toBe('esbuild');
+      expect({
+        Format: props.Format,
+        Minify: props.Minify,
+        Target: props.Target,
+        MainFields: props.MainFields,
+      }).toEqual({
+        Format: build.handlerBuildOptions.format,
+        Minify: build.handlerBuildOptions.minify,
+        Target: build.handlerBuildOptions.target,
+        MainFields: build.handlerBuildOptions.mainFields.join(','),
+      });
+      expect(props.OutExtension).toEqual(['.js=.cjs']);
+      expect(entries).toHaveLength(1);
+      for (const entry of entries) {
+        expect(build.handlerEntryPoints()).toContain(join(ROOT, entry));
+        const [file, exported] = String(resource.Properties.Handler).split('.');
+        expect(file).toBe(basename(entry, '.ts'));
+        expect(readFileSync(join(ROOT, entry), 'utf8')).toMatch(
+          new RegExp(`export async function ${exported}\\(`),
+        );
+      }
+      expect([
+        resource.Properties.Runtime,
+        resource.Properties.Architectures,
+        resource.Properties.CodeUri,
+      ]).toEqual(['nodejs22.x', ['arm64'], '.']);
     }
-    expect([fn?.Properties.Runtime, fn?.Properties.Architectures, fn?.Properties.CodeUri]).toEqual([
-      'nodejs22.x',
-      ['arm64'],
-      '.',
-    ]);
+    expect(fn?.Metadata?.BuildProperties).toEqual(
+      expect.objectContaining({ EntryPoints: ['handlers/jitr.ts'] }),
+    );
   });
 
   it('declares every variable the handler reads (sam local only passes declared ones), and events/env.json uses no other', () => {
     const declared = Object.keys((fn?.Properties.Environment as { Variables: Obj }).Variables);
     expect(declared.sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+    const reconcile = template.Resources.ReconcileFunction?.Properties.Environment as { Variables: Obj };
+    expect(Object.keys(reconcile.Variables).sort()).toEqual(
+      [...CONFIG_VARIABLES, ...RECONCILE_VARIABLES].map((v) => v.name).sort(),
+    );
     const env = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<string, Obj>;
     expect(Object.keys(env).sort()).toEqual(['JitrFunction', 'Parameters']);
     for (const values of Object.values(env))
@@ -224,13 +245,35 @@ describe('template.yaml', () => {
     );
   });
 
-  it('grants no wildcard action and no Resource "*"', () => {
-    for (const role of ['JitrFunctionRole', 'RuleErrorActionRole']) {
+  it('grants no wildcard action, and Resource "*" only for the one action without a resource type', () => {
+    for (const role of ['JitrFunctionRole', 'ReconcileFunctionRole', 'RuleErrorActionRole']) {
       for (const statement of statementsOf(role)) {
         for (const action of list(statement.Action)) expect(action).not.toMatch(/(^\*$|:\*$)/);
-        for (const resource of list(statement.Resource)) expect(resource).not.toBe('*');
+        if (list(statement.Resource).includes('*')) {
+          // The AWS IoT developer guide lists no resource type for iot:ListCertificatesByCA.
+          expect([role, statement.Action]).toEqual(['ReconcileFunctionRole', 'iot:ListCertificatesByCA']);
+        }
       }
     }
+    const handlerActions = statementsOf('JitrFunctionRole').flatMap((s) => list(s.Action));
+    expect(handlerActions).not.toContain('iot:ListCertificatesByCA');
+    expect(template.Resources.ReconcileFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['ReconcileFunctionRole', 'Arn'],
+    });
+  });
+
+  it('creates the reconcile schedule disabled unless ReconcileScheduleEnabled is true', () => {
+    const events = template.Resources.ReconcileFunction?.Properties.Events as Record<
+      string,
+      { Type: string; Properties: Obj }
+    >;
+    expect(events.Sweep?.Type).toBe('Schedule');
+    expect(events.Sweep?.Properties.State).toEqual({
+      'Fn::If': ['ReconcileScheduleOn', 'ENABLED', 'DISABLED'],
+    });
+    expect(template.Parameters.ReconcileScheduleEnabled?.Default).toBe('false');
+    expect(template.Parameters.DlqEventSourceEnabled?.Default).toBe('false');
+    expect(template.Resources.DlqEventSource?.Condition).toBe('DlqEventSourceOn');
   });
 
   it('scopes every IoT action to the region and account, and grants exactly the actions the handler uses', () => {
