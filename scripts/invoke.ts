@@ -194,6 +194,7 @@ async function main(argv: string[]): Promise<number> {
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: memory,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: context.logGroupName,
     AWS_LAMBDA_LOG_STREAM_NAME: context.logStreamName,
     LAMBDA_TASK_ROOT: join(ROOT, 'dist', 'handlers'),
