@@ -148,6 +148,7 @@ describe('sandbox IoT certificates', () => {
       caCertificateId: caId,
       status: 'PENDING_ACTIVATION',
       certificatePem: pem,
+      ownedBy: '123456789012',
     });
   });
 

@@ -168,6 +168,29 @@ describe('sandbox IoT things, types and groups', () => {
     expect(typed.thingName).toBe('dev-4b');
   });
 
+  it('refuses a 51st attribute on a thing with a type', async () => {
+    // Prepare
+    const attributes = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, String(i)]));
+
+    // Act
+    const error = await errorOf(
+      iot.send(
+        new CreateThingCommand({
+          thingName: 'dev-51',
+          thingTypeName: 'sensor',
+          attributePayload: { attributes },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(shapeOf(error)).toEqual({
+      name: 'InvalidRequestException',
+      status: 400,
+      message: 'A thing with a thing type can have at most 50 attributes; got 51',
+    });
+  });
+
   it('refuses a deprecated thing type for a new thing', async () => {
     // Prepare
     await iot.send(new CreateThingTypeCommand({ thingTypeName: 'old' }));

@@ -11,13 +11,13 @@ function getCa(store: IotStore, id: string): CaCertificateRecord {
   return ca;
 }
 
-function describeCa(ca: CaCertificateRecord): Record<string, unknown> {
+function describeCa(ca: CaCertificateRecord, store: IotStore): Record<string, unknown> {
   return {
     certificateArn: ca.certificateArn,
     certificateId: ca.certificateId,
     status: ca.status,
     certificatePem: ca.certificatePem,
-    ownedBy: '',
+    ownedBy: store.accountId,
     creationDate: epochSeconds(ca.creationDate),
     autoRegistrationStatus: ca.autoRegistrationStatus,
     lastModifiedDate: epochSeconds(ca.lastModifiedDate),
@@ -38,7 +38,7 @@ export const caCertificateRoutes: IotRoute[] = [
     handle: (req, store) => {
       const ca = getCa(store, req.labels.certificateId ?? '');
       return {
-        certificateDescription: describeCa(ca),
+        certificateDescription: describeCa(ca, store),
         ...(ca.registrationConfig === undefined ? {} : { registrationConfig: ca.registrationConfig }),
       };
     },

@@ -28,14 +28,14 @@ function getCertificate(store: IotStore, id: string): CertificateRecord {
   return cert;
 }
 
-function describe(cert: CertificateRecord): Record<string, unknown> {
+function describe(cert: CertificateRecord, store: IotStore): Record<string, unknown> {
   return {
     certificateArn: cert.certificateArn,
     certificateId: cert.certificateId,
     ...(cert.caCertificateId === undefined ? {} : { caCertificateId: cert.caCertificateId }),
     status: cert.status,
     certificatePem: cert.certificatePem,
-    ownedBy: '',
+    ownedBy: store.accountId,
     creationDate: epochSeconds(cert.creationDate),
     lastModifiedDate: epochSeconds(cert.lastModifiedDate),
     customerVersion: cert.customerVersion,
@@ -116,7 +116,7 @@ export const certificateRoutes: IotRoute[] = [
     path: '/certificates/{certificateId}',
     resource: (req, store) => arn(store, 'cert', req.labels.certificateId ?? ''),
     handle: (req, store) => ({
-      certificateDescription: describe(getCertificate(store, req.labels.certificateId ?? '')),
+      certificateDescription: describe(getCertificate(store, req.labels.certificateId ?? ''), store),
     }),
   },
   {
