@@ -407,4 +407,40 @@ describe('sandbox rule and Lambda side', () => {
       ['failed', false, 'The specified queue does not exist.'],
     ]);
   });
+
+  it('times an invocation out like Lambda (Sandbox.Timedout), replacing the container', async () => {
+    // Prepare
+    const other = pki.createCa('Timeout CA');
+    const otherId = await registerCa(other, true);
+    const fn = sandbox.deployFunction({
+      bundle,
+      name: 'slow-fn',
+      caCertificateId: otherId,
+      env: { SLOW_MS: '2000' },
+      timeoutMs: 150,
+      retries: 1,
+      retryDelaysMs: [5],
+    });
+
+    // Act
+    const result = await sandbox.registerDevice(pki.issue(other, 'dev-slow'), { wait: true });
+
+    // Assess
+    const record = recordFor(fn, result.certificateId);
+    expect(record?.status).toBe('failed');
+    expect(
+      record?.attempts.map((a) => [
+        a.container,
+        a.coldStart,
+        a.outcome.ok ? null : a.outcome.error.errorType,
+      ]),
+    ).toEqual([
+      [0, true, 'Sandbox.Timedout'],
+      [1, true, 'Sandbox.Timedout'],
+    ]);
+    const first = record?.attempts[0]?.outcome;
+    expect(first?.ok === false ? first.error.errorMessage : '').toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${record?.requestId} Task timed out after 0\\.15 seconds$`),
+    );
+  });
 });
