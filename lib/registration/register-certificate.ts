@@ -32,6 +32,7 @@ import {
 } from '../certificate/index.js';
 import type { Config } from '../config.js';
 import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
+import { isJitrError } from '../jitr-error.js';
 import type { JitrLogger, RegistrationMetrics } from '../observability.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';
@@ -111,6 +112,14 @@ export async function registerCertificate(
     try {
       handled = await handleFailure(error, deps, trace, step);
     } catch (secondary) {
+      // Setting a rejected certificate's status failed. If its state forbids the change (it was
+      // revoked meanwhile), a retry cannot help: drop. Anything else: retry.
+      if (isJitrError(secondary) && secondary.outcome === 'invalid-input') {
+        deps.metrics.count('EventDropped');
+        const dropped = result(trace, 'dropped', secondary.code);
+        finish(deps, trace, dropped, now, secondary);
+        return dropped;
+      }
       finish(deps, trace, null, now, secondary);
       throw secondary;
     }

@@ -339,6 +339,30 @@ describe('registerCertificate', () => {
     expect(w.fake.snapshot().things).toEqual({});
   });
 
+  it('drops the event when a rejected certificate can no longer change status', async () => {
+    // Prepare
+    const w = setUp();
+    const { event } = w.device('CN=dev-014b', {
+      notBefore: new Date('2020-01-01'),
+      notAfter: new Date('2021-01-01'),
+    });
+    w.fake.failOn(
+      'UpdateCertificate',
+      new IoTServiceException({
+        name: 'CertificateStateException',
+        $fault: 'client',
+        message: 'Certificate is revoked',
+        $metadata: { httpStatusCode: 406 },
+      }),
+    );
+    // Act
+    const result = await registerCertificate(event, w.deps);
+    // Assess
+    expect([result.outcome, result.code]).toEqual(['dropped', 'CertificateState']);
+    expect(w.metrics.emitted).toEqual(['EventDropped=1', 'IotApiCalls=3']);
+    expect(w.logger.summary().extra.error).toEqual(expect.objectContaining({ code: 'CertificateState' }));
+  });
+
   it('rejects a subject value that is unsafe in a thing name', async () => {
     // Prepare
     const w = setUp();
