@@ -167,6 +167,8 @@ export function decodeUnsigned(buf: Uint8Array, t: Tlv, what: string): bigint {
   return v;
 }
 
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function twoDigits(buf: Uint8Array, i: number): number {
   const a = (buf[i] as number) - 0x30;
   const b = (buf[i + 1] as number) - 0x30;
@@ -183,44 +185,39 @@ export function decodeTimeAt(buf: Uint8Array, tagAt: number, s: number, e: numbe
   const utc = tag === TAG.UTC_TIME;
   if (!utc && tag !== TAG.GENERALIZED_TIME) throw new DerError('not a Time', tagAt);
   const len = e - s;
-  let fields: number[] | null = null;
+  let year = -1;
   let ms = 0;
   if (utc && len === 13 && buf[e - 1] === 0x5a) {
     const yy = twoDigits(buf, s);
-    fields = [yy < 0 ? -1 : yy < 50 ? 2000 + yy : 1900 + yy];
+    year = yy < 0 ? -1 : yy < 50 ? 2000 + yy : 1900 + yy;
   } else if (!utc && len >= 15 && buf[e - 1] === 0x5a) {
     const hi = twoDigits(buf, s);
     const lo = twoDigits(buf, s + 2);
-    fields = [hi < 0 || lo < 0 ? -1 : hi * 100 + lo];
+    year = hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
     if (len > 15) {
       // .fff…: at least one digit, no trailing zero.
       const frac = Buffer.from(buf.buffer, buf.byteOffset + s + 14, len - 15).toString('latin1');
-      if (!/^\.\d*[1-9]$/.test(frac)) fields = null;
-      else ms = Math.floor(Number(`0${frac}`) * 1000);
+      if (/^\.\d*[1-9]$/.test(frac)) ms = Math.floor(Number(`0${frac}`) * 1000);
+      else year = -1;
     }
   }
-  if (fields !== null) {
-    const p = s + (utc ? 2 : 4);
-    for (let i = 0; i < 5; i++) fields.push(twoDigits(buf, p + 2 * i));
-  }
-  const [year, mo, d, h, mi, sec] = (fields ?? [-1, -1, -1, -1, -1, -1]) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (fields === null || Math.min(year, mo, d, h, mi, sec) < 0 || h > 23 || mi > 59 || sec > 59) {
+  const p = s + (utc ? 2 : 4);
+  const mo = twoDigits(buf, p);
+  const d = twoDigits(buf, p + 2);
+  const h = twoDigits(buf, p + 4);
+  const mi = twoDigits(buf, p + 6);
+  const sec = twoDigits(buf, p + 8);
+  if (year < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) {
     const text = Buffer.from(buf.buffer, buf.byteOffset + s, Math.min(len, 32)).toString('latin1');
     throw new DerError(`bad time value "${text}"`, tagAt);
   }
-  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, sec, ms));
-  // Date.UTC maps years 0–99 to 1900–1999 and silently rolls over (month 13, day 32): reject.
-  if (year < 100) date.setUTCFullYear(year);
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+  // Date.UTC silently rolls over (month 13, day 32), so check the calendar first.
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo] as number))) {
     throw new DerError('bad time value (no such date)', tagAt);
   }
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, sec, ms));
+  if (year < 100) date.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
   return date;
 }
 

@@ -57,3 +57,17 @@ describe('decodeOid', () => {
     expect(() => oid([0x2b, 0x81])).toThrow(DerError);
   });
 });
+
+describe('decodeTime calendar', () => {
+  it.each([
+    ['20240229000000Z', '2024-02-29T00:00:00.000Z'],
+    ['20000229000000Z', '2000-02-29T00:00:00.000Z'],
+    ['21000229000000Z', null],
+    ['20260431000000Z', null],
+    ['20260000000000Z', null],
+    ['20260100000000Z', null],
+  ])('GeneralizedTime %s → %s', (text, want) => {
+    if (want === null) expect(() => time(0x18, text)).toThrow(DerError);
+    else expect(time(0x18, text).toISOString()).toBe(want);
+  });
+});
