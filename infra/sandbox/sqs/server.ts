@@ -93,7 +93,7 @@ function parseAttributes(input: Json): Record<string, MessageAttributeValue> {
   return out;
 }
 
-async function receive(store: QueueStore, queue: Queue, input: Json): Promise<Json> {
+async function receive(store: QueueStore, queue: Queue, input: Json, gone: () => boolean): Promise<Json> {
   const max = int(input, 'MaxNumberOfMessages', 1, 1, 10);
   const visibility = int(input, 'VisibilityTimeout', queue.visibilityTimeoutSeconds, 0, 43200);
   const wait = int(
@@ -108,14 +108,15 @@ async function receive(store: QueueStore, queue: Queue, input: Json): Promise<Js
   const deadline = Date.now() + wait * 1000;
   for (;;) {
     const got = store.receive(queue, max, visibility);
-    if (got.length > 0 || Date.now() >= deadline) {
+    // Stop long-polling once the client (or the sandbox, on stop) dropped the connection.
+    if (got.length > 0 || Date.now() >= deadline || gone()) {
       return got.length === 0 ? {} : { Messages: got.map((m) => render(m, systemNames, attributeNames)) };
     }
     await delay(Math.min(25, deadline - Date.now()));
   }
 }
 
-async function dispatch(store: QueueStore, op: string, input: Json): Promise<Json> {
+async function dispatch(store: QueueStore, op: string, input: Json, gone: () => boolean): Promise<Json> {
   switch (op) {
     case 'CreateQueue': {
       const q = store.create(str(input, 'QueueName'), (input.Attributes ?? {}) as Record<string, string>);
@@ -143,7 +144,7 @@ async function dispatch(store: QueueStore, op: string, input: Json): Promise<Jso
       };
     }
     case 'ReceiveMessage':
-      return receive(store, store.byUrl(str(input, 'QueueUrl')), input);
+      return receive(store, store.byUrl(str(input, 'QueueUrl')), input, gone);
     case 'DeleteMessage':
       store.delete(store.byUrl(str(input, 'QueueUrl')), str(input, 'ReceiptHandle'));
       return {};
@@ -226,7 +227,7 @@ async function handle(
   }
   try {
     const input = (text.trim() === '' ? {} : JSON.parse(text)) as Json;
-    sendJson(res, 200, await dispatch(store, op, input), {}, JSON_10);
+    sendJson(res, 200, await dispatch(store, op, input, () => res.destroyed), {}, JSON_10);
   } catch (error) {
     if (error instanceof SqsError) sendError(res, error);
     else sendError(res, new SqsError('InternalFailure', 'InternalFailure', 500, String(error)));
