@@ -231,6 +231,8 @@ export async function run(argv: string[]): Promise<void> {
         openssl_verify_ms: round(w.opensslMs),
         openssl_rss_mb: round(w.opensslRss),
         inspect_over_openssl: round(w.jitrMs / w.opensslMs, 2),
+        // In-process load against openssl's whole run: machine-load-independent-ish (anchor 0.14×).
+        load_over_openssl: round((p.load_ms ?? Number.NaN) / w.opensslMs, 3),
       };
     });
     const header = Object.keys(rows[0] ?? {});
