@@ -2,6 +2,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SingleBar } from 'cli-progress';
 import { parseDuration } from '../operations/duration.js';
+import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
 import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
 import { createLocalRuntime, useCaseInvoker } from '../operations/replay/local-invoker.js';
@@ -24,9 +25,20 @@ export interface ReconcileCliOptions {
 /** Runs `jitr reconcile` and sets exit code 1 when a certificate failed. */
 export async function runReconcile(options: ReconcileCliOptions): Promise<void> {
   const olderThanMs = parseDuration(options.olderThan);
-  if (olderThanMs === null)
-    throw new Error(`--older-than ${options.olderThan}: expected a duration like 10m, 90s, 2h`);
-  if (!/^[0-9a-fA-F]{64}$/.test(options.ca)) throw new Error('--ca: expected a 64-hex CA certificate id');
+  if (olderThanMs === null) {
+    throw new InvalidOperationsOptionError(
+      '--older-than',
+      `${options.olderThan} is not a duration`,
+      'a duration like 90s, 10m, 2h or 1d',
+    );
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(options.ca)) {
+    throw new InvalidOperationsOptionError(
+      '--ca',
+      `${options.ca} is not a CA certificate id`,
+      'the 64-hex id of the CA',
+    );
+  }
   const region = options.region === undefined ? {} : { region: options.region };
   let invoker: ReturnType<typeof useCaseInvoker>;
   if (options.dryRun === true) {

@@ -6,6 +6,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SingleBar } from 'cli-progress';
+import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { replayDlq, replayExitCode } from '../operations/replay/engine.js';
 import { formatPlan, formatReport } from '../operations/replay/format.js';
 import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
@@ -41,14 +42,24 @@ async function buildInvoker(options: ReplayCliOptions, region: { region?: string
       ...(options.region === undefined ? {} : { AWS_REGION: options.region }),
     });
   }
-  if (options.functionName === undefined) throw new Error('give --function-name NAME or --local');
+  if (options.functionName === undefined) {
+    throw new InvalidOperationsOptionError(
+      '--function-name',
+      'missing',
+      'the function name or ARN, or use --local',
+    );
+  }
   return new LambdaInvoker(new LambdaClient(region), options.functionName);
 }
 
 /** Runs `jitr replay` and sets the process exit code (1 if anything failed). */
 export async function runReplay(options: ReplayCliOptions): Promise<void> {
   if ((options.local === true) === (options.functionName !== undefined)) {
-    throw new Error('give exactly one of --function-name NAME or --local');
+    throw new InvalidOperationsOptionError(
+      '--function-name / --local',
+      'exactly one of them is needed',
+      '--function-name <name> to invoke the deployed function, or --local to run the pipeline in process',
+    );
   }
   const region = options.region === undefined ? {} : { region: options.region };
   const invoker = await buildInvoker(options, region);

@@ -1,2 +1,16 @@
-// Error types of the operations area (see lib/errors.ts for the model).
-export {};
+// Error types of the operations area: replay, reconcile, doctor (see lib/errors.ts for the model).
+import { JitrError, type Outcome } from '../jitr-error.js';
+
+/** A `jitr replay | reconcile | doctor` option is missing, contradictory or malformed. */
+export class InvalidOperationsOptionError extends JitrError {
+  readonly code = 'InvalidOperationsOption';
+  readonly outcome: Outcome = 'invalid-input';
+
+  constructor(option: string, problem: string, expected: string) {
+    super(`${option}: ${problem}`, {
+      step: 'cli',
+      remedy: `Give ${option} as ${expected} (see jitr <command> --help).`,
+      details: { option },
+    });
+  }
+}

@@ -36,6 +36,11 @@ export interface TargetReaders {
   functionConfiguration(name: string): Promise<FunctionFacts | null>;
 }
 
+/** An environment value, or undefined when unset or empty (CloudFormation writes '' for "none"). */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 function byType(stack: StackFacts | null, type: string): string | undefined {
   return stack?.resources.find((r) => r.type === type)?.physicalId;
 }
@@ -66,8 +71,12 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
   const env = fn?.environment ?? {};
   const caId = options.ca?.toLowerCase() ?? null;
   const crlBucket =
-    options.crlBucket ?? env.CRL_BUCKET ?? out.CrlBucketName ?? byType(stack, 'AWS::S3::Bucket') ?? null;
-  const staleness = options.crlMaxStaleness ?? Number(env.CRL_MAX_STALENESS ?? '3600');
+    options.crlBucket ??
+    nonEmpty(env.CRL_BUCKET) ??
+    nonEmpty(out.CrlBucketName) ??
+    byType(stack, 'AWS::S3::Bucket') ??
+    null;
+  const staleness = options.crlMaxStaleness ?? Number(nonEmpty(env.CRL_MAX_STALENESS) ?? '3600');
   let templateSource = options.template ?? null;
   if (templateSource === null && fn !== null) {
     let byCa: Record<string, unknown> = {};
@@ -77,7 +86,7 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
       // The handler itself refuses such a configuration; doctor falls back to TEMPLATE_SOURCE.
     }
     const perCa = caId === null ? undefined : byCa[caId];
-    templateSource = typeof perCa === 'string' ? perCa : (env.TEMPLATE_SOURCE ?? 'bundled:default');
+    templateSource = typeof perCa === 'string' ? perCa : (nonEmpty(env.TEMPLATE_SOURCE) ?? 'bundled:default');
   }
   const functionArn = fn?.functionArn ?? (functionName?.startsWith('arn:') ? functionName : null);
   const { region, account } = arnParts(functionArn);
@@ -92,7 +101,8 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
         ? null
         : {
             bucket: crlBucket,
-            keyTemplate: options.crlKeyTemplate ?? env.CRL_KEY_TEMPLATE ?? 'crl/{caCertificateId}.crl',
+            keyTemplate:
+              options.crlKeyTemplate ?? nonEmpty(env.CRL_KEY_TEMPLATE) ?? 'crl/{caCertificateId}.crl',
             maxStalenessSeconds: Number.isFinite(staleness) ? staleness : 3600,
           },
     templateSource,

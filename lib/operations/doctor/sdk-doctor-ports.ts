@@ -19,6 +19,7 @@ import type { IotRegistry } from '../../provisioning/iot-registry.js';
 import { s3ObjectReader } from '../../template-source/object-reader.js';
 import { parseTemplateSourceRef } from '../../template-source/source-ref.js';
 import { createTemplateSource } from '../../template-source/template-source.js';
+import { InvalidOperationsOptionError } from '../errors.js';
 import { replayDlq } from '../replay/engine.js';
 import type { EventInvoker } from '../replay/ports.js';
 import { SqsDlqQueue } from '../replay/sqs-dlq-queue.js';
@@ -180,7 +181,13 @@ export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
 
     async loadTemplate(source, caCertificateId) {
       const ref = parseTemplateSourceRef(source);
-      if (ref === null) throw new Error(`template source ${source} is not in the TEMPLATE_SOURCE syntax`);
+      if (ref === null) {
+        throw new InvalidOperationsOptionError(
+          '--template',
+          `${source} is not a template source`,
+          'bundled:<name>, file:<path>, s3://bucket/key or iot:<provisioning template name>',
+        );
+      }
       const templates = createTemplateSource({
         defaultSource: ref,
         byCa: {},

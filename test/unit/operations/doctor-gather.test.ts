@@ -170,3 +170,21 @@ describe('gatherFacts', () => {
     expect(facts.dlq).toEqual({ queueUrl: 'q', facts: { count: 0, groups: [] } });
   });
 });
+
+describe('resolveTarget with empty settings', () => {
+  it('treats empty environment values as unset', async () => {
+    // Prepare
+    const readers = {
+      stack: async () => ({ outputs: {}, resources: [] }),
+      functionConfiguration: async () => ({
+        functionArn: FN,
+        roleArn: 'arn:aws:iam::123456789012:role/jitr',
+        environment: { CRL_BUCKET: '', CRL_KEY_TEMPLATE: '', TEMPLATE_SOURCE: '' },
+      }),
+    };
+    // Act
+    const target = await resolveTarget({ functionName: 'jitr' }, readers);
+    // Assess
+    expect([target.crl, target.templateSource]).toEqual([null, 'bundled:default']);
+  });
+});
