@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeviceState, readDeviceState } from '../../infra/demo/device-state.js';
 import type { Device } from '../../infra/demo/world.js';
-import { failNthCallOnce } from '../helpers/e2e-faults.js';
+import { failNthCall, type OneShotFailure } from '../helpers/e2e-faults.js';
 import { dlqRecords, type E2e, issueDevice, provisionedState, startE2e } from '../helpers/e2e-jitr.js';
 
 const subject = { commonName: 'crash-device', serialNumber: 'SN-C1', organization: 'Example-Corp' };
@@ -43,7 +43,10 @@ describe('a failure between two steps, then retry', () => {
     return { e2e, device: issueDevice(e2e.ca, subject), setupCalls: answeredIotCalls(e2e) };
   }
 
-  it('converges to the clean state whichever call of the flow fails once', async () => {
+  it.each<[string, OneShotFailure]>([
+    ['is denied (AccessDeniedException, not retried by the SDK)', 'AccessDeniedException'],
+    ['fails with InternalFailureException on every SDK attempt', 'InternalFailureException'],
+  ])('converges to the clean state whichever call of the flow %s', async (_, failure) => {
     // Prepare: a clean run tells which IoT calls the flow makes, and how many of each.
     const clean = await freshSetup();
     await clean.e2e.deployment.connect(clean.device.certificatePem);
@@ -81,7 +84,7 @@ describe('a failure between two steps, then retry', () => {
     }> = [];
     for (const { action, n } of cases) {
       const { e2e, device } = await freshSetup();
-      const fault = failNthCallOnce(e2e.aws.sandbox.faults, action, n);
+      const fault = failNthCall(e2e.aws.sandbox.faults, action, n, failure);
       await e2e.deployment.connect(device.certificatePem);
       fault.restore();
       const [record] = e2e.deployment.fn.invocations();

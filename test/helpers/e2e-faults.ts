@@ -1,8 +1,12 @@
-// One-shot faults on top of the sandbox's fault injection: make exactly the Nth call of an
-// IoT operation fail once, with the sandbox's own AccessDenied answer (AWS's exact text). The
-// SDK does not retry AccessDenied, so the handler's invocation fails at that step and Lambda's
+// One-shot faults on top of the sandbox's fault injection: the Nth call of an IoT operation
+// fails, then the operation answers normally again. Either with the sandbox's own AccessDenied
+// (AWS's exact text; the SDK does not retry it) or with a 5xx on that call and on every SDK
+// retry of it (sandbox `failNext`). Either way the invocation fails at that step and Lambda's
 // async retry runs the whole flow again: a crash between two steps, then a retry.
-import type { Faults } from '../../infra/sandbox/faults.js';
+import type { Faults, InjectedFailure } from '../../infra/sandbox/faults.js';
+import { DEFAULT_IOT_MAX_ATTEMPTS } from '../../lib/provisioning/iot-client.js';
+
+export type OneShotFailure = 'AccessDeniedException' | InjectedFailure;
 
 export interface OneShotFault {
   /** Whether the failure has been injected. */
@@ -12,30 +16,38 @@ export interface OneShotFault {
 }
 
 /**
- * Fails the `n`th call (1-based, counted from now) of `action` (`iot:CreateThing`) once.
+ * Makes the `n`th call (1-based, counted from now) of `action` (`iot:CreateThing`) fail.
  *
  * @example
- * const fault = failNthCallOnce(sandbox.faults, 'iot:AttachPolicy', 1);
+ * const fault = failNthCall(sandbox.faults, 'iot:AttachPolicy', 1, 'InternalFailureException');
  */
-export function failNthCallOnce(faults: Faults, action: string, n: number): OneShotFault {
+export function failNthCall(
+  faults: Faults,
+  action: string,
+  n: number,
+  failure: OneShotFailure,
+): OneShotFault {
   const original = faults.decide;
   let seen = 0;
   let fired = false;
   faults.decide = function (this: Faults, service, operation, resource) {
-    if (!fired && `${service}:${operation}` === action) {
-      seen += 1;
-      if (seen === n) {
-        fired = true;
-        // Deny for exactly this call: the sandbox writes AWS's AccessDenied and counts it.
-        faults.deny(action);
-        try {
-          return original.call(this, service, operation, resource);
-        } finally {
-          faults.allow(action);
-        }
-      }
+    if (fired || `${service}:${operation}` !== action)
+      return original.call(this, service, operation, resource);
+    seen += 1;
+    if (seen !== n) return original.call(this, service, operation, resource);
+    fired = true;
+    if (failure !== 'AccessDeniedException') {
+      // This call and each of the handler's SDK retries of it (the flow is sequential).
+      faults.failNext(action, { times: DEFAULT_IOT_MAX_ATTEMPTS, failure });
+      return original.call(this, service, operation, resource);
     }
-    return original.call(this, service, operation, resource);
+    // Denied for exactly this call: the sandbox writes AWS's AccessDenied and counts it.
+    faults.deny(action);
+    try {
+      return original.call(this, service, operation, resource);
+    } finally {
+      faults.allow(action);
+    }
   };
   return {
     fired: () => fired,
