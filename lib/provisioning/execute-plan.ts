@@ -41,6 +41,7 @@ import type {
   ThingState,
 } from './execution-types.js';
 import { attachPolicies, ensurePolicies } from './policy-steps.js';
+import { checkOverrides } from './thing-overrides.js';
 import { applyBillingGroup, applyGroups, ensureThing } from './thing-steps.js';
 
 export type {
@@ -80,6 +81,7 @@ export async function executePlan(
       },
     );
   }
+  if (plan.thing !== null) checkOverrides(plan.thing);
   const result: ExecutionResult = {
     thingName: plan.thing?.thingName ?? null,
     thing: null,

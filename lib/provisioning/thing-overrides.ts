@@ -46,6 +46,23 @@ function conflict(
   );
 }
 
+/**
+ * Refuses override values a property does not accept (MERGE on ThingTypeName). Checked before
+ * any call, whether or not the thing exists, so that a first run and its retry agree.
+ */
+export function checkOverrides(plan: ThingPlan): void {
+  if (overrideFor(plan, 'ThingTypeName') === 'MERGE') {
+    throw new UnsupportedOverrideError(
+      'OverrideSettings ThingTypeName: MERGE is not valid (only for attributes and groups)',
+      {
+        step: 'thing',
+        remedy: 'Use REPLACE, DO_NOTHING or FAIL for ThingTypeName in the template, then replay the DLQ.',
+        details: { thingName: plan.thingName, property: 'ThingTypeName', value: 'MERGE' },
+      },
+    );
+  }
+}
+
 /** The thing's type and attributes once the overrides are applied. */
 export interface ThingState {
   thingTypeName: string | null;
@@ -84,16 +101,6 @@ export function planThingUpdate(
   let thingTypeName: string | undefined;
   let targetType = existing.thingTypeName;
   const typeOverride = overrideFor(plan, 'ThingTypeName');
-  if (typeOverride === 'MERGE') {
-    throw new UnsupportedOverrideError(
-      'OverrideSettings ThingTypeName: MERGE is not valid (only for attributes and groups)',
-      {
-        step: 'thing',
-        remedy: 'Use REPLACE, DO_NOTHING or FAIL for ThingTypeName in the template, then replay the DLQ.',
-        details: { thingName: plan.thingName, property: 'ThingTypeName', value: 'MERGE' },
-      },
-    );
-  }
   if (plan.thingTypeName !== null && plan.thingTypeName !== existing.thingTypeName) {
     if (typeOverride === 'REPLACE') {
       thingTypeName = plan.thingTypeName;

@@ -88,3 +88,106 @@ describe('executePlan convergence (property)', () => {
     );
   });
 });
+
+const OTHER_CERT = 'arn:aws:iot:eu-west-1:123456789012:cert/other';
+
+const existingThing = fc.option(
+  fc.record({
+    thingTypeName: fc.constantFrom(null, 'sensor', 'old-type'),
+    attributes: fc.record(
+      { model: fc.constantFrom('m0', 'm1'), serial: fc.constant('s-1'), color: fc.constant('red') },
+      { requiredKeys: [] },
+    ),
+    groups: fc.subarray(['fleet', 'eu', 'old-group']),
+    billingGroupName: fc.constantFrom(null, 'billing-a', 'billing-b'),
+    principals: fc.subarray([OTHER_CERT, CERT_ARN]),
+  }),
+);
+const override = fc.constantFrom('MERGE', 'REPLACE', 'DO_NOTHING', 'FAIL') as fc.Arbitrary<
+  'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'
+>;
+
+/** Runs the registration on a fresh account holding `thing`, retrying after each failure. */
+async function outcome(
+  thing: Record<string, unknown> | null,
+  overrides: Record<string, 'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'>,
+  faults: { command: string; skip: number }[],
+): Promise<unknown> {
+  clearPolicyCache();
+  const fake = new FakeIot();
+  try {
+    seed(fake);
+    if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
+    for (const fault of faults) fake.failOn(fault.command, throttled(), fault.skip);
+    let lastCode: unknown = null;
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      try {
+        await provision(referencePlan(overrides));
+        return fake.snapshot();
+      } catch (error) {
+        lastCode = (error as { code?: unknown }).code;
+        // A configuration error is final: report it (and the state it leaves) like the DLQ would.
+        if (lastCode !== 'AwsThrottled') return { error: lastCode, state: fake.snapshot() };
+      }
+    }
+    return { error: 'no convergence', lastCode };
+  } finally {
+    fake.restore();
+  }
+}
+
+describe('executePlan on any existing thing (property)', () => {
+  it('ends, after failures and retries, exactly where an uninterrupted run ends', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        existingThing,
+        fc.record({ AttributePayload: override, ThingTypeName: override, ThingGroups: override }),
+        fc.array(fc.record({ command: fc.constantFrom(...COMMANDS), skip: fc.nat({ max: 2 }) }), {
+          maxLength: 5,
+        }),
+        async (thing, overrides, faults) => {
+          // Act
+          const uninterrupted = await outcome(thing, overrides, []);
+          const interrupted = await outcome(thing, overrides, faults);
+          // Assess
+          expect(interrupted).toEqual(uninterrupted);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is idempotent: a second delivery changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        existingThing,
+        fc.record({ AttributePayload: override, ThingTypeName: override, ThingGroups: override }),
+        async (thing, overrides) => {
+          // Prepare
+          clearPolicyCache();
+          const fake = new FakeIot();
+          try {
+            seed(fake);
+            if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
+            const first = await provision(referencePlan(overrides)).then(
+              () => 'ok',
+              (error: { code?: unknown }) => error.code,
+            );
+            const afterFirst = fake.snapshot();
+            // Act
+            const second = await provision(referencePlan(overrides)).then(
+              () => 'ok',
+              (error: { code?: unknown }) => error.code,
+            );
+            // Assess
+            expect(second).toBe(first);
+            expect(fake.snapshot()).toEqual(afterFirst);
+          } finally {
+            fake.restore();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
