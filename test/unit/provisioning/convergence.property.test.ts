@@ -84,7 +84,7 @@ describe('executePlan convergence (property)', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
@@ -153,7 +153,7 @@ describe('executePlan on any existing thing (property)', () => {
           expect(interrupted).toEqual(uninterrupted);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 
@@ -187,7 +187,7 @@ describe('executePlan on any existing thing (property)', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });
