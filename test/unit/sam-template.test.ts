@@ -47,7 +47,7 @@ function danglingReferences(): string[] {
     parameters.has(name) || resources.has(name) || PSEUDO.has(name) || local.has(name);
   const walk = (node: Node, where: string, local: Set<string>): void => {
     if (Array.isArray(node)) {
-      node.forEach((child, i) => walk(child, `${where}[${i}]`, local));
+      for (const [i, child] of node.entries()) walk(child, `${where}[${i}]`, local);
       return;
     }
     if (!isObj(node)) return;
@@ -121,6 +121,8 @@ function statementsOf(roleName: string): Statement[] {
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** A CloudFormation `Fn::Sub` text: `{Name}` stands for `${Name}` (keeps template syntax out of JS strings). */
+const sub = (text: string): string => text.replace(/\{([\w:.]+)\}/g, (_m, name: string) => `$${'{'}${name}}`);
 const fn = template.Resources.JitrFunction;
 
 describe('template.yaml', () => {
@@ -177,7 +179,8 @@ describe('template.yaml', () => {
   });
 
   it('declares every variable the handler reads (sam local only passes declared ones), and events/env.json uses no other', () => {
-    const declared = Object.keys((fn?.Properties.Environment as { Variables: Obj }).Variables);
+    const environment = fn?.Properties.Environment as { Variables: Obj };
+    const declared = Object.keys(environment.Variables);
     expect(declared.sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
     const reconcile = template.Resources.ReconcileFunction?.Properties.Environment as { Variables: Obj };
     expect(Object.keys(reconcile.Variables).sort()).toEqual(
@@ -192,7 +195,7 @@ describe('template.yaml', () => {
   it('subscribes the rule to the registered topic, with the Lambda action and an error action to the DLQ', () => {
     const payload = template.Resources.RegistrationRule?.Properties.TopicRulePayload as Obj;
     expect(payload.Sql).toEqual({
-      'Fn::Sub': "SELECT * FROM '$aws/events/certificates/registered/${CaCertificateId}'",
+      'Fn::Sub': sub("SELECT * FROM '$aws/events/certificates/registered/{CaCertificateId}'"),
     });
     expect(payload.AwsIotSqlVersion).toBe('2016-03-23');
     expect(payload.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] } } }]);
@@ -311,8 +314,9 @@ describe('template.yaml', () => {
     }
     const described = iot.find((s) => list(s.Action).includes('iot:DescribeProvisioningTemplate'));
     expect(described?.Resource).toEqual({
-      'Fn::Sub':
-        'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:provisioningtemplate/${IotProvisioningTemplateName}',
+      'Fn::Sub': sub(
+        'arn:{AWS::Partition}:iot:{AWS::Region}:{AWS::AccountId}:provisioningtemplate/{IotProvisioningTemplateName}',
+      ),
     });
   });
 
@@ -324,10 +328,10 @@ describe('template.yaml', () => {
     const bucket = { 'Fn::If': ['CreateCrlBucket', { Ref: 'CrlBucket' }, { Ref: 'CrlBucketName' }] };
     // Assess
     expect(bySid('ReadCrls')?.Resource).toEqual({
-      'Fn::Sub': ['arn:${AWS::Partition}:s3:::${Bucket}/${Prefix}*', { Bucket: bucket, Prefix: prefix }],
+      'Fn::Sub': [sub('arn:{AWS::Partition}:s3:::{Bucket}/{Prefix}*'), { Bucket: bucket, Prefix: prefix }],
     });
     expect(bySid('ListCrls')?.Condition).toEqual({
-      StringLike: { 's3:prefix': { 'Fn::Sub': ['${Prefix}*', { Prefix: prefix }] } },
+      StringLike: { 's3:prefix': { 'Fn::Sub': [sub('{Prefix}*'), { Prefix: prefix }] } },
     });
     const s3 = statements.filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
     expect(s3.flatMap((s) => list(s.Action)).sort()).toEqual([
