@@ -147,6 +147,11 @@ export async function reconcileCa(deps: ReconcileDeps, options: ReconcileOptions
       report.failures.push({ certificateId: certificate.certificateId, reason: 'no account id in the ARN' });
     } else {
       await bucket.acquire();
+      // Ctrl-C (or the Lambda deadline) during the wait starts nothing new.
+      if (options.signal?.aborted) {
+        report.interrupted = true;
+        break;
+      }
       let result: Awaited<ReturnType<EventInvoker['invoke']>>;
       try {
         result = await deps.invoker.invoke(event);

@@ -200,13 +200,14 @@ export async function replayDlq(deps: ReplayDeps, options: ReplayOptions): Promi
   const leftover = [...untouched];
   let done = 0;
   for (const [certificateId, { event, messages }] of byCertificate) {
+    // Checked again after waiting for the rate: Ctrl-C during the wait starts nothing new.
+    if (!options.signal?.aborted) await bucket.acquire();
     if (options.signal?.aborted) {
       report.interrupted = true;
       report.results.push({ certificateId, outcome: 'not-processed', messages: messages.length, deleted: 0 });
       leftover.push(...messages);
       continue;
     }
-    await bucket.acquire();
     const settled = await settle(event, deps);
     const result: CertificateResult = { certificateId, ...settled, messages: messages.length, deleted: 0 };
     if (settled.outcome === 'failed') {

@@ -30,6 +30,17 @@ describe('parseFailureText', () => {
       { message: 'Task timed out after 10.00 seconds' },
     ],
     ['no message', 'ThingTypeNotFoundError', undefined, { code: 'ThingTypeNotFound' }],
+    [
+      "the template engine's missing parameter",
+      'MissingParameterError',
+      'parameter AWS::IoT::Certificate::SerialNumber has no value: the certificate subject has no serialNumber (2.5.4.5) attribute and the template gives no Default',
+      {
+        code: 'MissingParameter',
+        subject: 'AWS::IoT::Certificate::SerialNumber',
+        message:
+          'parameter AWS::IoT::Certificate::SerialNumber has no value: the certificate subject has no serialNumber (2.5.4.5) attribute and the template gives no Default',
+      },
+    ],
   ])('reads %s', (_name, errorType, errorMessage, want) => {
     // Act / Assess
     expect(parseFailureText(errorType, errorMessage)).toEqual(want);

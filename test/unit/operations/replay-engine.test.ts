@@ -281,3 +281,31 @@ describe('replayDlq with handler outcomes', () => {
     expect(queue.ids()).toEqual([]);
   });
 });
+
+describe('replayDlq interrupted while waiting for the rate', () => {
+  it('starts no new certificate after the wait', async () => {
+    // Prepare
+    const { queue, statuses, certificates } = setup([A, B]);
+    queue.add(JSON.stringify(registeredEvent(A)));
+    queue.add(JSON.stringify(registeredEvent(B)));
+    const controller = new AbortController();
+    const clock = new FakeClock();
+    const sleeping = {
+      now: () => clock.now(),
+      sleep: async (ms: number) => {
+        await clock.sleep(ms);
+        controller.abort();
+      },
+    };
+    const invoker = new FakeInvoker(statuses);
+    // Act
+    const report = await replayDlq(
+      { queue, invoker, certificates, clock: sleeping },
+      { ...OPTIONS, ratePerSecond: 1, signal: controller.signal },
+    );
+    // Assess
+    expect(invoker.invoked).toEqual([A]);
+    expect(report.results.map((r) => r.outcome)).toEqual(['activated', 'not-processed']);
+    expect(queue.ids()).toEqual(['m2']);
+  });
+});
