@@ -85,16 +85,15 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
 }
 
 /**
- * Prepares an error for Lambda's runtime, which reports `name` as `errorType` and `message` as
- * `errorMessage` (the on-failure record keeps both, a classic DLQ only the message). The
- * bundle is minified, so class names are mangled: name a JitrError after its stable code and
- * prefix the message with it, so `jitr replay` can group DLQ messages by code either way.
+ * Prepares an error for Lambda's runtime, which reports `name` as `errorType` (kept with the
+ * message in the on-failure destination record). The bundle is minified, so class names are
+ * mangled: name a JitrError after its stable code (`ThingGroupNotFoundError`), so `jitr replay`
+ * can group DLQ records by code.
  */
 export function lambdaError(error: unknown): unknown {
   if (isJitrError(error)) {
     const name = error.code.endsWith('Error') ? error.code : `${error.code}Error`;
     Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
-    if (!error.message.startsWith(`${error.code}: `)) error.message = `${error.code}: ${error.message}`;
   }
   return error;
 }
