@@ -271,14 +271,17 @@ describe('sandbox rule and Lambda side', () => {
       const o = r.attempts[0]?.outcome;
       return o?.ok === true ? (o.value as { invocations: number; stream: string }) : undefined;
     });
+    // Which container serves which event depends on timing; what must hold is that each
+    // container counts its own invocations (module state per container) and both were used.
+    const byStream = new Map<string, number[]>();
+    for (const v of values)
+      byStream.set(v?.stream ?? '?', [...(byStream.get(v?.stream ?? '?') ?? []), v?.invocations ?? 0]);
     expect(fn.containerCount).toBe(2);
-    expect(values.map((v) => v?.stream).sort()).toEqual([
+    expect([...byStream.keys()].sort()).toEqual([
       'sandbox/[$LATEST]container-0',
-      'sandbox/[$LATEST]container-0',
-      'sandbox/[$LATEST]container-1',
       'sandbox/[$LATEST]container-1',
     ]);
-    expect(values.map((v) => v?.invocations).sort()).toEqual([1, 1, 2, 2]);
+    for (const counts of byStream.values()) expect(counts.sort()).toEqual(counts.map((_, i) => i + 1));
     expect(
       fn
         .invocations()
