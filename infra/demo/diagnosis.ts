@@ -69,14 +69,17 @@ export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly str
     const embedded = embeddedError(rawMessage);
     const embeddedDetails = isRecord(embedded.details) ? embedded.details : {};
     const log = fromLog ?? {};
-    const message = text(embedded.message) ?? decoded.failure?.errorMessage ?? rawMessage;
+    const fullMessage = text(embedded.message) ?? decoded.failure?.errorMessage ?? rawMessage;
+    const code = text(embedded.code) ?? decoded.failure?.code ?? text(log.code) ?? '—';
+    // The handler may lead its message with the code (`AccessDenied: …`); show it once.
+    const message = fullMessage.startsWith(`${code}: `) ? fullMessage.slice(code.length + 2) : fullMessage;
     out.push({
       certificateId: decoded.event.certificateId,
       condition: text(requestContext.condition) ?? decoded.kind,
       attempts:
         typeof requestContext.approximateInvokeCount === 'number' ? requestContext.approximateInvokeCount : 1,
       errorType: text(response.errorType) ?? decoded.failure?.errorType ?? '—',
-      code: text(embedded.code) ?? decoded.failure?.code ?? text(log.code) ?? '—',
+      code,
       missingPermission:
         text(embeddedDetails.missingPermission) ??
         IAM_ACTION.exec(message)?.[1] ??
