@@ -2,7 +2,9 @@
 // deployed when the device connected) stays PENDING_ACTIVATION; `jitr reconcile` finds it by
 // listing the CA's certificates and runs it through the registration use case in process,
 // configured from the same environment variables as the function.
-import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
+
+import { dirname, join } from 'node:path';
+import { DescribeCertificateCommand, ListCertificatesByCACommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
@@ -82,5 +84,35 @@ describe('jitr reconcile against the sandbox', () => {
     expect([tenMinutes.pending, tenMinutes.selected]).toEqual([1, []]);
     expect([now.pending, now.selected, now.outcomes]).toEqual([1, [id], {}]);
     expect(await status(id)).toBe('PENDING_ACTIVATION');
+  });
+
+  it('runs as the scheduled function: the built reconcile bundle activates what the sweep finds', async () => {
+    // Prepare: the permission is back; the young certificate of the previous test is still pending.
+    aws.sandbox.faults.allow('iot:CreateThing');
+    const bundle = join(dirname(await ensureHandlerBundle()), 'reconcile.cjs');
+    const fn = aws.sandbox.deployFunction({
+      bundle,
+      name: 'jitr-reconcile',
+      // Not a target of the registered-event rule: no CA of this test has this id.
+      caCertificateId: 'f'.repeat(64),
+      env: {
+        ...baseFunctionEnv(aws),
+        RECONCILE_OLDER_THAN: '0s',
+        RECONCILE_RATE: '10',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    // Act: the schedule's input names the CA.
+    const answer = await fn.invoke({ caCertificateIds: [ca.caCertificateId] });
+    // Assess
+    expect(answer.ok).toBe(true);
+    const reports = answer.ok
+      ? (answer.value as { outcomes: Record<string, number>; pending: number }[])
+      : [];
+    expect(reports.map((r) => [r.pending, r.outcomes])).toEqual([[1, { activated: 1 }]]);
+    const listed = await aws.iot.send(
+      new ListCertificatesByCACommand({ caCertificateId: ca.caCertificateId }),
+    );
+    expect(listed.certificates?.map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
   });
 });
