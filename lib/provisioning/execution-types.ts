@@ -64,5 +64,7 @@ export interface ThingState {
   createdNow: boolean;
   /** Principals attached to the thing, when they had to be read. */
   principals: string[] | null;
+  /** Groups the thing was in, when they had to be read before writing (ThingGroups: FAIL). */
+  groups: string[] | null;
   treatedAsNew: boolean;
 }

@@ -23,7 +23,7 @@ export async function ensureThing(
     if (created.created) {
       result.thing = { action: 'created', treatedAsNew: true };
       result.created.push(`thing:${plan.thingName}`);
-      return { description: null, createdNow: true, principals: null, treatedAsNew: true };
+      return { description: null, createdNow: true, principals: null, groups: null, treatedAsNew: true };
     }
     // 409: created concurrently with another configuration; continue as for an existing thing.
     existing = await iot.describeThing(plan.thingName);
@@ -35,14 +35,8 @@ export async function ensureThing(
       });
     }
   }
+  // Every FAIL check runs before the first write, so a conflict leaves the thing untouched.
   const { update, target: overridden } = planThingUpdate(existing, plan);
-  if (update !== null) {
-    logger.info('applying OverrideSettings to the existing thing', {
-      thingName: plan.thingName,
-      update: { ...update },
-    });
-    await iot.updateThing(update);
-  }
   let principals: string[] | null = null;
   let treatedAsNew = false;
   const groupOverride = overrideFor(plan, 'ThingGroups');
@@ -52,9 +46,21 @@ export async function ensureThing(
       treatedAsNew = principals.every((principal) => principal === target.certificateArn);
     }
   }
+  let groups: string[] | null = null;
+  if (plan.thingGroups.length > 0 && groupOverride === 'FAIL') {
+    groups = await iot.listThingGroupsForThing(plan.thingName);
+    planGroupChanges(plan, groups, treatedAsNew);
+  }
+  if (update !== null) {
+    logger.info('applying OverrideSettings to the existing thing', {
+      thingName: plan.thingName,
+      update: { ...update },
+    });
+    await iot.updateThing(update);
+  }
   result.thing = { action: update === null ? 'unchanged' : 'updated', treatedAsNew };
   result.reused.push(`thing:${plan.thingName}`);
-  return { description: existing, createdNow: false, principals, treatedAsNew };
+  return { description: existing, createdNow: false, principals, groups, treatedAsNew };
 }
 
 /** Adds (and for REPLACE removes) thing groups; see the treated-as-new rule in execute-plan.ts. */
@@ -71,7 +77,7 @@ export async function applyGroups(
     const { treatedAsNew } = state;
     const override = overrideFor(plan, 'ThingGroups');
     if (override === 'DO_NOTHING' && !treatedAsNew) return;
-    const existingGroups = await iot.listThingGroupsForThing(plan.thingName);
+    const existingGroups = state.groups ?? (await iot.listThingGroupsForThing(plan.thingName));
     ({ add, remove } = planGroupChanges(plan, existingGroups, treatedAsNew));
   }
   // Remove first: a thing belongs to at most 10 groups.

@@ -260,7 +260,13 @@ describe('executePlan idempotency', () => {
     // Act
     const result = await provision(referencePlan());
     // Assess
-    expect(fake.log.slice(0, 4)).toEqual(['DescribeThing', 'CreateThing', 'DescribeThing', 'UpdateThing']);
+    expect(fake.log.slice(0, 5)).toEqual([
+      'DescribeThing',
+      'CreateThing',
+      'DescribeThing',
+      'ListThingPrincipals',
+      'UpdateThing',
+    ]);
     expect(result.thing).toEqual({ action: 'updated', treatedAsNew: true });
     expect(fake.snapshot()).toEqual({
       ...expectedFinalState(),

@@ -127,6 +127,20 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     expect(fake.snapshot()).toEqual(before);
   });
 
+  it('checks ThingGroups: FAIL before writing the attributes of another property', async () => {
+    // Prepare
+    existingThing();
+    const before = fake.snapshot();
+    // Act
+    const error = await failure(() =>
+      provision(referencePlan({ AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'FAIL' })),
+    );
+    // Assess
+    expect(isJitrError(error) && error.code).toBe('OverrideConflict');
+    expect(fake.log).toEqual(['DescribeThing', 'ListThingGroupsForThing']);
+    expect(fake.snapshot()).toEqual(before);
+  });
+
   it('passes FAIL when the existing thing already matches', async () => {
     // Prepare
     fake.things.set('dev-1', {
