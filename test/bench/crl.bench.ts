@@ -6,7 +6,9 @@
 // the CRL cached (test/bench/crl/measure.ts, bundled with esbuild), (2) whole-process
 // `node bin/jitr.mjs crl inspect` against `openssl crl -inform DER -noout -verify -CAfile`
 // on the same files in the same run, (3) device-certificate parse µs. Prints a table with
-// ratios and the issue 3 targets, and writes test/bench/results/crl.json.
+// ratios and the issue 3 targets, and writes test/bench/results/crl.json. Cells are medians
+// over the fresh processes; inside a process, lookup and GC times are the minimum of their
+// repeats (preemption on a shared machine only adds time), and load also shows the best run.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -221,6 +223,7 @@ export async function run(argv: string[]): Promise<void> {
         der_bytes: f.bytes,
         generate_ms: round(f.genMs),
         load_verify_index_ms: round(p.load_ms ?? Number.NaN, 2),
+        load_best_ms: round(p.load_ms_best ?? Number.NaN, 2),
         peak_rss_mb: round(p.rss_peak_mb ?? Number.NaN),
         lookup_hit_ns: round(p.lookup_hit_ns ?? Number.NaN, 0),
         lookup_miss_ns: round(p.lookup_miss_ns ?? Number.NaN, 0),
@@ -244,7 +247,7 @@ export async function run(argv: string[]): Promise<void> {
     const big = rows.find((r) => r.entries === 1_000_000);
     const verdict = big
       ? {
-          load_ms: `${big.load_verify_index_ms} ≤ ${TARGETS.load_ms_1m}: ${big.load_verify_index_ms <= TARGETS.load_ms_1m}`,
+          load_ms: `median ${big.load_verify_index_ms}, best ${big.load_best_ms} ≤ ${TARGETS.load_ms_1m}: ${big.load_verify_index_ms <= TARGETS.load_ms_1m} (median), ${big.load_best_ms <= TARGETS.load_ms_1m} (best)`,
           peak_rss_mb: `${big.peak_rss_mb} ≤ ${TARGETS.rss_mb_1m}: ${big.peak_rss_mb <= TARGETS.rss_mb_1m}`,
           lookup_miss_ns: `${big.lookup_miss_ns} ≤ ${TARGETS.lookup_ns}: ${big.lookup_miss_ns <= TARGETS.lookup_ns}`,
           lookup_hit_ns: `${big.lookup_hit_ns} ≤ ${TARGETS.lookup_ns}: ${big.lookup_hit_ns <= TARGETS.lookup_ns} (includes decoding the evidence)`,
