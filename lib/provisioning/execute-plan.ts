@@ -4,7 +4,9 @@
  *
  * Primary course:
  *  1. Thing: DescribeThing; absent → CreateThing (type + attributes); present → apply the
- *     OverrideSettings (thing-overrides.ts) with one UpdateThing when something changes.
+ *     OverrideSettings (thing-overrides.ts) with one UpdateThing when something changes. Every
+ *     FAIL check (attributes, type, groups) runs before the first write, so an OverrideConflict
+ *     leaves the account untouched.
  *  2. Thing groups: AddThingToThingGroup for each group to add (RemoveThingFromThingGroup only
  *     for REPLACE).
  *  3. Billing group: AddThingToBillingGroup when the thing has none (an existing different one
