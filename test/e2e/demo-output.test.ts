@@ -2,6 +2,7 @@
 // demo's end-to-end tests, because infra/demo is not mirrored under test/unit.
 import { describe, expect, it } from 'vitest';
 import { createCleanupStack } from '../../infra/demo/cleanup.js';
+import { diagnoseDlq } from '../../infra/demo/diagnosis.js';
 import { summariseEmf } from '../../infra/demo/emf.js';
 import { renderTable, wrapCell } from '../../infra/demo/table.js';
 
@@ -150,5 +151,72 @@ describe('createCleanupStack', () => {
     expect(calls).toEqual(['last', 'first']);
     expect(failures).toEqual(['broken: port busy']);
     expect(again).toEqual(['broken: port busy']);
+  });
+});
+
+describe('diagnoseDlq', () => {
+  it('reads a Lambda on-failure destination record and fills the remedy from the log of the same request', () => {
+    // Prepare
+    const certificateId = 'a'.repeat(64);
+    const record = {
+      version: '1.0',
+      timestamp: '2026-11-22T05:14:23.273Z',
+      requestContext: {
+        requestId: 'req-1',
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:jitr:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: {
+        certificateId,
+        caCertificateId: 'b'.repeat(64),
+        timestamp: 1795324462308,
+        certificateStatus: 'PENDING_ACTIVATION',
+        awsAccountId: '123456789012',
+        certificateRegistrationTimestamp: '1795324462308',
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: {
+        errorType: 'AccessDeniedError',
+        errorMessage:
+          'AccessDenied: CreateThing was denied: the role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/x1',
+        trace: [],
+      },
+    };
+    const log = JSON.stringify({
+      level: 'ERROR',
+      message: 'registration summary',
+      function_request_id: 'req-1',
+      certificateId,
+      error: {
+        code: 'AccessDenied',
+        remedy: 'Add this statement to the role policy.',
+        missingPermission: 'iot:CreateThing',
+      },
+    });
+
+    // Act
+    const diagnoses = diagnoseDlq(
+      [
+        { messageId: 'm-1', body: JSON.stringify(record) },
+        { messageId: 'm-2', body: 'junk' },
+      ],
+      ['noise', log],
+    );
+
+    // Assess
+    expect(diagnoses).toEqual([
+      {
+        certificateId,
+        condition: 'RetriesExhausted',
+        attempts: 3,
+        errorType: 'AccessDeniedError',
+        code: 'AccessDenied',
+        missingPermission: 'iot:CreateThing',
+        remedy: 'Add this statement to the role policy.',
+        message:
+          'CreateThing was denied: the role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/x1',
+      },
+    ]);
   });
 });
