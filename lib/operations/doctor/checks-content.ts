@@ -28,6 +28,15 @@ export function checkCrl(facts: DoctorFacts): CheckResult[] {
   const where = `s3://${crl.bucket}/${crl.key}`;
   if (isGatherError(crl.bytes))
     return [line('crl', false, `CRL ${where} can be read`, `GetObject failed: ${crl.bytes.error}`)];
+  if (crl.bytes === null && crl.optional === true) {
+    return [
+      {
+        section: 'crl',
+        ok: true,
+        title: `no CRL at ${where} (allowed: CRL_MODE=optional, devices are not checked for revocation)`,
+      },
+    ];
+  }
   if (crl.bytes === null) {
     return [
       line(

@@ -78,6 +78,7 @@ export async function gatherFacts(
       key,
       maxStalenessSeconds,
       bytes: await attempt(() => ports.getObject(bucket, key)),
+      ...(target.crl.optional === true ? { optional: true } : {}),
     };
   }
   let references: TemplateReferences | null = null;

@@ -33,7 +33,8 @@ export interface DoctorTarget {
   functionArn: string | null;
   roleArn: string | null;
   queueUrl: string | null;
-  crl: { bucket: string; keyTemplate: string; maxStalenessSeconds: number } | null;
+  /** `optional`: CRL_MODE=optional, a missing CRL is allowed (present only when true). */
+  crl: { bucket: string; keyTemplate: string; maxStalenessSeconds: number; optional?: boolean } | null;
   /** TEMPLATE_SOURCE syntax (`bundled:default`, `s3://b/k`, `iot:name`, `file:path`). */
   templateSource: string | null;
   region: string | null;

@@ -104,6 +104,7 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
             keyTemplate:
               options.crlKeyTemplate ?? nonEmpty(env.CRL_KEY_TEMPLATE) ?? 'crl/{caCertificateId}.crl',
             maxStalenessSeconds: Number.isFinite(staleness) ? staleness : 3600,
+            ...(env.CRL_MODE === 'optional' ? { optional: true } : {}),
           },
     templateSource,
     region: options.region ?? region,

@@ -70,6 +70,8 @@ export interface DoctorFacts {
     bucket: string;
     key: string;
     maxStalenessSeconds: number;
+    /** CRL_MODE=optional: a missing CRL is allowed. */
+    optional?: boolean;
     /** null: no such object. */
     bytes: Gathered<Uint8Array | null>;
   };

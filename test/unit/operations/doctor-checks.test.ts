@@ -246,6 +246,22 @@ describe('doctor checks', () => {
     ]);
   });
 
+  it('accepts a missing CRL in optional mode', () => {
+    // Prepare
+    const facts = goodFacts();
+    if (facts.crl) facts.crl = { ...facts.crl, bytes: null, optional: true };
+    // Act
+    const results = runChecks(facts, REFERENCES).filter((r) => r.section === 'crl');
+    // Assess
+    expect(results).toEqual([
+      {
+        section: 'crl',
+        ok: true,
+        title: `no CRL at s3://crls/crl/${CA_ID}.crl (allowed: CRL_MODE=optional, devices are not checked for revocation)`,
+      },
+    ]);
+  });
+
   it('catches a CRL signed by another CA', () => {
     // Prepare
     const facts = goodFacts();

@@ -188,3 +188,26 @@ describe('resolveTarget with empty settings', () => {
     expect([target.crl, target.templateSource]).toEqual([null, 'bundled:default']);
   });
 });
+
+describe('resolveTarget in optional CRL mode', () => {
+  it('marks the CRL optional', async () => {
+    // Prepare
+    const readers = {
+      stack: async () => ({ outputs: {}, resources: [] }),
+      functionConfiguration: async () => ({
+        functionArn: FN,
+        roleArn: 'arn:aws:iam::123456789012:role/jitr',
+        environment: { CRL_BUCKET: 'b', CRL_MODE: 'optional' },
+      }),
+    };
+    // Act
+    const target = await resolveTarget({ functionName: 'jitr' }, readers);
+    // Assess
+    expect(target.crl).toEqual({
+      bucket: 'b',
+      keyTemplate: 'crl/{caCertificateId}.crl',
+      maxStalenessSeconds: 3600,
+      optional: true,
+    });
+  });
+});
