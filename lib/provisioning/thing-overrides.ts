@@ -64,7 +64,7 @@ export function checkOverrides(plan: ThingPlan): void {
 }
 
 /** The thing's type and attributes once the overrides are applied. */
-export interface ThingState {
+export interface OverriddenState {
   thingTypeName: string | null;
   attributes: Record<string, string>;
 }
@@ -76,7 +76,7 @@ export interface ThingState {
 export function planThingUpdate(
   existing: ThingDescription,
   plan: ThingPlan,
-): { update: UpdateThingInput | null; target: ThingState } {
+): { update: UpdateThingInput | null; target: OverriddenState } {
   const wanted = plan.attributes;
   const have = existing.attributes;
   let attributes: Record<string, string> | undefined;
@@ -122,7 +122,7 @@ export function planThingUpdate(
 }
 
 /** Whether the overridden state is exactly what CreateThing from this plan would have made. */
-export function looksNew(target: ThingState, plan: ThingPlan): boolean {
+export function looksNew(target: OverriddenState, plan: ThingPlan): boolean {
   return target.thingTypeName === plan.thingTypeName && sameAttributes(target.attributes, plan.attributes);
 }
 
