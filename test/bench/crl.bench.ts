@@ -135,10 +135,11 @@ export async function run(argv: string[]): Promise<void> {
         samples.push(JSON.parse(out.stdout) as Record<string, number>);
       }
       const keys = Object.keys(samples[0] ?? {});
-      inProcess.set(
-        f.n,
-        Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k] as number))])),
+      const agg: Record<string, number> = Object.fromEntries(
+        keys.map((k) => [k, median(samples.map((s) => s[k] as number))]),
       );
+      agg.load_ms_best = Math.min(...samples.map((s) => s.load_ms as number));
+      inProcess.set(f.n, agg);
       log(`in-process ${f.n}: ${JSON.stringify(inProcess.get(f.n))}`);
     }
     const parseUs = median(
