@@ -39,12 +39,20 @@ export abstract class JitrError extends Error {
 
   constructor(message: string, options: JitrErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.step = options.step;
     this.remedy = options.remedy;
     this.path = options.path;
     this.awsErrorName = options.awsErrorName;
     this.details = options.details ?? {};
+  }
+
+  /**
+   * `<Code>Error`, derived from the stable code rather than the class name: minifiers rename
+   * classes (SAM's esbuild build has no keep-names option), and `name` is what Lambda reports
+   * as `errorType` in DLQ records, which `jitr replay` groups by.
+   */
+  override get name(): string {
+    return this.code.endsWith('Error') ? this.code : `${this.code}Error`;
   }
 
   /** Whether Lambda should retry (and the event eventually land in the DLQ). */

@@ -43,4 +43,15 @@ describe('JitrError', () => {
     expect(error.retryable).toBe(false);
     expect(error.toJSON()).not.toHaveProperty('path');
   });
+
+  it('names itself after its code, so minified bundles report stable error types', () => {
+    class Mangled extends JitrError {
+      readonly code = 'UnexpectedAwsError';
+      readonly outcome: Outcome = 'transient';
+    }
+    expect(new Mangled('boom', { step: 'thing', remedy: 'Retry.' }).name).toBe('UnexpectedAwsError');
+    expect(String(new ExampleNotFoundError('gone', { step: 'thing', remedy: 'Create it.' }))).toBe(
+      'ExampleNotFoundError: gone',
+    );
+  });
 });

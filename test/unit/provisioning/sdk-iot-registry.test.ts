@@ -179,7 +179,7 @@ describe('SdkIotRegistry', () => {
     // Assess
     expect(isJitrError(error) && error.cause).toBe(sdkError);
     expect(isJitrError(error) && error.toJSON()).toEqual({
-      name: 'IotAccessDeniedError',
+      name: 'AccessDeniedError',
       code: 'AccessDenied',
       outcome: 'configuration',
       step: 'thing',
