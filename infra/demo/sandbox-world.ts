@@ -11,6 +11,7 @@ import { createTemplateResources, uploadTemplate } from './aws-setup.js';
 import type { CleanupStack } from './cleanup.js';
 import { deployJitr } from './deployment.js';
 import { addCa, startLocalAws } from './local-aws.js';
+import { replayWithCli } from './replay-cli.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from './template.js';
 import type { DemoWorld, Device, DeviceSubject } from './world.js';
 
@@ -105,17 +106,26 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
       return aws.sandbox.sqs.peek(aws.queueUrl).map((m) => ({ messageId: m.messageId, body: m.body }));
     },
     async replay(certificateIds) {
-      log(
-        `  jitr replay --queue-url ${aws.queueUrl} --certificate-id ${certificateIds.join(' ')} (against the function)`,
-      );
-      const report = await deployment.replay(certificateIds);
-      print(indent(formatPlan(report)));
-      print(indent(formatReport(report)));
-      const succeeded = report.results.filter((r) => r.outcome === 'activated' || r.outcome === 'rejected');
+      const run = await replayWithCli({
+        queueUrl: aws.queueUrl,
+        functionName: deployment.fn.name,
+        certificateIds,
+        env: aws.sandbox.env(),
+      });
+      log(`  $ ${run.command}`);
+      if (run.report === null) {
+        print(indent(run.stderr));
+        return { succeeded: [], failed: [...certificateIds], exitCode: run.exitCode };
+      }
+      print(indent(formatPlan(run.report)));
+      print(indent(formatReport(run.report)));
+      const settled = run.report.results.filter((r) => r.outcome === 'activated' || r.outcome === 'rejected');
       return {
-        succeeded: succeeded.map((r) => r.certificateId),
-        failed: report.results.filter((r) => r.outcome === 'failed').map((r) => r.certificateId),
-        exitCode: report.results.length > 0 && succeeded.length === report.results.length ? 0 : 1,
+        succeeded: settled.map((r) => r.certificateId),
+        failed: run.report.results
+          .filter((r) => r.outcome !== 'activated' && r.outcome !== 'rejected')
+          .map((r) => r.certificateId),
+        exitCode: run.exitCode,
       };
     },
     functionOutput: () => deployment.output(),

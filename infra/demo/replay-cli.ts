@@ -1,0 +1,66 @@
+/**
+ * Runs the real `jitr replay` command (bin/jitr.mjs, the built CLI) against the sandbox: the
+ * DLQ over SQS, the deployed function over the sandbox's Lambda Invoke endpoint, the status
+ * over IoT — exactly what an operator types, with the sandbox's endpoints in the environment.
+ */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ReplayReport } from '../../lib/operations/replay/engine.js';
+
+const JITR_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'jitr.mjs');
+
+export interface CliReplay {
+  /** The command line, as an operator would type it. */
+  command: string;
+  exitCode: number;
+  report: ReplayReport | null;
+  stderr: string;
+}
+
+/**
+ * `jitr replay --queue-url URL --function-name NAME --certificate-id ID… --json`, with only the
+ * sandbox's endpoints, region and credentials in the environment (never the caller's AWS
+ * profile).
+ */
+export function replayWithCli(options: {
+  queueUrl: string;
+  functionName: string;
+  certificateIds: readonly string[];
+  env: Record<string, string>;
+}): Promise<CliReplay> {
+  const args = [
+    'replay',
+    '--queue-url',
+    options.queueUrl,
+    '--function-name',
+    options.functionName,
+    '--rate',
+    '10',
+    '--visibility-timeout',
+    '30',
+    ...(options.certificateIds.length === 0 ? [] : ['--certificate-id', ...options.certificateIds]),
+  ];
+  const command = `jitr ${args.join(' ')}`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [JITR_BIN, ...args, '--json'],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+        timeout: 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        let report: ReplayReport | null = null;
+        try {
+          report = JSON.parse(stdout) as ReplayReport;
+        } catch {
+          report = null;
+        }
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ command, exitCode: code, report, stderr });
+      },
+    );
+  });
+}
