@@ -34,6 +34,8 @@ let exitCode = 1;
 try {
   const workDir = await mkdtemp(join(tmpdir(), 'jitr-demo-'));
   cleanup.add('temp dir', () => rm(workDir, { recursive: true, force: true }));
+  // Everything the demo's servers write (the S3 objects) goes under this one directory.
+  process.env.TMPDIR = workDir;
   log(`working in ${workDir}`);
   const world = await startSandboxWorld({ cleanup, log });
   const { results, diagnoses } = await runStories(world, log);
