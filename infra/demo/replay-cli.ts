@@ -18,17 +18,16 @@ export interface CliReplay {
   stderr: string;
 }
 
-/**
- * `jitr replay --queue-url URL --function-name NAME --certificate-id ID… --json`, with only the
- * sandbox's endpoints, region and credentials in the environment (never the caller's AWS
- * profile).
- */
-export function replayWithCli(options: {
+export interface CliReplayOptions {
   queueUrl: string;
   functionName: string;
   certificateIds: readonly string[];
+  /** The whole environment of the CLI process besides PATH (endpoints, region, credentials). */
   env: Record<string, string>;
-}): Promise<CliReplay> {
+}
+
+/** The `jitr replay` arguments, and the command line an operator would type. */
+export function replayCommand(options: CliReplayOptions): { args: string[]; command: string } {
   const args = [
     'replay',
     '--queue-url',
@@ -41,7 +40,16 @@ export function replayWithCli(options: {
     '30',
     ...(options.certificateIds.length === 0 ? [] : ['--certificate-id', ...options.certificateIds]),
   ];
-  const command = `jitr ${args.join(' ')}`;
+  return { args, command: `jitr ${args.join(' ')}` };
+}
+
+/**
+ * `jitr replay --queue-url URL --function-name NAME --certificate-id ID… --json`, with only the
+ * sandbox's endpoints, region and credentials in the environment (never the caller's AWS
+ * profile).
+ */
+export function replayWithCli(options: CliReplayOptions): Promise<CliReplay> {
+  const { args, command } = replayCommand(options);
   return new Promise((resolve) => {
     execFile(
       process.execPath,

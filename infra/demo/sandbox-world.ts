@@ -11,7 +11,7 @@ import { createTemplateResources, uploadTemplate } from './aws-setup.js';
 import type { CleanupStack } from './cleanup.js';
 import { deployJitr } from './deployment.js';
 import { addCa, startLocalAws } from './local-aws.js';
-import { replayWithCli } from './replay-cli.js';
+import { replayCommand, replayWithCli } from './replay-cli.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from './template.js';
 import type { DemoWorld, Device, DeviceSubject } from './world.js';
 
@@ -106,19 +106,19 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
       return aws.sandbox.sqs.peek(aws.queueUrl).map((m) => ({ messageId: m.messageId, body: m.body }));
     },
     async replay(certificateIds) {
-      const run = await replayWithCli({
+      const options = {
         queueUrl: aws.queueUrl,
         functionName: deployment.fn.name,
         certificateIds,
         env: aws.sandbox.env(),
-      });
-      log(`  $ ${run.command}`);
+      };
+      log(`  $ ${replayCommand(options).command}`);
+      const run = await replayWithCli(options);
       if (run.report === null) {
         print(indent(run.stderr));
         return { succeeded: [], failed: [...certificateIds], exitCode: run.exitCode };
       }
-      print(indent(formatPlan(run.report)));
-      print(indent(formatReport(run.report)));
+      print(indent(`${formatPlan(run.report)}\n\n${formatReport(run.report)}\n`));
       const settled = run.report.results.filter((r) => r.outcome === 'activated' || r.outcome === 'rejected');
       return {
         succeeded: settled.map((r) => r.certificateId),
