@@ -5,6 +5,7 @@
  * Every variable is listed in {@link CONFIG_VARIABLES} (name, default, meaning); the README's
  * configuration table and `template.yaml`'s `Environment.Variables` follow that list.
  */
+import { THING_PRINCIPAL_POLICIES, type ThingPrincipalPolicy } from './provisioning/thing-ownership.js';
 import { ConfigurationInvalidError } from './registration/errors.js';
 import { parseTemplateSourceRef, type TemplateSourceRef } from './template-source/source-ref.js';
 
@@ -29,6 +30,10 @@ export interface Config {
     readonly refreshSeconds: number;
   };
   readonly rejectedCertificateStatus: RejectedCertificateStatus;
+  readonly provisioning: {
+    /** `exclusive`: a thing serves one certificate (fail closed); `shared`: JITP's behaviour. */
+    readonly thingPrincipalPolicy: ThingPrincipalPolicy;
+  };
   readonly observability: {
     readonly serviceName: string;
     readonly metricsNamespace: string;
@@ -104,6 +109,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'INACTIVE',
     meaning:
       'Status given to a rejected certificate (expired, not yet valid, wrong issuer, bad signature, unsafe subject value): `INACTIVE` or `PENDING_ACTIVATION` (leave it). Revoked certificates always become REVOKED.',
+  },
+  {
+    name: 'THING_PRINCIPAL_POLICY',
+    default: 'exclusive',
+    meaning:
+      "`exclusive`: a certificate is never attached to an existing thing that another certificate (or any other principal) is attached to; the registration fails with ThingOwnedByAnotherCertificate before touching the thing (a certificate whose CN repeats another device's thing name gets nothing). A thing without principals (pre-created) is used. `shared`: JITP's behaviour, several certificates may share a thing (e.g. rotation without detaching the old certificate).",
   },
   {
     name: 'POWERTOOLS_SERVICE_NAME',
@@ -259,6 +270,14 @@ export function loadConfig(env: Env): Config {
       'INACTIVE',
       true,
     ),
+    provisioning: {
+      thingPrincipalPolicy: oneOf<ThingPrincipalPolicy>(
+        env,
+        'THING_PRINCIPAL_POLICY',
+        THING_PRINCIPAL_POLICIES,
+        'exclusive',
+      ),
+    },
     observability: {
       serviceName: read(env, 'POWERTOOLS_SERVICE_NAME') ?? 'jitr',
       metricsNamespace: read(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? 'JITR',

@@ -155,3 +155,17 @@ export class PlanCertificateMismatchError extends JitrError {
   readonly code = 'PlanCertificateMismatch';
   readonly outcome: Outcome = 'configuration';
 }
+
+/**
+ * `THING_PRINCIPAL_POLICY=exclusive` and the thing the template names already serves another
+ * principal (usually another device's certificate): a certificate whose subject repeats another
+ * device's name must not inherit that device's thing-scoped permissions. Checked before any
+ * write to the thing; also after AttachThingPrincipal, when two certificates raced for a new
+ * thing (then this certificate is attached too, but is never activated).
+ * `details`: `thingName`, `certificateId`, `otherCertificateIds`, `otherPrincipals`,
+ * `detectedAfterAttach`.
+ */
+export class ThingOwnedByAnotherCertificateError extends JitrError {
+  readonly code = 'ThingOwnedByAnotherCertificate';
+  readonly outcome: Outcome = 'configuration';
+}

@@ -28,9 +28,32 @@
  * a previous attempt of this registration created (the certificate is attached last), and
  * neither changes when this executor runs again (it never attaches other principals, and the
  * overrides are idempotent), so a retry reaches the same final state as an uninterrupted run.
- * A thing that serves another certificate (a device in use) keeps DO_NOTHING's meaning.
- * The principal list is read only when the answer matters (existing thing, groups wanted,
- * ThingGroups DO_NOTHING or FAIL).
+ * A thing that serves another certificate (a device in use) keeps DO_NOTHING's meaning (only
+ * reachable under `shared`). Under `shared` the principal list is read only when the answer
+ * matters (existing thing, groups wanted, ThingGroups DO_NOTHING or FAIL).
+ *
+ * Thing ownership (THING_PRINCIPAL_POLICY, thing-ownership.ts). The thing name usually comes
+ * from the certificate (CN), so a certificate repeating another device's name must not be
+ * attached to that device's thing. Under `exclusive` (default):
+ *  - an existing thing's principals are read right after DescribeThing; any principal other
+ *    than this certificate → ThingOwnedByAnotherCertificate before any write (like FAIL);
+ *  - no principal (pre-created by an operator, or a failed attempt before step 6) → used;
+ *    only this certificate (our own earlier attempt) → used, and step 6 is skipped;
+ *  - after AttachThingPrincipal the principals are read once more, and any other principal
+ *    fails the run (the certificate is then attached but never activated: activation is the
+ *    caller's last step). This closes the race of two certificates with the same name
+ *    registering at once: both may read an empty list (or both create the thing: CreateThing
+ *    is idempotent for identical input), but whichever re-reads second sees the other, so at
+ *    most one of them is activated (possibly neither: then both are in the DLQ). A retry of
+ *    the winner re-reads the list before attaching and fails too until the loser is detached.
+ *    Residual risks: (1) this relies on ListThingPrincipals reflecting a completed
+ *    AttachThingPrincipal at once (read-after-write; AWS does not document it); (2) the
+ *    loser's writes before the re-read (thing attributes/type/groups under its overrides, its
+ *    certificate's policy attachments and thing attachment) stay — the handler has no
+ *    iot:DetachThingPrincipal, deliberately, so an operator detaches it; (3) first come, first
+ *    served: a certificate that claims a name before its rightful device registers owns the
+ *    thing, and the rightful device then fails with ThingOwnedByAnotherCertificate (visible,
+ *    not silent). Issuing certificates with unique names is the CA's job.
  */
 import { performance } from 'node:perf_hooks';
 import type { Plan } from '../template/plan.js';
@@ -44,6 +67,7 @@ import type {
 } from './execution-types.js';
 import { attachPolicies, ensurePolicies } from './policy-steps.js';
 import { checkOverrides } from './thing-overrides.js';
+import { assertThingNotOwnedByOthers, isThisCertificate } from './thing-ownership.js';
 import { applyBillingGroup, applyGroups, ensureThing } from './thing-steps.js';
 
 export type {
@@ -53,13 +77,16 @@ export type {
   ExecutionTarget,
   PolicyOutcome,
   ProvisioningLogger,
+  ThingPrincipalPolicy,
 } from './execution-types.js';
 
 /**
  * Runs the plan for one certificate. Never changes the certificate's status.
  * @example const result = await executePlan(plan, { certificateId, certificateArn }, { iot, logger });
- * @throws {@link OverrideConflictError}, {@link PolicyNameConflictError}, {@link PlanCertificateMismatchError},
- *   and every error of the IoT port (AccessDenied, ThingGroupNotFound, PolicyNotFound, AwsThrottled, …).
+ * `deps.thingPrincipalPolicy` defaults to `exclusive` (fail closed).
+ * @throws {@link ThingOwnedByAnotherCertificateError}, {@link OverrideConflictError},
+ *   {@link PolicyNameConflictError}, {@link PlanCertificateMismatchError}, and every error of
+ *   the IoT port (AccessDenied, ThingGroupNotFound, PolicyNotFound, AwsThrottled, …).
  */
 export async function executePlan(
   plan: Plan,
@@ -67,6 +94,7 @@ export async function executePlan(
   deps: ExecutionDeps,
 ): Promise<ExecutionResult> {
   const { iot, logger } = deps;
+  const principalPolicy = deps.thingPrincipalPolicy ?? 'exclusive';
   const clock = deps.clock ?? (() => performance.now());
   const callsAtStart = iot.callCount;
   if (
@@ -109,7 +137,9 @@ export async function executePlan(
   const thingPlan = plan.thing;
   let state: ThingState | null = null;
   if (thingPlan !== null) {
-    const ensured = await timed('thing', () => ensureThing(thingPlan, target, iot, logger, result));
+    const ensured = await timed('thing', () =>
+      ensureThing(thingPlan, target, iot, logger, result, principalPolicy),
+    );
     state = ensured;
     await timed('thing-groups', () => applyGroups(thingPlan, ensured, iot, result));
     if (thingPlan.billingGroup !== null) {
@@ -125,12 +155,18 @@ export async function executePlan(
   }
   if (thingPlan !== null && state !== null) {
     const known = state.principals;
-    if (known?.includes(target.certificateArn)) {
+    if (known?.some((principal) => isThisCertificate(principal, target.certificateArn))) {
+      // Under `exclusive` this list was read after our earlier attach and named no one else:
+      // it already was the post-attach check of that attempt.
       result.principal = 'already-attached';
     } else {
-      await timed('attach-thing-principal', () =>
-        iot.attachThingPrincipal(thingPlan.thingName, target.certificateArn),
-      );
+      await timed('attach-thing-principal', async () => {
+        await iot.attachThingPrincipal(thingPlan.thingName, target.certificateArn);
+        if (principalPolicy === 'exclusive') {
+          const after = await iot.listThingPrincipals(thingPlan.thingName);
+          assertThingNotOwnedByOthers(thingPlan.thingName, after, target, true);
+        }
+      });
       result.principal = 'attached';
     }
   }

@@ -1,5 +1,8 @@
 // Types of the plan executor (execute-plan.ts) and its steps.
 import type { IotRegistry, ThingDescription } from './iot-registry.js';
+import type { ThingPrincipalPolicy } from './thing-ownership.js';
+
+export type { ThingPrincipalPolicy } from './thing-ownership.js';
 
 /** The structural logger (Powertools' Logger and lib/observability's JitrLogger satisfy it). */
 export interface ProvisioningLogger {
@@ -14,6 +17,11 @@ export interface ExecutionDeps {
   logger: ProvisioningLogger;
   /** Monotonic milliseconds for step timings (default `performance.now`). */
   clock?: () => number;
+  /**
+   * `exclusive` (default, fail closed): refuse a thing another principal is attached to;
+   * `shared`: JITP's behaviour (see thing-ownership.ts).
+   */
+  thingPrincipalPolicy?: ThingPrincipalPolicy;
 }
 
 export interface ExecutionTarget {
@@ -62,7 +70,10 @@ export interface ExecutionResult {
 export interface ThingState {
   description: ThingDescription | null;
   createdNow: boolean;
-  /** Principals attached to the thing, when they had to be read. */
+  /**
+   * Principals attached to the thing, when they had to be read (always for an existing thing
+   * under THING_PRINCIPAL_POLICY=exclusive).
+   */
   principals: string[] | null;
   /** Groups the thing was in, when they had to be read before writing (ThingGroups: FAIL). */
   groups: string[] | null;

@@ -4,14 +4,24 @@ import { IotConflictError } from './errors.js';
 import type { ExecutionResult, ExecutionTarget, ProvisioningLogger, ThingState } from './execution-types.js';
 import type { IotRegistry } from './iot-registry.js';
 import { looksNew, overrideFor, planGroupChanges, planThingUpdate } from './thing-overrides.js';
+import {
+  assertThingNotOwnedByOthers,
+  isThisCertificate,
+  type ThingPrincipalPolicy,
+} from './thing-ownership.js';
 
-/** DescribeThing → CreateThing, or the OverrideSettings on the existing thing (one UpdateThing at most). */
+/**
+ * DescribeThing → CreateThing, or the OverrideSettings on the existing thing (one UpdateThing at
+ * most). Under `exclusive`, an existing thing's principals are read first and a thing serving
+ * another principal is refused before any write (thing-ownership.ts).
+ */
 export async function ensureThing(
   plan: ThingPlan,
   target: ExecutionTarget,
   iot: IotRegistry,
   logger: ProvisioningLogger,
   result: ExecutionResult,
+  principalPolicy: ThingPrincipalPolicy,
 ): Promise<ThingState> {
   let existing = await iot.describeThing(plan.thingName);
   if (existing === null) {
@@ -35,15 +45,20 @@ export async function ensureThing(
       });
     }
   }
-  // Every FAIL check runs before the first write, so a conflict leaves the thing untouched.
-  const { update, target: overridden } = planThingUpdate(existing, plan);
+  // Every check (ownership first, then the FAIL overrides) runs before the first write, so a
+  // refusal leaves the thing, its groups and the certificate untouched.
   let principals: string[] | null = null;
+  if (principalPolicy === 'exclusive') {
+    principals = await iot.listThingPrincipals(plan.thingName);
+    assertThingNotOwnedByOthers(plan.thingName, principals, target, false);
+  }
+  const { update, target: overridden } = planThingUpdate(existing, plan);
   let treatedAsNew = false;
   const groupOverride = overrideFor(plan, 'ThingGroups');
   if (plan.thingGroups.length > 0 && (groupOverride === 'DO_NOTHING' || groupOverride === 'FAIL')) {
     if (looksNew(overridden, plan)) {
-      principals = await iot.listThingPrincipals(plan.thingName);
-      treatedAsNew = principals.every((principal) => principal === target.certificateArn);
+      principals ??= await iot.listThingPrincipals(plan.thingName);
+      treatedAsNew = principals.every((principal) => isThisCertificate(principal, target.certificateArn));
     }
   }
   let groups: string[] | null = null;

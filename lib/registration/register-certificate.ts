@@ -59,7 +59,9 @@ export interface RegistrationDeps {
   crlStore: CrlStore | null;
   templates: TemplateSource;
   caCache: CaCache;
-  config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'>;
+  /** `provisioning` may be left out (tests): THING_PRINCIPAL_POLICY then defaults to `exclusive`. */
+  config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'> &
+    Partial<Pick<Config, 'provisioning'>>;
   clock: () => Date;
   logger: JitrLogger;
   metrics: RegistrationMetrics;
@@ -179,7 +181,12 @@ async function run(
   // 6. Provision (idempotent; never touches the certificate's status).
   const target = { certificateId, certificateArn: certificate.certificateArn };
   const execution = await step('execute-plan', () =>
-    executePlan(plan, target, { iot: deps.iot, logger: deps.logger, clock: monotonic(deps) }),
+    executePlan(plan, target, {
+      iot: deps.iot,
+      logger: deps.logger,
+      clock: monotonic(deps),
+      thingPrincipalPolicy: deps.config.provisioning?.thingPrincipalPolicy ?? 'exclusive',
+    }),
   );
   trace.thingName = execution.thingName;
   trace.policies = execution.policyNames;

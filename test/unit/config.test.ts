@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       certificate: { clockSkewSeconds: 300 },
       templates: { defaultSource: { kind: 'bundled', name: 'default' }, byCa: {}, refreshSeconds: 300 },
       rejectedCertificateStatus: 'INACTIVE',
+      provisioning: { thingPrincipalPolicy: 'exclusive' },
       observability: { serviceName: 'jitr', metricsNamespace: 'JITR', logLevel: 'INFO' },
       aws: { region: null, s3Endpoint: null, iotEndpoint: null },
     });
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       TEMPLATE_SOURCE_BY_CA: JSON.stringify({ [CA.toUpperCase()]: 's3://tpl-bucket/plant-7.json' }),
       TEMPLATE_REFRESH_SECONDS: '10',
       REJECTED_CERTIFICATE_STATUS: 'pending_activation',
+      THING_PRINCIPAL_POLICY: ' shared ',
       POWERTOOLS_SERVICE_NAME: 'jitr-prod',
       POWERTOOLS_METRICS_NAMESPACE: 'Fleet',
       POWERTOOLS_LOG_LEVEL: 'debug',
@@ -71,6 +73,7 @@ describe('loadConfig', () => {
         refreshSeconds: 10,
       },
       rejectedCertificateStatus: 'PENDING_ACTIVATION',
+      provisioning: { thingPrincipalPolicy: 'shared' },
       observability: { serviceName: 'jitr-prod', metricsNamespace: 'Fleet', logLevel: 'DEBUG' },
       aws: { region: 'eu-west-1', s3Endpoint: 'http://127.0.0.1:4569', iotEndpoint: 'http://127.0.0.1:4570' },
     });
@@ -106,6 +109,8 @@ describe('loadConfig', () => {
     [{ CRL_BUCKET: 'b1b', TEMPLATE_REFRESH_SECONDS: 'soon' }, 'TEMPLATE_REFRESH_SECONDS'],
     [{ CRL_BUCKET: 'b1b', REJECTED_CERTIFICATE_STATUS: 'REVOKED' }, 'REJECTED_CERTIFICATE_STATUS'],
     [{ CRL_BUCKET: 'b1b', POWERTOOLS_LOG_LEVEL: 'LOUD' }, 'POWERTOOLS_LOG_LEVEL'],
+    [{ CRL_BUCKET: 'b1b', THING_PRINCIPAL_POLICY: 'open' }, 'THING_PRINCIPAL_POLICY'],
+    [{ CRL_BUCKET: 'b1b', THING_PRINCIPAL_POLICY: 'jitp' }, 'THING_PRINCIPAL_POLICY'],
   ])('rejects %j naming %s', (env, variable) => {
     // Act
     const error = errorOf(() => loadConfig(env));
@@ -129,6 +134,7 @@ describe('loadConfig', () => {
       'TEMPLATE_SOURCE_BY_CA',
       'TEMPLATE_REFRESH_SECONDS',
       'REJECTED_CERTIFICATE_STATUS',
+      'THING_PRINCIPAL_POLICY',
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',

@@ -128,7 +128,8 @@ describe('handleInvocation', () => {
       'JITR/ProvisioningDuration{service=jitr}',
     ]);
     const blob = emfBlobs(out())[0];
-    expect([blob?.CertificateActivated, blob?.IotApiCalls]).toEqual([1, 8]);
+    // 8 IoT calls plus the post-attach ListThingPrincipals of THING_PRINCIPAL_POLICY=exclusive.
+    expect([blob?.CertificateActivated, blob?.IotApiCalls]).toEqual([1, 9]);
   });
 
   it('keeps a per-event dimension out of the next event’s metrics', async () => {

@@ -19,6 +19,7 @@ describe('functionEnvironment (npm run invoke)', () => {
       TEMPLATE_SOURCE_BY_CA: '{}',
       TEMPLATE_REFRESH_SECONDS: '300',
       REJECTED_CERTIFICATE_STATUS: 'INACTIVE',
+      THING_PRINCIPAL_POLICY: 'exclusive',
       POWERTOOLS_SERVICE_NAME: 'jitr',
       POWERTOOLS_METRICS_NAMESPACE: 'JITR',
       POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -76,6 +76,8 @@ const HAPPY_PATH = [
   'AttachPolicy',
   'AttachPolicy',
   'AttachThingPrincipal',
+  // THING_PRINCIPAL_POLICY=exclusive (default): no other certificate got attached meanwhile.
+  'ListThingPrincipals',
   'UpdateCertificate',
 ];
 
@@ -113,7 +115,7 @@ describe('executePlan', () => {
       principal: 'attached',
       created: ['thing:dev-1', `policy:${POLICY_NAME}`],
       reused: ['policy:base-policy'],
-      iotApiCalls: 9,
+      iotApiCalls: 10,
       timings: {
         thing: 0,
         'thing-groups': 0,

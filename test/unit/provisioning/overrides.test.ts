@@ -26,6 +26,13 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a failure');
 }
 
+/**
+ * Override semantics are the same under both THING_PRINCIPAL_POLICY values; these cases use a
+ * thing another device uses, which only `shared` lets a second certificate touch
+ * (exclusive refusals: thing-ownership.test.ts).
+ */
+const SHARED = { thingPrincipalPolicy: 'shared' } as const;
+
 /** A thing in use by another device (another certificate attached). */
 function existingThing(principals = [OTHER_CERT_ARN]) {
   fake.things.set('dev-1', {
@@ -78,7 +85,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     // Prepare
     existingThing();
     // Act
-    await provision(referencePlan({ ...ALL_DO_NOTHING, [property]: value }));
+    await provision(referencePlan({ ...ALL_DO_NOTHING, [property]: value }), SHARED);
     // Assess
     expect(fake.snapshot().things['dev-1']).toEqual({ ...UNCHANGED, ...want });
     expect(fake.certificateStatus.get(CERT_ID)).toBe('ACTIVE');
@@ -88,7 +95,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     // Prepare
     existingThing();
     // Act
-    await provision(referencePlan({}));
+    await provision(referencePlan({}), SHARED);
     // Assess
     expect(fake.snapshot().things['dev-1']).toEqual(UNCHANGED);
     expect(fake.log).not.toContain('UpdateThing');
@@ -110,7 +117,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     const before = fake.snapshot();
     // Act
     const error = await failure(() =>
-      provision(referencePlan({ ...ALL_DO_NOTHING, [row.property]: 'FAIL' })),
+      provision(referencePlan({ ...ALL_DO_NOTHING, [row.property]: 'FAIL' }), SHARED),
     );
     // Assess
     expect(isJitrError(error) && [error.code, error.outcome, error.step]).toEqual([
@@ -133,7 +140,10 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     const before = fake.snapshot();
     // Act
     const error = await failure(() =>
-      provision(referencePlan({ AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'FAIL' })),
+      provision(
+        referencePlan({ AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'FAIL' }),
+        SHARED,
+      ),
     );
     // Assess
     expect(isJitrError(error) && error.code).toBe('OverrideConflict');
@@ -154,6 +164,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     // Act
     const result = await provision(
       referencePlan({ AttributePayload: 'FAIL', ThingTypeName: 'FAIL', ThingGroups: 'FAIL' }),
+      SHARED,
     );
     // Assess
     expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
@@ -165,7 +176,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     existingThing();
     // Act
     const error = await failure(() =>
-      provision(referencePlan({ ...ALL_DO_NOTHING, ThingTypeName: 'MERGE' })),
+      provision(referencePlan({ ...ALL_DO_NOTHING, ThingTypeName: 'MERGE' }), SHARED),
     );
     // Assess
     expect(isJitrError(error) && error.code).toBe('UnsupportedOverride');
@@ -177,7 +188,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     const thing = fake.things.get('dev-1');
     if (thing) thing.billingGroupName = 'billing-b';
     // Act
-    const result = await provision(referencePlan(ALL_DO_NOTHING));
+    const result = await provision(referencePlan(ALL_DO_NOTHING), SHARED);
     // Assess
     expect(result.billingGroup).toEqual({
       name: 'billing-a',
@@ -229,17 +240,17 @@ describe('executePlan treated-as-new rule', () => {
     // Prepare
     partialThing([OTHER_CERT_ARN]);
     // Act
-    const result = await provision(referencePlan());
+    const result = await provision(referencePlan(), SHARED);
     // Assess
     expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
     expect(fake.snapshot().things['dev-1']?.groups).toEqual([]);
   });
 
-  it('keeps DO_NOTHING for a thing whose merged attributes differ from the template', async () => {
+  it('keeps DO_NOTHING for a thing whose merged attributes differ from the template (shared: no principal read)', async () => {
     // Prepare
     partialThing([], { model: 'm1', serial: 's-1', color: 'red' });
     // Act
-    const result = await provision(referencePlan());
+    const result = await provision(referencePlan(), SHARED);
     // Assess
     expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
     expect(fake.log).not.toContain('ListThingPrincipals');

@@ -1,7 +1,12 @@
 // Plans and wiring shared by the executor tests.
 import { IoTClient } from '@aws-sdk/client-iot';
 import { activateCertificate } from '../../../lib/provisioning/activate-certificate.js';
-import { type ExecutionResult, executePlan } from '../../../lib/provisioning/execute-plan.js';
+import {
+  type ExecutionResult,
+  type ExecutionTarget,
+  executePlan,
+  type ThingPrincipalPolicy,
+} from '../../../lib/provisioning/execute-plan.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import type { OverrideValue, Plan } from '../../../lib/template/plan.js';
 import { ACCOUNT, type FakeIot, REGION } from './fake-iot.js';
@@ -64,13 +69,28 @@ export function newRegistry(): SdkIotRegistry {
   return new SdkIotRegistry(new IoTClient({ region: REGION }));
 }
 
-/** What the use case does: execute, then set the status last. */
-export async function provision(plan: Plan, iot = newRegistry()): Promise<ExecutionResult> {
-  const result = await executePlan(
-    plan,
-    { certificateId: CERT_ID, certificateArn: CERT_ARN },
-    { iot, logger: quietLogger, clock: () => 0 },
-  );
-  await activateCertificate(plan, { certificateId: CERT_ID }, { iot, logger: quietLogger });
+/**
+ * What the use case does: execute, then set the status last. `thingPrincipalPolicy` is left
+ * out by default, so the executor's own default (`exclusive`) is what these tests exercise.
+ */
+export async function provision(
+  plan: Plan,
+  options: {
+    iot?: SdkIotRegistry;
+    thingPrincipalPolicy?: ThingPrincipalPolicy;
+    target?: ExecutionTarget;
+  } = {},
+): Promise<ExecutionResult> {
+  const iot = options.iot ?? newRegistry();
+  const target = options.target ?? { certificateId: CERT_ID, certificateArn: CERT_ARN };
+  const result = await executePlan(plan, target, {
+    iot,
+    logger: quietLogger,
+    clock: () => 0,
+    ...(options.thingPrincipalPolicy === undefined
+      ? {}
+      : { thingPrincipalPolicy: options.thingPrincipalPolicy }),
+  });
+  await activateCertificate(plan, { certificateId: target.certificateId }, { iot, logger: quietLogger });
   return result;
 }
