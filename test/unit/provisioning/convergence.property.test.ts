@@ -106,23 +106,27 @@ const existingThing = fc.option(
 const override = fc.constantFrom('MERGE', 'REPLACE', 'DO_NOTHING', 'FAIL') as fc.Arbitrary<
   'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'
 >;
+const principalPolicy = fc.constantFrom('exclusive', 'shared') as fc.Arbitrary<'exclusive' | 'shared'>;
 
 /** Runs the registration on a fresh account holding `thing`, retrying after each failure. */
 async function outcome(
   thing: Record<string, unknown> | null,
   overrides: Record<string, 'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'>,
   faults: { command: string; skip: number }[],
+  thingPrincipalPolicy: 'exclusive' | 'shared',
+  onSeeded: (initial: unknown) => void = () => {},
 ): Promise<unknown> {
   clearPolicyCache();
   const fake = new FakeIot();
   try {
     seed(fake);
     if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
+    onSeeded(fake.snapshot());
     for (const fault of faults) fake.failOn(fault.command, throttled(), fault.skip);
     let lastCode: unknown = null;
     for (let attempt = 0; attempt < 20; attempt += 1) {
       try {
-        await provision(referencePlan(overrides));
+        await provision(referencePlan(overrides), { thingPrincipalPolicy });
         return fake.snapshot();
       } catch (error) {
         lastCode = (error as { code?: unknown }).code;
@@ -145,12 +149,44 @@ describe('executePlan on any existing thing (property)', () => {
         fc.array(fc.record({ command: fc.constantFrom(...COMMANDS), skip: fc.nat({ max: 2 }) }), {
           maxLength: 5,
         }),
-        async (thing, overrides, faults) => {
+        principalPolicy,
+        async (thing, overrides, faults, policy) => {
           // Act
-          const uninterrupted = await outcome(thing, overrides, []);
-          const interrupted = await outcome(thing, overrides, faults);
+          const uninterrupted = await outcome(thing, overrides, [], policy);
+          const interrupted = await outcome(thing, overrides, faults, policy);
           // Assess
           expect(interrupted).toEqual(uninterrupted);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('under exclusive, refuses a thing another principal holds without writing, and otherwise leaves this certificate its only principal', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        existingThing,
+        fc.record({ AttributePayload: override, ThingTypeName: override, ThingGroups: override }),
+        fc.array(fc.record({ command: fc.constantFrom(...COMMANDS), skip: fc.nat({ max: 2 }) }), {
+          maxLength: 5,
+        }),
+        async (thing, overrides, faults) => {
+          // Act
+          let initial: unknown;
+          const result = (await outcome(thing, overrides, faults, 'exclusive', (seeded) => {
+            initial = seeded;
+          })) as { error?: unknown; state?: unknown; things?: Record<string, { principals: string[] }> };
+          // Assess
+          if (overrides.ThingTypeName === 'MERGE') {
+            // Refused before any call, whatever the thing.
+            expect(result).toEqual({ error: 'UnsupportedOverride', state: initial });
+          } else if (thing?.principals.includes(OTHER_CERT)) {
+            expect(result).toEqual({ error: 'ThingOwnedByAnotherCertificate', state: initial });
+          } else if (result.error === undefined) {
+            expect(result.things?.['dev-1']?.principals).toEqual([CERT_ARN]);
+          } else {
+            expect(result.error).toBe('OverrideConflict');
+          }
         },
       ),
       { numRuns: 150 },
@@ -162,20 +198,21 @@ describe('executePlan on any existing thing (property)', () => {
       fc.asyncProperty(
         existingThing,
         fc.record({ AttributePayload: override, ThingTypeName: override, ThingGroups: override }),
-        async (thing, overrides) => {
+        principalPolicy,
+        async (thing, overrides, thingPrincipalPolicy) => {
           // Prepare
           clearPolicyCache();
           const fake = new FakeIot();
           try {
             seed(fake);
             if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
-            const first = await provision(referencePlan(overrides)).then(
+            const first = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
               () => 'ok',
               (error: { code?: unknown }) => error.code,
             );
             const afterFirst = fake.snapshot();
             // Act
-            const second = await provision(referencePlan(overrides)).then(
+            const second = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
               () => 'ok',
               (error: { code?: unknown }) => error.code,
             );
