@@ -2,6 +2,7 @@ import { AttachThingPrincipalCommand, UpdateCertificateCommand } from '@aws-sdk/
 // Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
 import { isJitrError, ThingOwnedByAnotherCertificateError } from '../../../lib/errors.js';
 import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import {
@@ -9,6 +10,7 @@ import {
   certificateIdOf,
   isThisCertificate,
 } from '../../../lib/provisioning/thing-ownership.js';
+import { requiredPermissions } from '../../../lib/template/permissions.js';
 import type { Plan } from '../../../lib/template/plan.js';
 import { ACCOUNT, FakeIot, REGION } from './fake-iot.js';
 import {
@@ -334,6 +336,19 @@ describe('executePlan THING_PRINCIPAL_POLICY=shared (JITP behaviour)', () => {
     expect([...(fake.snapshot().things['dev-1']?.principals ?? [])].sort()).toEqual(
       [CERT_ARN, OTHER_CERT_ARN].sort(),
     );
+  });
+});
+
+describe('thing ownership permissions', () => {
+  it('is covered by the IAM statements a template with a thing gets (iot:ListThingPrincipals on the thing)', () => {
+    // Act
+    const policy = requiredPermissions(defaultTemplate, { region: REGION, account: ACCOUNT });
+    // Assess
+    const onThings = policy.Statement.filter((statement) =>
+      statement.Resource.includes(`arn:aws:iot:${REGION}:${ACCOUNT}:thing/*`),
+    ).flatMap((statement) => statement.Action);
+    expect(onThings).toContain('iot:ListThingPrincipals');
+    expect(onThings).not.toContain('iot:DetachThingPrincipal');
   });
 });
 
