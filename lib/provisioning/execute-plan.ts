@@ -3,10 +3,11 @@
  * status (activation is the caller's last step: see activate-certificate.ts).
  *
  * Primary course:
- *  1. Thing: DescribeThing; absent → CreateThing (type + attributes); present → apply the
- *     OverrideSettings (thing-overrides.ts) with one UpdateThing when something changes. Every
- *     FAIL check (attributes, type, groups) runs before the first write, so an OverrideConflict
- *     leaves the account untouched.
+ *  1. Thing: DescribeThing; absent → CreateThing (type + attributes); present → under
+ *     `exclusive` the ownership check (ListThingPrincipals, below), then the OverrideSettings
+ *     (thing-overrides.ts) with one UpdateThing when something changes. The ownership check and
+ *     every FAIL check (attributes, type, groups) run before the first write, so a
+ *     ThingOwnedByAnotherCertificate or OverrideConflict leaves the account untouched.
  *  2. Thing groups: AddThingToThingGroup for each group to add (RemoveThingFromThingGroup only
  *     for REPLACE).
  *  3. Billing group: AddThingToBillingGroup when the thing has none (an existing different one
@@ -15,7 +16,7 @@
  *     GetPolicy and compare canonically (same → reuse, different → PolicyNameConflict). A
  *     PolicyName policy must exist (AttachPolicy's 404 → PolicyNotFound).
  *  5. AttachPolicy for each policy, target = the certificate.
- *  6. AttachThingPrincipal (certificate → thing).
+ *  6. AttachThingPrincipal (certificate → thing); under `exclusive`, ListThingPrincipals again.
  *
  * Idempotency: every step reads or tolerates existing state (CreateThing 409 → re-describe,
  * CreatePolicy 409 → compare, attach/add repeats are no-ops), so the same plan run twice, or
