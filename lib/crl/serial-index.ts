@@ -27,10 +27,31 @@ function canonicalStart(bytes: Uint8Array, s: number, e: number): number {
   return s;
 }
 
+/**
+ * 32-bit hash of `bytes[s, e)`, four bytes per multiply (murmur3-style mixing with its final
+ * avalanche): hashing is most of the walk's cost, and byte-at-a-time FNV took twice as long.
+ */
 function hashOf(bytes: Uint8Array, s: number, e: number): number {
-  let h = FNV_OFFSET;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME);
-  return h;
+  let h = (e - s) ^ FNV_OFFSET;
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    let k =
+      ((bytes[i] as number) << 24) |
+      ((bytes[i + 1] as number) << 16) |
+      ((bytes[i + 2] as number) << 8) |
+      (bytes[i + 3] as number);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  for (; i < e; i++) h = Math.imul(h ^ (bytes[i] as number), FNV_PRIME);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Reads the DER length at `p` (the byte after the tag) into `out` = [valueStart, end], allocation-free. */
@@ -105,19 +126,40 @@ export class SerialIndex {
     let n = 0;
     for (let p = start; p < end; ) {
       // RevokedCertificate ::= SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }
+      // Lengths below 128 (every entry of a normal CRL) are read inline; others via readLength.
       if (buf[p] !== 0x30) malformed('revoked entry is not a SEQUENCE', p);
-      readLength(buf, p + 1, end, tmp);
-      const q = tmp[0] as number;
-      const entryEnd = tmp[1] as number;
+      let q: number;
+      let entryEnd: number;
+      const l0 = buf[p + 1] as number;
+      if (l0 < 0x80) {
+        q = p + 2;
+        entryEnd = q + l0;
+        if (entryEnd > end) malformed('element overruns its parent', p + 1);
+      } else {
+        readLength(buf, p + 1, end, tmp);
+        q = tmp[0] as number;
+        entryEnd = tmp[1] as number;
+      }
       if (buf[q] !== 0x02) malformed('revoked entry serial is not an INTEGER', q);
-      readLength(buf, q + 1, entryEnd, tmp);
-      const serialStart = tmp[0] as number;
-      const serialEnd = tmp[1] as number;
+      let serialStart: number;
+      let serialEnd: number;
+      const l1 = buf[q + 1] as number;
+      if (l1 < 0x80) {
+        serialStart = q + 2;
+        serialEnd = serialStart + l1;
+        if (serialEnd > entryEnd) malformed('element overruns its parent', q + 1);
+      } else {
+        readLength(buf, q + 1, entryEnd, tmp);
+        serialStart = tmp[0] as number;
+        serialEnd = tmp[1] as number;
+      }
       if (serialEnd === serialStart) malformed('empty serial', q);
       const timeTag = buf[serialEnd];
       if (timeTag !== 0x17 && timeTag !== 0x18) malformed('revocationDate is not a Time', serialEnd);
-      readLength(buf, serialEnd + 1, entryEnd, tmp);
-      const timeEnd = tmp[1] as number;
+      const l2 = buf[serialEnd + 1] as number;
+      if (l2 >= 0x80) malformed('revocationDate is too long', serialEnd);
+      const timeEnd = serialEnd + 2 + l2;
+      if (timeEnd > entryEnd) malformed('element overruns its parent', serialEnd + 1);
       if (timeEnd < entryEnd) {
         if (buf[timeEnd] !== 0x30) malformed('crlEntryExtensions is not a SEQUENCE', timeEnd);
         readLength(buf, timeEnd + 1, entryEnd, tmp);
@@ -132,11 +174,7 @@ export class SerialIndex {
         h.set(hashes);
         hashes = h;
       }
-      let h = FNV_OFFSET;
-      for (let i = canonicalStart(buf, serialStart, serialEnd); i < serialEnd; i++) {
-        h = Math.imul(h ^ (buf[i] as number), FNV_PRIME);
-      }
-      hashes[n] = h;
+      hashes[n] = hashOf(buf, canonicalStart(buf, serialStart, serialEnd), serialEnd);
       offsets[n++] = p;
       p = entryEnd;
     }
