@@ -2,7 +2,7 @@
 import { constants, createHash, sign as cryptoSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { explicit, integer, NULL, oid, sequence } from './der-writer.js';
 
-export type KeyType = 'rsa' | 'ec';
+export type KeyType = 'rsa' | 'ec' | 'ed25519';
 export type Curve = 'P-256' | 'P-384';
 
 /** Signature algorithms the toolkit can produce (and lib/certificate can verify). */
@@ -11,8 +11,11 @@ export type SignatureAlgorithmName =
   | 'rsa-pkcs1-sha384'
   | 'rsa-pss-sha256'
   | 'rsa-pss-sha384'
+  | 'rsa-pkcs1-sha512'
   | 'ecdsa-sha256'
-  | 'ecdsa-sha384';
+  | 'ecdsa-sha384'
+  | 'ecdsa-sha512'
+  | 'ed25519';
 
 export interface KeySpec {
   keyType?: KeyType;
@@ -24,14 +27,16 @@ const NODE_CURVE: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'sec
 
 /** A fresh key pair (RSA-2048 by default, or EC P-256 by default for `keyType: 'ec'`). */
 export function generateKeyPair(spec: KeySpec = {}): { privateKey: KeyObject; publicKey: KeyObject } {
+  if (spec.keyType === 'ed25519') return generateKeyPairSync('ed25519');
   if ((spec.keyType ?? 'rsa') === 'ec') {
     return generateKeyPairSync('ec', { namedCurve: NODE_CURVE[spec.curve ?? 'P-256'] });
   }
   return generateKeyPairSync('rsa', { modulusLength: spec.rsaBits ?? 2048 });
 }
 
-/** The algorithm a key signs with unless told otherwise: ECDSA with the curve's hash, else RSA PKCS#1 v1.5 SHA-256. */
+/** The algorithm a key signs with unless told otherwise: ECDSA with the curve's hash, Ed25519, else RSA PKCS#1 v1.5 SHA-256. */
 export function defaultSignatureAlgorithm(key: KeyObject): SignatureAlgorithmName {
+  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
   if (key.asymmetricKeyType === 'ec') {
     return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ecdsa-sha384' : 'ecdsa-sha256';
   }
@@ -60,16 +65,23 @@ export function algorithmIdentifier(name: SignatureAlgorithmName): Buffer {
       return sequence(oid('1.2.840.113549.1.1.10'), pssParams('sha256'));
     case 'rsa-pss-sha384':
       return sequence(oid('1.2.840.113549.1.1.10'), pssParams('sha384'));
+    case 'rsa-pkcs1-sha512':
+      return sequence(oid('1.2.840.113549.1.1.13'), NULL);
     case 'ecdsa-sha256':
       return sequence(oid('1.2.840.10045.4.3.2'));
     case 'ecdsa-sha384':
       return sequence(oid('1.2.840.10045.4.3.3'));
+    case 'ecdsa-sha512':
+      return sequence(oid('1.2.840.10045.4.3.4'));
+    case 'ed25519':
+      return sequence(oid('1.3.101.112'));
   }
 }
 
 /** Signs `data` (a TBS structure) as the named algorithm; ECDSA signatures are DER (r, s). */
 export function signWith(name: SignatureAlgorithmName, data: Uint8Array, key: KeyObject): Buffer {
-  const hash = name.endsWith('sha384') ? 'sha384' : 'sha256';
+  if (name === 'ed25519') return cryptoSign(null, data, key);
+  const hash = name.endsWith('sha384') ? 'sha384' : name.endsWith('sha512') ? 'sha512' : 'sha256';
   if (name.startsWith('rsa-pss')) {
     return cryptoSign(hash, data, {
       key,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Ca, issueDeviceCertificate, nameDer } from '../../../infra/pki/index.js';
+import { type Ca, createCa, issueDeviceCertificate, nameDer } from '../../../infra/pki/index.js';
 import {
   type CertificateFacts,
   checkValidity,
@@ -30,10 +30,19 @@ describe('verifyIssuedBy', () => {
     ['RSA-2048 PSS SHA-256', rsaCa, 'rsa-pss-sha256'],
     ['RSA-2048 PSS SHA-384', rsaCa, 'rsa-pss-sha384'],
     ['EC P-256 SHA-256', ecCa, 'ecdsa-sha256'],
+    ['RSA-2048 PKCS#1 v1.5 SHA-512', rsaCa, 'rsa-pkcs1-sha512'],
     ['EC P-384 SHA-384', p384Ca, 'ecdsa-sha384'],
+    ['EC P-256 SHA-512', ecCa, 'ecdsa-sha512'],
   ] as const)('accepts a certificate signed by the CA (%s)', (_name, ca, signatureAlgorithm) => {
     const cert = issue(ca(), { signatureAlgorithm });
     expect(codeOf(() => verifyIssuedBy(cert, parseCertificate(ca().certificatePem)))).toBe('ok');
+  });
+
+  it('accepts an Ed25519 CA and certificate', () => {
+    const ca = createCa({ keyType: 'ed25519', subject: 'CN=Ed CA' });
+    const cert = issue(ca, { keyType: 'ed25519' });
+    expect([cert.signatureAlgorithm.name, cert.keyAlgorithm]).toEqual(['ed25519', { type: 'ed25519' }]);
+    expect(codeOf(() => verifyIssuedBy(cert, parseCertificate(ca.certificatePem)))).toBe('ok');
   });
 
   it('rejects a certificate from another CA as CertificateNotIssuedByCa', () => {

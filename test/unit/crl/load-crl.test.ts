@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explicit, integer, oid, sequence, tlv } from '../../../infra/pki/der-writer.js';
-import { buildCrl } from '../../../infra/pki/index.js';
+import { buildCrl, createCa } from '../../../infra/pki/index.js';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { checkCrlFreshness, DEFAULT_CRL_MAX_STALENESS_SECONDS, loadCrl } from '../../../lib/crl/index.js';
 import { ecCa, impostorEcCa, NOW, otherCa, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
@@ -58,6 +58,19 @@ describe('loadCrl', () => {
     ]);
     const empty = load(buildCrl({ ca: ecCa(), entries: [], thisUpdate: NOW, nextUpdate: NEXT }), ecCa());
     expect([empty.entryCount, empty.lookupHex('01')]).toEqual([0, null]);
+  });
+
+  it('verifies CRLs signed with RSA-PSS, SHA-512 and Ed25519', () => {
+    for (const signatureAlgorithm of ['rsa-pss-sha256', 'rsa-pss-sha384', 'rsa-pkcs1-sha512'] as const) {
+      expect(load(crlOf(rsaCa(), { signatureAlgorithm }), rsaCa()).signatureAlgorithm).toBe(
+        signatureAlgorithm,
+      );
+    }
+    expect(load(crlOf(ecCa(), { signatureAlgorithm: 'ecdsa-sha512' }), ecCa()).signatureAlgorithm).toBe(
+      'ecdsa-sha512',
+    );
+    const ed = createCa({ keyType: 'ed25519', subject: 'CN=Ed CA', now: NOW });
+    expect(load(crlOf(ed), ed).signatureAlgorithm).toBe('ed25519');
   });
 
   it('rejects a CRL from another CA as CrlIssuerMismatch', () => {
