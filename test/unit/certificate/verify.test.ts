@@ -45,6 +45,24 @@ describe('verifyIssuedBy', () => {
     expect(codeOf(() => verifyIssuedBy(cert, parseCertificate(ca.certificatePem)))).toBe('ok');
   });
 
+  it('refuses sha1WithRSAEncryption as CertificateUnsupportedAlgorithm', () => {
+    // Prepare: rewrite both AlgorithmIdentifiers from sha256WithRSA (…01 01 0b) to sha1WithRSA (…01 01 05).
+    const der = Buffer.from(
+      issueDeviceCertificate({ ca: rsaCa(), subject: 'CN=x', keyType: 'ec' }).certificateDer,
+    );
+    const oid = Buffer.from('2a864886f70d01010b', 'hex');
+    for (let at = der.indexOf(oid); at >= 0; at = der.indexOf(oid, at + 1)) der[at + oid.length - 1] = 0x05;
+    // Act + Assess
+    const cert = parseCertificate(der);
+    expect(cert.signatureAlgorithm).toMatchObject({
+      name: 'unsupported:1.2.840.113549.1.1.5',
+      supported: false,
+    });
+    expect(codeOf(() => verifyIssuedBy(cert, parseCertificate(rsaCa().certificatePem)))).toBe(
+      'CertificateUnsupportedAlgorithm',
+    );
+  });
+
   it('rejects a certificate from another CA as CertificateNotIssuedByCa', () => {
     const cert = issue(otherCa());
     expect(codeOf(() => verifyIssuedBy(cert, parseCertificate(ecCa().certificatePem)))).toBe(

@@ -73,6 +73,13 @@ describe('loadCrl', () => {
     expect(load(crlOf(ed), ed).signatureAlgorithm).toBe('ed25519');
   });
 
+  it('refuses sha1WithRSAEncryption as CrlUnsupportedAlgorithm', () => {
+    const der = crlOf(rsaCa());
+    const oid = Buffer.from('2a864886f70d01010b', 'hex');
+    for (let at = der.indexOf(oid); at >= 0; at = der.indexOf(oid, at + 1)) der[at + oid.length - 1] = 0x05;
+    expect(codeOf(() => load(der, rsaCa()))).toBe('CrlUnsupportedAlgorithm');
+  });
+
   it('rejects a CRL from another CA as CrlIssuerMismatch', () => {
     expect(codeOf(() => load(crlOf(otherCa()), ecCa()))).toBe('CrlIssuerMismatch');
   });
