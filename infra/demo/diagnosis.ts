@@ -4,6 +4,7 @@
  * the remedy. Decoding of the record shapes is the operations area's (decodeDlqMessage).
  */
 import { decodeDlqMessage } from '../../lib/operations/dlq-message.js';
+import { splitRemedy } from '../../lib/operations/failure-text.js';
 import type { Diagnosis } from './report.js';
 import type { DlqEntry } from './world.js';
 
@@ -63,7 +64,9 @@ export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly str
     const record = parseJson(entry.body);
     const requestContext = isRecord(record) && isRecord(record.requestContext) ? record.requestContext : {};
     const response = isRecord(record) && isRecord(record.responsePayload) ? record.responsePayload : {};
-    const rawMessage = text(response.errorMessage) ?? decoded.failure?.errorMessage ?? '';
+    // The handler throws `<message> — remedy: <remedy>`: the record alone says what to do.
+    const thrown = splitRemedy(text(response.errorMessage) ?? decoded.failure?.errorMessage ?? '');
+    const rawMessage = thrown.message;
     const requestId = text(requestContext.requestId);
     const fromLog = requestId === undefined ? undefined : logged.get(requestId);
     const embedded = embeddedError(rawMessage);
@@ -85,8 +88,7 @@ export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly str
         IAM_ACTION.exec(message)?.[1] ??
         text(log.missingPermission) ??
         '—',
-      remedy:
-        text(embedded.remedy) ?? /remedy:\s*(.+)$/im.exec(rawMessage)?.[1]?.trim() ?? text(log.remedy) ?? '—',
+      remedy: text(embedded.remedy) ?? thrown.remedy ?? text(log.remedy) ?? '—',
       message,
     });
   }

@@ -23,7 +23,10 @@ export type DlqMessageAttributes = Record<string, { stringValue?: string; dataTy
 export interface DlqFailure {
   /** The runtime's error type (our error class name, e.g. `MissingPermissionError`). */
   errorType?: string;
+  /** The runtime's error message, without the remedy. */
   errorMessage?: string;
+  /** What to do, from the message's ` — remedy: …` tail (see formatFailureMessage). */
+  remedy?: string;
   /** Our JitrError code when the failure text carries it (e.g. `MissingPermission`). */
   code?: string;
   /** What the failure is about (a group name, a permission), for grouping. */
@@ -56,6 +59,7 @@ export function failureFrom(
   if (parsed.message !== undefined) failure.errorMessage = parsed.message;
   if (parsed.code !== undefined) failure.code = parsed.code;
   if (parsed.subject !== undefined) failure.subject = parsed.subject;
+  if (parsed.remedy !== undefined) failure.remedy = parsed.remedy;
   return failure;
 }
 

@@ -2,14 +2,66 @@
  * Recovers our error code and the thing it is about from the text a failed invocation
  * leaves behind. Lambda's Node.js runtime keeps only `errorType` (the error's `name`, for
  * us `<Code>Error`) and `errorMessage`; a classic DLQ keeps only the first 1 KB of the
- * message. So the code comes from, in order: a JSON message carrying `code` (a serialised
+ * message. So the handler throws `<message> — remedy: <remedy>` (formatFailureMessage, kept
+ * under 1 KB) and the code comes from, in order: a JSON message carrying `code` (a serialised
  * JitrError), a `Code: …` or `[Code] …` prefix, or the `<Code>Error` class name.
  */
 
 export interface FailureText {
   code?: string;
   subject?: string;
+  /** The message without the remedy. */
   message?: string;
+  /** What to do, when the text carries ` — remedy: …`. */
+  remedy?: string;
+}
+
+/** Between the message and the remedy in a thrown error's message. */
+export const REMEDY_SEPARATOR = ' \u2014 remedy: ';
+
+/** A classic DLQ keeps the first 1 KB of ErrorMessage; stay under it with room to spare. */
+export const MAX_FAILURE_MESSAGE_BYTES = 1000;
+
+/** At most this share of the budget goes to the remedy, so the message always shows. */
+const MAX_REMEDY_BYTES = 500;
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes, ending with `…` when cut. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const ellipsis = '\u2026';
+  let out = '';
+  let bytes = Buffer.byteLength(ellipsis, 'utf8');
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes) break;
+    out += char;
+    bytes += size;
+  }
+  return out + ellipsis;
+}
+
+/**
+ * The message a failed invocation reports, so a DLQ record alone tells the operator what to
+ * do: `<message> — remedy: <remedy>`, at most {@link MAX_FAILURE_MESSAGE_BYTES} UTF-8 bytes
+ * (the message is shortened first, the remedy only beyond half the budget).
+ *
+ * @example
+ * formatFailureMessage('thing group plant-7 does not exist', 'Create it, then replay the DLQ.')
+ * // → 'thing group plant-7 does not exist — remedy: Create it, then replay the DLQ.'
+ */
+export function formatFailureMessage(message: string, remedy: string): string {
+  const tail = truncateUtf8(remedy.trim(), MAX_REMEDY_BYTES);
+  if (tail.length === 0) return truncateUtf8(message, MAX_FAILURE_MESSAGE_BYTES);
+  const budget = MAX_FAILURE_MESSAGE_BYTES - Buffer.byteLength(REMEDY_SEPARATOR + tail, 'utf8');
+  return `${truncateUtf8(message, budget)}${REMEDY_SEPARATOR}${tail}`;
+}
+
+/** Splits `<message> — remedy: <remedy>` (the last separator wins; none → no remedy). */
+export function splitRemedy(text: string): { message: string; remedy?: string } {
+  const at = text.lastIndexOf(REMEDY_SEPARATOR);
+  if (at < 0) return { message: text };
+  const remedy = text.slice(at + REMEDY_SEPARATOR.length).trim();
+  return remedy.length === 0 ? { message: text.slice(0, at) } : { message: text.slice(0, at), remedy };
 }
 
 const GENERIC_ERROR_TYPES = new Set([
@@ -134,17 +186,20 @@ export function parseFailureText(
   errorType: string | undefined,
   errorMessage: string | undefined,
 ): FailureText {
-  if (errorMessage !== undefined) {
-    const json = fromJson(errorMessage);
-    if (json !== undefined) return json;
+  const split = errorMessage === undefined ? undefined : splitRemedy(errorMessage);
+  const remedy = split?.remedy === undefined ? {} : { remedy: split.remedy };
+  const message = split?.message;
+  if (message !== undefined) {
+    const json = fromJson(message);
+    if (json !== undefined) return { ...json, ...remedy };
   }
-  const code =
-    (errorMessage === undefined ? undefined : codeFromPrefix(errorMessage)) ?? codeFromErrorType(errorType);
-  const subject = errorMessage === undefined ? undefined : subjectFromMessage(errorMessage);
+  const code = (message === undefined ? undefined : codeFromPrefix(message)) ?? codeFromErrorType(errorType);
+  const subject = message === undefined ? undefined : subjectFromMessage(message);
   return {
     ...(code === undefined ? {} : { code }),
     ...(subject === undefined ? {} : { subject }),
-    ...(errorMessage === undefined ? {} : { message: errorMessage }),
+    ...(message === undefined ? {} : { message }),
+    ...remedy,
   };
 }
 

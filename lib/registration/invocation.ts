@@ -11,6 +11,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { isJitrError } from '../errors.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
+import { formatFailureMessage, REMEDY_SEPARATOR } from '../operations/failure-text.js';
 import { eventIds } from './event.js';
 import {
   type RegistrationDeps,
@@ -85,15 +86,15 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
 }
 
 /**
- * Prepares an error for Lambda's runtime, which reports `name` as `errorType` (kept with the
- * message in the on-failure destination record). The bundle is minified, so class names are
- * mangled: name a JitrError after its stable code (`ThingGroupNotFoundError`), so `jitr replay`
- * can group DLQ records by code.
+ * Prepares an error for Lambda's runtime, which reports `name` as `errorType` and `message` as
+ * `errorMessage` — all the on-failure destination record (and a classic DLQ message, first
+ * 1 KB) keeps. A JitrError's `name` is already `<Code>Error` (lib/jitr-error.ts), which
+ * `jitr replay` groups by; its message gains the remedy (`<message> — remedy: <remedy>`,
+ * under 1 KB) so a DLQ record alone says what to do. Called once, after the use case logged.
  */
 export function lambdaError(error: unknown): unknown {
-  if (isJitrError(error)) {
-    const name = error.code.endsWith('Error') ? error.code : `${error.code}Error`;
-    Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
+  if (isJitrError(error) && !error.message.includes(REMEDY_SEPARATOR)) {
+    error.message = formatFailureMessage(error.message, error.remedy);
   }
   return error;
 }

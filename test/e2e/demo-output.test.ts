@@ -155,6 +155,53 @@ describe('createCleanupStack', () => {
 });
 
 describe('diagnoseDlq', () => {
+  it('takes message and remedy from the record alone when the handler threw them together', () => {
+    // Prepare
+    const certificateId = 'c'.repeat(64);
+    const record = {
+      version: '1.0',
+      timestamp: '2026-11-22T05:14:23.273Z',
+      requestContext: {
+        requestId: 'req-2',
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:jitr:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: {
+        certificateId,
+        caCertificateId: 'd'.repeat(64),
+        timestamp: 1795324462308,
+        certificateStatus: 'PENDING_ACTIVATION',
+        awsAccountId: '123456789012',
+        certificateRegistrationTimestamp: '1795324462308',
+      },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: {
+        errorType: 'ThingGroupNotFoundError',
+        errorMessage:
+          'thing group plant-7 does not exist \u2014 remedy: Create the thing group plant-7, then replay the DLQ.',
+        trace: [],
+      },
+    };
+
+    // Act
+    const diagnoses = diagnoseDlq([{ messageId: 'm-1', body: JSON.stringify(record) }]);
+
+    // Assess
+    expect(diagnoses).toEqual([
+      {
+        certificateId,
+        condition: 'RetriesExhausted',
+        attempts: 3,
+        errorType: 'ThingGroupNotFoundError',
+        code: 'ThingGroupNotFound',
+        missingPermission: '\u2014',
+        remedy: 'Create the thing group plant-7, then replay the DLQ.',
+        message: 'thing group plant-7 does not exist',
+      },
+    ]);
+  });
+
   it('reads a Lambda on-failure destination record and fills the remedy from the log of the same request', () => {
     // Prepare
     const certificateId = 'a'.repeat(64);

@@ -2,6 +2,7 @@ import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isJitrError } from '../../../lib/errors.js';
 import { createObservability, powertoolsMetrics } from '../../../lib/observability.js';
+import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
 import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import {
   handleInvocation,
@@ -178,6 +179,44 @@ describe('handleInvocation', () => {
     const summary = out().find((l) => l.message === 'registration summary');
     expect(summary?.level).toBe('ERROR');
     expect(summary?.error).toEqual(expect.objectContaining({ code: 'CaNotActive', step: 'describe-ca' }));
+  });
+
+  it('throws a message that carries the remedy, which the DLQ decoder reads back', async () => {
+    // Prepare
+    const { w, runtime } = setUp();
+    w.caStatus.value = 'INACTIVE';
+    const { event } = w.device('CN=dev-107');
+    const caId = event.caCertificateId;
+    // Act
+    const error = await handleInvocation(runtime, event, context).catch((e: unknown) => e);
+    // Assess: what Lambda's runtime puts in the on-failure destination record.
+    const remedy = `Activate the CA (aws iot update-ca-certificate --certificate-id ${caId} --new-status ACTIVE) if it should onboard devices, then replay the DLQ.`;
+    const message = `CA certificate ${caId} is INACTIVE, not ACTIVE`;
+    expect((error as Error).message).toBe(`${message} \u2014 remedy: ${remedy}`);
+    const record = {
+      version: '1.0',
+      timestamp: '2026-11-22T05:14:23.273Z',
+      requestContext: {
+        requestId: context.awsRequestId,
+        functionArn: `${context.invokedFunctionArn}:$LATEST`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: {
+        errorType: (error as Error).name,
+        errorMessage: (error as Error).message,
+        trace: [],
+      },
+    };
+    const decoded = decodeDlqMessage(JSON.stringify(record));
+    expect(decoded.kind === 'unknown' ? decoded : decoded.failure).toEqual({
+      errorType: 'CaNotActiveError',
+      errorMessage: message,
+      code: 'CaNotActive',
+      remedy,
+    });
   });
 
   it('emits metrics under POWERTOOLS_DEV only when POWERTOOLS_METRICS_DISABLED is set to false', async () => {
