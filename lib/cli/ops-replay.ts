@@ -52,6 +52,13 @@ async function buildInvoker(options: ReplayCliOptions, region: { region?: string
   return new LambdaInvoker(new LambdaClient(region), options.functionName);
 }
 
+/** The invoker of a dry run, which never invokes (the engine stops after the plan). */
+const NO_INVOKER: EventInvoker = {
+  invoke() {
+    return Promise.reject(new Error('a dry run does not invoke the function'));
+  },
+};
+
 /** Runs `jitr replay` and sets the process exit code (1 if anything failed). */
 export async function runReplay(options: ReplayCliOptions): Promise<void> {
   if ((options.local === true) === (options.functionName !== undefined)) {
@@ -62,7 +69,9 @@ export async function runReplay(options: ReplayCliOptions): Promise<void> {
     );
   }
   const region = options.region === undefined ? {} : { region: options.region };
-  const invoker = await buildInvoker(options, region);
+  // A dry run only reads and groups the queue: it must work without the function's
+  // configuration (`--local` would otherwise insist on CRL_BUCKET, TEMPLATE_SOURCE, …).
+  const invoker = options.dryRun === true ? NO_INVOKER : await buildInvoker(options, region);
   const deps = {
     queue: new SqsDlqQueue({
       sqs: new SQSClient(region),

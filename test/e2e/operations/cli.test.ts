@@ -69,6 +69,19 @@ describe('jitr operations CLI against the sandbox', () => {
     expect(result.code).toBe(0);
   });
 
+  it('runs a --local dry run without the function configuration (no CRL_BUCKET)', async () => {
+    // Act
+    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local', '--dry-run']);
+    // Assess
+    expect(result.stderr).not.toContain('ConfigurationInvalid');
+    expect(result.stdout.split('\n').slice(0, 3)).toEqual([
+      '1 message received from the DLQ',
+      '      1 event:  AccessDenied iot:CreateThing',
+      '1 distinct certificate(s) to replay',
+    ]);
+    expect(result.code).toBe(0);
+  });
+
   it('exits 1 when the replay still fails, with the reason in the table', async () => {
     // Act
     const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--function-name', 'jitr']);
