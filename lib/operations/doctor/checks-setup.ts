@@ -36,7 +36,7 @@ export function checkCa(facts: DoctorFacts): CheckResult[] {
         'ca',
         false,
         `CA ${id} is registered`,
-        'Register it: aws iot register-ca-certificate --ca-certificate file://ca.pem --verification-cert file://verification.pem --set-as-active --allow-auto-registration',
+        'Register it: aws iot register-ca-certificate --ca-certificate file://ca.pem --verification-certificate file://verification.pem --set-as-active --allow-auto-registration',
       ),
     ];
   }

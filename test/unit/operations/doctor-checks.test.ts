@@ -180,9 +180,13 @@ describe('doctor checks', () => {
     const facts = goodFacts();
     facts.ca = null;
     // Act
-    const titles = failures(facts).map((f) => f.title);
+    const found = failures(facts);
     // Assess
-    expect(titles).toEqual([`CA ${CA_ID} is registered`, 'the CRL is signed by the CA']);
+    expect(found.map((f) => f.title)).toEqual([`CA ${CA_ID} is registered`, 'the CRL is signed by the CA']);
+    // The remedy is a command the AWS CLI accepts as written.
+    expect(found[0]?.remedy).toBe(
+      'Register it: aws iot register-ca-certificate --ca-certificate file://ca.pem --verification-certificate file://verification.pem --set-as-active --allow-auto-registration',
+    );
   });
 
   it('catches a missing, disabled, mis-targeted rule or one without an error action', () => {
