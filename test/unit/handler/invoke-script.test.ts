@@ -39,10 +39,10 @@ describe('functionEnvironment (npm run invoke)', () => {
     expect(ignored).toEqual(['Parameters.POWERTOOLS_DEV']);
     expect(variables).toEqual(
       expect.objectContaining({
-        CRL_BUCKET: 'jitr-local-crls',
+        CRL_BUCKET: 'jitr-crls',
         POWERTOOLS_LOG_LEVEL: 'WARN',
         AWS_ENDPOINT_URL_IOT: 'http://127.0.0.1:4566',
-        AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4567',
+        AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4568',
       }),
     );
     expect(variables).not.toHaveProperty('POWERTOOLS_DEV');

@@ -1,0 +1,171 @@
+// The README is the contract with users: its tables and command lines must match the code.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerCrlCommands } from '../../lib/cli/crl-commands.js';
+import { registerOpsCommands } from '../../lib/cli/ops-commands.js';
+import { registerPkiCommands } from '../../lib/cli/pki-commands.js';
+import { registerSandboxCommands } from '../../lib/cli/sandbox-commands.js';
+import { registerTemplateCommands } from '../../lib/cli/template-commands.js';
+import { CONFIG_VARIABLES } from '../../lib/config.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The text between a `### title` (or `## title`) heading and the next heading of any level. */
+function section(title: string): string {
+  const start = readme.indexOf(`${title}\n`);
+  if (start < 0) throw new Error(`README has no heading ${title}`);
+  const rest = readme.slice(start + title.length + 1);
+  const end = rest.search(/^#{2,4} /m);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The cells of every table row in a text (header and separator rows left out). */
+function tableRows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
+    .slice(1)
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
+}
+
+/** Every error class in lib/ with a literal code and outcome: code → outcome. */
+function declaredCodes(dir: string, out = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) declaredCodes(path, out);
+    else if (name.endsWith('.ts')) {
+      const source = readFileSync(path, 'utf8');
+      for (const match of source.matchAll(/class \w+ extends \w+ \{(.*?)\n\}/gs)) {
+        const body = match[1] ?? '';
+        const code = /readonly code(?:: string)? = '(\w+)'/.exec(body)?.[1];
+        const outcome = /readonly outcome(?:: Outcome)? = '([\w-]+)'/.exec(body)?.[1];
+        if (code !== undefined && outcome !== undefined) out.set(code, outcome);
+      }
+    }
+  }
+  return out;
+}
+
+/** The commander program exactly as lib/cli/main.ts builds it (without parsing argv). */
+function cliProgram(): Command {
+  const program = new Command('jitr');
+  registerTemplateCommands(program);
+  registerPkiCommands(program);
+  registerCrlCommands(program);
+  registerOpsCommands(program);
+  registerSandboxCommands(program);
+  return program;
+}
+
+/** `jitr …` command lines in the README: fenced code (continuations joined) and inline code. */
+function commandLines(): string[] {
+  const lines: string[] = [];
+  for (const block of readme.matchAll(/```[a-z]*\n(.*?)```/gs)) {
+    const joined: string[] = [];
+    for (const line of (block[1] ?? '').split('\n')) {
+      const previous = joined.at(-1);
+      if (previous !== undefined && (previous.endsWith('\\') || /^\s+--|^\s+\[/.test(line)))
+        joined[joined.length - 1] = `${previous.replace(/\\$/, '')} ${line.trim()}`;
+      else joined.push(line);
+    }
+    lines.push(...joined.filter((line) => /(^|\s|\$\()(npx )?jitr [a-z]/.test(line)));
+  }
+  for (const inline of readme.matchAll(/`((?:npx )?jitr [a-z][^`]*)`/g)) lines.push(inline[1] ?? '');
+  return lines;
+}
+
+describe('README', () => {
+  it('starts with the two quickstart commands', () => {
+    // Act
+    const block = /## Quickstart\n[^`]*```sh\n(.*?)```/s.exec(readme)?.[1] ?? '';
+    // Assess
+    expect(block.split('\n').map((line) => line.replace(/\s+#.*$/, ''))).toEqual([
+      'npm ci && npm run demo',
+      'npm ci && npm test',
+      '',
+    ]);
+  });
+
+  it('lists every configuration variable with the default the code applies', () => {
+    // Act
+    const rows = tableRows(section('### Configuration')).filter((row) => /^`[A-Z_0-9]+`$/.test(row[0] ?? ''));
+    // Assess
+    expect(rows.map((row) => row[0]?.slice(1, -1))).toEqual(CONFIG_VARIABLES.map((v) => v.name));
+    for (const variable of CONFIG_VARIABLES) {
+      const row = rows.find((r) => r[0] === `\`${variable.name}\``);
+      const stated = (row?.[1] ?? '').replaceAll('`', '');
+      const expected = variable.default.replace(/\)$/, '');
+      expect(stated.startsWith(expected), `${variable.name}: README "${stated}"`).toBe(true);
+    }
+  });
+
+  it('gives every handler error code with the outcome its class declares', () => {
+    // Prepare: the CLI's own codes are documented with the commands, not in this table.
+    const codes = declaredCodes(join(root, 'lib'));
+    const cliOnly = declaredCodes(join(root, 'lib', 'cli'));
+    const operationsOnly = declaredCodes(join(root, 'lib', 'operations'));
+    // Act
+    const table = new Map<string, string>();
+    for (const row of tableRows(section('### Outcome codes'))) {
+      for (const code of (row[0] ?? '').matchAll(/`(\w+)`/g)) table.set(code[1] ?? '', row[1] ?? '');
+    }
+    // Assess
+    const handlerCodes = [...codes].filter(([code]) => !cliOnly.has(code) && !operationsOnly.has(code));
+    expect(handlerCodes.length).toBeGreaterThan(50);
+    expect(handlerCodes.filter(([code, outcome]) => table.get(code) !== outcome)).toEqual([]);
+    expect([...table.keys()].filter((code) => !codes.has(code))).toEqual(['UnexpectedError']);
+  });
+
+  it('names every metric the handler emits, and no other', () => {
+    // Prepare
+    const source = readFileSync(join(root, 'lib', 'observability.ts'), 'utf8');
+    const emitted = [
+      ...(/type CountMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
+      ...(/type DimensionedMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
+      ...(/type DurationMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
+    ].map((m) => m[1]);
+    // Act
+    const documented = tableRows(
+      section('### Metrics (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`, dimension `service`)'),
+    ).map((row) => row[0]?.replaceAll('`', ''));
+    // Assess
+    expect(emitted).toHaveLength(11);
+    expect([...documented].sort()).toEqual([...emitted].sort());
+  });
+
+  it('shows only commands and options the CLI defines', () => {
+    // Prepare
+    const program = cliProgram();
+    const lines = commandLines();
+    // Act
+    const unknown: string[] = [];
+    for (const line of lines) {
+      const words = line.slice(line.indexOf('jitr ') + 5).split(/\s+/);
+      let command = program.commands.find((c) => c.name() === words[0]);
+      // Prose may name a command group alone (`jitr pki`, `jitr pki …`).
+      if (command !== undefined && command.commands.length > 0 && !/^[a-z]/.test(words[1] ?? '')) continue;
+      if (command !== undefined && command.commands.length > 0)
+        command = command.commands.find((c) => c.name() === words[1]);
+      if (command === undefined) {
+        unknown.push(`no command: ${line}`);
+        continue;
+      }
+      const flags = new Set(command.options.map((o) => o.long));
+      flags.add('--help');
+      for (const flag of line.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)) {
+        if (!flags.has(flag[0])) unknown.push(`${command.name()} ${flag[0]}: ${line}`);
+      }
+    }
+    // Assess
+    expect(lines.length).toBeGreaterThan(25);
+    expect(unknown).toEqual([]);
+  });
+});
