@@ -1,15 +1,12 @@
 /** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SingleBar } from 'cli-progress';
 import { parseDuration } from '../operations/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
-import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
-import { createLocalRuntime, useCaseInvoker } from '../operations/replay/local-invoker.js';
 import { textTable } from '../operations/text-table.js';
 import { systemClock } from '../operations/token-bucket.js';
 import { createIotClient } from '../provisioning/iot-client.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
 
 export interface ReconcileCliOptions {
   ca: string;
@@ -40,37 +37,10 @@ export async function runReconcile(options: ReconcileCliOptions): Promise<void> 
     );
   }
   const region = options.region === undefined ? {} : { region: options.region };
-  let invoker: ReturnType<typeof useCaseInvoker>;
-  if (options.dryRun === true) {
-    // A dry run only lists: it needs neither the function nor the handler's configuration.
-    invoker = { invoke: async () => ({ ok: false, reason: 'dry run' }) };
-  } else if (options.functionName !== undefined) {
-    invoker = new LambdaInvoker(new LambdaClient(region), options.functionName);
-  } else {
-    // In process, configured like the function; keep its logs and metrics off stdout.
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    invoker = useCaseInvoker(
-      createLocalRuntime({
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        ...process.env,
-        ...(options.region ? { AWS_REGION: options.region } : {}),
-      }).deps,
-    );
-  }
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nStopping after the certificate in flight…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const bar = process.stderr.isTTY
-    ? new SingleBar({
-        stream: process.stderr,
-        format: 'reconcile [{bar}] {value}/{total} | {outcome}',
-        hideCursor: true,
-      })
-    : null;
+  // A dry run only lists: it needs neither the function nor the handler's configuration.
+  const invoker = await runInvoker(options);
+  const interrupt = interruptOnSigint();
+  const bar = progressBar('reconcile');
   try {
     const report = await reconcileCa(
       { iot: new SdkIotRegistry(createIotClient(region)), invoker, clock: systemClock },
@@ -80,7 +50,7 @@ export async function runReconcile(options: ReconcileCliOptions): Promise<void> 
         max: options.max,
         dryRun: options.dryRun === true,
         ratePerSecond: options.rate,
-        signal: controller.signal,
+        signal: interrupt.signal,
         onSelected: (selected) => {
           if (options.dryRun !== true && selected.length > 0) bar?.start(selected.length, 0, { outcome: '' });
         },
@@ -117,6 +87,6 @@ export async function runReconcile(options: ReconcileCliOptions): Promise<void> 
     if (report.failures.length > 0 || report.interrupted) process.exitCode = 1;
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
