@@ -4,13 +4,11 @@
  * the remedy. Decoding of the record shapes is the operations area's (decodeDlqMessage).
  */
 import { decodeDlqMessage } from '../../lib/operations/dlq-message.js';
-import { splitRemedy } from '../../lib/operations/failure-text.js';
+import { iamActionIn, splitRemedy } from '../../lib/operations/failure-text.js';
 import type { Diagnosis } from './report.js';
 import type { DlqEntry } from './world.js';
 
 export type { Diagnosis };
-
-const IAM_ACTION = /\b((?:iot|s3|sqs|kms):[A-Z][A-Za-z0-9]+)\b/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,10 +82,7 @@ export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly str
       errorType: text(response.errorType) ?? decoded.failure?.errorType ?? '—',
       code,
       missingPermission:
-        text(embeddedDetails.missingPermission) ??
-        IAM_ACTION.exec(message)?.[1] ??
-        text(log.missingPermission) ??
-        '—',
+        text(embeddedDetails.missingPermission) ?? iamActionIn(message) ?? text(log.missingPermission) ?? '—',
       remedy: text(embedded.remedy) ?? thrown.remedy ?? text(log.remedy) ?? '—',
       message,
     });

@@ -116,10 +116,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The first IAM action a message names (`iot:CreateThing`), if any. */
+export function iamActionIn(message: string): string | undefined {
+  return IAM_ACTION.exec(message)?.[1];
+}
+
 /** What a message names: an IAM action, a quoted name, or "thing group X"-style name. */
 export function subjectFromMessage(message: string): string | undefined {
-  const action = IAM_ACTION.exec(message);
-  if (action?.[1] !== undefined) return action[1];
+  const action = iamActionIn(message);
+  if (action !== undefined) return action;
   const quoted = QUOTED.exec(message);
   if (quoted?.[1] !== undefined) return quoted[1];
   const phrase = PHRASE.exec(message);
