@@ -250,6 +250,7 @@ describe('template.yaml', () => {
 
   it('grants no wildcard action, and Resource "*" only for the one action without a resource type', () => {
     for (const role of ['JitrFunctionRole', 'ReconcileFunctionRole', 'RuleErrorActionRole']) {
+      expect(statementsOf(role).length, role).toBeGreaterThan(0);
       for (const statement of statementsOf(role)) {
         for (const action of list(statement.Action)) expect(action).not.toMatch(/(^\*$|:\*$)/);
         if (list(statement.Resource).includes('*')) {
@@ -340,6 +341,7 @@ describe('template.yaml', () => {
       's3:ListBucket',
     ]);
     const sqs = statements.filter((s) => list(s.Action).some((a) => a.startsWith('sqs:')));
+    expect(sqs.length).toBeGreaterThan(0);
     for (const statement of sqs)
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
     expect(existsSync(join(ROOT, 'samconfig.toml'))).toBe(true);
