@@ -31,6 +31,8 @@ export interface CertificateResult {
 export interface ReasonGroup {
   reason: string;
   count: number;
+  /** What to do, from the first record of the group whose message carries a remedy. */
+  remedy?: string;
 }
 
 export interface ReplayPlan {
@@ -88,14 +90,16 @@ async function collect(queue: DlqQueue, max: number, signal: AbortSignal | undef
 }
 
 function groupByReason(held: readonly Held[]): ReasonGroup[] {
-  const counts = new Map<string, number>();
+  const groups = new Map<string, ReasonGroup>();
   for (const { decoded } of held) {
     const reason = failureReason(decoded);
-    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    const group = groups.get(reason) ?? { reason, count: 0 };
+    group.count += 1;
+    const remedy = decoded.kind === 'unknown' ? undefined : decoded.failure?.remedy;
+    if (group.remedy === undefined && remedy !== undefined) group.remedy = remedy;
+    groups.set(reason, group);
   }
-  return [...counts]
-    .map(([reason, count]) => ({ reason, count }))
-    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
 async function releaseAll(queue: DlqQueue, messages: readonly QueueMessage[]): Promise<void> {

@@ -118,7 +118,12 @@ describe('jitr replay against the sandbox', () => {
     // Assess
     expect(report.received).toBe(7);
     expect(report.groups).toEqual([
-      { reason: 'AccessDenied iot:CreateThing', count: 4 },
+      {
+        reason: 'AccessDenied iot:CreateThing',
+        count: 4,
+        // From the handler's thrown message: the DLQ record alone says what to do.
+        remedy: `Add this statement to the function's role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:us-east-1:123456789012:thing/replay-1"}, then replay the DLQ.`,
+      },
       { reason: 'LambdaAction', count: 1 },
       { reason: 'no failure recorded', count: 1 },
       { reason: 'undecodable', count: 1 },
