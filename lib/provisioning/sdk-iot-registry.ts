@@ -69,6 +69,23 @@ function idOfCertificateArn(arn: string): string {
   return at === -1 ? arn : arn.slice(at + ':cert/'.length);
 }
 
+/**
+ * Follows `nextToken` to the last page and concatenates the pages' items. `page` gets the
+ * token to spread into the request (`{}` for the first page).
+ */
+async function allPages<T>(
+  page: (token: { nextToken?: string }) => Promise<{ items: readonly T[]; nextToken?: string | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await page(nextToken === undefined ? {} : { nextToken });
+    items.push(...out.items);
+    nextToken = out.nextToken ?? undefined;
+  } while (nextToken);
+  return items;
+}
+
 /** AWS's model marks every output field optional; a missing required one is an AWS-side fault. */
 function required<T>(value: T | undefined | null, field: string, operation: string): T {
   if (value === undefined || value === null) {
@@ -292,31 +309,18 @@ export class SdkIotRegistry implements IotRegistry {
   }
 
   async listThingGroupsForThing(thingName: string): Promise<string[]> {
-    const groups: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
+    const groups = await allPages(async (token) => {
       const out = await this.#send(
         {
           operation: 'ListThingGroupsForThing',
           step: 'thing-groups',
           notFound: (b) => thingGone(b, thingName),
         },
-        (c) =>
-          c.send(
-            new ListThingGroupsForThingCommand({
-              thingName,
-              maxResults: 250,
-              ...(token === undefined ? {} : { nextToken: token }),
-            }),
-          ),
+        (c) => c.send(new ListThingGroupsForThingCommand({ thingName, maxResults: 250, ...token })),
       );
-      for (const group of out.thingGroups ?? []) {
-        if (group.groupName) groups.push(group.groupName);
-      }
-      nextToken = out.nextToken ?? undefined;
-    } while (nextToken);
-    return groups;
+      return { items: (out.thingGroups ?? []).map((group) => group.groupName), nextToken: out.nextToken };
+    });
+    return groups.filter((name): name is string => typeof name === 'string' && name.length > 0);
   }
 
   async addThingToThingGroup(thingName: string, thingGroupName: string): Promise<void> {
@@ -416,24 +420,12 @@ export class SdkIotRegistry implements IotRegistry {
   }
 
   async listThingPrincipals(thingName: string): Promise<string[]> {
-    const principals: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
+    return allPages(async (token) => {
       const out = await this.#send(
         { operation: 'ListThingPrincipals', step: 'thing', notFound: (b) => thingGone(b, thingName) },
-        (c) =>
-          c.send(
-            new ListThingPrincipalsCommand({
-              thingName,
-              maxResults: 250,
-              ...(token === undefined ? {} : { nextToken: token }),
-            }),
-          ),
+        (c) => c.send(new ListThingPrincipalsCommand({ thingName, maxResults: 250, ...token })),
       );
-      principals.push(...(out.principals ?? []));
-      nextToken = out.nextToken ?? undefined;
-    } while (nextToken);
-    return principals;
+      return { items: out.principals ?? [], nextToken: out.nextToken };
+    });
   }
 }

@@ -15,6 +15,7 @@ import {
   IoTClient,
   LimitExceededException,
   ListCertificatesByCACommand,
+  ListThingGroupsForThingCommand,
   ListThingPrincipalsCommand,
   MalformedPolicyException,
   ServiceUnavailableException,
@@ -153,6 +154,26 @@ describe('SdkIotRegistry', () => {
     expect(thing).toBeNull();
     expect(principals).toEqual(['p1', 'p2']);
     expect(iot.callCount).toBe(3);
+  });
+
+  it("reads every page of a thing's groups, passing the token on", async () => {
+    // Prepare
+    iotMock
+      .on(ListThingGroupsForThingCommand)
+      .resolvesOnce({ thingGroups: [{ groupName: 'g1' }, {}], nextToken: 't2' })
+      .resolvesOnce({ thingGroups: [{ groupName: 'g2' }] });
+    const iot = registry();
+    // Act
+    const groups = await iot.listThingGroupsForThing('dev-1');
+    // Assess
+    expect(groups).toEqual(['g1', 'g2']);
+    expect(iotMock).toHaveReceivedCommandTimes(ListThingGroupsForThingCommand, 2);
+    expect(iotMock).toHaveReceivedNthCommandWith(ListThingGroupsForThingCommand, 2, {
+      thingName: 'dev-1',
+      maxResults: 250,
+      nextToken: 't2',
+    });
+    expect(iot.callCount).toBe(2);
   });
 
   it('sends UpdateCertificate with the new status', async () => {
