@@ -4,10 +4,12 @@ import { isJitrError } from '../../../lib/errors.js';
 import { createObservability, powertoolsMetrics } from '../../../lib/observability.js';
 import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
 import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
+import { ConfigurationInvalidError } from '../../../lib/registration/errors.js';
 import {
   handleInvocation,
   type InvocationRuntime,
   type LambdaContext,
+  lambdaError,
 } from '../../../lib/registration/invocation.js';
 import { ACCOUNT, createWorld, REGION, type World } from '../registration/world.js';
 import { getTestEvent } from './events.js';
@@ -270,5 +272,32 @@ describe('handleInvocation', () => {
     expect(w.status(good.certificateId)).toBe('ACTIVE');
     expect(w.status(denied.certificateId)).toBe('PENDING_ACTIVATION');
     expect(w.status(revoked.event.certificateId)).toBe('REVOKED');
+  });
+});
+
+describe('lambdaError', () => {
+  it('adds the remedy once, however often the same error is thrown (the cold-start config error)', () => {
+    // Prepare
+    const error = new ConfigurationInvalidError('CRL_BUCKET is not set but CRL_MODE is required', {
+      variable: 'CRL_BUCKET',
+      expected: 'a bucket name',
+    });
+    const { remedy } = error;
+    // Act
+    lambdaError(error);
+    const again = lambdaError(error);
+    // Assess
+    expect((again as Error).message).toBe(
+      `CRL_BUCKET is not set but CRL_MODE is required \u2014 remedy: ${remedy}`,
+    );
+    expect((again as Error).name).toBe('ConfigurationInvalidError');
+  });
+
+  it('leaves an error that is not a JitrError as it is', () => {
+    // Prepare
+    const bug = new TypeError('x is undefined');
+    // Act / Assess
+    expect(lambdaError(bug)).toBe(bug);
+    expect(bug.message).toBe('x is undefined');
   });
 });
