@@ -107,6 +107,19 @@ describe('README', () => {
     }
   });
 
+  it('lists every outcome of the use case, plus the thrown `failed`', () => {
+    // Prepare
+    const source = readFileSync(join(root, 'lib', 'registration', 'outcome.ts'), 'utf8');
+    const outcomes = [
+      ...(/type RegistrationOutcome =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'([\w-]+)'/g),
+    ].map((m) => m[1]);
+    // Act
+    const documented = tableRows(section('### Outcomes')).map((row) => row[0]?.replaceAll('`', ''));
+    // Assess
+    expect(outcomes.length).toBeGreaterThan(5);
+    expect([...documented].sort()).toEqual([...outcomes, 'failed'].sort());
+  });
+
   it('gives every handler error code with the outcome its class declares', () => {
     // Prepare: the CLI's own codes are documented with the commands, not in this table.
     const codes = declaredCodes(join(root, 'lib'));
