@@ -1,5 +1,12 @@
 import { billingGroupByNameOrArn, groupByNameOrArn } from './groups.js';
-import { arn, type IotRoute, type IotStore, type ThingRecord } from './model.js';
+import {
+  arn,
+  type IotRequest,
+  type IotRoute,
+  type IotStore,
+  type ThingGroupRecord,
+  type ThingRecord,
+} from './model.js';
 import { bodyBoolean, objectMember, optionalString, paginate, stringMap } from './request-fields.js';
 import { alreadyExists, invalidRequest, notFound, ServiceError } from './service-error.js';
 import { checkAttributes, checkResourceName, MAX_GROUPS_PER_THING } from './validation.js';
@@ -20,6 +27,26 @@ function thingByNameOrArn(
   if (name !== undefined) return getThing(store, name);
   if (thingArn !== undefined) return getThing(store, thingArn.slice(thingArn.lastIndexOf('/') + 1));
   throw invalidRequest('Either thingName or thingArn must be specified');
+}
+
+/** The thing group a group-membership request names (the ARN its IAM action is checked on). */
+function groupResource(req: IotRequest, store: IotStore): string {
+  return (
+    optionalString(req, 'thingGroupArn') ??
+    arn(store, 'thinggroup', optionalString(req, 'thingGroupName') ?? '')
+  );
+}
+
+/** The group and the thing of an Add/RemoveThing(To|From)ThingGroup request. */
+function groupAndThing(req: IotRequest, store: IotStore): { group: ThingGroupRecord; thing: ThingRecord } {
+  return {
+    group: groupByNameOrArn(
+      store,
+      optionalString(req, 'thingGroupName'),
+      optionalString(req, 'thingGroupArn'),
+    ),
+    thing: thingByNameOrArn(store, optionalString(req, 'thingName'), optionalString(req, 'thingArn')),
+  };
 }
 
 function requireUsableType(store: IotStore, typeName: string): void {
@@ -173,20 +200,9 @@ export const thingRoutes: IotRoute[] = [
     op: 'AddThingToThingGroup',
     method: 'PUT',
     path: '/thing-groups/addThingToThingGroup',
-    resource: (req, store) =>
-      optionalString(req, 'thingGroupArn') ??
-      arn(store, 'thinggroup', optionalString(req, 'thingGroupName') ?? ''),
+    resource: groupResource,
     handle: (req, store) => {
-      const group = groupByNameOrArn(
-        store,
-        optionalString(req, 'thingGroupName'),
-        optionalString(req, 'thingGroupArn'),
-      );
-      const thing = thingByNameOrArn(
-        store,
-        optionalString(req, 'thingName'),
-        optionalString(req, 'thingArn'),
-      );
+      const { group, thing } = groupAndThing(req, store);
       if (group.queryString !== undefined) {
         throw invalidRequest(`Cannot add a thing to dynamic thing group ${group.thingGroupName}`);
       }
@@ -204,20 +220,9 @@ export const thingRoutes: IotRoute[] = [
     op: 'RemoveThingFromThingGroup',
     method: 'PUT',
     path: '/thing-groups/removeThingFromThingGroup',
-    resource: (req, store) =>
-      optionalString(req, 'thingGroupArn') ??
-      arn(store, 'thinggroup', optionalString(req, 'thingGroupName') ?? ''),
+    resource: groupResource,
     handle: (req, store) => {
-      const group = groupByNameOrArn(
-        store,
-        optionalString(req, 'thingGroupName'),
-        optionalString(req, 'thingGroupArn'),
-      );
-      const thing = thingByNameOrArn(
-        store,
-        optionalString(req, 'thingName'),
-        optionalString(req, 'thingArn'),
-      );
+      const { group, thing } = groupAndThing(req, store);
       thing.groups = thing.groups.filter((g) => g !== group.thingGroupName);
       return {};
     },
