@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDlqMessage, failureReason } from '../../../lib/operations/dlq-message.js';
+import { getTestEvent } from '../handler/events.js';
 
 const CERT = 'a'.repeat(64);
 const CA = 'b'.repeat(64);
@@ -266,5 +267,23 @@ describe('decodeDlqMessage', () => {
     // Assess
     expect(decoded).toEqual({ kind: 'unknown', reason });
     expect(failureReason(decoded)).toBe('undecodable');
+  });
+
+  it('reads code, subject and remedy from the sample record in events/dlq-record.json', () => {
+    // Prepare: the shape the handler's thrown error leaves in an on-failure destination record.
+    const record = getTestEvent('dlq-record');
+    // Act
+    const decoded = decodeDlqMessage(JSON.stringify(record));
+    // Assess
+    expect(decoded.kind === 'unknown' ? decoded : decoded.failure).toEqual({
+      errorType: 'AccessDeniedError',
+      errorMessage:
+        "CreateThing was denied: the function's role may not perform iot:CreateThing on arn:aws:iot:eu-west-1:123456789012:thing/dev-001",
+      code: 'AccessDenied',
+      subject: 'iot:CreateThing',
+      remedy:
+        'Add this statement to the function\'s role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:eu-west-1:123456789012:thing/dev-001"}, then replay the DLQ.',
+    });
+    expect(failureReason(decoded)).toBe('AccessDenied iot:CreateThing');
   });
 });
