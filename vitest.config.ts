@@ -9,6 +9,8 @@ export default defineConfig({
     pool: 'forks',
     restoreMocks: true,
     // In CI, also write a JSON report so .ci/run can print the plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]]
+      : ['default'],
   },
 });
