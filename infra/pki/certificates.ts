@@ -12,6 +12,7 @@ import {
   signWith,
   spkiDer,
 } from './algorithms.js';
+import type { RawExtension } from './build-crl.js';
 import {
   bitString,
   explicit,
@@ -78,6 +79,12 @@ export interface IssueCertificateOptions extends KeySpec {
   authorityKeyIdentifier?: Uint8Array | null;
   /** Use an existing public key instead of generating a key pair (privateKeyPem is then empty). */
   publicKey?: KeyObject;
+  /**
+   * Extra extensions (tests: unknown critical ones, a critical SAN, a CA certificate issued as a
+   * device). One with the OID of a default extension (basicConstraints, keyUsage, extKeyUsage,
+   * SKI, AKI, SAN) replaces it in place; the others are appended in the given order.
+   */
+  extensions?: RawExtension[];
 }
 
 const DAY_MS = 86_400_000;
@@ -86,6 +93,13 @@ function extension(extnId: string, critical: boolean, value: Uint8Array): Buffer
   return critical
     ? sequence(oid(extnId), TRUE, octetString(value))
     : sequence(oid(extnId), octetString(value));
+}
+
+/** The defaults (OID → extension) with `extra` replacing same-OID entries, then appended. */
+function mergeExtensions(defaults: [string, Buffer][], extra: RawExtension[]): Buffer[] {
+  const merged = new Map(defaults);
+  for (const e of extra) merged.set(e.oid, extension(e.oid, e.critical === true, e.value));
+  return [...merged.values()];
 }
 
 function pem(label: string, der: Uint8Array): string {
@@ -195,17 +209,17 @@ export function issueDeviceCertificate(options: IssueCertificateOptions): Issued
   const notAfter = options.notAfter ?? new Date(notBefore.getTime() + (options.days ?? 365) * DAY_MS);
   const serial = options.serial === undefined ? randomBytes(16) : serialMagnitude(options.serial);
   const spki = spkiDer(publicKey);
-  const extensions = [
-    extension('2.5.29.19', true, sequence()),
-    extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80]))), // digitalSignature
-    extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2'))), // clientAuth
-    extension('2.5.29.14', false, octetString(keyIdentifier(spki))),
+  const defaults: [string, Buffer][] = [
+    ['2.5.29.19', extension('2.5.29.19', true, sequence())],
+    ['2.5.29.15', extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80])))], // digitalSignature
+    ['2.5.29.37', extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2')))], // clientAuth
+    ['2.5.29.14', extension('2.5.29.14', false, octetString(keyIdentifier(spki)))],
   ];
   const aki =
     options.authorityKeyIdentifier === undefined
       ? options.ca.subjectKeyIdentifier
       : options.authorityKeyIdentifier;
-  if (aki !== null) extensions.push(extension('2.5.29.35', false, sequence(tlv(0x80, aki))));
+  if (aki !== null) defaults.push(['2.5.29.35', extension('2.5.29.35', false, sequence(tlv(0x80, aki)))]);
   const dns = options.san?.dns ?? [];
   const uri = options.san?.uri ?? [];
   if (dns.length + uri.length > 0) {
@@ -213,8 +227,9 @@ export function issueDeviceCertificate(options: IssueCertificateOptions): Issued
       ...dns.map((d) => tlv(0x82, Buffer.from(d, 'latin1'))),
       ...uri.map((u) => tlv(0x86, Buffer.from(u, 'latin1'))),
     ];
-    extensions.push(extension('2.5.29.17', false, sequence(...names)));
+    defaults.push(['2.5.29.17', extension('2.5.29.17', false, sequence(...names))]);
   }
+  const extensions = mergeExtensions(defaults, options.extensions ?? []);
   const certificateDer = signCertificate({
     serial,
     issuer: options.ca.subjectDer,

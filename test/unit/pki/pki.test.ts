@@ -130,6 +130,38 @@ describe('issueDeviceCertificate', () => {
       ['2.5.4.46', 28],
     ]);
   });
+
+  it('replaces a default extension with a same-OID one and appends the others, as pkijs reads them', () => {
+    // Prepare
+    const ca = ecCa();
+    // Act: basicConstraints cA=TRUE (30 03 01 01 ff) replaces the default; a private OID is appended.
+    const dev = issueDeviceCertificate({
+      ca,
+      subject: 'CN=d',
+      keyType: 'ec',
+      extensions: [
+        { oid: '2.5.29.19', critical: true, value: Buffer.from('30030101ff', 'hex') },
+        { oid: '1.3.6.1.4.1.55555.1.1', critical: true, value: Buffer.from('0500', 'hex') },
+      ],
+    });
+    // Assess
+    const extensions = (pkijsCert(dev.certificateDer).extensions ?? []).map((e) => [
+      e.extnID,
+      e.critical,
+      Buffer.from(e.extnValue.valueBlock.valueHexView).toString('hex'),
+    ]);
+    expect(extensions.map(([id, critical]) => [id, critical])).toEqual([
+      ['2.5.29.19', true],
+      ['2.5.29.15', true],
+      ['2.5.29.37', false],
+      ['2.5.29.14', false],
+      ['2.5.29.35', false],
+      ['1.3.6.1.4.1.55555.1.1', true],
+    ]);
+    expect(extensions[0]?.[2]).toBe('30030101ff');
+    expect(extensions[5]?.[2]).toBe('0500');
+    expect(new X509Certificate(dev.certificateDer).verify(ca.publicKey)).toBe(true);
+  });
 });
 
 describe('parseSubjectString', () => {
