@@ -81,3 +81,31 @@ export class CertificateNotYetValidError extends JitrError {
     });
   }
 }
+
+/** A critical extension this handler does not recognise (RFC 5280 §4.2: MUST reject). */
+export class CertificateUnsupportedCriticalExtensionError extends JitrError {
+  readonly code = 'CertificateUnsupportedCriticalExtension';
+  readonly outcome = 'rejected' as const;
+  constructor(message: string, extra: Extra = {}) {
+    super(message, {
+      step: 'certificate-extensions',
+      remedy:
+        'Issue the device certificate without that critical extension, or mark it non-critical (recognised critical extensions: basicConstraints, keyUsage, extKeyUsage, subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier, certificatePolicies).',
+      ...extra,
+    });
+  }
+}
+
+/** The device certificate is itself a CA (basicConstraints cA=TRUE). */
+export class CertificateIsCaError extends JitrError {
+  readonly code = 'CertificateIsCa';
+  readonly outcome = 'rejected' as const;
+  constructor(message: string, extra: Extra = {}) {
+    super(message, {
+      step: 'certificate-extensions',
+      remedy:
+        'Issue the device an end-entity certificate (basicConstraints cA=FALSE or absent); a CA certificate is never activated as a device.',
+      ...extra,
+    });
+  }
+}

@@ -1,18 +1,22 @@
 // Public surface of the certificate area.
 
+export { checkExtensions, RECOGNISED_CRITICAL_EXTENSIONS } from './check-extensions.js';
 export {
   CertificateExpiredError,
+  CertificateIsCaError,
   CertificateMalformedError,
   CertificateNotIssuedByCaError,
   CertificateNotYetValidError,
   CertificateSignatureInvalidError,
   CertificateUnsupportedAlgorithmError,
+  CertificateUnsupportedCriticalExtensionError,
 } from './errors.js';
 export { namesEqual } from './name.js';
 export { certificateParameters } from './parameters.js';
 export { parseCertificate } from './parse-certificate.js';
 export type {
   AsnStringType,
+  CertificateExtension,
   CertificateFacts,
   DistinguishedName,
   KeyAlgorithm,

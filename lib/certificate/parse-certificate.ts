@@ -19,7 +19,7 @@ import { parseName } from './name.js';
 import { OID } from './oids.js';
 import { PemError, toDer } from './pem.js';
 import { bitStringBytes, parseSignatureAlgorithm } from './signature.js';
-import type { CertificateFacts, KeyAlgorithm } from './types.js';
+import type { CertificateExtension, CertificateFacts, KeyAlgorithm } from './types.js';
 
 const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
 const KEY_USAGE_BITS = [
@@ -82,10 +82,19 @@ interface ExtensionFacts {
   keyUsage: string[] | null;
   sanDns: string[];
   sanUri: string[];
+  list: CertificateExtension[];
 }
 
 function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts {
-  const out: ExtensionFacts = { ski: null, aki: null, isCa: null, keyUsage: null, sanDns: [], sanUri: [] };
+  const out: ExtensionFacts = {
+    ski: null,
+    aki: null,
+    isCa: null,
+    keyUsage: null,
+    sanDns: [],
+    sanUri: [],
+    list: [],
+  };
   if (list === undefined) return out;
   const seen = new Set<string>();
   for (const ext of children(buf, list)) {
@@ -94,10 +103,12 @@ function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts
     if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
     seen.add(oid);
     let next = readTlv(buf, oidTlv.end, ext.end);
+    let critical = false;
     if (next.tag === TAG.BOOLEAN) {
-      decodeBoolean(buf, next);
+      critical = decodeBoolean(buf, next);
       next = readTlv(buf, next.end, ext.end);
     }
+    out.list.push({ oid, critical });
     if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
     const v = next.valueStart;
     const e = next.end;
@@ -201,6 +212,7 @@ function parseDer(der: Uint8Array): CertificateFacts {
     authorityKeyIdentifier: ext.aki,
     isCa: ext.isCa,
     keyUsage: ext.keyUsage,
+    extensions: ext.list,
   };
 }
 

@@ -54,6 +54,14 @@ export interface SignatureAlgorithm {
   supported: boolean;
 }
 
+/** One extension as the certificate lists it (its value is read by the parser where used). */
+export interface CertificateExtension {
+  /** Dotted OID (extnID). */
+  oid: string;
+  /** The critical flag (DEFAULT FALSE when absent). */
+  critical: boolean;
+}
+
 export interface CertificateFacts {
   der: Uint8Array;
   /** The tbsCertificate TLV (what the issuer signed). */
@@ -84,4 +92,6 @@ export interface CertificateFacts {
   isCa: boolean | null;
   /** keyUsage bit names, or null when the extension is absent. */
   keyUsage: string[] | null;
+  /** Every extension in DER order, with its critical flag (RFC 5280 §4.2). */
+  extensions: CertificateExtension[];
 }
