@@ -8,16 +8,17 @@
  *  3. DescribeCACertificate (cached per CA in the warm container): the CA must be ACTIVE;
  *     warn when the CA carries a JITP template (AWS would run JITP and race this handler).
  *  4. Checks: issued by that CA (name + signature), inside its validity window (with skew),
- *     not on the CA's CRL.
+ *     no unrecognised critical extension and not itself a CA, not on the CA's CRL.
  *  5. Load the template for the CA and render it with the certificate's values.
  *  6. Execute the plan in JITP's order (thing, groups, billing group, policies, attachments).
  *  7. Set the certificate status **last** (ACTIVE unless the template says INACTIVE).
  *  8. Emit metrics and one summary log line.
  *
  * Alternative courses:
- *  - A check fails (revoked, expired, not yet valid, wrong issuer, bad signature, unsafe
- *    subject value): the certificate is set REVOKED (revoked) or REJECTED_CERTIFICATE_STATUS
- *    and the use case returns normally: the device is at fault, a retry cannot help.
+ *  - A check fails (revoked, expired, not yet valid, wrong issuer, bad signature, unknown
+ *    critical extension, a CA certificate, unsafe subject value): the certificate is set
+ *    REVOKED (revoked) or REJECTED_CERTIFICATE_STATUS and the use case returns normally: the
+ *    device is at fault, a retry cannot help.
  *  - A configuration or transient error: nothing is activated; the error is rethrown so
  *    Lambda retries and the event finally lands in the DLQ for replay. Every step is
  *    idempotent, so a retry completes the remaining steps.
@@ -26,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type CertificateFacts,
   certificateParameters,
+  checkExtensions,
   checkValidity,
   parseCertificate,
   verifyIssuedBy,
@@ -242,6 +244,7 @@ function checkCertificate(
   const facts = parseCertificate(certificate.certificatePem);
   verifyIssuedBy(facts, ca);
   checkValidity(facts, deps.clock(), deps.config.certificate.clockSkewSeconds);
+  checkExtensions(facts);
   return facts;
 }
 
