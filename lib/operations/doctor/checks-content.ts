@@ -2,7 +2,13 @@
 import { parseCertificate } from '../../certificate/index.js';
 import { loadCrl } from '../../crl/index.js';
 import { checkTemplate } from '../../template/index.js';
-import { type CheckResult, type DoctorFacts, isGatherError, type TemplateReferences } from './types.js';
+import {
+  type CheckResult,
+  type DoctorFacts,
+  type Gathered,
+  isGatherError,
+  type TemplateReferences,
+} from './types.js';
 
 const FRESHNESS_CODES = new Set(['CrlStale', 'CrlNotYetValid']);
 
@@ -108,88 +114,75 @@ export function checkTemplateAndReferences(
   }
   const refs = facts.references;
   if (references === null || refs === undefined) return results;
-  for (const name of references.thingTypes) {
-    const f = refs.thingTypes[name];
-    if (f === undefined) continue;
-    if (isGatherError(f)) results.push(line('template', false, `thing type ${name} exists`, f.error));
-    else if (!f.exists) {
-      results.push(
-        line(
-          'template',
-          false,
-          `thing type ${name} exists`,
-          `aws iot create-thing-type --thing-type-name ${name}`,
-        ),
-      );
-    } else {
-      results.push(
-        line(
-          'template',
-          !f.deprecated,
-          `thing type ${name} exists${f.deprecated ? ' but is deprecated' : ''}`,
-          `aws iot deprecate-thing-type --thing-type-name ${name} --undo-deprecate`,
-        ),
-      );
-    }
-  }
-  for (const name of references.thingGroups) {
-    const f = refs.thingGroups[name];
-    if (f === undefined) continue;
-    if (isGatherError(f)) results.push(line('template', false, `thing group ${name} exists`, f.error));
-    else if (!f.exists) {
-      results.push(
-        line(
-          'template',
-          false,
-          `thing group ${name} exists`,
-          `aws iot create-thing-group --thing-group-name ${name}`,
-        ),
-      );
-    } else {
-      results.push(
-        line(
-          'template',
-          !f.dynamic,
-          `thing group ${name} exists and is static${f.dynamic ? ' (it is dynamic)' : ''}`,
-          `Things cannot be added to a dynamic group: create a static group (aws iot create-thing-group --thing-group-name <name>) and name it in the template instead of ${name}.`,
-        ),
-      );
-    }
-  }
-  for (const name of references.billingGroups) {
-    const f = refs.billingGroups[name];
-    if (f === undefined) continue;
-    const ok = !isGatherError(f) && f.exists;
-    results.push(
-      line(
-        'template',
-        ok,
-        `billing group ${name} exists`,
-        isGatherError(f) ? f.error : `aws iot create-billing-group --billing-group-name ${name}`,
-      ),
-    );
-  }
-  for (const name of references.policies) {
-    const f = refs.policies[name];
-    if (f === undefined) continue;
-    const ok = !isGatherError(f) && f.exists;
-    results.push(
-      line(
-        'template',
-        ok,
-        `policy ${name} exists`,
-        isGatherError(f)
-          ? f.error
-          : `aws iot create-policy --policy-name ${name} --policy-document file://${name}.json`,
-      ),
-    );
-  }
+  results.push(
+    ...referenceLines(
+      references.thingTypes,
+      refs.thingTypes,
+      'thing type',
+      (name) => `aws iot create-thing-type --thing-type-name ${name}`,
+      (name, f) => ({
+        ok: !f.deprecated,
+        title: `thing type ${name} exists${f.deprecated ? ' but is deprecated' : ''}`,
+        remedy: `aws iot deprecate-thing-type --thing-type-name ${name} --undo-deprecate`,
+      }),
+    ),
+    ...referenceLines(
+      references.thingGroups,
+      refs.thingGroups,
+      'thing group',
+      (name) => `aws iot create-thing-group --thing-group-name ${name}`,
+      (name, f) => ({
+        ok: !f.dynamic,
+        title: `thing group ${name} exists and is static${f.dynamic ? ' (it is dynamic)' : ''}`,
+        remedy: `Things cannot be added to a dynamic group: create a static group (aws iot create-thing-group --thing-group-name <name>) and name it in the template instead of ${name}.`,
+      }),
+    ),
+    ...referenceLines(
+      references.billingGroups,
+      refs.billingGroups,
+      'billing group',
+      (name) => `aws iot create-billing-group --billing-group-name ${name}`,
+    ),
+    ...referenceLines(
+      references.policies,
+      refs.policies,
+      'policy',
+      (name) => `aws iot create-policy --policy-name ${name} --policy-document file://${name}.json`,
+    ),
+  );
   if (references.perDevice.length > 0) {
     results.push({
       section: 'template',
       ok: true,
       title: `set from device values, checked per device: ${references.perDevice.join(', ')}`,
     });
+  }
+  return results;
+}
+
+/**
+ * One line per referenced resource that was looked up: the look-up failed, it is missing (the
+ * remedy creates it), or it exists and `whenExists` may still find fault with it.
+ */
+function referenceLines<F extends { exists: boolean }>(
+  names: readonly string[],
+  found: Record<string, Gathered<F>>,
+  kind: string,
+  createCommand: (name: string) => string,
+  whenExists?: (name: string, facts: F) => { ok: boolean; title: string; remedy: string },
+): CheckResult[] {
+  const results: CheckResult[] = [];
+  for (const name of names) {
+    const f = found[name];
+    if (f === undefined) continue;
+    const title = `${kind} ${name} exists`;
+    if (isGatherError(f)) results.push(line('template', false, title, f.error));
+    else if (!f.exists) results.push(line('template', false, title, createCommand(name)));
+    else if (whenExists === undefined) results.push(line('template', true, title, ''));
+    else {
+      const extra = whenExists(name, f);
+      results.push(line('template', extra.ok, extra.title, extra.remedy));
+    }
   }
   return results;
 }
