@@ -146,6 +146,49 @@ export function decodeBoolean(buf: Uint8Array, t: Tlv): boolean {
   throw new DerError('BOOLEAN is not DER', t.start);
 }
 
+/** One X.509 `Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }`. */
+export interface DerExtension {
+  oid: string;
+  critical: boolean;
+  /** The extnValue OCTET STRING: the extension's own DER is `[value.valueStart, value.end)`. */
+  value: Tlv;
+  /** Offset of the Extension, for error positions. */
+  start: number;
+}
+
+/**
+ * The extensions of an `Extensions` SEQUENCE, read strictly (shared by certificates and CRLs):
+ * each is a SEQUENCE, no OID appears twice (RFC 5280 4.2), and extnValue ends the extension.
+ */
+export function readExtensions(buf: Uint8Array, list: Tlv): DerExtension[] {
+  const out: DerExtension[] = [];
+  const seen = new Set<string>();
+  for (const ext of children(buf, list)) {
+    if (ext.tag !== TAG.SEQUENCE) throw new DerError('extension is not a SEQUENCE', ext.start);
+    const oidTlv = expectTlv(buf, ext.valueStart, ext.end, TAG.OID, 'extnID');
+    const oid = decodeOid(buf, oidTlv);
+    if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
+    seen.add(oid);
+    let next = readTlv(buf, oidTlv.end, ext.end);
+    let critical = false;
+    if (next.tag === TAG.BOOLEAN) {
+      critical = decodeBoolean(buf, next);
+      next = readTlv(buf, next.end, ext.end);
+    }
+    if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
+    out.push({ oid, critical, value: next, start: ext.start });
+  }
+  return out;
+}
+
+/** The keyIdentifier ([0]) of an authorityKeyIdentifier extension value, lowercase hex, or null. */
+export function authorityKeyIdentifier(buf: Uint8Array, value: Tlv): string | null {
+  const seq = expectTlv(buf, value.valueStart, value.end, TAG.SEQUENCE, 'authorityKeyIdentifier');
+  let keyId: string | null = null;
+  for (const f of children(buf, seq)) if (f.tag === 0x80) keyId = toHex(buf, f.valueStart, f.end);
+  return keyId;
+}
+
 /** Checks that an INTEGER's content is present and minimal; returns the content bytes. */
 export function integerContent(buf: Uint8Array, t: Tlv, what: string): Uint8Array {
   const n = t.end - t.valueStart;

@@ -1,6 +1,7 @@
 // X.509 certificate parsing: PEM or DER in, CertificateFacts out, typed errors only.
 import { createHash } from 'node:crypto';
 import {
+  authorityKeyIdentifier,
   children,
   DerError,
   decodeBoolean,
@@ -9,6 +10,7 @@ import {
   decodeUnsigned,
   expectTlv,
   integerContent,
+  readExtensions,
   readTlv,
   TAG,
   type Tlv,
@@ -96,28 +98,15 @@ function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts
     list: [],
   };
   if (list === undefined) return out;
-  const seen = new Set<string>();
-  for (const ext of children(buf, list)) {
-    const oidTlv = expectTlv(buf, ext.valueStart, ext.end, TAG.OID, 'extnID');
-    const oid = decodeOid(buf, oidTlv);
-    if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
-    seen.add(oid);
-    let next = readTlv(buf, oidTlv.end, ext.end);
-    let critical = false;
-    if (next.tag === TAG.BOOLEAN) {
-      critical = decodeBoolean(buf, next);
-      next = readTlv(buf, next.end, ext.end);
-    }
+  for (const { oid, critical, value: next } of readExtensions(buf, list)) {
     out.list.push({ oid, critical });
-    if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
     const v = next.valueStart;
     const e = next.end;
     if (oid === OID.subjectKeyIdentifier) {
       const t = expectTlv(buf, v, e, TAG.OCTET_STRING, 'subjectKeyIdentifier');
       out.ski = toHex(buf, t.valueStart, t.end);
     } else if (oid === OID.authorityKeyIdentifier) {
-      const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'authorityKeyIdentifier');
-      for (const f of children(buf, seq)) if (f.tag === 0x80) out.aki = toHex(buf, f.valueStart, f.end);
+      out.aki = authorityKeyIdentifier(buf, next);
     } else if (oid === OID.basicConstraints) {
       const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'basicConstraints');
       const first = seq.valueStart < seq.end ? readTlv(buf, seq.valueStart, seq.end) : undefined;

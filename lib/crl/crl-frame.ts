@@ -2,15 +2,14 @@
 import {
   children,
   DerError,
-  decodeBoolean,
-  decodeOid,
   decodeTime,
   decodeUnsigned,
   expectTlv,
+  authorityKeyIdentifier as readAuthorityKeyIdentifier,
+  readExtensions,
   readTlv,
   TAG,
   type Tlv,
-  toHex,
 } from '../certificate/der.js';
 import type { DistinguishedName, SignatureAlgorithm } from '../certificate/index.js';
 import { parseName } from '../certificate/name.js';
@@ -67,20 +66,7 @@ function parseCrlExtensions(
 ): { crlNumber: string | null; authorityKeyIdentifier: string | null } {
   let crlNumber: string | null = null;
   let authorityKeyIdentifier: string | null = null;
-  const seen = new Set<string>();
-  for (const ext of children(buf, list)) {
-    if (ext.tag !== TAG.SEQUENCE) throw new DerError('extension is not a SEQUENCE', ext.start);
-    const oidTlv = expectTlv(buf, ext.valueStart, ext.end, TAG.OID, 'extnID');
-    const oid = decodeOid(buf, oidTlv);
-    if (seen.has(oid)) throw new DerError(`extension ${oid} appears twice`, ext.start);
-    seen.add(oid);
-    let next = readTlv(buf, oidTlv.end, ext.end);
-    let critical = false;
-    if (next.tag === TAG.BOOLEAN) {
-      critical = decodeBoolean(buf, next);
-      next = readTlv(buf, next.end, ext.end);
-    }
-    if (next.tag !== TAG.OCTET_STRING || next.end !== ext.end) throw new DerError('bad extnValue', ext.start);
+  for (const { oid, critical, value: next } of readExtensions(buf, list)) {
     if (oid === OID.cRLNumber) {
       crlNumber = decodeUnsigned(
         buf,
@@ -88,9 +74,7 @@ function parseCrlExtensions(
         'cRLNumber',
       ).toString();
     } else if (oid === OID.authorityKeyIdentifier) {
-      const seq = expectTlv(buf, next.valueStart, next.end, TAG.SEQUENCE, 'authorityKeyIdentifier');
-      for (const f of children(buf, seq))
-        if (f.tag === 0x80) authorityKeyIdentifier = toHex(buf, f.valueStart, f.end);
+      authorityKeyIdentifier = readAuthorityKeyIdentifier(buf, next);
     } else if (oid === OID.issuingDistributionPoint) {
       checkIssuingDistributionPoint(buf, next);
     } else if (oid === OID.deltaCRLIndicator) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DerError, decodeOid, decodeTime, readTlv } from '../../../lib/certificate/der.js';
+import { octetString, oid, sequence, TRUE, tlv } from '../../../infra/pki/der-writer.js';
+import {
+  authorityKeyIdentifier,
+  DerError,
+  decodeOid,
+  decodeTime,
+  readExtensions,
+  readTlv,
+} from '../../../lib/certificate/der.js';
 
 const time = (tag: number, text: string) => {
   const der = Buffer.concat([Buffer.from([tag, text.length]), Buffer.from(text, 'latin1')]);
@@ -69,5 +77,40 @@ describe('decodeTime calendar', () => {
   ])('GeneralizedTime %s → %s', (text, want) => {
     if (want === null) expect(() => time(0x18, text)).toThrow(DerError);
     else expect(time(0x18, text).toISOString()).toBe(want);
+  });
+});
+
+describe('readExtensions', () => {
+  const read = (...extensions: Buffer[]) => {
+    const der = sequence(...extensions);
+    return readExtensions(der, readTlv(der, 0, der.length));
+  };
+  const ext = (dotted: string, ...rest: Buffer[]) => sequence(oid(dotted), ...rest);
+
+  it('reads each extension with its OID, critical flag and extnValue', () => {
+    // Prepare
+    const value = sequence(tlv(0x80, Buffer.from([0xab, 0xcd])));
+    // Act
+    const got = read(
+      ext('2.5.29.35', octetString(value)),
+      ext('1.2.3.4', TRUE, octetString(Buffer.from([5]))),
+    );
+    // Assess
+    expect(got.map(({ oid: o, critical, start }) => ({ oid: o, critical, start }))).toEqual([
+      { oid: '2.5.29.35', critical: false, start: 2 },
+      { oid: '1.2.3.4', critical: true, start: 17 },
+    ]);
+    const der = sequence(ext('2.5.29.35', octetString(value)));
+    const [aki] = readExtensions(der, readTlv(der, 0, der.length));
+    expect(aki !== undefined && authorityKeyIdentifier(der, aki.value)).toBe('abcd');
+  });
+
+  it.each([
+    ['an OID twice', [ext('2.5.29.19', octetString(sequence())), ext('2.5.29.19', octetString(sequence()))]],
+    ['an extension that is not a SEQUENCE', [tlv(0x31, oid('1.2.3'), octetString(Buffer.from([1])))]],
+    ['an extnValue that is not an OCTET STRING', [ext('1.2.3', sequence())]],
+    ['bytes after extnValue', [ext('1.2.3', octetString(Buffer.from([1])), TRUE)]],
+  ])('rejects %s', (_name, extensions) => {
+    expect(() => read(...extensions)).toThrow(DerError);
   });
 });

@@ -200,6 +200,12 @@ describe('loadCrl', () => {
     expect(codeOf(() => load(bytes, ecCa()))).toBe('CrlMalformed');
   });
 
+  it('rejects a signed CRL that carries an extension twice as CrlMalformed', () => {
+    // cRLNumber (2.5.29.20) is already written by buildCrl; a second one is appended.
+    const der = crlOf(ecCa(), { extensions: [{ oid: '2.5.29.20', value: integer(78) }] });
+    expect(codeOf(() => load(der, ecCa()))).toBe('CrlMalformed');
+  });
+
   it('never throws anything but a typed CRL error for corrupted bytes', () => {
     const der = crlOf(ecCa(), { extensions: [{ oid: '1.2.3', value: oid('1.2.3.4') }] });
     const codes = new Set([
