@@ -2,7 +2,7 @@
 // $aws/events/certificates/registered/<caCertificateId> (asynchronously), by replays, and,
 // when enabled, by the DLQ as an SQS event source. All logic lives in lib/registration/.
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../lib/config.js';
+import { loadConfig } from '../lib/config/config.js';
 import { createIotClient } from '../lib/provisioning/iot-client.js';
 import { ConfigurationInvalidError } from '../lib/registration/errors.js';
 import {
@@ -12,7 +12,7 @@ import {
   type SqsBatchResponse,
 } from '../lib/registration/invocation.js';
 import type { RegistrationResult } from '../lib/registration/register-certificate.js';
-import { createRuntime, type Runtime } from '../lib/registration/runtime.js';
+import { createRuntime, type Runtime } from '../lib/runtime/runtime.js';
 
 // Built once per container (cold start); no network call happens here.
 let runtime: Runtime | null = null;

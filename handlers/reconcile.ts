@@ -1,8 +1,9 @@
 // The scheduled reconcile function (EventBridge schedule, disabled by default): sweeps each
 // configured CA for certificates stuck in PENDING_ACTIVATION and runs them through the
 // registration use case. Wiring only; logic in lib/operations/reconcile.ts.
+
+import { caIdsFromScheduleInput, loadReconcileConfig } from '../lib/config/reconcile-config.js';
 import { type ReconcileReport, reconcileCa } from '../lib/operations/reconcile.js';
-import { caIdsFromScheduleInput, loadReconcileConfig } from '../lib/operations/reconcile-config.js';
 import { createLocalRuntime, useCaseInvoker } from '../lib/operations/replay/local-invoker.js';
 import { systemClock } from '../lib/operations/token-bucket.js';
 

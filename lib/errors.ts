@@ -8,7 +8,7 @@
  */
 
 // biome-ignore-all assist/source/organizeImports: the base class must be evaluated before the area modules that extend it.
-export * from './jitr-error.js';
+export * from './errors/jitr-error.js';
 export * from './certificate/errors.js';
 export * from './crl/errors.js';
 export * from './crl/store-errors.js';

@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 
 /** The structural logger every library function accepts (Powertools' Logger satisfies it). */
 export interface JitrLogger {

@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-iot';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { buildCrl, type CrlEntryInput } from '../pki/build-crl.js';
-import { type Ca, createVerificationCertificate } from '../pki/certificates.js';
+import { buildCrl, type CrlEntryInput } from '../../lib/pki/build-crl.js';
+import { type Ca, createVerificationCertificate } from '../../lib/pki/certificates.js';
 import type { DemoTemplateOptions } from './template.js';
 
 /** The object key the handler reads a CA's CRL from by default (CRL_KEY_TEMPLATE). */

@@ -6,8 +6,8 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { CrlEntryInput } from '../pki/build-crl.js';
-import { type Ca, createCa } from '../pki/certificates.js';
+import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
+import { type Ca, createCa } from '../../lib/pki/certificates.js';
 import { type FaultOptions, type QuotaOption, type Sandbox, startSandbox } from '../sandbox/index.js';
 import { createBucket, createQueue, publishCrl, registerCa } from './aws-setup.js';
 

@@ -4,9 +4,9 @@
  * needs, the built bundle deployed with the DLQ as on-failure destination.
  */
 import { formatPlan, formatReport } from '../../lib/operations/replay/format.js';
-import type { CrlEntryInput } from '../pki/build-crl.js';
-import { issueDeviceCertificate } from '../pki/certificates.js';
-import type { SubjectAttribute } from '../pki/names.js';
+import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
+import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
+import type { SubjectAttribute } from '../../lib/pki/names.js';
 import { createTemplateResources, uploadTemplate } from './aws-setup.js';
 import type { CleanupStack } from './cleanup.js';
 import { deployJitr } from './deployment.js';

@@ -1,5 +1,5 @@
 // Error types of the certificate area (see lib/errors.ts for the model).
-import { JitrError, type JitrErrorOptions } from '../jitr-error.js';
+import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 
 type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
 

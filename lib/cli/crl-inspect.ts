@@ -8,7 +8,7 @@ import {
   loadCrlIgnoringFreshness,
   serialBytesFromHex,
 } from '../crl/index.js';
-import { isJitrError } from '../jitr-error.js';
+import { isJitrError } from '../errors/jitr-error.js';
 
 export interface CrlInspectOptions {
   crl: string;

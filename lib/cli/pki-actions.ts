@@ -2,6 +2,9 @@
 // lives in pki-publish.ts so that these commands never load it).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCertificate } from '../certificate/index.js';
+import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import {
   caPaths,
   DEFAULT_CA_DIR,
@@ -10,8 +13,9 @@ import {
   readState,
   writeCa,
   writeState,
-} from '../../infra/pki/ca-store.js';
-import { positiveIntegerContent, serialMagnitude } from '../../infra/pki/der-writer.js';
+} from '../pki/ca-store.js';
+import { positiveIntegerContent, serialMagnitude } from '../pki/der-writer.js';
+import { PkiFileExistsError, PkiInvalidArgumentError, PkiStateInvalidError } from '../pki/errors.js';
 import {
   buildCrl,
   type Ca,
@@ -23,11 +27,7 @@ import {
   loadCa,
   nameDer,
   parseSubjectString,
-} from '../../infra/pki/index.js';
-import { parseCertificate } from '../certificate/index.js';
-import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
-import { isJitrError } from '../jitr-error.js';
-import { PkiFileExistsError, PkiInvalidArgumentError, PkiStateInvalidError } from './pki-errors.js';
+} from '../pki/index.js';
 
 const DAY_MS = 86_400_000;
 

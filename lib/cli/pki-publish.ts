@@ -2,12 +2,12 @@
 // it to the key the handler reads (CRL_KEY_TEMPLATE expanded with the CA certificate id).
 import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { caPaths, DEFAULT_CA_DIR, readCaCertificate } from '../../infra/pki/ca-store.js';
-import { putCrlObject, s3ClientFromEnvironment } from '../../infra/pki/publish-crl.js';
 import { parseCertificate } from '../certificate/index.js';
 import { loadCrl } from '../crl/index.js';
 import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/s3-crl-store.js';
-import { PkiCaNotFoundError, PkiInvalidArgumentError } from './pki-errors.js';
+import { caPaths, DEFAULT_CA_DIR, readCaCertificate } from '../pki/ca-store.js';
+import { PkiCaNotFoundError, PkiInvalidArgumentError } from '../pki/errors.js';
+import { putCrlObject, s3ClientFromEnvironment } from '../pki/publish-crl.js';
 
 export interface PublishCrlInput {
   dir?: string;

@@ -3,7 +3,7 @@
 // Every CRL fault is `transient`: the device is not at fault, the CRL must be fixed or
 // refreshed, and the event retried (issue 3: "a missing, unreadable, invalid or stale CRL is a
 // transient failure: the event is retried and ends in the DLQ, nothing is activated").
-import { JitrError, type JitrErrorOptions } from '../jitr-error.js';
+import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 
 type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
 const STEP = 'crl';

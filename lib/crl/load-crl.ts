@@ -2,7 +2,7 @@
 import { type CertificateFacts, namesEqual } from '../certificate/index.js';
 import { toDer } from '../certificate/pem.js';
 import { verifySignature } from '../certificate/signature.js';
-import { JitrError } from '../jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 import { parseCrlFrame } from './crl-frame.js';
 import {
   CrlIssuerMismatchError,

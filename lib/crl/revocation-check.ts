@@ -1,6 +1,6 @@
 // The revocation decision for one device certificate: pure except for the store call.
 import type { CertificateFacts } from '../certificate/index.js';
-import { JitrError } from '../jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 import type { VerifiedCrl } from './index.js';
 import { CertificateRevokedError, CrlMissingError, CrlNotUsableError } from './store-errors.js';
 

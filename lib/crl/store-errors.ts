@@ -1,5 +1,5 @@
 // Error types of the S3 CRL store and the revocation decision (see lib/errors.ts for the model).
-import { JitrError } from '../jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 
 const STEP = 'crl';
 

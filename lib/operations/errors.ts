@@ -1,5 +1,5 @@
 // Error types of the operations area: replay, reconcile, doctor (see lib/errors.ts for the model).
-import { JitrError, type Outcome } from '../jitr-error.js';
+import { JitrError, type Outcome } from '../errors/jitr-error.js';
 
 /** A `jitr replay | reconcile | doctor` option is missing, contradictory or malformed. */
 export class InvalidOperationsOptionError extends JitrError {

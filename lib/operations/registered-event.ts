@@ -3,7 +3,7 @@
  * handler's own parser (lib/registration/event.ts), so that replay, reconcile and the DLQ
  * event source accept exactly what the handler accepts.
  */
-import { isJitrError } from '../jitr-error.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import { parseRegisteredEvent, type RegisteredEvent } from '../registration/event.js';
 
 export type { RegisteredEvent } from '../registration/event.js';

@@ -2,7 +2,7 @@
 //
 // The SDK adapter (sdk-iot-registry.ts) translates every AWS IoT error into one of these at
 // the edge; the executor (execute-plan.ts) adds the plan-level conflicts. Codes are stable.
-import { JitrError, type Outcome } from '../jitr-error.js';
+import { JitrError, type Outcome } from '../errors/jitr-error.js';
 
 /**
  * The function's role lacks an IAM permission (`AccessDeniedException` / `UnauthorizedException`).

@@ -2,7 +2,7 @@
  * The precise error for a `ResourceNotFoundException`, per call: the adapter knows which
  * resource the call names, so the operator is told exactly what to create.
  */
-import type { JitrError, JitrErrorOptions } from '../jitr-error.js';
+import type { JitrError, JitrErrorOptions } from '../errors/jitr-error.js';
 import {
   BillingGroupNotFoundError,
   CaCertificateNotFoundError,

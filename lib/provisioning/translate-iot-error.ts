@@ -4,7 +4,7 @@
  * `name`, `$fault` and `$metadata.httpStatusCode` (SDK v3 exceptions are plain errors with
  * those fields), plus Node network codes. This module imports nothing from the SDK.
  */
-import { isJitrError, type JitrError, type JitrErrorOptions } from '../jitr-error.js';
+import { isJitrError, type JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 import { accessDeniedRemedy, parseAccessDenied } from './access-denied.js';
 import {
   AwsThrottledError,

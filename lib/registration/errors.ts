@@ -1,6 +1,6 @@
 // Error types of the registration area: configuration, event validation, CA state and
 // template sources (see lib/errors.ts for the model).
-import { JitrError, type Outcome } from '../jitr-error.js';
+import { JitrError, type Outcome } from '../errors/jitr-error.js';
 
 /** An environment variable is missing or malformed (read once at cold start). */
 export class ConfigurationInvalidError extends JitrError {

@@ -32,9 +32,9 @@ import {
   parseCertificate,
   verifyIssuedBy,
 } from '../certificate/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
-import { isJitrError } from '../jitr-error.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import type { JitrLogger, RegistrationMetrics } from '../observability.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';

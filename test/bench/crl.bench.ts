@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { buildCrl, type CrlEntryInput, createCa, issueDeviceCertificate } from '../../infra/pki/index.js';
+import { buildCrl, type CrlEntryInput, createCa, issueDeviceCertificate } from '../../lib/pki/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGETS = {

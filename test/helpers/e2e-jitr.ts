@@ -20,8 +20,8 @@ import {
   demoTemplate,
 } from '../../infra/demo/template.js';
 import type { Device, DeviceSubject } from '../../infra/demo/world.js';
-import { issueDeviceCertificate } from '../../infra/pki/certificates.js';
 import type { QuotaOption } from '../../infra/sandbox/index.js';
+import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
 import { policyNameForDocument } from '../../lib/template/index.js';
 import { ensureHandlerBundle } from './e2e-bundle.js';
 

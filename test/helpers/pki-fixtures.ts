@@ -1,6 +1,6 @@
 // CAs for tests, generated at run time (never written to the repo) and cached per test worker:
 // key generation (RSA-2048 especially) is the slow part of every PKI test.
-import { type Ca, createCa } from '../../infra/pki/index.js';
+import { type Ca, createCa } from '../../lib/pki/index.js';
 
 /** A fixed clock for tests: certificates are issued relative to it. */
 export const NOW = new Date('2026-06-01T12:00:00Z');

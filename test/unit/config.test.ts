@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, loadConfig, usesIotTemplateSource } from '../../lib/config.js';
+import { CONFIG_VARIABLES, loadConfig, usesIotTemplateSource } from '../../lib/config/config.js';
 import { ConfigurationInvalidError } from '../../lib/errors.js';
 
 const CA = 'a'.repeat(64);

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES } from '../../lib/config.js';
-import { RECONCILE_VARIABLES } from '../../lib/operations/reconcile-config.js';
+import { CONFIG_VARIABLES } from '../../lib/config/config.js';
+import { RECONCILE_VARIABLES } from '../../lib/config/reconcile-config.js';
 import { requiredPermissions } from '../../lib/template/permissions.js';
 import { loadSamTemplate } from '../../scripts/invoke.js';
 

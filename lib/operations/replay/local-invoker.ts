@@ -4,10 +4,10 @@
  * handlers/jitr.ts wires it, from the same environment variables (lib/config.ts).
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../../config.js';
+import { loadConfig } from '../../config/config.js';
 import { createIotClient } from '../../provisioning/iot-client.js';
 import { type RegistrationDeps, registerCertificate } from '../../registration/register-certificate.js';
-import { createRuntime, type Runtime } from '../../registration/runtime.js';
+import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { reasonFromError } from '../failure-text.js';
 import type { EventInvoker } from './ports.js';
 

@@ -7,7 +7,7 @@ import { deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, startLocalAws } from '../../../infra/demo/local-aws.js';
 import { subjectAttributes } from '../../../infra/demo/sandbox-world.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
-import { issueDeviceCertificate } from '../../../infra/pki/certificates.js';
+import { issueDeviceCertificate } from '../../../lib/pki/certificates.js';
 import { type ApiBound, percentile, quotaBounds } from './stats.js';
 
 export interface BurstOptions {

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ensureHandlerBundle, repoRoot } from '../../helpers/e2e-bundle.js';
 
 let aws: LocalAws;

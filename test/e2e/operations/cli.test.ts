@@ -7,7 +7,7 @@ import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ensureHandlerBundle, repoRoot } from '../../helpers/e2e-bundle.js';
 
 const run = promisify(execFile);

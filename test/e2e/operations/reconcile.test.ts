@@ -8,10 +8,10 @@ import { DescribeCertificateCommand, ListCertificatesByCACommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { reconcileCa } from '../../../lib/operations/reconcile.js';
 import { createLocalRuntime, useCaseInvoker } from '../../../lib/operations/replay/local-invoker.js';
 import { systemClock } from '../../../lib/operations/token-bucket.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
 
 let aws: LocalAws;

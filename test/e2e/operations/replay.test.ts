@@ -7,12 +7,12 @@ import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { type ReplayOptions, replayDlq, replayExitCode } from '../../../lib/operations/replay/engine.js';
 import { LambdaInvoker } from '../../../lib/operations/replay/lambda-invoker.js';
 import { registryStatusReader } from '../../../lib/operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../../../lib/operations/replay/sqs-dlq-queue.js';
 import { systemClock } from '../../../lib/operations/token-bucket.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
 

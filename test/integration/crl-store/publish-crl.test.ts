@@ -4,13 +4,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { caPaths } from '../../../infra/pki/ca-store.js';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { createCaAction, crlAction, issueDeviceAction, revokeAction } from '../../../lib/cli/pki-actions.js';
 import { publishCrlAction } from '../../../lib/cli/pki-publish.js';
 import { checkRevocation } from '../../../lib/crl/revocation-check.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import type { JitrError } from '../../../lib/errors.js';
+import { caPaths } from '../../../lib/pki/ca-store.js';
 import { startTestS3, type TestS3 } from './s3-server.js';
 
 const NOW = new Date('2026-07-01T00:00:00Z');

@@ -2,10 +2,10 @@
 // controllable clock, and a distinct CA id (so a distinct object and cache entry) per test.
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { type CertificateFacts, parseCertificate } from '../../../lib/certificate/index.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import type { JitrError } from '../../../lib/errors.js';
+import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { startTestS3, type TestS3 } from './s3-server.js';
 
 export const T0 = new Date('2026-05-01T00:00:00Z');

@@ -1,6 +1,6 @@
 // Real certificates for the sandbox's own tests, made with the project's PKI module
-// (infra/pki: node:crypto, DER) in memory; nothing is written to disk.
-import { type Ca, createCa, issueDeviceCertificate } from '../../../infra/pki/certificates.js';
+// (lib/pki: node:crypto, DER) in memory; nothing is written to disk.
+import { type Ca, createCa, issueDeviceCertificate } from '../../../lib/pki/certificates.js';
 
 export interface TestCa {
   certificatePem: string;

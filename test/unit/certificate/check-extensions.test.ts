@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { integer, octetString, oid, sequence, TRUE, tlv } from '../../../infra/pki/der-writer.js';
-import { issueDeviceCertificate, type RawExtension } from '../../../infra/pki/index.js';
 import {
   type CertificateFacts,
   CertificateIsCaError,
@@ -11,6 +9,8 @@ import {
   verifyIssuedBy,
 } from '../../../lib/certificate/index.js';
 import { isJitrError } from '../../../lib/errors.js';
+import { integer, octetString, oid, sequence, TRUE, tlv } from '../../../lib/pki/der-writer.js';
+import { issueDeviceCertificate, type RawExtension } from '../../../lib/pki/index.js';
 import { ecCa, NOW } from '../../helpers/pki-fixtures.js';
 
 const UNKNOWN_OID = '1.3.6.1.4.1.55555.1.1';

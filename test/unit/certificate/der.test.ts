@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { octetString, oid, sequence, TRUE, tlv } from '../../../infra/pki/der-writer.js';
 import {
   authorityKeyIdentifier,
   DerError,
@@ -8,6 +7,7 @@ import {
   readExtensions,
   readTlv,
 } from '../../../lib/certificate/der.js';
+import { octetString, oid, sequence, TRUE, tlv } from '../../../lib/pki/der-writer.js';
 
 const time = (tag: number, text: string) => {
   const der = Buffer.concat([Buffer.from([tag, text.length]), Buffer.from(text, 'latin1')]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { certificateParameters, parseCertificate } from '../../../lib/certificate/index.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ecCa } from '../../helpers/pki-fixtures.js';
 
 describe('certificateParameters', () => {

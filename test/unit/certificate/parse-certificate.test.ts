@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { octetString, oid, sequence, set, tlv } from '../../../infra/pki/der-writer.js';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { DerError, readTlv } from '../../../lib/certificate/der.js';
 import { CertificateMalformedError, parseCertificate } from '../../../lib/certificate/index.js';
 import { parseName } from '../../../lib/certificate/name.js';
+import { octetString, oid, sequence, set, tlv } from '../../../lib/pki/der-writer.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ecCa, NOW, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
 
 function device(subject = 'C=JP,O=Example,CN=dev-001,serialNumber=SN1') {

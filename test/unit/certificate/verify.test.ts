@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type Ca, createCa, issueDeviceCertificate, nameDer } from '../../../infra/pki/index.js';
 import {
   type CertificateFacts,
   checkValidity,
@@ -7,6 +6,7 @@ import {
   parseCertificate,
   verifyIssuedBy,
 } from '../../../lib/certificate/index.js';
+import { type Ca, createCa, issueDeviceCertificate, nameDer } from '../../../lib/pki/index.js';
 import { ecCa, impostorEcCa, NOW, otherCa, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
 
 function codeOf(fn: () => void): string {

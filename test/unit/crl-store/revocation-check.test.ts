@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../infra/pki/index.js';
 import {
   type CertificateFacts,
   CertificateMalformedError,
@@ -14,6 +13,7 @@ import {
   CrlUnavailableError,
 } from '../../../lib/crl/store-errors.js';
 import type { JitrError } from '../../../lib/errors.js';
+import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 
 const T0 = new Date('2026-04-01T00:00:00Z');
 const NEXT = new Date('2026-04-08T00:00:00Z');

@@ -3,10 +3,10 @@
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, createCa } from '../../../infra/pki/index.js';
 import { type CertificateFacts, parseCertificate } from '../../../lib/certificate/index.js';
 import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE, S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import type { JitrError } from '../../../lib/errors.js';
+import { buildCrl, createCa } from '../../../lib/pki/index.js';
 
 const T0 = new Date('2026-06-01T00:00:00Z');
 const CA_ID = 'b'.repeat(64);

@@ -1,8 +1,9 @@
 // Shared fixtures of the CRL tests: a small CRL with three typical entries, a loader at the
 // fixed clock, and an error-code probe.
-import { type BuildCrlOptions, buildCrl, type Ca } from '../../../infra/pki/index.js';
+
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { loadCrl, type VerifiedCrl } from '../../../lib/crl/index.js';
+import { type BuildCrlOptions, buildCrl, type Ca } from '../../../lib/pki/index.js';
 import { NOW } from '../../helpers/pki-fixtures.js';
 
 export const REVOKED_AT = new Date('2026-05-20T08:30:00Z');

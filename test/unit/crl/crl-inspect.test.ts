@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildCrl } from '../../../infra/pki/index.js';
 import { inspectCrl } from '../../../lib/cli/crl-inspect.js';
+import { buildCrl } from '../../../lib/pki/index.js';
 import { ecCa, NOW, otherCa } from '../../helpers/pki-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitr-crl-inspect-'));

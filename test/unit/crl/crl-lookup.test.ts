@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildCrl, issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { parseCertificate } from '../../../lib/certificate/index.js';
+import { buildCrl, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ecCa, NOW } from '../../helpers/pki-fixtures.js';
 import { crlOf, load, NEXT, REVOKED_AT } from './crl-fixtures.js';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explicit, integer, oid, sequence, tlv } from '../../../infra/pki/der-writer.js';
-import { buildCrl, createCa } from '../../../infra/pki/index.js';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { checkCrlFreshness, DEFAULT_CRL_MAX_STALENESS_SECONDS, loadCrl } from '../../../lib/crl/index.js';
+import { explicit, integer, oid, sequence, tlv } from '../../../lib/pki/der-writer.js';
+import { buildCrl, createCa } from '../../../lib/pki/index.js';
 import { ecCa, impostorEcCa, NOW, otherCa, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
 import { codeOf, crlOf, load, NEXT, REVOKED_AT } from './crl-fixtures.js';
 

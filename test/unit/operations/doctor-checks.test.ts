@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, type Ca, createCa } from '../../../infra/pki/index.js';
 import { templateReferences } from '../../../lib/operations/doctor/references.js';
 import { doctorExitCode, formatChecklist, runChecks } from '../../../lib/operations/doctor/run-doctor.js';
 import type { DoctorFacts } from '../../../lib/operations/doctor/types.js';
+import { buildCrl, type Ca, createCa } from '../../../lib/pki/index.js';
 import { parseTemplate } from '../../../lib/template/index.js';
 
 const NOW = new Date('2026-11-22T06:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { caIdsFromScheduleInput, loadReconcileConfig } from '../../../lib/config/reconcile-config.js';
 import { ConfigurationInvalidError } from '../../../lib/errors.js';
-import { caIdsFromScheduleInput, loadReconcileConfig } from '../../../lib/operations/reconcile-config.js';
 
 const CA = 'a'.repeat(64);
 const CB = 'b'.repeat(64);

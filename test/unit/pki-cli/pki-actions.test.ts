@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { caPaths, readState } from '../../../infra/pki/ca-store.js';
 import { parseCertificate, verifyIssuedBy } from '../../../lib/certificate/index.js';
 import {
   createCaAction,
@@ -15,6 +14,7 @@ import {
 } from '../../../lib/cli/pki-actions.js';
 import { loadCrl } from '../../../lib/crl/index.js';
 import type { JitrError } from '../../../lib/errors.js';
+import { caPaths, readState } from '../../../lib/pki/ca-store.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 

@@ -10,7 +10,7 @@ import {
   loadCa,
   nameDer,
   parseSubjectString,
-} from '../../../infra/pki/index.js';
+} from '../../../lib/pki/index.js';
 import { ecCa, NOW, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
 
 // pkijs is an independent ASN.1 implementation: a good cross-check for the hand-written DER.

@@ -1,11 +1,11 @@
 // The use case rejects device certificates with an unknown critical extension, or that are CAs,
 // before anything is provisioned (RFC 5280 §4.2; the device is at fault).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RawExtension } from '../../../infra/pki/index.js';
 import {
   CertificateIsCaError,
   CertificateUnsupportedCriticalExtensionError,
 } from '../../../lib/certificate/index.js';
+import type { RawExtension } from '../../../lib/pki/index.js';
 import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { createWorld, type World } from './world.js';

@@ -1,7 +1,7 @@
 import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCa, issueDeviceCertificate } from '../../../infra/pki/index.js';
 import { CrlUnavailableError, isJitrError, type JitrError } from '../../../lib/errors.js';
+import { createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { ACCOUNT, createWorld, NOW, REGION, RICH_TEMPLATE, type World } from './world.js';

@@ -10,15 +10,9 @@ import {
   DescribeCertificateCommand,
   DescribeProvisioningTemplateCommand,
 } from '@aws-sdk/client-iot';
-import {
-  type Ca,
-  createCa,
-  type IssueCertificateOptions,
-  issueDeviceCertificate,
-} from '../../../infra/pki/index.js';
 import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
 import type { CertificateFacts } from '../../../lib/certificate/index.js';
-import type { Config } from '../../../lib/config.js';
+import type { Config } from '../../../lib/config/config.js';
 import type { CrlStore } from '../../../lib/crl/revocation-check.js';
 import type { VerifiedCrl } from '../../../lib/crl/types.js';
 import type {
@@ -27,6 +21,12 @@ import type {
   DurationMetric,
   RegistrationMetrics,
 } from '../../../lib/observability.js';
+import {
+  type Ca,
+  createCa,
+  type IssueCertificateOptions,
+  issueDeviceCertificate,
+} from '../../../lib/pki/index.js';
 import { createIotClient } from '../../../lib/provisioning/iot-client.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../../../lib/registration/ca-cache.js';

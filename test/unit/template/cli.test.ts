@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { issueDeviceCertificate } from '../../../infra/pki/index.js';
 import {
   checkTemplateFile,
   permissionsForTemplateFile,
   renderTemplateFile,
 } from '../../../lib/cli/template-impl.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ecCa, NOW } from '../../helpers/pki-fixtures.js';
 import { CERT_ID, fixture } from './helpers.js';
 

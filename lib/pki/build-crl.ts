@@ -1,6 +1,6 @@
 // Signed X.509 CRLs in pure Node. The revoked list is written straight into one buffer (no
 // per-entry Buffers), so a 1,000,000-entry CRL takes about a second (perf anchors §A.0).
-import { REVOCATION_REASON_CODES, type RevocationReason } from '../../lib/crl/reasons.js';
+import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
 import { algorithmIdentifier, type SignatureAlgorithmName, signWith } from './algorithms.js';
 import type { Ca } from './certificates.js';
 import {

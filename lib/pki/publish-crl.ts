@@ -1,6 +1,6 @@
 // Upload of a CRL to the S3 object the handler's S3CrlStore reads.
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PkiPublishFailedError } from '../../lib/cli/pki-errors.js';
+import { PkiPublishFailedError } from './errors.js';
 
 /**
  * An S3 client for the operator's environment. The SDK already honours AWS_ENDPOINT_URL_S3 /

@@ -2,8 +2,9 @@
  * Configuration of the scheduled reconcile function, read once at cold start (the registration
  * variables of lib/config.ts configure the pipeline it runs).
  */
+
+import { parseDuration } from '../operations/duration.js';
 import { ConfigurationInvalidError } from '../registration/errors.js';
-import { parseDuration } from './duration.js';
 
 export interface ReconcileConfig {
   /** CAs to sweep (lowercase ids); the schedule's input may name others. */

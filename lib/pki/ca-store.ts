@@ -5,8 +5,8 @@
 //   crl.der          the last CRL written by `jitr pki crl` (default output)
 import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PkiCaExistsError, PkiCaNotFoundError, PkiStateInvalidError } from '../../lib/cli/pki-errors.js';
-import { REVOCATION_REASON_CODES, type RevocationReason } from '../../lib/crl/reasons.js';
+import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
+import { PkiCaExistsError, PkiCaNotFoundError, PkiStateInvalidError } from './errors.js';
 
 export const DEFAULT_CA_DIR = './pki';
 

@@ -5,9 +5,9 @@
  * Every variable is listed in {@link CONFIG_VARIABLES} (name, default, meaning); the README's
  * configuration table and `template.yaml`'s `Environment.Variables` follow that list.
  */
-import { THING_PRINCIPAL_POLICIES, type ThingPrincipalPolicy } from './provisioning/thing-ownership.js';
-import { ConfigurationInvalidError } from './registration/errors.js';
-import { parseTemplateSourceRef, type TemplateSourceRef } from './template-source/source-ref.js';
+import { THING_PRINCIPAL_POLICIES, type ThingPrincipalPolicy } from '../provisioning/thing-ownership.js';
+import { ConfigurationInvalidError } from '../registration/errors.js';
+import { parseTemplateSourceRef, type TemplateSourceRef } from '../template-source/source-ref.js';
 
 export type CrlMode = 'required' | 'optional';
 export type RejectedCertificateStatus = 'INACTIVE' | 'PENDING_ACTIVATION';

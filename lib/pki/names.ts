@@ -1,6 +1,6 @@
 // Distinguished names for the PKI toolkit: parse 'C=JP,O=Example,CN=dev-001' or an attribute
 // list and encode it as a DER Name, with a chosen ASN.1 string type per attribute.
-import { ATTRIBUTE_OIDS } from '../../lib/certificate/oids.js';
+import { ATTRIBUTE_OIDS } from '../certificate/oids.js';
 import { oid, sequence, set, tlv } from './der-writer.js';
 
 /** ASN.1 string types a subject attribute can be written as. */

@@ -1,7 +1,7 @@
 // CA, device and verification certificates with real crypto (node:crypto keys and signatures,
 // DER written by hand so that tests can choose every subject string type and serial).
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import { parseCertificate } from '../../lib/certificate/index.js';
+import { parseCertificate } from '../certificate/index.js';
 import {
   algorithmIdentifier,
   defaultSignatureAlgorithm,

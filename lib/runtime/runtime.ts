@@ -7,14 +7,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
 import { createObservability, powertoolsMetrics } from '../observability.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+import { createCaCache } from '../registration/ca-cache.js';
+import type { RegistrationDeps } from '../registration/register-certificate.js';
 import { s3ObjectReader } from '../template-source/object-reader.js';
 import { createTemplateSource } from '../template-source/template-source.js';
-import { createCaCache } from './ca-cache.js';
-import type { RegistrationDeps } from './register-certificate.js';
 
 export interface Runtime {
   config: Config;

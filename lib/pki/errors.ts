@@ -1,5 +1,5 @@
 // Error types of the `jitr pki` toolkit (operator CLI; not part of the handler).
-import { JitrError } from '../jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 
 /** `jitr pki create-ca` would overwrite an existing CA. */
 export class PkiCaExistsError extends JitrError {
