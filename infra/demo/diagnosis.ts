@@ -4,7 +4,6 @@
  * the remedy. Decoding of the record shapes is the operations area's (decodeDlqMessage).
  */
 import { decodeDlqMessage } from '../../lib/operations/dlq-message.js';
-import { iamActionIn, splitRemedy } from '../../lib/operations/failure-text.js';
 import type { Diagnosis } from './report.js';
 import type { DlqEntry } from './world.js';
 
@@ -20,13 +19,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** A serialised JitrError (`toJSON()`) inside an error message, when the handler put one there. */
-function embeddedError(message: string): Record<string, unknown> {
-  const start = message.indexOf('{');
-  const value = start < 0 ? undefined : parseJson(message.slice(start));
-  return isRecord(value) ? value : {};
 }
 
 function text(value: unknown): string | undefined {
@@ -62,29 +54,21 @@ export function diagnoseDlq(entries: readonly DlqEntry[], logLines: readonly str
     const record = parseJson(entry.body);
     const requestContext = isRecord(record) && isRecord(record.requestContext) ? record.requestContext : {};
     const response = isRecord(record) && isRecord(record.responsePayload) ? record.responsePayload : {};
-    // The handler throws `<message> — remedy: <remedy>`: the record alone says what to do.
-    const thrown = splitRemedy(text(response.errorMessage) ?? decoded.failure?.errorMessage ?? '');
-    const rawMessage = thrown.message;
+    // The record carries the wire format `[Code] <message> — remedy: <remedy>`; the handler's
+    // summary log line for the same request adds the structured details (missing permission).
     const requestId = text(requestContext.requestId);
-    const fromLog = requestId === undefined ? undefined : logged.get(requestId);
-    const embedded = embeddedError(rawMessage);
-    const embeddedDetails = isRecord(embedded.details) ? embedded.details : {};
-    const log = fromLog ?? {};
-    const fullMessage = text(embedded.message) ?? decoded.failure?.errorMessage ?? rawMessage;
-    const code = text(embedded.code) ?? decoded.failure?.code ?? text(log.code) ?? '—';
-    // The handler may lead its message with the code (`AccessDenied: …`); show it once.
-    const message = fullMessage.startsWith(`${code}: `) ? fullMessage.slice(code.length + 2) : fullMessage;
+    const log = (requestId === undefined ? undefined : logged.get(requestId)) ?? {};
+    const failure = decoded.failure;
     out.push({
       certificateId: decoded.event.certificateId,
       condition: text(requestContext.condition) ?? decoded.kind,
       attempts:
         typeof requestContext.approximateInvokeCount === 'number' ? requestContext.approximateInvokeCount : 1,
-      errorType: text(response.errorType) ?? decoded.failure?.errorType ?? '—',
-      code,
-      missingPermission:
-        text(embeddedDetails.missingPermission) ?? iamActionIn(message) ?? text(log.missingPermission) ?? '—',
-      remedy: text(embedded.remedy) ?? thrown.remedy ?? text(log.remedy) ?? '—',
-      message,
+      errorType: text(response.errorType) ?? failure?.errorType ?? '—',
+      code: failure?.code ?? text(log.code) ?? '—',
+      missingPermission: text(log.missingPermission) ?? '—',
+      remedy: failure?.remedy ?? text(log.remedy) ?? '—',
+      message: failure?.errorMessage ?? text(log.message) ?? '—',
     });
   }
   return out;

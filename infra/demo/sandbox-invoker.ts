@@ -3,7 +3,7 @@
  * (RequestResponse) invocation of the built bundle, mapped exactly as the Lambda adapter maps a
  * real Invoke answer. `jitr replay --function-name` does the same against AWS Lambda.
  */
-import { failureFrom, failureKey } from '../../lib/operations/dlq-message.js';
+import { failureFrom, failureSummary } from '../../lib/operations/dlq-message.js';
 import type { EventInvoker, InvokeResult } from '../../lib/operations/replay/ports.js';
 
 /** What the invoker needs of a sandbox function (SandboxFunction satisfies it). */
@@ -28,7 +28,7 @@ export function sandboxFunctionInvoker(fn: SyncInvocable): EventInvoker {
       const answer = await fn.invoke(event);
       if (!answer.ok) {
         const failure = failureFrom(answer.error.errorType, answer.error.errorMessage);
-        return { ok: false, reason: failure === undefined ? 'Unhandled' : failureKey(failure) };
+        return { ok: false, reason: failure === undefined ? 'Unhandled' : failureSummary(failure) };
       }
       const outcome = outcomeOf(answer.value);
       return outcome === undefined ? { ok: true } : { ok: true, outcome };

@@ -27,10 +27,8 @@ export interface DlqFailure {
   errorMessage?: string;
   /** What to do, from the message's ` — remedy: …` tail (see formatFailureMessage). */
   remedy?: string;
-  /** Our JitrError code when the failure text carries it (e.g. `MissingPermission`). */
+  /** Our JitrError code, from the wire format (lib/operations/failure-text.ts). */
   code?: string;
-  /** What the failure is about (a group name, a permission), for grouping. */
-  subject?: string;
 }
 
 export type DecodedKind = 'registered-event' | 'destination-record' | 'dlq-message' | 'rule-error-action';
@@ -58,7 +56,6 @@ export function failureFrom(
   if (errorType !== undefined) failure.errorType = errorType;
   if (parsed.message !== undefined) failure.errorMessage = parsed.message;
   if (parsed.code !== undefined) failure.code = parsed.code;
-  if (parsed.subject !== undefined) failure.subject = parsed.subject;
   if (parsed.remedy !== undefined) failure.remedy = parsed.remedy;
   return failure;
 }
@@ -156,9 +153,10 @@ export function decodeDlqMessage(body: string, attributes?: DlqMessageAttributes
 }
 
 /**
- * A grouping key for a decoded message: `"<code> <subject>"` when known (e.g.
- * `"ThingGroupNotFound plant-7"`, `"MissingPermission iot:CreateThing"`), else the error
- * type or message, else `"no failure recorded"`; `"undecodable"` for unknown shapes.
+ * The grouping key of a decoded message: our error `code` when the failure carries one (e.g.
+ * `"ThingGroupNotFound"`, `"AccessDenied"`), else the runtime's error type
+ * (`"Sandbox.Timedout"`, `"LambdaAction"`), else the start of the message; `"no failure
+ * recorded"` for a bare event, `"undecodable"` for unknown shapes.
  */
 export function failureReason(decoded: DecodedDlqMessage): string {
   if (decoded.kind === 'unknown') return 'undecodable';
@@ -167,7 +165,18 @@ export function failureReason(decoded: DecodedDlqMessage): string {
 
 /** The grouping key of one failure (see {@link failureReason}). */
 export function failureKey(failure: DlqFailure): string {
+  return failure.code ?? failure.errorType ?? failure.errorMessage?.slice(0, 120) ?? 'no failure recorded';
+}
+
+/** One line for a failed certificate: `<code or type>: <message>` (at most 300 characters). */
+export function failureSummary(failure: DlqFailure): string {
   const head = failure.code ?? failure.errorType;
-  if (head !== undefined) return failure.subject === undefined ? head : `${head} ${failure.subject}`;
-  return failure.errorMessage?.slice(0, 120) ?? 'no failure recorded';
+  const message = failure.errorMessage;
+  const text =
+    head === undefined
+      ? (message ?? 'no failure recorded')
+      : message === undefined
+        ? head
+        : `${head}: ${message}`;
+  return text.length > 300 ? `${text.slice(0, 299)}\u2026` : text;
 }

@@ -1,16 +1,23 @@
 /**
- * Recovers our error code and the thing it is about from the text a failed invocation
- * leaves behind. Lambda's Node.js runtime keeps only `errorType` (the error's `name`, for
- * us `<Code>Error`) and `errorMessage`; a classic DLQ keeps only the first 1 KB of the
- * message. So the handler throws `<message> — remedy: <remedy>` (formatFailureMessage, kept
- * under 1 KB) and the code comes from, in order: a JSON message carrying `code` (a serialised
- * JitrError), a `Code: …` or `[Code] …` prefix, or the `<Code>Error` class name.
+ * The DLQ wire format: how a failed invocation's error travels to the dead-letter queue, and
+ * how every DLQ reader gets the stable error `code` back.
+ *
+ * Lambda's Node.js runtime keeps only `errorType` (the error's `name`) and `errorMessage`; a
+ * classic DLQ keeps only the first 1 KB of the message (as the `ErrorMessage` attribute). So
+ * the handler throws one format, written only by {@link formatFailureMessage}:
+ *
+ *     [<Code>] <message> — remedy: <remedy>
+ *
+ * at most {@link MAX_FAILURE_MESSAGE_BYTES} UTF-8 bytes, and every reader (destination records,
+ * classic DLQ messages, SQS batch failures, `jitr replay`, the demo) parses it with
+ * {@link parseFailureText}. Grouping is by `code` alone, never by matching English text. Codes
+ * never change once released; message wording may.
  */
 
 export interface FailureText {
+  /** Our stable error code (from the `[Code]` prefix, else from a `<Code>Error` error type). */
   code?: string;
-  subject?: string;
-  /** The message without the remedy. */
+  /** The message without the code prefix and the remedy. */
   message?: string;
   /** What to do, when the text carries ` — remedy: …`. */
   remedy?: string;
@@ -24,6 +31,12 @@ export const MAX_FAILURE_MESSAGE_BYTES = 1000;
 
 /** At most this share of the budget goes to the remedy, so the message always shows. */
 const MAX_REMEDY_BYTES = 500;
+
+/** A code: PascalCase, 3–64 characters, with an inner capital (`AccessDenied`, not `Error`). */
+const CODE = /^[A-Z][A-Za-z0-9]{2,63}$/;
+
+/** `[Code] ` at the start of a message. */
+const CODE_PREFIX = /^\[([A-Z][A-Za-z0-9]{2,63})\] /;
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes, ending with `…` when cut. */
 function truncateUtf8(text: string, maxBytes: number): string {
@@ -40,20 +53,33 @@ function truncateUtf8(text: string, maxBytes: number): string {
   return out + ellipsis;
 }
 
+/** Whether `value` is shaped like one of our error codes. */
+export function isErrorCode(value: string): boolean {
+  return CODE.test(value);
+}
+
 /**
- * The message a failed invocation reports, so a DLQ record alone tells the operator what to
- * do: `<message> — remedy: <remedy>`, at most {@link MAX_FAILURE_MESSAGE_BYTES} UTF-8 bytes
- * (the message is shortened first, the remedy only beyond half the budget).
+ * The message a failed invocation reports, so a DLQ record alone tells the operator what it
+ * is and what to do: `[<code>] <message> — remedy: <remedy>`, at most
+ * {@link MAX_FAILURE_MESSAGE_BYTES} UTF-8 bytes (the message is shortened first, the remedy
+ * only beyond half the budget; the code is never cut).
  *
  * @example
- * formatFailureMessage('thing group plant-7 does not exist', 'Create it, then replay the DLQ.')
- * // → 'thing group plant-7 does not exist — remedy: Create it, then replay the DLQ.'
+ * formatFailureMessage('ThingGroupNotFound', 'thing group plant-7 does not exist', 'Create it, then replay the DLQ.')
+ * // → '[ThingGroupNotFound] thing group plant-7 does not exist — remedy: Create it, then replay the DLQ.'
  */
-export function formatFailureMessage(message: string, remedy: string): string {
+export function formatFailureMessage(code: string, message: string, remedy: string): string {
+  if (!isErrorCode(code)) throw new RangeError(`not an error code: ${code}`);
+  const head = `[${code}] `;
   const tail = truncateUtf8(remedy.trim(), MAX_REMEDY_BYTES);
-  if (tail.length === 0) return truncateUtf8(message, MAX_FAILURE_MESSAGE_BYTES);
-  const budget = MAX_FAILURE_MESSAGE_BYTES - Buffer.byteLength(REMEDY_SEPARATOR + tail, 'utf8');
-  return `${truncateUtf8(message, budget)}${REMEDY_SEPARATOR}${tail}`;
+  const rest = tail.length === 0 ? '' : `${REMEDY_SEPARATOR}${tail}`;
+  const budget = MAX_FAILURE_MESSAGE_BYTES - Buffer.byteLength(head + rest, 'utf8');
+  return `${head}${truncateUtf8(message, budget)}${rest}`;
+}
+
+/** Whether `text` is already in the wire format for `code`. */
+export function isFailureMessageFor(code: string, text: string): boolean {
+  return text.startsWith(`[${code}] `);
 }
 
 /** Splits `<message> — remedy: <remedy>` (the last separator wins; none → no remedy). */
@@ -75,103 +101,16 @@ const GENERIC_ERROR_TYPES = new Set([
   'AggregateError',
 ]);
 
-/** `details` keys, most specific first, that name what a JitrError is about. */
-const SUBJECT_KEYS = [
-  'subject',
-  'missingPermission',
-  'thingGroup',
-  'thingGroupName',
-  'thingType',
-  'thingTypeName',
-  'billingGroup',
-  'billingGroupName',
-  'policyName',
-  'parameter',
-  'parameterName',
-  'templateName',
-  'resource',
-  'name',
-];
-
-const PASCAL = /^[A-Z][A-Za-z0-9]{2,63}$/;
-const IAM_ACTION = /\b((?:iot|s3|sqs|lambda|kms|iam|logs):[A-Z][A-Za-z0-9]+)\b/;
-const QUOTED = /['"`\u2018\u201c]([^'"`\u2019\u201d\s]{1,128})['"`\u2019\u201d]/;
-const PHRASE =
-  /\b(?:thing group|thing type|billing group|policy|parameter|template|provisioning template)\s+([A-Za-z0-9:_\-.@+=,/]{1,128})/i;
-const NOT_A_NAME = new Set([
-  'document',
-  'does',
-  'is',
-  'not',
-  'was',
-  'the',
-  'a',
-  'an',
-  'for',
-  'with',
-  'named',
-]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The first IAM action a message names (`iot:CreateThing`), if any. */
-export function iamActionIn(message: string): string | undefined {
-  return IAM_ACTION.exec(message)?.[1];
-}
-
-/** What a message names: an IAM action, a quoted name, or "thing group X"-style name. */
-export function subjectFromMessage(message: string): string | undefined {
-  const action = iamActionIn(message);
-  if (action !== undefined) return action;
-  const quoted = QUOTED.exec(message);
-  if (quoted?.[1] !== undefined) return quoted[1];
-  const phrase = PHRASE.exec(message);
-  const name = phrase?.[1]?.replace(/[.,:]+$/, '');
-  if (name !== undefined && name.length > 0 && !NOT_A_NAME.has(name.toLowerCase())) return name;
-  return undefined;
-}
-
-function subjectFromDetails(details: unknown): string | undefined {
-  if (!isRecord(details)) return undefined;
-  for (const key of SUBJECT_KEYS) {
-    const value = details[key];
-    if (typeof value === 'string' && value.length > 0) return value;
-  }
-  return undefined;
-}
-
-function fromJson(text: string): FailureText | undefined {
-  const start = text.indexOf('{');
-  if (start < 0) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.slice(start));
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(value) || typeof value.code !== 'string' || !PASCAL.test(value.code)) return undefined;
-  const message = typeof value.message === 'string' ? value.message : text;
-  const subject = subjectFromDetails(value.details) ?? subjectFromMessage(message);
-  return { code: value.code, message, ...(subject === undefined ? {} : { subject }) };
-}
-
-function codeFromPrefix(text: string): string | undefined {
-  const match = /^\s*(?:\[([A-Z][A-Za-z0-9]{2,63})\]|([A-Z][A-Za-z0-9]{2,63}):)\s/.exec(text);
-  const candidate = match?.[1] ?? match?.[2];
-  if (candidate === undefined || GENERIC_ERROR_TYPES.has(candidate)) return undefined;
-  // "Task timed out" or "Cannot …" are sentences, not codes: a code has an inner capital.
-  return /[a-z0-9][A-Z]/.test(candidate) ? candidate : undefined;
-}
-
 /** Our error classes whose name is not `<code>Error` (test/unit/operations pins this list). */
 const CODE_BY_CLASS: Readonly<Record<string, string>> = {
   IotAccessDeniedError: 'AccessDenied',
   UnexpectedAwsError: 'UnexpectedAwsError',
 };
 
-/** Our error code for an error class name: `ThingGroupNotFoundError` → `ThingGroupNotFound`. */
+/**
+ * Our error code for an error class name: `ThingGroupNotFoundError` → `ThingGroupNotFound`.
+ * Records written before the `[Code]` prefix existed still carry it this way.
+ */
 export function codeFromErrorType(errorType: string | undefined): string | undefined {
   if (errorType === undefined || GENERIC_ERROR_TYPES.has(errorType)) return undefined;
   const alias = CODE_BY_CLASS[errorType];
@@ -181,44 +120,43 @@ export function codeFromErrorType(errorType: string | undefined): string | undef
 }
 
 /**
- * Extracts `{ code, subject, message }` from a runtime error type and message.
+ * Reads a runtime error type and message in the wire format back into `{ code, message,
+ * remedy }`. The code comes from the `[Code]` prefix, else from a `<Code>Error` error type.
  *
  * @example
- * parseFailureText('ThingGroupNotFoundError', 'thing group plant-7 does not exist')
- * // → { code: 'ThingGroupNotFound', subject: 'plant-7', message: 'thing group plant-7 does not exist' }
+ * parseFailureText('ThingGroupNotFoundError', '[ThingGroupNotFound] thing group plant-7 does not exist — remedy: Create it.')
+ * // → { code: 'ThingGroupNotFound', message: 'thing group plant-7 does not exist', remedy: 'Create it.' }
  */
 export function parseFailureText(
   errorType: string | undefined,
   errorMessage: string | undefined,
 ): FailureText {
-  const split = errorMessage === undefined ? undefined : splitRemedy(errorMessage);
-  const remedy = split?.remedy === undefined ? {} : { remedy: split.remedy };
-  const message = split?.message;
-  if (message !== undefined) {
-    const json = fromJson(message);
-    if (json !== undefined) return { ...json, ...remedy };
+  if (errorMessage === undefined) {
+    const code = codeFromErrorType(errorType);
+    return code === undefined ? {} : { code };
   }
-  const code = (message === undefined ? undefined : codeFromPrefix(message)) ?? codeFromErrorType(errorType);
-  const subject = message === undefined ? undefined : subjectFromMessage(message);
+  const split = splitRemedy(errorMessage);
+  const prefix = CODE_PREFIX.exec(split.message);
+  const code = prefix?.[1] ?? codeFromErrorType(errorType);
+  const message = prefix === null ? split.message : split.message.slice(prefix[0].length);
   return {
     ...(code === undefined ? {} : { code }),
-    ...(subject === undefined ? {} : { subject }),
-    ...(message === undefined ? {} : { message }),
-    ...remedy,
+    message,
+    ...(split.remedy === undefined ? {} : { remedy: split.remedy }),
   };
 }
 
 /**
- * The grouping key of a thrown error: `"<code> <subject>"` for a JitrError (subject from its
- * details, else its message), else `"<name>: <message>"`.
+ * What a thrown error is, in one line, for a per-certificate failure table: `<code>: <message>`
+ * for a JitrError-like value, else `<name>: <message>`.
  */
 export function reasonFromError(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const { code, details, message } = error as { code?: unknown; details?: unknown; message?: unknown };
+    const { code, message } = error as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' ? message : '';
-    if (typeof code === 'string' && PASCAL.test(code)) {
-      const subject = subjectFromDetails(details) ?? subjectFromMessage(text);
-      return subject === undefined ? code : `${code} ${subject}`;
+    if (typeof code === 'string' && isErrorCode(code)) {
+      const parsed = parseFailureText(undefined, text);
+      return parsed.message === undefined || parsed.message === '' ? code : `${code}: ${parsed.message}`;
     }
     if (error instanceof Error) return `${error.name}: ${error.message}`;
   }

@@ -11,7 +11,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { isJitrError } from '../errors.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
-import { formatFailureMessage, REMEDY_SEPARATOR } from '../operations/failure-text.js';
+import { formatFailureMessage, isFailureMessageFor } from '../operations/failure-text.js';
 import { eventIds } from './event.js';
 import {
   type RegistrationDeps,
@@ -88,13 +88,14 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
 /**
  * Prepares an error for Lambda's runtime, which reports `name` as `errorType` and `message` as
  * `errorMessage` — all the on-failure destination record (and a classic DLQ message, first
- * 1 KB) keeps. A JitrError's `name` is already `<Code>Error` (lib/jitr-error.ts), which
- * `jitr replay` groups by; its message gains the remedy (`<message> — remedy: <remedy>`,
- * under 1 KB) so a DLQ record alone says what to do. Called once, after the use case logged.
+ * 1 KB) keeps. A JitrError's message becomes the DLQ wire format
+ * (`[<Code>] <message> — remedy: <remedy>`, under 1 KB; lib/operations/failure-text.ts), so
+ * every DLQ shape carries the code and a record alone says what to do. Called once, after the
+ * use case logged.
  */
 export function lambdaError(error: unknown): unknown {
-  if (isJitrError(error) && !error.message.includes(REMEDY_SEPARATOR)) {
-    error.message = formatFailureMessage(error.message, error.remedy);
+  if (isJitrError(error) && !isFailureMessageFor(error.code, error.message)) {
+    error.message = formatFailureMessage(error.code, error.message, error.remedy);
   }
   return error;
 }

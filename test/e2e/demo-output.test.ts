@@ -155,7 +155,7 @@ describe('createCleanupStack', () => {
 });
 
 describe('diagnoseDlq', () => {
-  it('takes message and remedy from the record alone when the handler threw them together', () => {
+  it('takes code, message and remedy from the record alone (the DLQ wire format)', () => {
     // Prepare
     const certificateId = 'c'.repeat(64);
     const record = {
@@ -177,9 +177,9 @@ describe('diagnoseDlq', () => {
       },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: {
-        errorType: 'ThingGroupNotFoundError',
+        errorType: 'Error',
         errorMessage:
-          'thing group plant-7 does not exist \u2014 remedy: Create the thing group plant-7, then replay the DLQ.',
+          '[ThingGroupNotFound] thing group plant-7 does not exist \u2014 remedy: Create the thing group plant-7, then replay the DLQ.',
         trace: [],
       },
     };
@@ -193,7 +193,7 @@ describe('diagnoseDlq', () => {
         certificateId,
         condition: 'RetriesExhausted',
         attempts: 3,
-        errorType: 'ThingGroupNotFoundError',
+        errorType: 'Error',
         code: 'ThingGroupNotFound',
         missingPermission: '\u2014',
         remedy: 'Create the thing group plant-7, then replay the DLQ.',
@@ -226,7 +226,7 @@ describe('diagnoseDlq', () => {
       responsePayload: {
         errorType: 'AccessDeniedError',
         errorMessage:
-          'AccessDenied: CreateThing was denied: the role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/x1',
+          '[AccessDenied] CreateThing was denied: the role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/x1',
         trace: [],
       },
     };

@@ -31,8 +31,8 @@ export interface CertificateResult {
 export interface ReasonGroup {
   reason: string;
   count: number;
-  /** What to do, from the first record of the group whose message carries a remedy. */
-  remedy?: string;
+  /** What to do: every distinct remedy the group's records carry (at most {@link MAX_REMEDIES}). */
+  remedies: string[];
 }
 
 export interface ReplayPlan {
@@ -89,14 +89,18 @@ async function collect(queue: DlqQueue, max: number, signal: AbortSignal | undef
   return held;
 }
 
+/** Distinct remedies kept per group (one code, e.g. AccessDenied, can need several fixes). */
+export const MAX_REMEDIES = 5;
+
 function groupByReason(held: readonly Held[]): ReasonGroup[] {
   const groups = new Map<string, ReasonGroup>();
   for (const { decoded } of held) {
     const reason = failureReason(decoded);
-    const group = groups.get(reason) ?? { reason, count: 0 };
+    const group = groups.get(reason) ?? { reason, count: 0, remedies: [] };
     group.count += 1;
     const remedy = decoded.kind === 'unknown' ? undefined : decoded.failure?.remedy;
-    if (group.remedy === undefined && remedy !== undefined) group.remedy = remedy;
+    if (remedy !== undefined && group.remedies.length < MAX_REMEDIES && !group.remedies.includes(remedy))
+      group.remedies.push(remedy);
     groups.set(reason, group);
   }
   return [...groups.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));

@@ -5,8 +5,8 @@ import type { CertificateOutcome, ReplayPlan, ReplayReport } from './engine.js';
 const MAX_LISTED = 20;
 
 /**
- * The summary printed before acting: "412 events: ThingGroupNotFound plant-7", …, each group
- * followed by the remedy its DLQ records carry (when they do).
+ * The summary printed before acting: "412 events: ThingGroupNotFound", …, each group
+ * followed by each distinct remedy its DLQ records carry.
  */
 export function formatPlan(plan: ReplayPlan): string {
   const lines = [`${plan.received} message${plan.received === 1 ? '' : 's'} received from the DLQ`];
@@ -14,7 +14,7 @@ export function formatPlan(plan: ReplayPlan): string {
     lines.push(
       `  ${String(group.count).padStart(5)} event${group.count === 1 ? ': ' : 's:'} ${group.reason}`,
     );
-    if (group.remedy !== undefined) lines.push(`${' '.repeat(15)}remedy: ${group.remedy}`);
+    for (const remedy of group.remedies) lines.push(`${' '.repeat(15)}remedy: ${remedy}`);
   }
   if (plan.unknown.length > 0) {
     lines.push(`${plan.unknown.length} undecodable message(s), left in the queue:`);

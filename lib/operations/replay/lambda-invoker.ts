@@ -1,6 +1,6 @@
 /** The Lambda adapter of the replay engine's {@link EventInvoker} port: a synchronous Invoke. */
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { failureFrom, failureKey } from '../dlq-message.js';
+import { failureFrom, failureSummary } from '../dlq-message.js';
 import type { RegisteredEvent } from '../registered-event.js';
 import type { EventInvoker, InvokeResult } from './ports.js';
 
@@ -52,7 +52,7 @@ export class LambdaInvoker implements EventInvoker {
     const payload = parsePayload(answer.Payload);
     if (answer.FunctionError !== undefined) {
       const failure = failureFrom(field(payload, 'errorType'), field(payload, 'errorMessage'));
-      return { ok: false, reason: failure === undefined ? answer.FunctionError : failureKey(failure) };
+      return { ok: false, reason: failure === undefined ? answer.FunctionError : failureSummary(failure) };
     }
     const outcome = field(payload, 'outcome');
     return outcome === undefined ? { ok: true } : { ok: true, outcome };

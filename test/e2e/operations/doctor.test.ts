@@ -306,7 +306,7 @@ describe('jitr doctor against the sandbox', () => {
         MessageAttributes: {
           ErrorMessage: {
             DataType: 'String',
-            StringValue: 'ThingGroupNotFound: thing group plant-9 does not exist',
+            StringValue: '[ThingGroupNotFound] thing group plant-9 does not exist \u2014 remedy: Create it.',
           },
         },
       }),
@@ -317,7 +317,7 @@ describe('jitr doctor against the sandbox', () => {
       // Assess
       expect(failures).toEqual([
         {
-          title: 'the DLQ is empty (it holds 1 message: 1 × ThingGroupNotFound plant-9)',
+          title: 'the DLQ is empty (it holds 1 message: 1 × ThingGroupNotFound)',
           remedy: `Fix the causes above, then: jitr replay --queue-url ${aws.queueUrl} --function-name jitr`,
         },
       ]);

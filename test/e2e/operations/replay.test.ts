@@ -79,7 +79,7 @@ beforeAll(async () => {
         ErrorCode: { DataType: 'Number', StringValue: '200' },
         ErrorMessage: {
           DataType: 'String',
-          StringValue: 'AccessDenied: not authorized to perform: iot:CreateThing',
+          StringValue: '[AccessDenied] not authorized to perform: iot:CreateThing',
         },
       },
     }),
@@ -119,14 +119,18 @@ describe('jitr replay against the sandbox', () => {
     expect(report.received).toBe(7);
     expect(report.groups).toEqual([
       {
-        reason: 'AccessDenied iot:CreateThing',
+        // Destination records and the classic DLQ message: one code, one group.
+        reason: 'AccessDenied',
         count: 4,
         // From the handler's thrown message: the DLQ record alone says what to do.
-        remedy: `Add this statement to the function's role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:us-east-1:123456789012:thing/replay-1"}, then replay the DLQ.`,
+        remedies: [1, 2, 3].map(
+          (n) =>
+            `Add this statement to the function's role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:us-east-1:123456789012:thing/replay-${n}"}, then replay the DLQ.`,
+        ),
       },
-      { reason: 'LambdaAction', count: 1 },
-      { reason: 'no failure recorded', count: 1 },
-      { reason: 'undecodable', count: 1 },
+      { reason: 'LambdaAction', count: 1, remedies: [] },
+      { reason: 'no failure recorded', count: 1, remedies: [] },
+      { reason: 'undecodable', count: 1, remedies: [] },
     ]);
     expect(report.unknown.map((u) => u.reason)).toEqual(['body is not JSON']);
     expect(report.certificates).toBe(3);
@@ -137,8 +141,8 @@ describe('jitr replay against the sandbox', () => {
     // Act
     const report = await replayDlq(deps(), OPTIONS);
     // Assess
-    expect(report.results.map((r) => [r.outcome, r.reason, r.deleted])).toEqual(
-      ids.map(() => ['failed', 'AccessDenied iot:CreateThing', 0]),
+    expect(report.results.map((r) => [r.outcome, r.reason?.split(' was denied')[0], r.deleted])).toEqual(
+      ids.map(() => ['failed', 'AccessDenied: CreateThing', 0]),
     );
     expect(replayExitCode(report)).toBe(1);
     expect(await queueDepth()).toBe(7);

@@ -183,7 +183,7 @@ describe('handleInvocation', () => {
     expect(summary?.error).toEqual(expect.objectContaining({ code: 'CaNotActive', step: 'describe-ca' }));
   });
 
-  it('throws a message that carries the remedy, which the DLQ decoder reads back', async () => {
+  it('throws the DLQ wire format, which every DLQ decoder reads back with the code', async () => {
     // Prepare
     const { w, runtime } = setUp();
     w.caStatus.value = 'INACTIVE';
@@ -194,7 +194,7 @@ describe('handleInvocation', () => {
     // Assess: what Lambda's runtime puts in the on-failure destination record.
     const remedy = `Activate the CA (aws iot update-ca-certificate --certificate-id ${caId} --new-status ACTIVE) if it should onboard devices, then replay the DLQ.`;
     const message = `CA certificate ${caId} is INACTIVE, not ACTIVE`;
-    expect((error as Error).message).toBe(`${message} \u2014 remedy: ${remedy}`);
+    expect((error as Error).message).toBe(`[CaNotActive] ${message} \u2014 remedy: ${remedy}`);
     const record = {
       version: '1.0',
       timestamp: '2026-11-22T05:14:23.273Z',
@@ -215,6 +215,17 @@ describe('handleInvocation', () => {
     const decoded = decodeDlqMessage(JSON.stringify(record));
     expect(decoded.kind === 'unknown' ? decoded : decoded.failure).toEqual({
       errorType: 'CaNotActiveError',
+      errorMessage: message,
+      code: 'CaNotActive',
+      remedy,
+    });
+    // A classic DLQ keeps only the message (first 1 KB), no error type: the code is still there.
+    const classic = decodeDlqMessage(JSON.stringify(event), {
+      RequestID: { stringValue: context.awsRequestId, dataType: 'String' },
+      ErrorCode: { stringValue: '200', dataType: 'Number' },
+      ErrorMessage: { stringValue: (error as Error).message.slice(0, 1024), dataType: 'String' },
+    });
+    expect(classic.kind === 'unknown' ? classic : classic.failure).toEqual({
       errorMessage: message,
       code: 'CaNotActive',
       remedy,
@@ -288,7 +299,7 @@ describe('lambdaError', () => {
     const again = lambdaError(error);
     // Assess
     expect((again as Error).message).toBe(
-      `CRL_BUCKET is not set but CRL_MODE is required \u2014 remedy: ${remedy}`,
+      `[ConfigurationInvalid] CRL_BUCKET is not set but CRL_MODE is required \u2014 remedy: ${remedy}`,
     );
     expect((again as Error).name).toBe('ConfigurationInvalidError');
   });

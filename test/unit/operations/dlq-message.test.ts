@@ -72,10 +72,10 @@ describe('decodeDlqMessage', () => {
       }),
     );
     // Assess
-    expect(failureReason(decoded)).toBe('AccessDenied iot:CreateThing');
+    expect(failureReason(decoded)).toBe('AccessDenied');
   });
 
-  it('decodes a destination record and our error code from the runtime error type', () => {
+  it('decodes a destination record written before the wire format: the code from the error type', () => {
     // Act
     const decoded = decodeDlqMessage(
       destinationRecord({
@@ -95,31 +95,36 @@ describe('decodeDlqMessage', () => {
         errorType: 'ThingGroupNotFoundError',
         errorMessage: 'thing group plant-7 does not exist',
         code: 'ThingGroupNotFound',
-        subject: 'plant-7',
       },
     });
-    expect(failureReason(decoded)).toBe('ThingGroupNotFound plant-7');
+    expect(failureReason(decoded)).toBe('ThingGroupNotFound');
   });
 
-  it('names the missing permission from an access-denied message', () => {
+  it('groups by the code alone, not by what the English message names', () => {
+    // Act: two denials of different actions, one AWS message naming an action in its text.
+    const reasons = [
+      destinationRecord({
+        errorType: 'AccessDeniedError',
+        errorMessage: `[AccessDenied] ${ACCESS_DENIED} \u2014 remedy: Allow iot:CreateThing.`,
+      }),
+      destinationRecord({
+        errorType: 'AccessDeniedError',
+        errorMessage: '[AccessDenied] AttachPolicy was denied \u2014 remedy: Allow iot:AttachPolicy.',
+      }),
+    ].map((body) => failureReason(decodeDlqMessage(body)));
+    // Assess
+    expect(reasons).toEqual(['AccessDenied', 'AccessDenied']);
+  });
+
+  it('reads the code from the wire format even when the error type is generic', () => {
     // Act
     const decoded = decodeDlqMessage(
-      destinationRecord({ errorType: 'MissingPermissionError', errorMessage: ACCESS_DENIED }),
+      destinationRecord({
+        errorType: 'Error',
+        errorMessage:
+          '[BillingGroupNotFound] billing group eu-fleet does not exist \u2014 remedy: Create it.',
+      }),
     );
-    // Assess
-    expect(failureReason(decoded)).toBe('MissingPermission iot:CreateThing');
-  });
-
-  it('reads code and subject from a serialised JitrError message', () => {
-    // Prepare
-    const json = JSON.stringify({
-      name: 'BillingGroupNotFoundError',
-      code: 'BillingGroupNotFound',
-      message: 'billing group eu-fleet does not exist',
-      details: { billingGroup: 'eu-fleet' },
-    });
-    // Act
-    const decoded = decodeDlqMessage(destinationRecord({ errorType: 'Error', errorMessage: json }));
     // Assess
     expect(decoded).toEqual({
       kind: 'destination-record',
@@ -128,7 +133,7 @@ describe('decodeDlqMessage', () => {
         errorType: 'Error',
         errorMessage: 'billing group eu-fleet does not exist',
         code: 'BillingGroupNotFound',
-        subject: 'eu-fleet',
+        remedy: 'Create it.',
       },
     });
   });
@@ -149,13 +154,13 @@ describe('decodeDlqMessage', () => {
     expect(failureReason(decoded)).toBe('EventAgeExceeded');
   });
 
-  it('decodes a classic DLQ message from its attributes', () => {
+  it('decodes a classic DLQ message from its attributes: the code travels in ErrorMessage', () => {
     // Act
     const decoded = decodeDlqMessage(JSON.stringify(EVENT), {
       RequestID: { stringValue: 'e4b46cbf', dataType: 'String' },
       ErrorCode: { stringValue: '200', dataType: 'Number' },
       ErrorMessage: {
-        stringValue: 'ThingTypeNotFound: thing type sensor does not exist',
+        stringValue: '[ThingTypeNotFound] thing type sensor does not exist \u2014 remedy: Create it.',
         dataType: 'String',
       },
     });
@@ -164,12 +169,31 @@ describe('decodeDlqMessage', () => {
       kind: 'dlq-message',
       event: EVENT,
       failure: {
-        errorMessage: 'ThingTypeNotFound: thing type sensor does not exist',
+        errorMessage: 'thing type sensor does not exist',
         code: 'ThingTypeNotFound',
-        subject: 'sensor',
+        remedy: 'Create it.',
       },
     });
-    expect(failureReason(decoded)).toBe('ThingTypeNotFound sensor');
+    expect(failureReason(decoded)).toBe('ThingTypeNotFound');
+  });
+
+  it('puts a destination record and a classic DLQ message of one cause in one group', () => {
+    // Prepare: what the handler throws for one cause, as the two DLQ shapes keep it.
+    const thrown = '[ThingGroupNotFound] thing group plant-7 does not exist \u2014 remedy: Create it.';
+    const record = destinationRecord({ errorType: 'ThingGroupNotFoundError', errorMessage: thrown });
+    // Act
+    const reasons = [
+      failureReason(decodeDlqMessage(record)),
+      failureReason(
+        decodeDlqMessage(JSON.stringify(EVENT), {
+          RequestID: { stringValue: 'e4b46cbf', dataType: 'String' },
+          ErrorCode: { stringValue: '200', dataType: 'Number' },
+          ErrorMessage: { stringValue: thrown, dataType: 'String' },
+        }),
+      ),
+    ];
+    // Assess
+    expect(reasons).toEqual(['ThingGroupNotFound', 'ThingGroupNotFound']);
   });
 
   it('keeps the HTTP status of a classic DLQ message without an error message', () => {
@@ -269,7 +293,7 @@ describe('decodeDlqMessage', () => {
     expect(failureReason(decoded)).toBe('undecodable');
   });
 
-  it('reads code, subject and remedy from the sample record in events/dlq-record.json', () => {
+  it('reads code and remedy from the sample record in events/dlq-record.json', () => {
     // Prepare: the shape the handler's thrown error leaves in an on-failure destination record.
     const record = getTestEvent('dlq-record');
     // Act
@@ -280,10 +304,9 @@ describe('decodeDlqMessage', () => {
       errorMessage:
         "CreateThing was denied: the function's role may not perform iot:CreateThing on arn:aws:iot:eu-west-1:123456789012:thing/dev-001",
       code: 'AccessDenied',
-      subject: 'iot:CreateThing',
       remedy:
         'Add this statement to the function\'s role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:eu-west-1:123456789012:thing/dev-001"}, then replay the DLQ.',
     });
-    expect(failureReason(decoded)).toBe('AccessDenied iot:CreateThing');
+    expect(failureReason(decoded)).toBe('AccessDenied');
   });
 });

@@ -391,20 +391,20 @@ describe('doctor checks', () => {
     const facts = goodFacts();
     facts.dlq = {
       queueUrl: QUEUE,
-      facts: { count: 3, groups: [{ reason: 'AccessDenied iot:CreateThing', count: 3 }] },
+      facts: { count: 3, groups: [{ reason: 'AccessDenied', count: 3, remedies: [] }] },
     };
     // Act
     const results = runChecks(facts, REFERENCES);
     // Assess
     expect(failures(facts)).toEqual([
       {
-        title: 'the DLQ is empty (it holds 3 messages: 3 × AccessDenied iot:CreateThing)',
+        title: 'the DLQ is empty (it holds 3 messages: 3 × AccessDenied)',
         remedy: `Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr`,
       },
     ]);
     expect(doctorExitCode(results)).toBe(1);
     expect(formatChecklist(results).split('\n').slice(-3)).toEqual([
-      '  ✗ the DLQ is empty (it holds 3 messages: 3 × AccessDenied iot:CreateThing)',
+      '  ✗ the DLQ is empty (it holds 3 messages: 3 × AccessDenied)',
       `      → Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr`,
       '1 check failed.',
     ]);

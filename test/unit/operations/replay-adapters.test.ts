@@ -38,21 +38,21 @@ describe('LambdaInvoker', () => {
     expect(JSON.parse(Buffer.from(calls[0]?.Payload as Uint8Array).toString('utf8'))).toEqual(EVENT);
   });
 
-  it('counts a FunctionError as a failure with its grouping reason', async () => {
+  it('counts a FunctionError as a failure with its code and message', async () => {
     // Prepare
     lambdaMock.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
       Payload: payload({
         errorType: 'ThingGroupNotFoundError',
-        errorMessage: 'thing group plant-7 does not exist',
+        errorMessage: '[ThingGroupNotFound] thing group plant-7 does not exist \u2014 remedy: Create it.',
       }),
     });
     const invoker = new LambdaInvoker(new LambdaClient({ region: 'us-east-1' }), 'jitr');
     // Act
     const result = await invoker.invoke(EVENT);
     // Assess
-    expect(result).toEqual({ ok: false, reason: 'ThingGroupNotFound plant-7' });
+    expect(result).toEqual({ ok: false, reason: 'ThingGroupNotFound: thing group plant-7 does not exist' });
   });
 
   it('counts an SDK error as a failure naming it', async () => {

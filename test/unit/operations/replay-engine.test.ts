@@ -56,8 +56,8 @@ describe('replayDlq', () => {
       {
         received: 3,
         groups: [
-          { reason: 'ThingGroupNotFound plant-7', count: 2 },
-          { reason: 'no failure recorded', count: 1 },
+          { reason: 'ThingGroupNotFound', count: 2, remedies: [] },
+          { reason: 'no failure recorded', count: 1, remedies: [] },
         ],
         unknown: [],
         skipped: 0,
@@ -171,7 +171,7 @@ describe('replayDlq', () => {
     expect(invoker.invoked).toEqual([]);
     expect(certificates.calls).toEqual([]);
     expect(queue.ids()).toEqual(['m1']);
-    expect(report.groups).toEqual([{ reason: 'MissingPermission iot:CreateThing', count: 1 }]);
+    expect(report.groups).toEqual([{ reason: 'MissingPermission', count: 1, remedies: [] }]);
     expect(replayExitCode(report)).toBe(0);
   });
 
