@@ -16,3 +16,4 @@ export * from './operations/errors.js';
 export * from './provisioning/errors.js';
 export * from './registration/errors.js';
 export * from './template/errors.js';
+export * from './policy/errors.js';

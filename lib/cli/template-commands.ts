@@ -36,6 +36,46 @@ export function registerTemplateCommands(program: Command): void {
     );
 
   template
+    .command('explain')
+    .description(
+      'What a device rendered from this template may do (connect as, publish to, subscribe to), and whether it may do one thing.',
+    )
+    .requiredOption('--template <file>', 'template file (as for render)')
+    .requiredOption('--cert <file>', 'device certificate (PEM or DER)')
+    .option('--client-id <id>', "the device's MQTT client id (default: the certificate's CN)")
+    .option(
+      '--can <verb-and-name...>',
+      'publish|subscribe|connect|receive and a topic, filter or client id: allow or deny, and why',
+    )
+    .option('--region <region>', 'region in the resource ARN', 'us-east-1')
+    .option('--account <account>', 'account id in the resource ARN', '123456789012')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  jitr template explain --template template.json --cert device.pem --can publish devices/lamp-1/state\n\nExit code: 0, or with --can 0 when allowed and 1 when denied (or when existing policies could not be checked).',
+    )
+    .action(
+      action(
+        async (options: {
+          template: string;
+          cert: string;
+          clientId?: string;
+          can?: string[];
+          region: string;
+          account: string;
+          json?: boolean;
+        }) => {
+          const { explainTemplate, formatExplain } = await import('./template-explain.js');
+          const report = await explainTemplate(options);
+          if (options.json === true) printJson(report);
+          else process.stdout.write(formatExplain(report));
+          if (report.question !== null && !(report.question.allowed && report.question.complete))
+            process.exitCode = 1;
+        },
+      ),
+    );
+
+  template
     .command('check')
     .description('Validate a template alone (no certificate) and summarise its parameters and resources.')
     .argument('<file>', 'template file')

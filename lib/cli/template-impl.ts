@@ -1,5 +1,6 @@
 // Implementation of `jitr template …`, loaded lazily by template-commands.ts.
 import { readFile } from 'node:fs/promises';
+import type { CertificateFacts } from '../certificate/types.js';
 import { type CheckResult, checkTemplate } from '../template/check.js';
 import { AWS_CERTIFICATE_PARAMETERS } from '../template/parameter-names.js';
 import { type IamPolicy, requiredPermissions } from '../template/permissions.js';
@@ -18,13 +19,21 @@ export interface RenderOptions {
   certificateId?: string;
 }
 
-/** `jitr template render`: the plan for a template and a certificate (or explicit values). */
-export async function renderTemplateFile(options: RenderOptions): Promise<Plan> {
+/** What a template is rendered with: its text, the parameters, and the certificate's facts if given. */
+export interface RenderInput {
+  template: string;
+  parameters: Record<string, string>;
+  facts: CertificateFacts | undefined;
+}
+
+/** Reads the template and the certificate and collects the parameters (`--param` overrides the certificate). */
+export async function loadRenderInput(options: RenderOptions): Promise<RenderInput> {
   const template = await readText(options.template, '--template');
   const parameters: Record<string, string> = {};
+  let facts: CertificateFacts | undefined;
   if (options.cert !== undefined) {
     const { certificateParameters, parseCertificate } = await import('../certificate/index.js');
-    const facts = parseCertificate(await readBytes(options.cert, '--cert'));
+    facts = parseCertificate(await readBytes(options.cert, '--cert'));
     Object.assign(parameters, certificateParameters(facts, options.certificateId ?? facts.sha256));
   } else if (options.certificateId !== undefined) {
     parameters[AWS_CERTIFICATE_PARAMETERS.Id] = options.certificateId;
@@ -38,7 +47,13 @@ export async function renderTemplateFile(options: RenderOptions): Promise<Plan> 
     }
     parameters[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  return render(template, parameters);
+  return { template, parameters, facts };
+}
+
+/** `jitr template render`: the plan for a template and a certificate (or explicit values). */
+export async function renderTemplateFile(options: RenderOptions): Promise<Plan> {
+  const input = await loadRenderInput(options);
+  return render(input.template, input.parameters);
 }
 
 /** `jitr template check`: validates a template without a certificate. */
