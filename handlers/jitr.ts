@@ -1,10 +1,8 @@
 // The JITR Lambda: wiring only. Invoked by the IoT rule on
 // $aws/events/certificates/registered/<caCertificateId> (asynchronously), by replays, and,
-// when enabled, by the DLQ as an SQS event source. All logic lives in lib/registration/.
-import { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../lib/config/config.js';
-import { createIotClient } from '../lib/provisioning/iot-client.js';
-import { ConfigurationInvalidError } from '../lib/registration/errors.js';
+// when enabled, by the DLQ as an SQS event source. All logic lives in lib/registration/;
+// the runtime is built by the composition root (lib/runtime/).
+import { ConfigurationInvalidError } from '../lib/config/errors.js';
 import {
   handleInvocation,
   type LambdaContext,
@@ -12,19 +10,13 @@ import {
   type SqsBatchResponse,
 } from '../lib/registration/invocation.js';
 import type { RegistrationResult } from '../lib/registration/register-certificate.js';
-import { createRuntime, type Runtime } from '../lib/runtime/runtime.js';
+import { createRuntimeFromEnv, type Runtime } from '../lib/runtime/runtime.js';
 
 // Built once per container (cold start); no network call happens here.
 let runtime: Runtime | null = null;
 let configError: ConfigurationInvalidError | null = null;
 try {
-  const config = loadConfig(process.env);
-  runtime = createRuntime(config, {
-    // Adaptive retry: the IoT quotas are low (10 TPS for DescribeCertificate).
-    iot: createIotClient(),
-    // A custom endpoint (sandbox, MinIO) only answers path-style requests.
-    s3: new S3Client({ forcePathStyle: config.aws.s3Endpoint !== null }),
-  });
+  runtime = createRuntimeFromEnv(process.env);
 } catch (error) {
   if (!(error instanceof ConfigurationInvalidError)) throw error;
   configError = error;

@@ -4,12 +4,13 @@
 
 import { caIdsFromScheduleInput, loadReconcileConfig } from '../lib/config/reconcile-config.js';
 import { type ReconcileReport, reconcileCa } from '../lib/operations/reconcile.js';
-import { createLocalRuntime, useCaseInvoker } from '../lib/operations/replay/local-invoker.js';
+import { useCaseInvoker } from '../lib/operations/replay/use-case-invoker.js';
 import { systemClock } from '../lib/operations/token-bucket.js';
+import { createRuntimeFromEnv } from '../lib/runtime/runtime.js';
 
 // Built once per container; a configuration error is thrown on every invocation (visible, alarmed).
 const config = loadReconcileConfig(process.env);
-const runtime = createLocalRuntime(process.env);
+const runtime = createRuntimeFromEnv(process.env);
 
 /** Stop starting new certificates when less than this much time is left. */
 const SAFETY_MS = 15_000;

@@ -14,6 +14,7 @@ export * from './crl/errors.js';
 export * from './crl/store-errors.js';
 export * from './operations/errors.js';
 export * from './provisioning/errors.js';
+export * from './config/errors.js';
 export * from './registration/errors.js';
 export * from './template/errors.js';
 export * from './policy/errors.js';

@@ -3,11 +3,13 @@
  * on loopback, SDK clients pointed at it, a bucket for CRLs and templates, the DLQ, and CAs
  * registered for auto-registration with their CRLs published.
  */
-import { IoTClient } from '@aws-sdk/client-iot';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { IoTClient } from '@aws-sdk/client-iot';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
 import { type Ca, createCa } from '../../lib/pki/certificates.js';
+import { createS3Client } from '../../lib/runtime/aws-clients.js';
+import { createIotSetupClient, createSqsClient } from '../../lib/runtime/operations-clients.js';
 import { type FaultOptions, type QuotaOption, type Sandbox, startSandbox } from '../sandbox/index.js';
 import { createBucket, createQueue, publishCrl, registerCa } from './aws-setup.js';
 
@@ -37,9 +39,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   const common = { region: sandbox.region, credentials: sandbox.credentials };
-  const iot = new IoTClient({ ...common, endpoint: sandbox.endpoints.iot });
-  const s3 = new S3Client({ ...common, endpoint: sandbox.endpoints.s3, forcePathStyle: true });
-  const sqs = new SQSClient({ ...common, endpoint: sandbox.endpoints.sqs });
+  const iot = createIotSetupClient({ ...common, endpoint: sandbox.endpoints.iot });
+  const s3 = createS3Client({ ...common, endpoint: sandbox.endpoints.s3 });
+  const sqs = createSqsClient({ ...common, endpoint: sandbox.endpoints.sqs });
   const stop = async (): Promise<void> => {
     for (const client of [iot, s3, sqs]) client.destroy();
     await sandbox.stop();

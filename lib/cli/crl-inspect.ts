@@ -2,13 +2,10 @@
 // split so that freshness is reported instead of aborting the report).
 import { readFile } from 'node:fs/promises';
 import { parseCertificate } from '../certificate/index.js';
-import {
-  checkCrlFreshness,
-  DEFAULT_CRL_MAX_STALENESS_SECONDS,
-  loadCrlIgnoringFreshness,
-  serialBytesFromHex,
-} from '../crl/index.js';
+import { CRL_MAX_STALENESS } from '../config/variables.js';
+import { checkCrlFreshness, loadCrlIgnoringFreshness, serialBytesFromHex } from '../crl/index.js';
 import { isJitrError } from '../errors/jitr-error.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
 
 export interface CrlInspectOptions {
   crl: string;
@@ -47,13 +44,21 @@ function errorOf(error: unknown): { code: string; message: string; remedy: strin
   throw error;
 }
 
-/** Seconds from `--max-staleness`, else `CRL_MAX_STALENESS`, else the handler's default. */
-function stalenessSeconds(option: string | undefined): number {
-  const text = option ?? process.env.CRL_MAX_STALENESS;
-  if (text === undefined || text.trim() === '') return DEFAULT_CRL_MAX_STALENESS_SECONDS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new RangeError(`--max-staleness must be whole seconds ≥ 0, got "${text}"`);
+/**
+ * Seconds from `--max-staleness` (parsed as the handler parses CRL_MAX_STALENESS), else
+ * `CRL_MAX_STALENESS` from the environment, else its declared default.
+ */
+function stalenessSeconds(
+  option: string | undefined,
+  cli: Pick<CliRuntime, 'crlMaxStalenessSeconds'>,
+): number {
+  if (option === undefined) return cli.crlMaxStalenessSeconds();
+  const value = CRL_MAX_STALENESS.parse(option.trim());
+  if (value === undefined) {
+    throw new RangeError(
+      `--max-staleness must be whole seconds ≥ 0, got "${option}" (expected ${CRL_MAX_STALENESS.expected})`,
+    );
+  }
   return value;
 }
 
@@ -62,8 +67,11 @@ function stalenessSeconds(option: string | undefined): number {
  * malformed, not from this CA, badly signed, carries an unsupported critical extension, or is
  * not fresh at `now`.
  */
-export async function inspectCrl(options: CrlInspectOptions): Promise<CrlInspectReport> {
-  const maxStalenessSeconds = stalenessSeconds(options.maxStaleness);
+export async function inspectCrl(
+  options: CrlInspectOptions,
+  cli: Pick<CliRuntime, 'crlMaxStalenessSeconds'>,
+): Promise<CrlInspectReport> {
+  const maxStalenessSeconds = stalenessSeconds(options.maxStaleness, cli);
   const now = options.now === undefined ? new Date() : new Date(options.now);
   if (Number.isNaN(now.getTime())) throw new RangeError(`--now is not a date: ${options.now}`);
   const queries = (options.serial ?? []).map((s) => ({ text: s, bytes: serialBytesFromHex(s) }));

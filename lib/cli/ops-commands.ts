@@ -1,4 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import {
+  CRL_KEY_TEMPLATE,
+  RECONCILE_MAX,
+  RECONCILE_OLDER_THAN,
+  RECONCILE_RATE,
+} from '../config/variables.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action } from './output.js';
 
 function positiveInteger(value: string): number {
@@ -16,7 +23,7 @@ function positiveNumber(value: string): number {
 }
 
 /** Registers jitr replay, reconcile, doctor (issue 6). Implementations load lazily. */
-export function registerOpsCommands(program: Command): void {
+export function registerOpsCommands(program: Command, cli: CliRuntime): void {
   program
     .command('replay')
     .description(
@@ -48,7 +55,7 @@ export function registerOpsCommands(program: Command): void {
     .action(
       action(async (options) => {
         const { runReplay } = await import('./ops-replay.js');
-        await runReplay(options);
+        await runReplay(options, cli);
       }),
     );
 
@@ -58,13 +65,17 @@ export function registerOpsCommands(program: Command): void {
       "Find the CA's certificates still PENDING_ACTIVATION after a threshold and run each through the registration pipeline (in process, or by invoking the function).",
     )
     .requiredOption('--ca <caCertificateId>', 'the CA certificate id')
-    .option('--older-than <duration>', 'only certificates pending longer than this (90s, 10m, 2h)', '10m')
-    .option('--max <n>', 'at most this many certificates', positiveInteger, 500)
+    .option(
+      '--older-than <duration>',
+      'only certificates pending longer than this (90s, 10m, 2h)',
+      RECONCILE_OLDER_THAN.default,
+    )
+    .option('--max <n>', 'at most this many certificates', positiveInteger, Number(RECONCILE_MAX.default))
     .option(
       '--rate <perSecond>',
       'certificates per second (IoT DescribeCertificate quota: 10 TPS, shared)',
       positiveNumber,
-      2,
+      Number(RECONCILE_RATE.default),
     )
     .option('--dry-run', 'list the stuck certificates and stop')
     .option(
@@ -76,7 +87,7 @@ export function registerOpsCommands(program: Command): void {
     .action(
       action(async (options) => {
         const { runReconcile } = await import('./ops-reconcile.js');
-        await runReconcile(options);
+        await runReconcile(options, cli);
       }),
     );
 
@@ -91,7 +102,7 @@ export function registerOpsCommands(program: Command): void {
     .option('--rule <name>', 'the IoT topic rule')
     .option('--queue-url <url>', 'the DLQ')
     .option('--crl-bucket <bucket>', 'the CRL bucket')
-    .option('--crl-key-template <template>', 'the CRL key template (default crl/{caCertificateId}.crl)')
+    .option('--crl-key-template <template>', `the CRL key template (default ${CRL_KEY_TEMPLATE.default})`)
     .option('--crl-max-staleness <seconds>', 'grace after nextUpdate', positiveInteger)
     .option(
       '--template <source>',
@@ -103,7 +114,7 @@ export function registerOpsCommands(program: Command): void {
     .action(
       action(async (options) => {
         const { runDoctor } = await import('./ops-doctor.js');
-        await runDoctor(options);
+        await runDoctor(options, cli);
       }),
     );
 }

@@ -1,11 +1,12 @@
 /** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
-import { parseDuration } from '../operations/duration.js';
+import { parseDuration } from '../config/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
 import { textTable } from '../operations/text-table.js';
 import { systemClock } from '../operations/token-bucket.js';
-import { createIotClient } from '../provisioning/iot-client.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
 
 export interface ReconcileCliOptions {
@@ -20,7 +21,7 @@ export interface ReconcileCliOptions {
 }
 
 /** Runs `jitr reconcile` and sets exit code 1 when a certificate failed. */
-export async function runReconcile(options: ReconcileCliOptions): Promise<void> {
+export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime): Promise<void> {
   const olderThanMs = parseDuration(options.olderThan);
   if (olderThanMs === null) {
     throw new InvalidOperationsOptionError(
@@ -36,14 +37,17 @@ export async function runReconcile(options: ReconcileCliOptions): Promise<void> 
       'the 64-hex id of the CA',
     );
   }
-  const region = options.region === undefined ? {} : { region: options.region };
   // A dry run only lists: it needs neither the function nor the handler's configuration.
-  const invoker = await runInvoker(options);
+  const invoker = await runInvoker(options, cli);
   const interrupt = interruptOnSigint();
   const bar = progressBar('reconcile');
   try {
     const report = await reconcileCa(
-      { iot: new SdkIotRegistry(createIotClient(region)), invoker, clock: systemClock },
+      {
+        iot: new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region)))),
+        invoker,
+        clock: systemClock,
+      },
       {
         caCertificateId: options.ca.toLowerCase(),
         olderThanMs,

@@ -3,15 +3,16 @@
  * with a progress bar on stderr, Ctrl-C handling and the summary on stdout.
  */
 
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { replayDlq, replayExitCode } from '../operations/replay/engine.js';
 import { formatPlan, formatReport } from '../operations/replay/format.js';
 import { registryStatusReader } from '../operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../operations/replay/sqs-dlq-queue.js';
 import { systemClock } from '../operations/token-bucket.js';
-import { createIotClient } from '../provisioning/iot-client.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { createSqsClient } from '../runtime/operations-clients.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
 
 export interface ReplayCliOptions {
@@ -28,7 +29,7 @@ export interface ReplayCliOptions {
 }
 
 /** Runs `jitr replay` and sets the process exit code (1 if anything failed). */
-export async function runReplay(options: ReplayCliOptions): Promise<void> {
+export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Promise<void> {
   if ((options.local === true) === (options.functionName !== undefined)) {
     throw new InvalidOperationsOptionError(
       '--function-name / --local',
@@ -36,19 +37,19 @@ export async function runReplay(options: ReplayCliOptions): Promise<void> {
       '--function-name <name> to invoke the deployed function, or --local to run the pipeline in process',
     );
   }
-  const region = options.region === undefined ? {} : { region: options.region };
+  const aws = cli.aws(options.region);
   // A dry run only reads and groups the queue: it must work without the function's
   // configuration (`--local` would otherwise insist on CRL_BUCKET, TEMPLATE_SOURCE, …).
-  const invoker = await runInvoker(options);
+  const invoker = await runInvoker(options, cli);
   const deps = {
     queue: new SqsDlqQueue({
-      sqs: new SQSClient(region),
+      sqs: createSqsClient({ region: aws.region }),
       queueUrl: options.queueUrl,
       visibilityTimeoutSeconds: options.visibilityTimeout,
       waitTimeSeconds: 1,
     }),
     invoker,
-    certificates: registryStatusReader(new SdkIotRegistry(createIotClient(region))),
+    certificates: registryStatusReader(new SdkIotRegistry(createIotClient(iotTarget(aws)))),
     clock: systemClock,
   };
   const interrupt = interruptOnSigint();

@@ -3,10 +3,12 @@
  * (dry run, the deployed function, or the handler's use case in process), Ctrl-C handling and
  * the progress bar on stderr.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SingleBar } from 'cli-progress';
 import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
 import type { EventInvoker } from '../operations/replay/ports.js';
+import { useCaseInvoker } from '../operations/replay/use-case-invoker.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { createLambdaClient } from '../runtime/operations-clients.js';
 
 /** The invoker of a dry run, which lists and never invokes (the engines stop before). */
 export const DRY_RUN_INVOKER: EventInvoker = {
@@ -23,24 +25,15 @@ export const DRY_RUN_INVOKER: EventInvoker = {
  * @throws ConfigurationInvalidError when running in process and the environment does not
  *   configure the handler.
  */
-export async function runInvoker(options: {
-  dryRun?: boolean;
-  functionName?: string;
-  region?: string;
-}): Promise<EventInvoker> {
+export async function runInvoker(
+  options: { dryRun?: boolean; functionName?: string; region?: string },
+  cli: CliRuntime,
+): Promise<EventInvoker> {
   if (options.dryRun === true) return DRY_RUN_INVOKER;
-  const region = options.region === undefined ? {} : { region: options.region };
   if (options.functionName !== undefined) {
-    return new LambdaInvoker(new LambdaClient(region), options.functionName);
+    return new LambdaInvoker(createLambdaClient(cli.aws(options.region)), options.functionName);
   }
-  const { createLocalInvoker } = await import('../operations/replay/local-invoker.js');
-  // The use case's JSON log lines and EMF metrics would drown the summary on stdout.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  return createLocalInvoker({
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    ...process.env,
-    ...(options.region === undefined ? {} : { AWS_REGION: options.region }),
-  });
+  return useCaseInvoker((await cli.registration(options.region)).deps);
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action, printJson } from './output.js';
 
 const DIR_HELP = 'CA directory (ca.pem, ca.key, pki-state.json, crl.der)';
 
 /** Registers jitr pki …: the PKI toolkit (issue 3). Implementations load lazily. */
-export function registerPkiCommands(program: Command): void {
+export function registerPkiCommands(program: Command, cli: CliRuntime): void {
   const pki = program
     .command('pki')
     .description('PKI toolkit: a CA on disk, device and verification certificates, revocation, CRLs');
@@ -106,7 +108,7 @@ export function registerPkiCommands(program: Command): void {
       '--ca-certificate-id <id>',
       'the CA id in AWS IoT (default: SHA-256 of ca.pem, which is what AWS assigns)',
     )
-    .option('--key-template <template>', 'CRL_KEY_TEMPLATE', 'crl/{caCertificateId}.crl')
+    .option('--key-template <template>', 'CRL_KEY_TEMPLATE', DEFAULT_CRL_KEY_TEMPLATE)
     .option('--region <region>', 'AWS region (default: from the environment)')
     .action(
       action(
@@ -119,7 +121,7 @@ export function registerPkiCommands(program: Command): void {
           region?: string;
         }) => {
           const { publishCrlAction } = await import('./pki-publish.js');
-          printJson(await publishCrlAction(options));
+          printJson(await publishCrlAction(options, { aws: cli.aws(options.region) }));
         },
       ),
     );

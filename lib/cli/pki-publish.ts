@@ -3,11 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseCertificate } from '../certificate/index.js';
+import type { AwsSettings } from '../config/config.js';
 import { loadCrl } from '../crl/index.js';
-import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/s3-crl-store.js';
+import { CA_ID_PLACEHOLDER, crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import { caPaths, DEFAULT_CA_DIR, readCaCertificate } from '../pki/ca-store.js';
 import { PkiCaNotFoundError, PkiInvalidArgumentError } from '../pki/errors.js';
-import { putCrlObject, s3ClientFromEnvironment } from '../pki/publish-crl.js';
+import { putCrlObject } from '../pki/publish-crl.js';
+import { createS3Client, s3Target } from '../runtime/aws-clients.js';
 
 export interface PublishCrlInput {
   dir?: string;
@@ -21,8 +23,9 @@ export interface PublishCrlInput {
 }
 
 export interface PublishCrlDeps {
+  /** Where S3 is (region, custom endpoint), from the CLI runtime; used unless `s3` is given. */
+  aws?: AwsSettings;
   s3?: S3Client;
-  env?: Readonly<Record<string, string | undefined>>;
   now?: Date;
 }
 
@@ -42,7 +45,7 @@ export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlD
     );
   }
   const keyTemplate = input.keyTemplate ?? DEFAULT_CRL_KEY_TEMPLATE;
-  if (!keyTemplate.includes('{caCertificateId}')) {
+  if (!keyTemplate.includes(CA_ID_PLACEHOLDER)) {
     throw new PkiInvalidArgumentError('--key-template', 'must contain {caCertificateId}');
   }
   const ca = parseCertificate(await readCaCertificate(dir));
@@ -56,7 +59,8 @@ export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlD
   const crl = loadCrl(bytes, ca, { now: deps.now ?? new Date(), maxStalenessSeconds: 0 });
   const id = caCertificateId ?? ca.sha256;
   const key = crlObjectKey(keyTemplate, id);
-  const s3 = deps.s3 ?? s3ClientFromEnvironment(deps.env ?? process.env, input.region);
+  const s3 =
+    deps.s3 ?? createS3Client(s3Target(deps.aws ?? { region: null, s3Endpoint: null, iotEndpoint: null }));
   const { etag } = await putCrlObject({ s3, bucket: input.bucket, key, crl: bytes });
   return {
     bucket: input.bucket,

@@ -17,7 +17,8 @@ import type { VerifiedCrl } from './types.js';
 import { IndexedCrl } from './verified-crl.js';
 
 /**
- * Default `CRL_MAX_STALENESS`: 3600 s of grace past `nextUpdate` (the value lib/config.ts uses).
+ * Default `CRL_MAX_STALENESS` (lib/config/variables.ts declares it with this value): 3600 s of
+ * grace past `nextUpdate`.
  * `nextUpdate` is the CA's promise of a newer CRL; a CA that publishes on time replaces the
  * object before it, but the handler only re-checks S3 every `CRL_REFRESH_SECONDS` (300 s by
  * default) and publication jobs jitter, so a zero grace would fail registrations around every

@@ -10,17 +10,13 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { CertificateFacts } from '../certificate/index.js';
 import { checkCrlFreshness, loadCrl, type VerifiedCrl } from './index.js';
+import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from './object-key.js';
 import {
   CrlAccessDeniedError,
   CrlBucketNotFoundError,
   type CrlObjectLocation,
   CrlUnavailableError,
 } from './store-errors.js';
-
-/** The default `CRL_KEY_TEMPLATE`. */
-export const DEFAULT_CRL_KEY_TEMPLATE = 'crl/{caCertificateId}.crl';
-
-const CA_ID_PLACEHOLDER = '{caCertificateId}';
 
 export interface S3CrlStoreOptions {
   s3: S3Client;
@@ -54,14 +50,6 @@ interface CacheEntry {
  */
 function cacheKey(caCertificateId: string, ca: CertificateFacts): string {
   return `${caCertificateId}/${ca.sha256}`;
-}
-
-/**
- * Expands a key template for one CA.
- * @example crlObjectKey('crl/{caCertificateId}.crl', 'ab12') // 'crl/ab12.crl'
- */
-export function crlObjectKey(keyTemplate: string, caCertificateId: string): string {
-  return keyTemplate.split(CA_ID_PLACEHOLDER).join(caCertificateId);
 }
 
 /**

@@ -151,8 +151,8 @@ export async function executePlan(
     }
   }
   if (plan.policies.length > 0) {
-    await timed('policies', () => ensurePolicies(plan.policies, iot, logger, result));
-    await timed('attach-policies', () => attachPolicies(plan.policies, target, iot));
+    await timed('policies', () => ensurePolicies(plan.policies, iot, logger, result, deps.policyCache));
+    await timed('attach-policies', () => attachPolicies(plan.policies, target, iot, deps.policyCache));
   }
   if (thingPlan !== null && state !== null) {
     const known = state.principals;

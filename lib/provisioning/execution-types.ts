@@ -1,5 +1,6 @@
 // Types of the plan executor (execute-plan.ts) and its steps.
 import type { IotRegistry, ThingDescription } from './iot-registry.js';
+import type { PolicyCache } from './policy-cache.js';
 import type { ThingPrincipalPolicy } from './thing-ownership.js';
 
 export type { ThingPrincipalPolicy } from './thing-ownership.js';
@@ -15,6 +16,8 @@ export interface ProvisioningLogger {
 export interface ExecutionDeps {
   iot: IotRegistry;
   logger: ProvisioningLogger;
+  /** The container's policies known to exist (built once by lib/runtime/). */
+  policyCache: PolicyCache;
   /** Monotonic milliseconds for step timings (default `performance.now`). */
   clock?: () => number;
   /**

@@ -1,9 +1,9 @@
 /**
- * Builds the IoTClient the SDK adapter uses: adaptive retry mode (client-side rate limiting on
+ * The retry policy of the IoTClient the SDK adapter uses: adaptive retry mode (client-side rate limiting on
  * top of the standard backoff, as the IoT quotas are low: 10 TPS for several APIs) and no
- * retries of hard limits. Build it once per container, at module scope.
+ * retries of hard limits. The client itself is built by the composition root (lib/runtime/).
  */
-import { IoTClient, type IoTClientConfig } from '@aws-sdk/client-iot';
+import type { IoTClientConfig } from '@aws-sdk/client-iot';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { isHardLimitError } from './translate-iot-error.js';
 
@@ -45,16 +45,15 @@ export class HardLimitAwareRetryStrategy {
 }
 
 /**
- * Creates the IoT client for {@link SdkIotRegistry}. `config` is passed through (region,
- * credentials, `endpoint` for the sandbox, …); `maxAttempts` (a number) sizes the retry
- * strategy; a caller-supplied `retryStrategy` wins.
- * @example const iot = new SdkIotRegistry(createIotClient({ region: 'eu-west-1' }));
+ * `config` with the adapter's retry policy: `maxAttempts` (a number) sizes the retry strategy;
+ * a caller-supplied `retryStrategy` wins.
+ * @example new IoTClient(withIotRetryPolicy({ region: 'eu-west-1' })) // in lib/runtime/ only
  */
-export function createIotClient(config: IoTClientConfig = {}): IoTClient {
+export function withIotRetryPolicy(config: IoTClientConfig): IoTClientConfig {
   const maxAttempts = typeof config.maxAttempts === 'number' ? config.maxAttempts : DEFAULT_IOT_MAX_ATTEMPTS;
-  return new IoTClient({
+  return {
     ...config,
     retryMode: 'adaptive',
     retryStrategy: config.retryStrategy ?? new HardLimitAwareRetryStrategy(maxAttempts),
-  });
+  };
 }

@@ -4,26 +4,30 @@
  * warm container skips both once it has seen the policy. The name is derived from the document
  * (deterministic), so a cached entry can only go stale if someone deletes or rewrites the policy
  * by hand; then AttachPolicy fails with PolicyNotFound, the entry is dropped, and the retry
- * recreates it.
+ * recreates it. One instance per container, built by the composition root (lib/runtime/).
  */
-const known = new Map<string, string>();
-
-/** Whether `policyName` is known to exist with this canonical document. */
-export function isKnownPolicy(policyName: string, canonicalDocument: string): boolean {
-  return known.get(policyName) === canonicalDocument;
+export interface PolicyCache {
+  /** Whether `policyName` is known to exist with this canonical document. */
+  isKnown(policyName: string, canonicalDocument: string): boolean;
+  /** Records that `policyName` exists with this canonical document. */
+  remember(policyName: string, canonicalDocument: string): void;
+  /** Drops a policy found missing (deleted by hand) so the next attempt recreates it. */
+  forget(policyName: string): void;
 }
 
-/** Records that `policyName` exists with this canonical document. */
-export function rememberPolicy(policyName: string, canonicalDocument: string): void {
-  known.set(policyName, canonicalDocument);
-}
-
-/** Drops a policy found missing (deleted by hand) so the next attempt recreates it. */
-export function forgetPolicy(policyName: string): void {
-  known.delete(policyName);
-}
-
-/** Empties the cache (tests; a new container starts empty). */
-export function clearPolicyCache(): void {
-  known.clear();
+/**
+ * An empty cache (a new container starts empty).
+ * @example const policyCache = createPolicyCache();
+ */
+export function createPolicyCache(): PolicyCache {
+  const known = new Map<string, string>();
+  return {
+    isKnown: (policyName, canonicalDocument) => known.get(policyName) === canonicalDocument,
+    remember: (policyName, canonicalDocument) => {
+      known.set(policyName, canonicalDocument);
+    },
+    forget: (policyName) => {
+      known.delete(policyName);
+    },
+  };
 }

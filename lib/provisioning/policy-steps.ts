@@ -4,7 +4,7 @@ import { canonicalJson, canonicalJsonText } from './canonical-json.js';
 import { IotConflictError, PolicyNameConflictError, PolicyNotFoundError } from './errors.js';
 import type { ExecutionResult, ExecutionTarget, ProvisioningLogger } from './execution-types.js';
 import type { IotRegistry } from './iot-registry.js';
-import { forgetPolicy, isKnownPolicy, rememberPolicy } from './policy-cache.js';
+import type { PolicyCache } from './policy-cache.js';
 
 /** Creates each PolicyDocument policy under its deterministic name, or reuses it (same document). */
 export async function ensurePolicies(
@@ -12,6 +12,7 @@ export async function ensurePolicies(
   iot: IotRegistry,
   logger: ProvisioningLogger,
   result: ExecutionResult,
+  cache: PolicyCache,
 ): Promise<void> {
   for (const policy of policies) {
     const { policyName, policyDocument } = policy;
@@ -22,14 +23,14 @@ export async function ensurePolicies(
       continue;
     }
     const canonical = canonicalJson(policyDocument);
-    if (isKnownPolicy(policyName, canonical)) {
+    if (cache.isKnown(policyName, canonical)) {
       result.policies.push({ policyName, source: 'document', action: 'cached' });
       result.reused.push(`policy:${policyName}`);
       continue;
     }
     const created = await iot.createPolicy(policyName, JSON.stringify(policyDocument));
     if (created.created) {
-      rememberPolicy(policyName, canonical);
+      cache.remember(policyName, canonical);
       result.policies.push({ policyName, source: 'document', action: 'created' });
       result.created.push(`policy:${policyName}`);
       continue;
@@ -50,7 +51,7 @@ export async function ensurePolicies(
       });
     }
     logger.debug('policy exists with the same document; reusing it', { policyName });
-    rememberPolicy(policyName, canonical);
+    cache.remember(policyName, canonical);
     result.policies.push({ policyName, source: 'document', action: 'reused' });
     result.reused.push(`policy:${policyName}`);
   }
@@ -61,13 +62,14 @@ export async function attachPolicies(
   policies: PolicyPlan[],
   target: ExecutionTarget,
   iot: IotRegistry,
+  cache: PolicyCache,
 ): Promise<void> {
   for (const policy of policies) {
     try {
       await iot.attachPolicy(policy.policyName, target.certificateArn);
     } catch (error) {
       // A cached policy deleted by hand: forget it so the retry recreates it.
-      if (error instanceof PolicyNotFoundError) forgetPolicy(policy.policyName);
+      if (error instanceof PolicyNotFoundError) cache.forget(policy.policyName);
       throw error;
     }
   }

@@ -1,22 +1,5 @@
-// Error types of the registration area: configuration, event validation, CA state and
-// template sources (see lib/errors.ts for the model).
+// Error types of the registration area: event validation, CA state and template sources (see lib/errors.ts for the model).
 import { JitrError, type Outcome } from '../errors/jitr-error.js';
-
-/** An environment variable is missing or malformed (read once at cold start). */
-export class ConfigurationInvalidError extends JitrError {
-  readonly code = 'ConfigurationInvalid';
-  readonly outcome: Outcome = 'configuration';
-  readonly variable: string;
-
-  constructor(message: string, facts: { variable: string; expected: string }) {
-    super(message, {
-      step: 'config',
-      remedy: `Set ${facts.variable} to ${facts.expected} (template.yaml parameters or the function's environment), deploy, then replay the DLQ.`,
-      details: { variable: facts.variable },
-    });
-    this.variable = facts.variable;
-  }
-}
 
 /** The invocation payload is not a JITR "certificate registered" event. Dropped, never retried. */
 export class InvalidEventError extends JitrError {

@@ -7,7 +7,6 @@
  * Metrics are flushed after every invocation, whatever happens.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { isJitrError } from '../errors.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
@@ -44,7 +43,7 @@ export interface SqsBatchResponse {
 
 export interface InvocationRuntime {
   logger: Logger;
-  metrics: Metrics;
+  metrics: { publishStoredMetrics(): void };
   deps: RegistrationDeps;
 }
 

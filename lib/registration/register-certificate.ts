@@ -39,6 +39,7 @@ import type { JitrLogger, RegistrationMetrics } from '../observability.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription, IotRegistry } from '../provisioning/iot-registry.js';
+import type { PolicyCache } from '../provisioning/policy-cache.js';
 import { render } from '../template/render.js';
 import type { TemplateSource } from '../template-source/template-source.js';
 import type { CaCache, CachedCa } from './ca-cache.js';
@@ -61,6 +62,7 @@ export interface RegistrationDeps {
   crlStore: CrlStore | null;
   templates: TemplateSource;
   caCache: CaCache;
+  policyCache: PolicyCache;
   /** `provisioning` may be left out (tests): THING_PRINCIPAL_POLICY then defaults to `exclusive`. */
   config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'> &
     Partial<Pick<Config, 'provisioning'>>;
@@ -186,6 +188,7 @@ async function run(
     executePlan(plan, target, {
       iot: deps.iot,
       logger: deps.logger,
+      policyCache: deps.policyCache,
       clock: monotonic(deps),
       thingPrincipalPolicy: deps.config.provisioning?.thingPrincipalPolicy ?? 'exclusive',
     }),

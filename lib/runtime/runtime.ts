@@ -1,40 +1,59 @@
 /**
- * Wires the registration use case for one Lambda container: config → logger, metrics, the
- * IoT registry, the CRL store, the template source and the CA cache. Called once at module
- * scope by handlers/jitr.ts (and by the local invoke script and tests with other clients).
+ * THE composition root: config → logger, metrics, SDK clients, the IoT registry, the CRL store,
+ * the template source and the container's caches (CA, policies). Every entry point builds its
+ * runtime here: handlers/jitr.ts and handlers/reconcile.ts at module scope (once per container),
+ * the CLI once per command (lib/runtime/cli-runtime.ts), tests with their own clients.
+ * Nothing else in lib/ holds module-level mutable state.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config/config.js';
+import { type Config, loadConfig } from '../config/config.js';
+import type { Env } from '../config/declare.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
-import { createObservability, powertoolsMetrics } from '../observability.js';
+import { createObservability, powertoolsMetrics, type RegistrationMetrics } from '../observability.js';
+import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../registration/ca-cache.js';
 import type { RegistrationDeps } from '../registration/register-certificate.js';
 import { s3ObjectReader } from '../template-source/object-reader.js';
 import { createTemplateSource } from '../template-source/template-source.js';
+import { createIotClient, createS3Client, iotTarget, s3Target } from './aws-clients.js';
 
 export interface Runtime {
   config: Config;
   logger: Logger;
-  metrics: Metrics;
+  /** Flushes the stored metrics (EMF on stdout); call in `finally` after each invocation. */
+  metrics: { publishStoredMetrics(): void };
   deps: RegistrationDeps;
+  clients: { iot: IoTClient; s3: S3Client };
+}
+
+export interface RuntimeOptions {
+  /** Clients to use instead of those built from `config.aws` (tests, the demo). */
+  clients?: Partial<Runtime['clients']>;
+  /** `off`: count nothing and print no EMF (the CLI's in-process runs, whose stdout is a report). */
+  metrics?: 'emf' | 'off';
 }
 
 /** How long an ACTIVE CA is trusted from the warm container's cache. */
 const CA_CACHE_SECONDS = 300;
 
+const NO_METRICS: RegistrationMetrics = { count() {}, countWithReason() {}, milliseconds() {} };
+
 /**
  * Builds every long-lived collaborator of the use case. Makes no network call.
  *
  * @example
- * const runtime = createRuntime(loadConfig(process.env), { iot: createIotClient(), s3: new S3Client({}) });
+ * const runtime = createRuntime(loadConfig(process.env));
  */
-export function createRuntime(config: Config, clients: { iot: IoTClient; s3: S3Client }): Runtime {
+export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const { logger, metrics } = createObservability(config.observability);
   const clock = () => new Date();
+  const clients = {
+    iot: options.clients?.iot ?? createIotClient(iotTarget(config.aws)),
+    s3: options.clients?.s3 ?? createS3Client(s3Target(config.aws)),
+  };
   const iot = new SdkIotRegistry(clients.iot);
   const crlStore =
     config.crl.bucket === null
@@ -54,15 +73,31 @@ export function createRuntime(config: Config, clients: { iot: IoTClient; s3: S3C
     clock,
     logger,
   });
+  const metricsOff = options.metrics === 'off';
   const deps: RegistrationDeps = {
     iot,
     crlStore,
     templates,
     caCache: createCaCache({ ttlSeconds: CA_CACHE_SECONDS, clock }),
+    policyCache: createPolicyCache(),
     config,
     clock,
     logger,
-    metrics: powertoolsMetrics(metrics),
+    metrics: metricsOff ? NO_METRICS : powertoolsMetrics(metrics),
   };
-  return { config, logger, metrics, deps };
+  return {
+    config,
+    logger,
+    metrics: metricsOff ? { publishStoredMetrics() {} } : metrics,
+    deps,
+    clients,
+  };
+}
+
+/**
+ * {@link createRuntime} over the configuration in `env`, as a function does at cold start.
+ * @throws {@link ConfigurationInvalidError} when `env` does not configure the handler.
+ */
+export function createRuntimeFromEnv(env: Env, options: RuntimeOptions = {}): Runtime {
+  return createRuntime(loadConfig(env), options);
 }

@@ -121,9 +121,20 @@ describe('loadConfig', () => {
     expect(error.message).toContain(variable.replace(/\[.*$/, ''));
   });
 
-  it('documents every variable it reads', () => {
-    const names = CONFIG_VARIABLES.map((v) => v.name);
-    expect(names).toEqual([
+  it('documents every variable it reads, and reads every variable it documents', () => {
+    // Prepare: an environment that records every name the loader looks up.
+    const read = new Set<string>();
+    const env = new Proxy({ CRL_BUCKET: 'my-crls' } as Record<string, string | undefined>, {
+      get(target, name) {
+        if (typeof name === 'string') read.add(name);
+        return Reflect.get(target, name);
+      },
+    });
+    // Act
+    loadConfig(env);
+    // Assess
+    expect([...read].sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+    expect(CONFIG_VARIABLES.map((v) => v.name)).toEqual([
       'CRL_BUCKET',
       'CRL_KEY_TEMPLATE',
       'CRL_MODE',
@@ -138,6 +149,9 @@ describe('loadConfig', () => {
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      'AWS_ENDPOINT_URL',
       'AWS_ENDPOINT_URL_IOT',
       'AWS_ENDPOINT_URL_S3',
     ]);

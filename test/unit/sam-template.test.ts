@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES } from '../../lib/config/config.js';
+import { CONFIG_VARIABLES, type ConfigVariable } from '../../lib/config/config.js';
 import { RECONCILE_VARIABLES } from '../../lib/config/reconcile-config.js';
 import { requiredPermissions } from '../../lib/template/permissions.js';
 import { loadSamTemplate } from '../../scripts/invoke.js';
@@ -120,6 +120,10 @@ function statementsOf(roleName: string): Statement[] {
   );
 }
 
+/** Names of the variables sam local must see declared (the Lambda runtime sets the others). */
+const inTemplate = (variables: readonly ConfigVariable[]): string[] =>
+  variables.filter((v) => v.declaredInTemplate).map((v) => v.name);
+
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 /** A CloudFormation `Fn::Sub` text: `{Name}` stands for `${Name}` (keeps template syntax out of JS strings). */
 const sub = (text: string): string => text.replace(/\{([\w:.]+)\}/g, (_m, name: string) => `$${'{'}${name}}`);
@@ -181,10 +185,10 @@ describe('template.yaml', () => {
   it('declares every variable the handler reads (sam local only passes declared ones), and events/env.json uses no other', () => {
     const environment = fn?.Properties.Environment as { Variables: Obj };
     const declared = Object.keys(environment.Variables);
-    expect(declared.sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+    expect(declared.sort()).toEqual(inTemplate(CONFIG_VARIABLES).sort());
     const reconcile = template.Resources.ReconcileFunction?.Properties.Environment as { Variables: Obj };
     expect(Object.keys(reconcile.Variables).sort()).toEqual(
-      [...CONFIG_VARIABLES, ...RECONCILE_VARIABLES].map((v) => v.name).sort(),
+      inTemplate([...CONFIG_VARIABLES, ...RECONCILE_VARIABLES]).sort(),
     );
     const env = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<string, Obj>;
     expect(Object.keys(env).sort()).toEqual(['JitrFunction', 'Parameters']);

@@ -3,6 +3,8 @@
  * resources (CloudFormation) name the function, rule, DLQ and bucket; the function's
  * configuration (Lambda) gives its role and the handler's own settings (CRL and template).
  */
+import { valueOrDefault } from '../../config/declare.js';
+import { CRL_KEY_TEMPLATE, CRL_MAX_STALENESS, TEMPLATE_SOURCE } from '../../config/variables.js';
 import type { DoctorTarget } from './ports.js';
 
 export interface DoctorOptions {
@@ -76,7 +78,6 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
     nonEmpty(out.CrlBucketName) ??
     byType(stack, 'AWS::S3::Bucket') ??
     null;
-  const staleness = options.crlMaxStaleness ?? Number(nonEmpty(env.CRL_MAX_STALENESS) ?? '3600');
   let templateSource = options.template ?? null;
   if (templateSource === null && fn !== null) {
     let byCa: Record<string, unknown> = {};
@@ -86,7 +87,8 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
       // The handler itself refuses such a configuration; doctor falls back to TEMPLATE_SOURCE.
     }
     const perCa = caId === null ? undefined : byCa[caId];
-    templateSource = typeof perCa === 'string' ? perCa : (nonEmpty(env.TEMPLATE_SOURCE) ?? 'bundled:default');
+    templateSource =
+      typeof perCa === 'string' ? perCa : (nonEmpty(env.TEMPLATE_SOURCE) ?? TEMPLATE_SOURCE.default);
   }
   const functionArn = fn?.functionArn ?? (functionName?.startsWith('arn:') ? functionName : null);
   const { region, account } = arnParts(functionArn);
@@ -101,9 +103,9 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
         ? null
         : {
             bucket: crlBucket,
-            keyTemplate:
-              options.crlKeyTemplate ?? nonEmpty(env.CRL_KEY_TEMPLATE) ?? 'crl/{caCertificateId}.crl',
-            maxStalenessSeconds: Number.isFinite(staleness) ? staleness : 3600,
+            keyTemplate: options.crlKeyTemplate ?? valueOrDefault(CRL_KEY_TEMPLATE, env.CRL_KEY_TEMPLATE),
+            maxStalenessSeconds:
+              options.crlMaxStaleness ?? valueOrDefault(CRL_MAX_STALENESS, env.CRL_MAX_STALENESS),
             ...(env.CRL_MODE === 'optional' ? { optional: true } : {}),
           },
     templateSource,

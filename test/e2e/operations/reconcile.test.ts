@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
 import { reconcileCa } from '../../../lib/operations/reconcile.js';
-import { createLocalRuntime, useCaseInvoker } from '../../../lib/operations/replay/local-invoker.js';
+import { useCaseInvoker } from '../../../lib/operations/replay/use-case-invoker.js';
 import { systemClock } from '../../../lib/operations/token-bucket.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
+import { createRuntimeFromEnv } from '../../../lib/runtime/runtime.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
 
 let aws: LocalAws;
@@ -49,7 +50,7 @@ describe('jitr reconcile against the sandbox', () => {
     // The SDK reads endpoints from the process environment, as in the function.
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-    const runtime = createLocalRuntime(env);
+    const runtime = createRuntimeFromEnv(env);
     // Act
     const report = await reconcileCa(
       { iot: runtime.deps.iot, invoker: useCaseInvoker(runtime.deps), clock: systemClock },
@@ -74,7 +75,7 @@ describe('jitr reconcile against the sandbox', () => {
     aws.sandbox.faults.deny('iot:CreateThing');
     const young = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'reconcile-young' }] });
     const id = (await aws.sandbox.registerDevice(young.certificatePem, { wait: true })).certificateId;
-    const runtime = createLocalRuntime({ ...aws.sandbox.env(), ...baseFunctionEnv(aws) });
+    const runtime = createRuntimeFromEnv({ ...aws.sandbox.env(), ...baseFunctionEnv(aws) });
     const deps = { iot: runtime.deps.iot, invoker: useCaseInvoker(runtime.deps), clock: systemClock };
     const options = { caCertificateId: ca.caCertificateId, max: 10, dryRun: true, ratePerSecond: 10 };
     // Act

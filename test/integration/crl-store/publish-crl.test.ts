@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { createCaAction, crlAction, issueDeviceAction, revokeAction } from '../../../lib/cli/pki-actions.js';
 import { publishCrlAction } from '../../../lib/cli/pki-publish.js';
+import { loadAwsSettings } from '../../../lib/config/config.js';
 import { checkRevocation } from '../../../lib/crl/revocation-check.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import type { JitrError } from '../../../lib/errors.js';
@@ -59,7 +60,10 @@ describe('jitr pki publish-crl', () => {
     await crlAction({ dir, now: NOW });
 
     // Act
-    const published = await publishCrlAction({ dir, bucket: server.bucket }, { env: env(), now: NOW });
+    const published = await publishCrlAction(
+      { dir, bucket: server.bucket },
+      { aws: loadAwsSettings(env()), now: NOW },
+    );
 
     // Assess
     expect(published).toEqual({
@@ -112,7 +116,7 @@ describe('jitr pki publish-crl', () => {
     // Act
     const published = await publishCrlAction(
       { dir, bucket: server.bucket, caCertificateId: id, keyTemplate: 'revocation/{caCertificateId}.der' },
-      { env: env(), now: NOW },
+      { aws: loadAwsSettings(env()), now: NOW },
     );
 
     // Assess
@@ -134,18 +138,18 @@ describe('jitr pki publish-crl', () => {
     const stale = await rejectionOf(
       publishCrlAction(
         { dir, bucket: server.bucket },
-        { env: env(), now: new Date(NOW.getTime() + 2 * 86_400_000) },
+        { aws: loadAwsSettings(env()), now: new Date(NOW.getTime() + 2 * 86_400_000) },
       ),
     );
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0x01;
     await writeFile(caPaths(dir).crl, tampered);
     const invalid = await rejectionOf(
-      publishCrlAction({ dir, bucket: server.bucket }, { env: env(), now: NOW }),
+      publishCrlAction({ dir, bucket: server.bucket }, { aws: loadAwsSettings(env()), now: NOW }),
     );
     const badTemplate = await rejectionOf(
       publishCrlAction(
         { dir, bucket: server.bucket, keyTemplate: 'crl/fixed.crl' },
-        { env: env(), now: NOW },
+        { aws: loadAwsSettings(env()), now: NOW },
       ),
     );
 
@@ -166,7 +170,7 @@ describe('jitr pki publish-crl', () => {
 
     // Act
     const error = await rejectionOf(
-      publishCrlAction({ dir, bucket: 'no-such-bucket' }, { env: env(), now: NOW }),
+      publishCrlAction({ dir, bucket: 'no-such-bucket' }, { aws: loadAwsSettings(env()), now: NOW }),
     );
 
     // Assess

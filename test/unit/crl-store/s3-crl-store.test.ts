@@ -4,7 +4,8 @@ import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateFacts, parseCertificate } from '../../../lib/certificate/index.js';
-import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE, S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
+import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../../../lib/crl/object-key.js';
+import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import type { JitrError } from '../../../lib/errors.js';
 import { buildCrl, createCa } from '../../../lib/pki/index.js';
 

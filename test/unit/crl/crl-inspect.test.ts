@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inspectCrl } from '../../../lib/cli/crl-inspect.js';
 import { buildCrl } from '../../../lib/pki/index.js';
+import { createCliRuntime } from '../../../lib/runtime/cli-runtime.js';
 import { ecCa, NOW, otherCa } from '../../helpers/pki-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitr-crl-inspect-'));
@@ -26,6 +27,9 @@ const crl = (ca = ecCa()) =>
     crlNumber: 9,
   });
 
+/** The CLI runtime as lib/cli/main.ts builds it, over the (stubbed) process environment. */
+const cli = () => createCliRuntime(process.env);
+
 describe('inspectCrl', () => {
   beforeEach(() => vi.stubEnv('CRL_MAX_STALENESS', ''));
   afterEach(() => vi.unstubAllEnvs());
@@ -34,12 +38,15 @@ describe('inspectCrl', () => {
     // Prepare
     const paths = files(crl());
     // Act
-    const report = await inspectCrl({
-      ...paths,
-      serial: ['C0:FF:EE', '01'],
-      now: NOW.toISOString(),
-      maxStaleness: '0',
-    });
+    const report = await inspectCrl(
+      {
+        ...paths,
+        serial: ['C0:FF:EE', '01'],
+        now: NOW.toISOString(),
+        maxStaleness: '0',
+      },
+      cli(),
+    );
     // Assess
     expect(report).toEqual({
       crl: paths.crl,
@@ -67,7 +74,7 @@ describe('inspectCrl', () => {
   });
 
   it('reports a stale CRL as invalid but still shows its facts', async () => {
-    const report = await inspectCrl({ ...files(crl()), now: '2026-06-08T13:00:01Z' });
+    const report = await inspectCrl({ ...files(crl()), now: '2026-06-08T13:00:01Z' }, cli());
     expect([
       report.valid,
       report.signatureValid,
@@ -80,13 +87,13 @@ describe('inspectCrl', () => {
 
   it('takes the grace from CRL_MAX_STALENESS when --max-staleness is absent', async () => {
     vi.stubEnv('CRL_MAX_STALENESS', '7200');
-    const report = await inspectCrl({ ...files(crl()), now: '2026-06-08T13:00:01Z' });
+    const report = await inspectCrl({ ...files(crl()), now: '2026-06-08T13:00:01Z' }, cli());
     expect([report.valid, report.fresh, report.maxStalenessSeconds]).toEqual([true, true, 7200]);
   });
 
   it('reports a CRL from another CA as invalid with the error code', async () => {
     const paths = files(crl(otherCa()));
-    const report = await inspectCrl({ ...paths, now: NOW.toISOString() });
+    const report = await inspectCrl({ ...paths, now: NOW.toISOString() }, cli());
     expect(report).toEqual({
       crl: paths.crl,
       maxStalenessSeconds: 3600,
@@ -104,10 +111,10 @@ describe('inspectCrl', () => {
   });
 
   it('refuses a malformed --max-staleness and --now', async () => {
-    await expect(inspectCrl({ ...files(crl()), maxStaleness: '-1' })).rejects.toThrow(
+    await expect(inspectCrl({ ...files(crl()), maxStaleness: '-1' }, cli())).rejects.toThrow(
       '--max-staleness must be whole seconds ≥ 0, got "-1"',
     );
-    await expect(inspectCrl({ ...files(crl()), now: 'yesterday' })).rejects.toThrow(
+    await expect(inspectCrl({ ...files(crl()), now: 'yesterday' }, cli())).rejects.toThrow(
       '--now is not a date: yesterday',
     );
   });

@@ -1,10 +1,9 @@
 import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigurationInvalidError } from '../../../lib/config/errors.js';
 import { isJitrError } from '../../../lib/errors.js';
 import { createObservability, powertoolsMetrics } from '../../../lib/observability.js';
 import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
-import { ConfigurationInvalidError } from '../../../lib/registration/errors.js';
 import {
   handleInvocation,
   type InvocationRuntime,
@@ -26,7 +25,6 @@ const context: LambdaContext = {
 let world: World | undefined;
 afterEach(() => {
   world?.fake.restore();
-  clearPolicyCache();
   vi.unstubAllEnvs();
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../lib/operations/duration.js';
+import { parseDuration } from '../../../lib/config/duration.js';
 import { reconcileCa, selectStuck, synthesiseEvent } from '../../../lib/operations/reconcile.js';
 import type { RegisteredEvent } from '../../../lib/operations/registered-event.js';
 import type { InvokeResult } from '../../../lib/operations/replay/ports.js';

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerPkiCommands } from '../../../lib/cli/pki-commands.js';
+import { createCliRuntime } from '../../../lib/runtime/cli-runtime.js';
 
 function program(): Command {
   const root = new Command('jitr').exitOverride().enablePositionalOptions();
-  registerPkiCommands(root);
+  registerPkiCommands(root, createCliRuntime(process.env));
   return root;
 }
 

@@ -1,17 +1,20 @@
 import { ThrottlingException } from '@aws-sdk/client-iot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { FakeIot } from './fake-iot.js';
 import {
   CERT_ARN,
   CERT_ID,
+  newContainer,
   POLICY_DOCUMENT,
   POLICY_NAME,
-  provision,
+  type Provision,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
+
+/** The container under test: its policy cache lives as long as this function. */
+let provision: Provision = newContainer();
 
 const COMMANDS = [
   'DescribeThing',
@@ -42,7 +45,7 @@ describe('executePlan convergence (property)', () => {
         fc.boolean(),
         async (faults, concurrent, coldRetries) => {
           // Prepare
-          clearPolicyCache();
+          provision = newContainer();
           const fake = new FakeIot();
           try {
             seed(fake);
@@ -50,7 +53,7 @@ describe('executePlan convergence (property)', () => {
             // Act: deliver (twice at once when concurrent) and retry until done, as Lambda would.
             const deliver = async () => {
               for (let attempt = 0; attempt < 20; attempt += 1) {
-                if (coldRetries) clearPolicyCache();
+                if (coldRetries) provision = newContainer();
                 try {
                   return await provision(referencePlan());
                 } catch {
@@ -116,7 +119,7 @@ async function outcome(
   thingPrincipalPolicy: 'exclusive' | 'shared',
   onSeeded: (initial: unknown) => void = () => {},
 ): Promise<unknown> {
-  clearPolicyCache();
+  provision = newContainer();
   const fake = new FakeIot();
   try {
     seed(fake);
@@ -201,7 +204,7 @@ describe('executePlan on any existing thing (property)', () => {
         principalPolicy,
         async (thing, overrides, thingPrincipalPolicy) => {
           // Prepare
-          clearPolicyCache();
+          provision = newContainer();
           const fake = new FakeIot();
           try {
             seed(fake);

@@ -9,24 +9,28 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors.js';
 import { executePlan } from '../../../lib/provisioning/execute-plan.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
+import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { FakeIot } from './fake-iot.js';
 import {
   CERT_ARN,
   CERT_ID,
+  newContainer,
   newRegistry,
   POLICY_DOCUMENT,
   POLICY_NAME,
-  provision,
+  type Provision,
   quietLogger,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
 
+/** The container under test: its policy cache lives as long as this function. */
+let provision: Provision = newContainer();
+
 let fake: FakeIot;
 
 beforeEach(() => {
-  clearPolicyCache();
+  provision = newContainer();
   fake = new FakeIot();
   seed(fake);
 });
@@ -133,7 +137,7 @@ describe('executePlan', () => {
     await executePlan(
       referencePlan(),
       { certificateId: CERT_ID, certificateArn: CERT_ARN },
-      { iot: newRegistry(), logger: quietLogger },
+      { iot: newRegistry(), logger: quietLogger, policyCache: createPolicyCache() },
     );
     // Assess
     expect(fake.log).toEqual(HAPPY_PATH.slice(0, -1));
@@ -214,7 +218,7 @@ describe('executePlan idempotency', () => {
   it('reuses an existing policy with the same document in a cold container', async () => {
     // Prepare
     await provision(referencePlan());
-    clearPolicyCache();
+    provision = newContainer();
     fake.log.length = 0;
     // Act
     const second = await provision(referencePlan());
@@ -296,7 +300,7 @@ describe('executePlan idempotency', () => {
     // Act
     const error = await failure(() => provision(referencePlan()));
     const statusAfterFailure = fake.certificateStatus.get(CERT_ID);
-    if (row.container === 'cold') clearPolicyCache();
+    if (row.container === 'cold') provision = newContainer();
     await provision(referencePlan());
     // Assess
     expect(isJitrError(error) && [error.code, error.outcome]).toEqual(['AwsThrottled', 'transient']);

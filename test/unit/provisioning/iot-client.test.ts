@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { AttachPolicyCommand } from '@aws-sdk/client-iot';
 import { describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors.js';
-import { createIotClient } from '../../../lib/provisioning/iot-client.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
+import { createIotClient } from '../../../lib/runtime/aws-clients.js';
 
 /** A request handler that answers every request with the same AWS IoT error, counting requests. */
 function failingHandler(status: number, errorType: string, message: string) {
@@ -25,13 +25,14 @@ function failingHandler(status: number, errorType: string, message: string) {
 }
 
 function clientWith(handler: ReturnType<typeof failingHandler>, maxAttempts: number) {
-  return createIotClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    endpoint: 'http://127.0.0.1:9',
-    maxAttempts,
-    requestHandler: handler,
-  });
+  return createIotClient(
+    {
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      endpoint: 'http://127.0.0.1:9',
+    },
+    { maxAttempts, requestHandler: handler },
+  );
 }
 
 describe('createIotClient', () => {

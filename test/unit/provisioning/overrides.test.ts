@@ -1,14 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import type { OverrideValue } from '../../../lib/template/plan.js';
 import { FakeIot } from './fake-iot.js';
-import { CERT_ARN, CERT_ID, OTHER_CERT_ARN, provision, referencePlan, seed } from './plan-fixtures.js';
+import {
+  CERT_ARN,
+  CERT_ID,
+  newContainer,
+  OTHER_CERT_ARN,
+  type Provision,
+  referencePlan,
+  seed,
+} from './plan-fixtures.js';
+
+/** The container under test: its policy cache lives as long as this function. */
+let provision: Provision = newContainer();
 
 let fake: FakeIot;
 
 beforeEach(() => {
-  clearPolicyCache();
+  provision = newContainer();
   fake = new FakeIot();
   seed(fake);
 });

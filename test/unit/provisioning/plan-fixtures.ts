@@ -7,6 +7,7 @@ import {
   executePlan,
   type ThingPrincipalPolicy,
 } from '../../../lib/provisioning/execute-plan.js';
+import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import type { OverrideValue, Plan } from '../../../lib/template/plan.js';
 import { ACCOUNT, type FakeIot, REGION } from './fake-iot.js';
@@ -69,28 +70,32 @@ export function newRegistry(): SdkIotRegistry {
   return new SdkIotRegistry(new IoTClient({ region: REGION }));
 }
 
-/**
- * What the use case does: execute, then set the status last. `thingPrincipalPolicy` is left
- * out by default, so the executor's own default (`exclusive`) is what these tests exercise.
- */
-export async function provision(
+export type Provision = (
   plan: Plan,
-  options: {
-    iot?: SdkIotRegistry;
-    thingPrincipalPolicy?: ThingPrincipalPolicy;
-    target?: ExecutionTarget;
-  } = {},
-): Promise<ExecutionResult> {
-  const iot = options.iot ?? newRegistry();
-  const target = options.target ?? { certificateId: CERT_ID, certificateArn: CERT_ARN };
-  const result = await executePlan(plan, target, {
-    iot,
-    logger: quietLogger,
-    clock: () => 0,
-    ...(options.thingPrincipalPolicy === undefined
-      ? {}
-      : { thingPrincipalPolicy: options.thingPrincipalPolicy }),
-  });
-  await activateCertificate(plan, { certificateId: target.certificateId }, { iot, logger: quietLogger });
-  return result;
+  options?: { iot?: SdkIotRegistry; thingPrincipalPolicy?: ThingPrincipalPolicy; target?: ExecutionTarget },
+) => Promise<ExecutionResult>;
+
+/**
+ * A new container: what the use case does (execute, then set the status last), with the
+ * container's policy cache shared by every call until the test starts another container.
+ * `thingPrincipalPolicy` is left out by default, so the executor's own default (`exclusive`)
+ * is what these tests exercise.
+ */
+export function newContainer(): Provision {
+  const policyCache = createPolicyCache();
+  return async (plan, options = {}) => {
+    const iot = options.iot ?? newRegistry();
+    const target = options.target ?? { certificateId: CERT_ID, certificateArn: CERT_ARN };
+    const result = await executePlan(plan, target, {
+      iot,
+      logger: quietLogger,
+      policyCache,
+      clock: () => 0,
+      ...(options.thingPrincipalPolicy === undefined
+        ? {}
+        : { thingPrincipalPolicy: options.thingPrincipalPolicy }),
+    });
+    await activateCertificate(plan, { certificateId: target.certificateId }, { iot, logger: quietLogger });
+    return result;
+  };
 }

@@ -4,7 +4,6 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
 import { isJitrError, ThingOwnedByAnotherCertificateError } from '../../../lib/errors.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import {
   assertThingNotOwnedByOthers,
   certificateIdOf,
@@ -16,13 +15,17 @@ import { ACCOUNT, FakeIot, REGION } from './fake-iot.js';
 import {
   CERT_ARN,
   CERT_ID,
+  newContainer,
   OTHER_CERT_ARN,
   POLICY_DOCUMENT,
   POLICY_NAME,
-  provision,
+  type Provision,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
+
+/** The container under test: its policy cache lives as long as this function. */
+let provision: Provision = newContainer();
 
 const OTHER_CERT_ID = 'd'.repeat(64);
 const COGNITO = 'eu-west-1:0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
@@ -48,7 +51,7 @@ const WRITING_OVERRIDES = {
 let fake: FakeIot;
 
 beforeEach(() => {
-  clearPolicyCache();
+  provision = newContainer();
   fake = new FakeIot();
   seed(fake);
   fake.certificateStatus.set(OTHER_CERT_ID, 'ACTIVE');

@@ -6,7 +6,6 @@ import {
   CertificateUnsupportedCriticalExtensionError,
 } from '../../../lib/certificate/index.js';
 import type { RawExtension } from '../../../lib/pki/index.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { createWorld, type World } from './world.js';
 
@@ -22,7 +21,6 @@ const CA_TRUE: RawExtension = { oid: '2.5.29.19', critical: true, value: Buffer.
 let world: World | undefined;
 afterEach(() => {
   world?.fake.restore();
-  clearPolicyCache();
 });
 
 function setUp(options: Parameters<typeof createWorld>[0] = {}): World {

@@ -2,15 +2,12 @@ import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrlUnavailableError, isJitrError, type JitrError } from '../../../lib/errors.js';
 import { createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { ACCOUNT, createWorld, NOW, REGION, RICH_TEMPLATE, type World } from './world.js';
 
 let world: World | undefined;
 afterEach(() => {
   world?.fake.restore();
-  // Each test is a new container for the executor's per-container policy cache.
-  clearPolicyCache();
 });
 
 function setUp(options: Parameters<typeof createWorld>[0] = {}): World {

@@ -2,14 +2,12 @@
 // thing after the CN): THING_PRINCIPAL_POLICY decides whether the second one may join the thing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isJitrError, type JitrError } from '../../../lib/errors.js';
-import { clearPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { ACCOUNT, createWorld, REGION, RICH_TEMPLATE, type World } from './world.js';
 
 let world: World | undefined;
 afterEach(() => {
   world?.fake.restore();
-  clearPolicyCache();
 });
 
 const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;

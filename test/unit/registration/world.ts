@@ -27,11 +27,12 @@ import {
   type IssueCertificateOptions,
   issueDeviceCertificate,
 } from '../../../lib/pki/index.js';
-import { createIotClient } from '../../../lib/provisioning/iot-client.js';
+import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../../../lib/registration/ca-cache.js';
 import type { RegisteredEvent } from '../../../lib/registration/event.js';
 import type { RegistrationDeps } from '../../../lib/registration/register-certificate.js';
+import { createIotClient } from '../../../lib/runtime/aws-clients.js';
 import type { TemplateSource } from '../../../lib/template-source/template-source.js';
 import { ACCOUNT, FakeIot, REGION } from '../provisioning/fake-iot.js';
 
@@ -229,6 +230,8 @@ export function createWorld(
     crlStore: crl,
     templates,
     caCache: createCaCache({ ttlSeconds: 300, clock }),
+    // Each world is a new container.
+    policyCache: createPolicyCache(),
     config: {
       crl: {
         bucket: 'crls',
