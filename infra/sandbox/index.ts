@@ -8,7 +8,10 @@
  * …
  * await sandbox.stop();
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
 import { closeServer, listenLoopback } from './http.js';
 import { createIamServer } from './iam/server.js';
@@ -18,6 +21,8 @@ import { createIotServer } from './iot/server.js';
 import { type DeployFunctionOptions, type InvocationRecord, SandboxFunction } from './lambda/function.js';
 import { type ConnectResult, connectDevice, type RegisteredEvent } from './lambda/registration.js';
 import { createLambdaServer } from './lambda/server.js';
+import { type MqttEndpoint, startMqttEndpoint } from './mqtt/endpoint.js';
+import { createServerIdentity } from './mqtt/server-pki.js';
 import { startS3 } from './s3.js';
 import { QueueStore } from './sqs/queues.js';
 import { createSqsServer } from './sqs/server.js';
@@ -34,6 +39,11 @@ export interface SandboxOptions {
   buckets?: string[];
   /** SQS queues to create at start (names). */
   queues?: string[];
+  /**
+   * Start the MQTT-over-TLS endpoint (devices connect for real: JITR on CONNECT, policies
+   * enforced). With a fixed `port` N it listens on N+5, else on a random free port.
+   */
+  mqtt?: boolean;
 }
 
 export interface SandboxCredentials {
@@ -46,7 +56,9 @@ export interface Sandbox {
    * Lambda serves Invoke and GetFunctionConfiguration for the deployed functions; IAM serves
    * SimulatePrincipalPolicy from the fault deny list.
    */
-  endpoints: { iot: string; s3: string; sqs: string; lambda: string; iam: string };
+  endpoints: { iot: string; s3: string; sqs: string; lambda: string; iam: string; mqtt?: string };
+  /** With `mqtt: true`: the endpoint (`mqtts://127.0.0.1:<port>`), its trust file and what it did. */
+  mqtt: MqttEndpoint | undefined;
   region: string;
   accountId: string;
   /** Dummy credentials every client must use (s3rver checks signatures against them). */
@@ -127,7 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const iamServer = createIamServer(faults);
     servers.push(iamServer);
     const iamPort = await listenLoopback(iamServer, base === 0 ? 0 : base + 4);
-    const endpoints = {
+    const endpoints: Sandbox['endpoints'] = {
       iot: `http://127.0.0.1:${iotPort}`,
       s3: s3.endpoint,
       sqs: queues.baseUrl,
@@ -137,6 +149,48 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let stopped = false;
     const inspector = createInspector(store);
     const published: RegisteredEvent[] = [];
+    /**
+     * The stack's ingestion path for a registered event: the rule's asynchronous invocation of
+     * every deployed function whose CA filter matches. Both registerDevice and the MQTT
+     * endpoint publish through here.
+     */
+    const publishRegisteredEvent = (
+      event: RegisteredEvent,
+    ): Array<{ fn: SandboxFunction; requestId: string }> => {
+      published.push(event);
+      const invoked: Array<{ fn: SandboxFunction; requestId: string }> = [];
+      for (const fn of functions) {
+        if (fn.caCertificateId === undefined || fn.caCertificateId === event.caCertificateId) {
+          invoked.push({ fn, requestId: fn.invokeAsync(event) });
+        }
+      }
+      return invoked;
+    };
+    let mqtt: MqttEndpoint | undefined;
+    if (options.mqtt === true) {
+      const dir = await mkdtemp(join(tmpdir(), 'jitr-sandbox-mqtt-'));
+      stops.push(() => rm(dir, { recursive: true, force: true }));
+      const endpoint = await startMqttEndpoint({
+        store,
+        identity: await createServerIdentity(dir),
+        port: base === 0 ? 0 : base + 5,
+        deviceConnects(certificatePem) {
+          const result = connectDevice(store, certificatePem);
+          if (result.event !== undefined) {
+            publishRegisteredEvent(result.event);
+            // AWS IoT also publishes the event to MQTT subscribers of its reserved topic.
+            void endpoint.publish(
+              `$aws/events/certificates/registered/${result.event.caCertificateId}`,
+              JSON.stringify(result.event),
+            );
+          }
+          return result;
+        },
+      });
+      mqtt = endpoint;
+      stops.unshift(() => endpoint.stop());
+      endpoints.mqtt = endpoint.url;
+    }
     const env = (): Record<string, string> => ({
       AWS_ENDPOINT_URL_IOT: endpoints.iot,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
@@ -156,6 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       region,
       accountId,
       credentials: { ...SANDBOX_CREDENTIALS },
+      mqtt,
       env,
       iot: inspector,
       state: inspector,
@@ -177,18 +232,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       async registerDevice(certificatePem, registerOptions = {}) {
         const result = connectDevice(store, certificatePem);
-        const invoked: Array<{ fn: SandboxFunction; requestId: string }> = [];
-        const { event } = result;
-        if (event !== undefined) {
-          published.push(event);
-          for (const fn of functions) {
-            if (fn.caCertificateId === undefined || fn.caCertificateId === event.caCertificateId) {
-              invoked.push({ fn, requestId: fn.invokeAsync(event) });
-            }
-          }
-          if (registerOptions.wait === true)
-            await Promise.all(invoked.map(({ fn, requestId }) => fn.settled(requestId)));
-        }
+        const invoked = result.event === undefined ? [] : publishRegisteredEvent(result.event);
+        if (registerOptions.wait === true)
+          await Promise.all(invoked.map(({ fn, requestId }) => fn.settled(requestId)));
         const requestIds = invoked.map((i) => i.requestId);
         return { ...result, requestIds };
       },
