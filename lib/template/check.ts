@@ -1,9 +1,11 @@
 import type { JitrError } from '../errors.js';
 import { InvalidIntrinsicError, UnsafeCertificateValueError } from './errors.js';
+import { POLICY_SAFE_DESCRIPTION } from './limits.js';
 import { AWS_CERTIFICATE_PARAMETERS, SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
-import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
-import { isProvisioningTemplate, render } from './render.js';
+import { AWS_BUILTIN_PARAMETERS, parseTemplate, UNCHECKED_ATTRIBUTES_KEY } from './parse.js';
+import { isProvisioningTemplate, renderWithReport } from './render.js';
 import { setOwn } from './render-resources.js';
+import { childPath } from './template-types.js';
 
 /** What `checkTemplate` found out about a template without any certificate. */
 export interface CheckResult {
@@ -11,6 +13,13 @@ export interface CheckResult {
   resources: { logicalName: string; type: string }[];
   /** Checks that depend on the certificate's values (Fn::Select bounds, map keys…), as info. */
   valueDependent: { code: string; path: string | null; message: string }[];
+  /**
+   * Risks the template takes knowingly or not: `PolicyReadsCertificateAttribute` for each policy
+   * that reads back (`${iot:Connection.Thing.Attributes[name]}`) a thing attribute filled from a
+   * certificate value; `UncheckedPolicyAttribute` when the template also exempts it from the
+   * policy-safe check.
+   */
+  warnings: { code: string; path: string; message: string }[];
 }
 
 const PLACEHOLDER = 'x';
@@ -31,8 +40,26 @@ export function checkTemplate(template: unknown): CheckResult {
     setOwn(values, name, name === AWS_CERTIFICATE_PARAMETERS.Id ? PLACEHOLDER_ID : PLACEHOLDER);
   }
   const valueDependent: CheckResult['valueDependent'] = [];
+  const warnings: CheckResult['warnings'] = [];
   try {
-    render(parsed, values);
+    const { report } = renderWithReport(parsed, values);
+    for (const read of report.attributeReads) {
+      if (!read.certificateDerived) continue;
+      const variable = `\${iot:Connection.Thing.Attributes[${read.attribute}]}`;
+      warnings.push(
+        read.unchecked
+          ? {
+              code: 'UncheckedPolicyAttribute',
+              path: childPath('Resources', read.policy),
+              message: `policy ${read.policy} reads ${variable}, which a certificate value fills, and Metadata ${UNCHECKED_ATTRIBUTES_KEY} exempts it: a certificate with "#", "/" or an empty value there can widen the policy`,
+            }
+          : {
+              code: 'PolicyReadsCertificateAttribute',
+              path: childPath('Resources', read.policy),
+              message: `policy ${read.policy} reads ${variable}, which a certificate value fills: certificates whose value there is not ${POLICY_SAFE_DESCRIPTION} are rejected (UnsafeCertificateValue)`,
+            },
+      );
+    }
   } catch (error) {
     if (!(error instanceof InvalidIntrinsicError || error instanceof UnsafeCertificateValueError))
       throw error;
@@ -49,5 +76,6 @@ export function checkTemplate(template: unknown): CheckResult {
     })),
     resources: parsed.resources.map((r) => ({ logicalName: r.logicalName, type: r.type })),
     valueDependent,
+    warnings,
   };
 }

@@ -1,5 +1,17 @@
 import { InvalidIntrinsicError, InvalidTemplateError, UndeclaredParameterError } from './errors.js';
-import { concat, literal, split, type TList, type TString, type TValue, textOf } from './tainted.js';
+import {
+  concat,
+  firstSource,
+  join as joinList,
+  literal,
+  literalList,
+  split,
+  type TList,
+  type TString,
+  type TValue,
+  taintAll,
+  textOf,
+} from './tainted.js';
 import { childPath, intrinsicName, isPlainObject, type ProvisioningTemplate } from './template-types.js';
 
 /** What the evaluator needs: parameter lookup (already resolved, with origin) and the Mappings. */
@@ -24,7 +36,7 @@ export function evalString(node: unknown, ctx: EvalContext, path: string): TStri
 /** Evaluates a template value that must end up a list of strings (a JSON array or Fn::Split). */
 export function evalList(node: unknown, ctx: EvalContext, path: string): TList {
   if (Array.isArray(node)) {
-    return { kind: 'list', items: node.map((item, i) => evalString(item, ctx, childPath(path, i))) };
+    return literalList(node.map((item, i) => evalString(item, ctx, childPath(path, i))));
   }
   const value = evalValue(node, ctx, path);
   if (value.kind !== 'list') {
@@ -90,14 +102,7 @@ function join(args: unknown, ctx: EvalContext, path: string): TString {
       remedy: 'Write {"Fn::Join": ["-", ["a", {"Ref": "B"}]]}.',
     });
   }
-  const delimiter = literal(args[0]);
-  const items = evalList(args[1], ctx, childPath(path, 1)).items;
-  const parts: TString[] = [];
-  items.forEach((item, i) => {
-    if (i > 0) parts.push(delimiter);
-    parts.push(item);
-  });
-  return concat(parts);
+  return joinList(args[0], evalList(args[1], ctx, childPath(path, 1)));
 }
 
 function select(args: unknown, ctx: EvalContext, path: string): TString {
@@ -108,8 +113,12 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
     });
   }
   const rawIndex = args[0];
-  const indexText =
-    typeof rawIndex === 'number' ? String(rawIndex) : textOf(evalString(rawIndex, ctx, childPath(path, 0)));
+  const indexValue =
+    typeof rawIndex === 'number' ? literal(String(rawIndex)) : evalString(rawIndex, ctx, childPath(path, 0));
+  const indexText = textOf(indexValue);
+  // An index a certificate supplied makes the picked element certificate-derived (it chose it).
+  const chosenBy = firstSource(indexValue);
+  const pick = (value: TString): TString => (chosenBy === null ? value : taintAll(value, chosenBy));
   if (!/^(0|[1-9][0-9]{0,8})$/.test(indexText)) {
     throw new InvalidIntrinsicError(
       `Fn::Select index ${JSON.stringify(indexText)} is not a non-negative integer`,
@@ -131,7 +140,7 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
         { path, remedy: 'Choose an index inside the list and make sure the element is not null.' },
       );
     }
-    return evalString(element, ctx, childPath(childPath(path, 1), index));
+    return pick(evalString(element, ctx, childPath(childPath(path, 1), index)));
   }
   const list = evalList(listNode, ctx, childPath(path, 1));
   const picked = list.items[index];
@@ -144,7 +153,7 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
       },
     );
   }
-  return picked;
+  return pick(picked);
 }
 
 function splitFn(args: unknown, ctx: EvalContext, path: string): TList {
@@ -167,7 +176,8 @@ function findInMap(args: unknown, ctx: EvalContext, path: string): TValue {
       remedy: 'Write {"Fn::FindInMap": ["Map", {"Ref": "Key"}, "Value"]}.',
     });
   }
-  const [mapName, topKey, secondKey] = args.map((arg, i) => textOf(evalString(arg, ctx, childPath(path, i))));
+  const keys = args.map((arg, i) => evalString(arg, ctx, childPath(path, i)));
+  const [mapName, topKey, secondKey] = keys.map(textOf);
   const map = Object.hasOwn(ctx.mappings, mapName ?? '') ? ctx.mappings[mapName ?? ''] : undefined;
   const top = map !== undefined && Object.hasOwn(map, topKey ?? '') ? map[topKey ?? ''] : undefined;
   const value = top !== undefined && Object.hasOwn(top, secondKey ?? '') ? top[secondKey ?? ''] : undefined;
@@ -177,8 +187,13 @@ function findInMap(args: unknown, ctx: EvalContext, path: string): TValue {
       { path, remedy: 'Add the key to Mappings, or make sure the parameter value is one the map knows.' },
     );
   }
-  // Mapping values are template text, even when a certificate value chose the key.
-  return typeof value === 'string' ? literal(value) : { kind: 'list', items: value.map((v) => literal(v)) };
+  // Mapping values are template text, but one that a certificate chose (by a key) is
+  // certificate-derived: the certificate decided which of the template's values lands here.
+  const chosenBy = keys.map(firstSource).find((source) => source !== null) ?? null;
+  const mark = (v: string): TString => (chosenBy === null ? literal(v) : taintAll(literal(v), chosenBy));
+  return typeof value === 'string'
+    ? mark(value)
+    : { kind: 'list', items: value.map(mark), lengthSource: chosenBy };
 }
 
 function sub(args: unknown, ctx: EvalContext, path: string): TString {

@@ -1,3 +1,4 @@
+import { checkDepth } from './depth.js';
 import {
   InvalidTemplateError,
   TemplateLimitExceededError,
@@ -19,13 +20,19 @@ import {
 const UNSUPPORTED_SECTIONS = new Set([
   'Conditions',
   'Outputs',
-  'Metadata',
   'Transform',
   'Rules',
   'AWSTemplateFormatVersion',
   'Description',
 ]);
-const KNOWN_SECTIONS = new Set(['Parameters', 'Mappings', 'Resources', 'DeviceConfiguration']);
+const KNOWN_SECTIONS = new Set(['Parameters', 'Mappings', 'Resources', 'DeviceConfiguration', 'Metadata']);
+
+/**
+ * The one `Metadata` key this handler reads: thing attributes that a certificate may fill with
+ * any AWS-valid attribute value even though a policy reads them back (see README, "Certificate
+ * values are untrusted"). A JITR extension: JITP does not know it.
+ */
+export const UNCHECKED_ATTRIBUTES_KEY = 'JITR::UncheckedPolicyAttributes';
 
 /** The eight `AWS::IoT::Certificate::*` names AWS fills itself; a template may `Ref` them undeclared. */
 export const AWS_BUILTIN_PARAMETERS: ReadonlySet<string> = new Set(Object.values(AWS_CERTIFICATE_PARAMETERS));
@@ -65,6 +72,7 @@ export function parseTemplate(input: unknown): ProvisioningTemplate {
       },
     );
   }
+  const uncheckedAttributes = parseMetadata(body.Metadata);
   const parameters = parseParameters(body.Parameters);
   const mappings = parseMappings(body.Mappings);
   if (!isPlainObject(body.Resources)) {
@@ -78,20 +86,45 @@ export function parseTemplate(input: unknown): ProvisioningTemplate {
   );
   const declared = new Set(parameters.map((p) => p.name));
   for (const resource of resources) {
-    checkIntrinsics(
-      resource.properties,
-      childPath(childPath('Resources', resource.logicalName), 'Properties'),
-      declared,
-    );
+    const propertiesPath = childPath(childPath('Resources', resource.logicalName), 'Properties');
+    for (const [key, value] of Object.entries(resource.properties)) {
+      const inPolicyDocument = resource.type === 'AWS::IoT::Policy' && key === 'PolicyDocument';
+      checkIntrinsics(value, childPath(propertiesPath, key), declared, inPolicyDocument);
+    }
   }
   checkSingle(resources, 'AWS::IoT::Thing');
   checkSingle(resources, 'AWS::IoT::Certificate');
-  return { parameters, mappings, resources };
+  return { parameters, mappings, resources, uncheckedAttributes };
+}
+
+function parseMetadata(section: unknown): string[] {
+  if (section === undefined) return [];
+  const fail = (path: string, message: string): never => {
+    throw new UnsupportedTemplateFeatureError(message, {
+      path,
+      remedy: `Metadata may only hold "${UNCHECKED_ATTRIBUTES_KEY}": ["attributeName", …].`,
+    });
+  };
+  if (!isPlainObject(section)) return fail('Metadata', 'Metadata must be an object');
+  for (const key of Object.keys(section)) {
+    if (key !== UNCHECKED_ATTRIBUTES_KEY)
+      fail(childPath('Metadata', key), `AWS IoT provisioning templates do not support Metadata "${key}"`);
+  }
+  const list = section[UNCHECKED_ATTRIBUTES_KEY];
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
+    return fail(
+      childPath('Metadata', UNCHECKED_ATTRIBUTES_KEY),
+      'the list must hold attribute names (strings)',
+    );
+  }
+  return [...new Set(list as string[])];
 }
 
 function unwrap(input: unknown): Record<string, unknown> {
   let value = input;
   if (typeof value === 'string') value = parseJsonText(value, '');
+  else checkDepth(value, '');
   if (isPlainObject(value) && isPlainObject(value.registrationConfig) && !('Resources' in value)) {
     value = value.registrationConfig;
   }
@@ -122,8 +155,9 @@ function unwrap(input: unknown): Record<string, unknown> {
 
 function parseJsonText(text: string, path: string): unknown {
   checkBodySize(text.length, path);
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new InvalidTemplateError(`the template is not valid JSON: ${(error as Error).message}`, {
       path,
@@ -131,6 +165,8 @@ function parseJsonText(text: string, path: string): unknown {
       cause: error,
     });
   }
+  checkDepth(parsed, path);
+  return parsed;
 }
 
 function checkBodySize(length: number, path: string): void {
@@ -215,16 +251,26 @@ function parseMappings(section: unknown): ProvisioningTemplate['mappings'] {
   return result;
 }
 
-/** Rejects unsupported functions and `Ref`s to undeclared names before anything is evaluated. */
-function checkIntrinsics(node: unknown, path: string, declared: ReadonlySet<string>): void {
+/**
+ * Rejects unsupported functions and `Ref`s to undeclared names before anything is evaluated.
+ * `Condition` is CloudFormation's condition function everywhere except inside a policy document,
+ * where it is the statement's IAM condition block (JITP accepts those).
+ */
+function checkIntrinsics(
+  node: unknown,
+  path: string,
+  declared: ReadonlySet<string>,
+  inPolicyDocument = false,
+): void {
   if (Array.isArray(node)) {
     node.forEach((item, i) => {
-      checkIntrinsics(item, childPath(path, i), declared);
+      checkIntrinsics(item, childPath(path, i), declared, inPolicyDocument);
     });
     return;
   }
   if (!isPlainObject(node)) return;
-  const fn = intrinsicName(node);
+  const fn =
+    intrinsicName(node) ?? (!inPolicyDocument && Object.hasOwn(node, 'Condition') ? 'Condition' : null);
   if (fn !== null) {
     const fnPath = childPath(path, fn);
     if (!(SUPPORTED_FUNCTIONS as readonly string[]).includes(fn)) {
@@ -241,7 +287,8 @@ function checkIntrinsics(node: unknown, path: string, declared: ReadonlySet<stri
     }
     if (fn === 'Ref') checkRef(node.Ref, fnPath, declared);
   }
-  for (const [key, value] of Object.entries(node)) checkIntrinsics(value, childPath(path, key), declared);
+  for (const [key, value] of Object.entries(node))
+    checkIntrinsics(value, childPath(path, key), declared, inPolicyDocument);
 }
 
 function checkRef(name: unknown, path: string, declared: ReadonlySet<string>): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkDepth } from './depth.js';
 import { InvalidTemplateError, UnsafeCertificateValueError } from './errors.js';
 import { type EvalContext, evalString } from './evaluate.js';
 import { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';
@@ -33,10 +34,50 @@ export function policyNameForDocument(document: unknown): string {
   return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
 
+/** A JSON path inside a policy document, from its root (`["Statement", 0, "Resource"]`). */
+type DocumentPath = readonly (string | number)[];
+
+/**
+ * Where a certificate-derived value may stand in a policy document: a `Resource` (string or list
+ * element) or a condition value (`Condition › operator › key`, string or list element) of a
+ * statement. Never a key, `Effect`, `Action`, `NotAction`, `NotResource`, `Version`, `Sid` or a
+ * condition operator or key: those decide what a statement grants, not which resource it names.
+ */
+export function certificateValueAllowedAt(path: DocumentPath): boolean {
+  if (path[0] !== 'Statement') return false;
+  const inStatement = typeof path[1] === 'number' ? path.slice(2) : path.slice(1);
+  const [field, ...rest] = inStatement;
+  const leaf = (tail: DocumentPath): boolean =>
+    tail.length === 0 || (tail.length === 1 && typeof tail[0] === 'number');
+  if (field === 'Resource') return leaf(rest);
+  if (field === 'Condition') {
+    return typeof rest[0] === 'string' && typeof rest[1] === 'string' && leaf(rest.slice(2));
+  }
+  return false;
+}
+
+function forbiddenPosition(path: string, at: DocumentPath): InvalidTemplateError {
+  return new InvalidTemplateError(
+    `a certificate value would decide ${describePosition(at)} of the policy document; certificate values may only stand in a Resource or a condition value`,
+    {
+      path,
+      remedy:
+        'Use certificate values only inside Resource ARNs or condition values; write Effect, Action, Not* and every key as template text.',
+      details: { documentPath: at.map(String) },
+    },
+  );
+}
+
+function describePosition(at: DocumentPath): string {
+  const last = [...at].reverse().find((key) => typeof key === 'string');
+  return last === undefined ? 'an element' : `"${last}"`;
+}
+
 /**
  * Renders `PolicyDocument` (an escaped JSON string, an object, or an intrinsic building the text).
- * Every certificate value in it must match the safe set, and text built by concatenation must
- * parse to the same structure as with a harmless placeholder in place of each value.
+ * Every certificate value in it must match the safe set and stand where a certificate value may
+ * ({@link certificateValueAllowedAt}); text built by concatenation must parse to exactly the
+ * structure (keys included) that the template gives with placeholders.
  */
 export function renderPolicyDocument(node: unknown, ctx: EvalContext, path: string): RenderedDocument {
   if (typeof node === 'string') {
@@ -50,7 +91,7 @@ export function renderPolicyDocument(node: unknown, ctx: EvalContext, path: stri
     });
   }
   const counter = { chars: 0, pieces: 0 };
-  const document = renderObject(node, ctx, path, counter) as Record<string, unknown>;
+  const document = renderObject(node, ctx, path, [], counter) as Record<string, unknown>;
   return { document, taintedChars: counter.chars, taintedPieces: counter.pieces };
 }
 
@@ -58,13 +99,17 @@ function renderObject(
   node: unknown,
   ctx: EvalContext,
   path: string,
+  at: DocumentPath,
   counter: { chars: number; pieces: number },
 ): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => renderObject(item, ctx, childPath(path, i), counter));
+  if (Array.isArray(node))
+    return node.map((item, i) => renderObject(item, ctx, childPath(path, i), [...at, i], counter));
   if (!isPlainObject(node)) return node;
   if (intrinsicName(node) !== null) {
     const value = evalString(node, ctx, path);
-    for (const segment of taintedSegments(value)) {
+    const segments = taintedSegments(value);
+    if (segments.length > 0 && !certificateValueAllowedAt(at)) throw forbiddenPosition(path, at);
+    for (const segment of segments) {
       checkSafe(segment.text, segment.source ?? '', path);
       counter.chars += segment.text.length;
       counter.pieces += 1;
@@ -73,15 +118,22 @@ function renderObject(
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node))
-    out[key] = renderObject(value, ctx, childPath(path, key), counter);
+    setOwnKey(out, key, renderObject(value, ctx, childPath(path, key), [...at, key], counter));
   return out;
 }
 
+function setOwnKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function renderBuiltText(value: TString, path: string): RenderedDocument {
-  // The structure must be the template's: render once with placeholders, once with the values.
-  // The placeholder rendering goes first, so that a broken template is blamed on the template.
-  const placeholderText = value.segments.map((s) => (s.source === null ? s.text : 'x')).join('');
-  const skeleton = parseDocumentText(placeholderText, path, 'template');
+  // The structure must be the template's: render with two different placeholders (so that every
+  // position a certificate value reaches shows up as a difference), then with the values. The
+  // placeholder renderings go first, so that a broken template is blamed on the template.
+  const withPlaceholder = (placeholder: string): string =>
+    value.segments.map((s) => (s.source === null ? s.text : placeholder)).join('');
+  const skeleton = parseDocumentText(withPlaceholder('x'), path, 'template');
+  const other = parseDocumentText(withPlaceholder('y'), path, 'template');
   let taintedChars = 0;
   let taintedPieces = 0;
   for (const segment of taintedSegments(value)) {
@@ -90,16 +142,60 @@ function renderBuiltText(value: TString, path: string): RenderedDocument {
     taintedPieces += 1;
   }
   const document = parseDocumentText(textOf(value), path, 'value');
-  if (shape(skeleton) !== shape(document)) {
-    throw new UnsafeCertificateValueError(
-      'a certificate value changes the structure of the policy document',
-      {
-        path,
-        remedy: 'Issue the certificate with plain values in the fields the template uses.',
-      },
-    );
-  }
+  compareStructure(skeleton, other, document, path, []);
   return { document, taintedChars, taintedPieces };
+}
+
+function structureChanged(path: string): UnsafeCertificateValueError {
+  return new UnsafeCertificateValueError('a certificate value changes the structure of the policy document', {
+    path,
+    remedy: 'Issue the certificate with plain values in the fields the template uses.',
+  });
+}
+
+/**
+ * Walks the two placeholder renderings and the real document together (their depth is bounded):
+ * keys and array lengths must be identical in all three; a leaf where the placeholders differ
+ * holds a certificate value and must stand where one may.
+ */
+function compareStructure(x: unknown, y: unknown, doc: unknown, path: string, at: DocumentPath): void {
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || y.length !== x.length) throw parameterOutsideValue(path, at);
+    if (!Array.isArray(doc) || doc.length !== x.length) throw structureChanged(path);
+    x.forEach((item, i) => {
+      compareStructure(item, y[i], doc[i], path, [...at, i]);
+    });
+    return;
+  }
+  if (isPlainObject(x)) {
+    const keys = Object.keys(x);
+    if (!isPlainObject(y) || !sameKeys(keys, Object.keys(y))) throw parameterOutsideValue(path, at);
+    if (!isPlainObject(doc) || !sameKeys(keys, Object.keys(doc))) throw structureChanged(path);
+    for (const key of keys) compareStructure(x[key], y[key], doc[key], path, [...at, key]);
+    return;
+  }
+  if (typeof y !== typeof x) throw parameterOutsideValue(path, at);
+  if (typeof doc !== typeof x) throw structureChanged(path);
+  if (x !== y) {
+    if (!certificateValueAllowedAt(at)) throw forbiddenPosition(path, at);
+  } else if (doc !== x) {
+    throw structureChanged(path);
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+function parameterOutsideValue(path: string, at: DocumentPath): InvalidTemplateError {
+  return new InvalidTemplateError(
+    'a parameter decides a key or the structure of the policy document; parameters may only stand inside JSON string values',
+    {
+      path,
+      remedy: 'Write every key of the policy as template text; put parameters only inside quoted values.',
+      details: { documentPath: at.map(String) },
+    },
+  );
 }
 
 function parseDocumentText(text: string, path: string, blame: 'template' | 'value'): Record<string, unknown> {
@@ -122,6 +218,8 @@ function parseDocumentText(text: string, path: string, blame: 'template' | 'valu
       { path, remedy: 'Fix the policy JSON; put every parameter inside a quoted JSON string.', cause: error },
     );
   }
+  // Policy text is parsed from a string, so its nesting was never bounded by the template's.
+  checkDepth(parsed, path);
   if (!isPlainObject(parsed)) {
     throw new InvalidTemplateError('the policy document must be a JSON object', {
       path,
@@ -129,16 +227,6 @@ function parseDocumentText(text: string, path: string, blame: 'template' | 'valu
     });
   }
   return parsed;
-}
-
-/** Structure of a JSON value: types, array lengths, key counts; string contents are ignored. */
-function shape(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => shape(v)).join(',')}]`;
-  if (isPlainObject(value))
-    return `{${Object.values(value)
-      .map((v) => shape(v))
-      .join(',')}}`;
-  return typeof value;
 }
 
 /** Rejects a certificate value that is not in the policy-safe set. */

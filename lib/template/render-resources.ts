@@ -45,8 +45,16 @@ export function checkName(kind: NameKind, value: TString, path: string): string 
   });
 }
 
-/** Renders the AWS::IoT::Thing resource. */
-export function renderThing(resource: ResourceDeclaration, ctx: EvalContext, path: string): ThingPlan {
+/**
+ * Renders the AWS::IoT::Thing resource. `attributeValues` receives each attribute's rendered
+ * value with its origin, for the check of attributes that policies read back.
+ */
+export function renderThing(
+  resource: ResourceDeclaration,
+  ctx: EvalContext,
+  path: string,
+  attributeValues: Map<string, TString> = new Map(),
+): ThingPlan {
   const props = resource.properties;
   const propsPath = childPath(path, 'Properties');
   const at = (key: string): string => childPath(propsPath, key);
@@ -78,6 +86,7 @@ export function renderThing(resource: ResourceDeclaration, ctx: EvalContext, pat
     ctx,
     at('AttributePayload'),
     thingTypeName !== null,
+    attributeValues,
   );
   const overrideSettings: Record<string, OverrideValue> = {
     AttributePayload: 'DO_NOTHING',
@@ -101,6 +110,7 @@ function renderAttributes(
   ctx: EvalContext,
   path: string,
   hasType: boolean,
+  values: Map<string, TString>,
 ): Record<string, string> {
   const attributes: Record<string, string> = {};
   if (node === undefined) return attributes;
@@ -126,7 +136,9 @@ function renderAttributes(
   for (const [key, value] of entries) {
     const keyPath = childPath(path, key);
     checkName('attributeKey', { kind: 'string', segments: [{ text: key, source: null }] }, keyPath);
-    setOwn(attributes, key, checkName('attributeValue', evalString(value, ctx, keyPath), keyPath));
+    const rendered = evalString(value, ctx, keyPath);
+    values.set(key, rendered);
+    setOwn(attributes, key, checkName('attributeValue', rendered, keyPath));
   }
   return attributes;
 }

@@ -1,10 +1,12 @@
+import { type AttributeRead, attributesReadBy, checkAttributeRead } from './attribute-reads.js';
+import { checkDepth } from './depth.js';
 import { InvalidTemplateError, MissingParameterError } from './errors.js';
 import type { EvalContext } from './evaluate.js';
 import { SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
 import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
 import type { Plan, PolicyPlan } from './plan.js';
 import { renderCertificate, renderPolicy, renderThing, setOwn } from './render-resources.js';
-import { literal, type TString, tainted, textOf } from './tainted.js';
+import { isTainted, literal, type TString, tainted, textOf } from './tainted.js';
 import { childPath, isPlainObject, type ProvisioningTemplate } from './template-types.js';
 import { validatePlan } from './validate.js';
 
@@ -25,7 +27,28 @@ import { validatePlan } from './validate.js';
  * @throws the errors of {@link parseTemplate}
  */
 export function render(template: unknown, parameters: Record<string, string>): Plan {
-  const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
+  return renderWithReport(template, parameters).plan;
+}
+
+/** What rendering found out beyond the plan (for `jitr template check`). */
+export interface RenderReport {
+  /** Every thing attribute a policy document of this template reads back. */
+  attributeReads: AttributeRead[];
+}
+
+/** {@link render}, plus what `jitr template check` reports about the rendering. */
+export function renderWithReport(
+  template: unknown,
+  parameters: Record<string, string>,
+): { plan: Plan; report: RenderReport } {
+  let parsed: ProvisioningTemplate;
+  if (isProvisioningTemplate(template)) {
+    // Parsed elsewhere (or built by hand): its nesting still bounds every recursive walk below.
+    checkDepth(template.resources, 'Resources');
+    parsed = template;
+  } else {
+    parsed = parseTemplate(template);
+  }
   const supplied = readSupplied(parameters);
   const resolved = new Map<string, TString>();
   for (const declaration of parsed.parameters) {
@@ -50,17 +73,52 @@ export function render(template: unknown, parameters: Record<string, string>): P
   };
   const plan: Plan = { parameters: {}, thing: null, certificate: null, policies: [] };
   const policies: PolicyPlan[] = [];
+  const attributeValues = new Map<string, TString>();
+  let thingPath = '';
   for (const resource of parsed.resources) {
     const path = childPath('Resources', resource.logicalName);
-    if (resource.type === 'AWS::IoT::Thing') plan.thing = renderThing(resource, ctx, path);
-    else if (resource.type === 'AWS::IoT::Certificate')
+    if (resource.type === 'AWS::IoT::Thing') {
+      plan.thing = renderThing(resource, ctx, path, attributeValues);
+      thingPath = childPath(childPath(path, 'Properties'), 'AttributePayload');
+    } else if (resource.type === 'AWS::IoT::Certificate')
       plan.certificate = renderCertificate(resource, ctx, path);
     else policies.push(renderPolicy(resource, ctx, path));
   }
   plan.policies = policies;
+  const attributeReads = checkAttributeReads(
+    policies,
+    attributeValues,
+    parsed.uncheckedAttributes,
+    thingPath,
+  );
   for (const [name, value] of [...resolved, ...usedBuiltins]) setOwn(plan.parameters, name, textOf(value));
   validatePlan(plan);
-  return plan;
+  return { plan, report: { attributeReads } };
+}
+
+/** Thing attributes the template's own policies read back: certificate parts must be policy-safe. */
+function checkAttributeReads(
+  policies: readonly PolicyPlan[],
+  values: ReadonlyMap<string, TString>,
+  unchecked: readonly string[],
+  thingPath: string,
+): AttributeRead[] {
+  const reads: AttributeRead[] = [];
+  for (const policy of policies) {
+    if (policy.policyDocument === null) continue;
+    for (const attribute of attributesReadBy(policy.policyDocument)) {
+      const value = values.get(attribute);
+      const read: AttributeRead = {
+        attribute,
+        policy: policy.logicalName,
+        certificateDerived: value !== undefined && isTainted(value),
+        unchecked: unchecked.includes(attribute),
+      };
+      reads.push(read);
+      if (value !== undefined) checkAttributeRead(read, value, childPath(thingPath, attribute));
+    }
+  }
+  return reads;
 }
 
 /** Whether `value` is already the result of {@link parseTemplate}. */
@@ -69,6 +127,7 @@ export function isProvisioningTemplate(value: unknown): value is ProvisioningTem
     isPlainObject(value) &&
     Array.isArray(value.parameters) &&
     Array.isArray(value.resources) &&
+    Array.isArray(value.uncheckedAttributes) &&
     isPlainObject(value.mappings)
   );
 }

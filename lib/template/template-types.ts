@@ -23,6 +23,8 @@ export interface ProvisioningTemplate {
   /** `Mappings`: map name → top-level key → second-level key → string or list of strings. */
   mappings: Record<string, Record<string, Record<string, string | string[]>>>;
   resources: ResourceDeclaration[];
+  /** Metadata `JITR::UncheckedPolicyAttributes`: attributes exempt from the read-back check. */
+  uncheckedAttributes: string[];
 }
 
 /** Intrinsic functions AWS documents for provisioning templates. */
@@ -39,13 +41,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The function name when `node` is an intrinsic call (`{"Ref": …}` or `{"Fn::X": …}`), else null. */
+/**
+ * The function name when `node` is an intrinsic call (`{"Ref": …}` or `{"Fn::X": …}`), else null.
+ * A `Condition` key is no intrinsic: inside a policy document it is IAM's condition block, which
+ * JITP accepts; template-level `Conditions` and `Fn::If` are refused elsewhere.
+ */
 export function intrinsicName(node: unknown): string | null {
   if (!isPlainObject(node)) return null;
   const keys = Object.keys(node);
-  const fn = keys.find(
-    (k) => k === 'Ref' || k === 'Condition' || k.startsWith('Fn::') || k.startsWith('Fn:'),
-  );
+  const fn = keys.find((k) => k === 'Ref' || k.startsWith('Fn::') || k.startsWith('Fn:'));
   return fn ?? null;
 }
 

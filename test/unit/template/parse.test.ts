@@ -17,6 +17,7 @@ const PARSED = {
       overrideSettings: {},
     },
   ],
+  uncheckedAttributes: [],
 };
 
 describe('parseTemplate', () => {

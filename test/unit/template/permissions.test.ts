@@ -190,6 +190,7 @@ describe('checkTemplate', () => {
         { logicalName: 'policy', type: 'AWS::IoT::Policy' },
       ],
       valueDependent: [],
+      warnings: [],
     });
   });
 
@@ -241,6 +242,7 @@ describe('checkTemplate with awkward parameter names', () => {
       parameters: [{ name: '__proto__', default: null, subjectAttribute: null }],
       resources: [{ logicalName: 't', type: 'AWS::IoT::Thing' }],
       valueDependent: [],
+      warnings: [],
     });
   });
 });
