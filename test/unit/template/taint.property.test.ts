@@ -7,7 +7,7 @@
 // with the device's UnsafeCertificateValue (or a value-dependent InvalidIntrinsic).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/jitr-error.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { checkTemplate } from '../../../lib/template/check.js';
 import type { Plan } from '../../../lib/template/plan.js';
 import { render } from '../../../lib/template/render.js';
