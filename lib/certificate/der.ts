@@ -201,8 +201,10 @@ export function integerContent(buf: Uint8Array, t: Tlv, what: string): Uint8Arra
   return buf.subarray(t.valueStart, t.end);
 }
 
-/** A small non-negative INTEGER or ENUMERATED as a bigint. */
+/** A non-negative INTEGER or ENUMERATED as a bigint (any other tag is refused). */
 export function decodeUnsigned(buf: Uint8Array, t: Tlv, what: string): bigint {
+  if (t.tag !== TAG.INTEGER && t.tag !== TAG.ENUMERATED)
+    throw new DerError(`${what}: not an INTEGER`, t.start);
   const content = integerContent(buf, t, what);
   if ((content[0] as number) & 0x80) throw new DerError(`${what}: negative value`, t.start);
   let v = 0n;

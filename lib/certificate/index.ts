@@ -13,7 +13,7 @@ export {
 } from './errors.js';
 export { namesEqual } from './name.js';
 export { certificateParameters } from './parameters.js';
-export { parseCertificate } from './parse-certificate.js';
+export { MAX_CERTIFICATE_BYTES, parseCertificate } from './parse-certificate.js';
 export type {
   AsnStringType,
   CertificateExtension,

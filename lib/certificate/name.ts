@@ -26,7 +26,12 @@ function decodeString(buf: Uint8Array, t: Tlv, type: AsnStringType): string {
         throw new DerError('UTF8String is not valid UTF-8', t.start);
       }
     case 'bmp': {
+      // UCS-2: two bytes per character, no surrogates (they are not characters).
       if (bytes.length % 2 !== 0) throw new DerError('BMPString has an odd length', t.start);
+      for (let i = 0; i < bytes.length; i += 2) {
+        const unit = ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
+        if (unit >= 0xd800 && unit <= 0xdfff) throw new DerError('BMPString holds a surrogate', t.start);
+      }
       return Buffer.from(bytes).swap16().toString('utf16le');
     }
     case 'universal': {
@@ -43,12 +48,44 @@ function decodeString(buf: Uint8Array, t: Tlv, type: AsnStringType): string {
       }
       return out;
     }
-    default:
-      // PrintableString, IA5String, NumericString and VisibleString are ASCII subsets;
-      // TeletexString (T.61) is read as Latin-1, which is what real-world encoders write.
+    case 'teletex':
+      // T.61 has no exact mapping to Unicode; read as Latin-1 (what real-world encoders write)
+      // for display and name comparison only: certificateParameters never uses it.
       return Buffer.from(bytes).toString('latin1');
+    default: {
+      // PrintableString, IA5String, NumericString and VisibleString: each is an ASCII subset,
+      // decoded only when every byte is in its X.680 character set.
+      const allowed = CHARSETS[type];
+      for (const byte of bytes) {
+        if (allowed === undefined || !allowed(byte)) {
+          throw new DerError(
+            `${type} string holds a byte outside its character set (0x${byte.toString(16)})`,
+            t.start,
+          );
+        }
+      }
+      return Buffer.from(bytes).toString('latin1');
+    }
   }
 }
+
+/** X.680 character sets of the restricted ASCII string types. */
+const CHARSETS: Partial<Record<AsnStringType, (byte: number) => boolean>> = {
+  // A–Z a–z 0–9 space ' ( ) + , - . / : = ?
+  printable: (b) =>
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x61 && b <= 0x7a) ||
+    (b >= 0x30 && b <= 0x39) ||
+    b === 0x20 ||
+    (b >= 0x27 && b <= 0x29) ||
+    (b >= 0x2b && b <= 0x2f) ||
+    b === 0x3a ||
+    b === 0x3d ||
+    b === 0x3f,
+  ia5: (b) => b <= 0x7f,
+  numeric: (b) => (b >= 0x30 && b <= 0x39) || b === 0x20,
+  visible: (b) => b >= 0x20 && b <= 0x7e,
+};
 
 /** RFC 4514 §2.4 escaping of an attribute value. */
 const NEEDS_ESCAPE = /["+,;<>\\\0]|^[ #]| $/;

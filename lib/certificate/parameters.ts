@@ -3,12 +3,26 @@ import {
   AWS_CERTIFICATE_PARAMETERS as AWS,
   JITR_CERTIFICATE_PARAMETERS as JITR,
 } from '../template/parameter-names.js';
-import type { CertificateFacts, DistinguishedName } from './types.js';
+import type { AsnStringType, CertificateFacts, DistinguishedName } from './types.js';
 
-/** First value (in DER order, i.e. the most significant RDN first) of a string-typed attribute. */
+/**
+ * String types whose bytes X.509 defines exactly, so their text may become a parameter.
+ * TeletexString (T.61, read as Latin-1 for display) and non-string values never do.
+ */
+const EXACT_STRING_TYPES: ReadonlySet<AsnStringType> = new Set([
+  'utf8',
+  'printable',
+  'ia5',
+  'bmp',
+  'universal',
+  'numeric',
+  'visible',
+]);
+
+/** First value (in DER order, i.e. the most significant RDN first) of an exactly decoded attribute. */
 function first(name: DistinguishedName, oid: string): string | undefined {
   for (const rdn of name.rdns)
-    for (const a of rdn) if (a.oid === oid && a.stringType !== 'other') return a.value;
+    for (const a of rdn) if (a.oid === oid && EXACT_STRING_TYPES.has(a.stringType)) return a.value;
   return undefined;
 }
 

@@ -24,6 +24,12 @@ import { bitStringBytes, parseSignatureAlgorithm } from './signature.js';
 import type { CertificateExtension, CertificateFacts, KeyAlgorithm } from './types.js';
 
 const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
+
+/**
+ * Largest certificate input accepted, PEM or DER: 64 KiB, the most AWS IoT stores for a
+ * certificate (`certificatePem`, 1–65,536 characters). Device certificates are 0.5–2 KB.
+ */
+export const MAX_CERTIFICATE_BYTES = 65_536;
 const KEY_USAGE_BITS = [
   'digitalSignature',
   'nonRepudiation',
@@ -122,13 +128,20 @@ function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts
     } else if (oid === OID.subjectAltName) {
       const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'subjectAltName');
       for (const gn of children(buf, seq)) {
-        const text = Buffer.from(buf.subarray(gn.valueStart, gn.end)).toString('latin1');
-        if (gn.tag === 0x82) out.sanDns.push(text);
-        else if (gn.tag === 0x86) out.sanUri.push(text);
+        // dNSName and uniformResourceIdentifier are IA5String (RFC 5280 4.2.1.6): ASCII only.
+        if (gn.tag === 0x82) out.sanDns.push(ia5(buf, gn, 'dNSName'));
+        else if (gn.tag === 0x86) out.sanUri.push(ia5(buf, gn, 'uniformResourceIdentifier'));
       }
     }
   }
   return out;
+}
+
+function ia5(buf: Uint8Array, t: Tlv, what: string): string {
+  for (let p = t.valueStart; p < t.end; p++) {
+    if ((buf[p] as number) > 0x7f) throw new DerError(`${what} is not an IA5String`, t.start);
+  }
+  return Buffer.from(buf.subarray(t.valueStart, t.end)).toString('latin1');
 }
 
 function parseDer(der: Uint8Array): CertificateFacts {
@@ -147,7 +160,14 @@ function parseDer(der: Uint8Array): CertificateFacts {
   let version = 1;
   const first = fields[0];
   if (first?.tag === 0xa0) {
-    version = Number(decodeUnsigned(der, readTlv(der, first.valueStart, first.end), 'version')) + 1;
+    // [0] EXPLICIT Version: exactly one INTEGER, v2 (1) or v3 (2); DER never encodes the default v1.
+    const inner = expectTlv(der, first.valueStart, first.end, TAG.INTEGER, 'version');
+    if (inner.end !== first.end) throw new DerError('trailing data after version', first.start);
+    const value = decodeUnsigned(der, inner, 'version');
+    if (value === 0n)
+      throw new DerError('version v1 is the default and must not be encoded (DER)', first.start);
+    if (value > 2n) throw new DerError(`unknown certificate version ${value + 1n}`, first.start);
+    version = Number(value) + 1;
     i++;
   }
   const take = (tag: number, what: string): Tlv => {
@@ -168,9 +188,14 @@ function parseDer(der: Uint8Array): CertificateFacts {
   let extList: Tlv | undefined;
   for (; i < fields.length; i++) {
     const f = fields[i] as Tlv;
-    if (f.tag === 0x81 || f.tag === 0x82) continue; // issuer/subject unique identifiers
+    if (f.tag === 0x81 || f.tag === 0x82) {
+      // issuer/subject unique identifiers: v2 or v3 only (RFC 5280 4.1.2.8)
+      if (version < 2) throw new DerError('a v1 certificate cannot carry unique identifiers', f.start);
+      continue;
+    }
     if (f.tag !== 0xa3 || i !== fields.length - 1)
       throw new DerError('unexpected field in tbsCertificate', f.start);
+    if (version !== 3) throw new DerError('only a v3 certificate may carry extensions', f.start);
     extList = expectTlv(der, f.valueStart, f.end, TAG.SEQUENCE, 'extensions');
     if (extList.end !== f.end) throw new DerError('trailing data after extensions', f.start);
   }
@@ -219,7 +244,7 @@ function parseDer(der: Uint8Array): CertificateFacts {
  */
 export function parseCertificate(input: string | Uint8Array): CertificateFacts {
   try {
-    const der = toDer(input, CERT_LABELS);
+    const der = toDer(input, CERT_LABELS, MAX_CERTIFICATE_BYTES);
     return parseDer(der);
   } catch (error) {
     if (error instanceof DerError || error instanceof PemError) {

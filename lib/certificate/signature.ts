@@ -23,8 +23,13 @@ function pssAlgorithm(buf: Uint8Array, params: Tlv | undefined, der: Uint8Array)
         const mgfOid = expectTlv(buf, inner.valueStart, inner.end, TAG.OID, 'MGF');
         if (decodeOid(buf, mgfOid) !== OID.mgf1) mgfHash = undefined;
         else mgfHash = hashOfAlgorithmIdentifier(buf, readTlv(buf, mgfOid.end, inner.end));
-      } else if (field.tag === 0xa2) salt = Number(decodeUnsigned(buf, inner, 'saltLength'));
-      else if (field.tag === 0xa3) {
+      } else if (field.tag === 0xa2) {
+        if (inner.tag !== TAG.INTEGER) throw new DerError('saltLength is not an INTEGER', inner.start);
+        const value = decodeUnsigned(buf, inner, 'saltLength');
+        if (value > 4096n) throw new DerError('saltLength is out of range', inner.start);
+        salt = Number(value);
+      } else if (field.tag === 0xa3) {
+        if (inner.tag !== TAG.INTEGER) throw new DerError('trailerField is not an INTEGER', inner.start);
         if (decodeUnsigned(buf, inner, 'trailerField') !== 1n) hash = undefined;
       }
     }

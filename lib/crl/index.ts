@@ -15,6 +15,7 @@ export {
   type LoadCrlOptions,
   loadCrl,
   loadCrlIgnoringFreshness,
+  MAX_CRL_BYTES,
 } from './load-crl.js';
 export { REVOCATION_REASON_CODES, type RevocationReason } from './reasons.js';
 export type { RevocationEntry, VerifiedCrl } from './types.js';

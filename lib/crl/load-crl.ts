@@ -45,6 +45,13 @@ export interface LoadCrlOptions {
 const CRL_LABELS = ['X509 CRL', 'CRL'];
 
 /**
+ * Largest CRL input accepted, PEM or DER: 64 MiB. A 1,000,000-entry CRL is ≈ 38.5 MB as DER and
+ * ≈ 52 MB as PEM (base64 adds a third, plus line breaks), so it fits with room to spare; anything
+ * larger is refused before it is decoded.
+ */
+export const MAX_CRL_BYTES = 64 * 1024 * 1024;
+
+/**
  * Checks `thisUpdate ≤ now + skew` and `now ≤ nextUpdate + maxStaleness` (a CRL without
  * nextUpdate is never fresh: RFC 5280 requires the field). Use it on a cached CRL before each
  * decision.
@@ -116,7 +123,7 @@ function verifyCrl(
   let buf: Uint8Array;
   let frame: ReturnType<typeof parseCrlFrame>;
   try {
-    buf = toDer(bytes, CRL_LABELS);
+    buf = toDer(bytes, CRL_LABELS, MAX_CRL_BYTES);
     frame = parseCrlFrame(buf);
   } catch (error) {
     if (error instanceof JitrError) throw error; // e.g. CrlUnsupportedCriticalExtension

@@ -9,7 +9,8 @@
 //  3. Check the freshness of the CRL against the clock (every call, cached or not).
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { CertificateFacts } from '../certificate/index.js';
-import { checkCrlFreshness, loadCrl, type VerifiedCrl } from './index.js';
+import { CrlMalformedError } from './errors.js';
+import { checkCrlFreshness, loadCrl, MAX_CRL_BYTES, type VerifiedCrl } from './index.js';
 import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from './object-key.js';
 import {
   CrlAccessDeniedError,
@@ -164,6 +165,20 @@ export class S3CrlStore {
       throw mapS3Error(error, location);
     }
 
+    const now = this.#clock();
+    if (response.ContentLength !== undefined && response.ContentLength > MAX_CRL_BYTES) {
+      // Refused before downloading: the object could be gigabytes.
+      (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      const error = new CrlMalformedError(
+        `the object has ${response.ContentLength} bytes; at most ${MAX_CRL_BYTES} are accepted`,
+        { details: { ...location, contentLength: response.ContentLength, maxBytes: MAX_CRL_BYTES } },
+      );
+      return this.#store(key, {
+        state: { kind: 'invalid', error },
+        etag: response.ETag,
+        checkedAtMs: now.getTime(),
+      });
+    }
     let bytes: Uint8Array;
     try {
       if (response.Body === undefined) throw new Error('GetObject returned no body');
@@ -171,7 +186,6 @@ export class S3CrlStore {
     } catch (error) {
       throw new CrlUnavailableError(location, { cause: error });
     }
-    const now = this.#clock();
     let state: CachedState;
     try {
       state = {

@@ -41,7 +41,19 @@ interface CacheEntry {
   loadedAt: number;
 }
 
+/**
+ * Largest template file or object read: 1 MiB. AWS allows 10,240 characters of template body;
+ * a pretty-printed file may be larger, but not by a hundredfold. Checked before JSON.parse.
+ */
+export const MAX_TEMPLATE_SOURCE_CHARS = 1024 * 1024;
+
 function parseJson(source: string, text: string): unknown {
+  if (text.length > MAX_TEMPLATE_SOURCE_CHARS) {
+    throw new TemplateSourceUnreadableError(
+      source,
+      `${text.length} characters, more than the ${MAX_TEMPLATE_SOURCE_CHARS} accepted (AWS allows 10,240 characters of template body)`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

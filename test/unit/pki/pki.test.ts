@@ -110,7 +110,7 @@ describe('issueDeviceCertificate', () => {
       ],
       { type: 'L', value: 'mail@x', stringType: 'ia5' as const },
       { type: 'ST', value: 'Bayern ä', stringType: 'teletex' as const },
-      { type: 'CN', value: 'Dévice 😀', stringType: 'bmp' as const },
+      { type: 'CN', value: 'Dévice ☃', stringType: 'bmp' as const },
       { type: 'dnQualifier', value: 'q 😀', stringType: 'universal' as const },
     ];
     // Act
