@@ -15,15 +15,19 @@ import type { SandboxFunction } from '../sandbox/index.js';
 import type { LocalAws } from './local-aws.js';
 import { sandboxFunctionInvoker } from './sandbox-invoker.js';
 
+/** The repository root: the nearest directory above this module with a package.json (works from sources and from the built CLI in dist/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find package.json above the sandbox deployment module');
+    dir = parent;
+  }
+  return dir;
+}
+
 /** The handler bundle `npm run build` produces. */
-export const HANDLER_BUNDLE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'dist',
-  'handlers',
-  'jitr.cjs',
-);
+export const HANDLER_BUNDLE = join(packageRoot(), 'dist', 'handlers', 'jitr.cjs');
 
 export interface DeployOptions {
   /** Handler environment on top of {@link baseFunctionEnv} (e.g. TEMPLATE_SOURCE, CRL_MODE). */

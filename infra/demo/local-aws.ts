@@ -29,14 +29,27 @@ export interface LocalAws {
 export interface LocalAwsOptions {
   quotas?: QuotaOption;
   faults?: FaultOptions;
+  /** Start the MQTT-over-TLS endpoint (devices connect for real). */
+  mqtt?: boolean;
+  /** Fixed base port (see startSandbox); default random free ports. */
+  port?: number;
+  region?: string;
+  account?: string;
+  /** The CRL (and template) bucket; default `jitr-demo`. */
+  bucket?: string;
+  /** The DLQ's name; default `jitr-dlq`. */
+  queueName?: string;
 }
 
 /** Starts the sandbox and creates the bucket and the DLQ through the SDK. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const sandbox = await startSandbox({
-    port: 0,
+    port: options.port ?? 0,
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.account === undefined ? {} : { account: options.account }),
     ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
+    mqtt: options.mqtt === true,
   });
   const common = { region: sandbox.region, credentials: sandbox.credentials };
   const iot = createIotSetupClient({ ...common, endpoint: sandbox.endpoints.iot });
@@ -47,9 +60,10 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     await sandbox.stop();
   };
   try {
-    await createBucket(s3, BUCKET);
-    const queueUrl = await createQueue(sqs, DLQ_NAME);
-    return { sandbox, iot, s3, sqs, bucket: BUCKET, queueUrl, stop };
+    const bucket = options.bucket ?? BUCKET;
+    await createBucket(s3, bucket);
+    const queueUrl = await createQueue(sqs, options.queueName ?? DLQ_NAME);
+    return { sandbox, iot, s3, sqs, bucket, queueUrl, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -273,3 +273,4 @@ export type {
   SandboxFunction,
 } from './lambda/function.js';
 export type { ConnectOutcome, ConnectResult, RegisteredEvent } from './lambda/registration.js';
+export type { MqttEndpoint, MqttEvent } from './mqtt/endpoint.js';

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { createCliRuntime } from '../runtime/cli-runtime.js';
 import { registerCrlCommands } from './crl-commands.js';
+import { registerDeviceCommands } from './device-commands.js';
 import { registerOpsCommands } from './ops-commands.js';
 import { registerPkiCommands } from './pki-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
@@ -21,5 +22,6 @@ registerPkiCommands(program, cli);
 registerCrlCommands(program, cli);
 registerOpsCommands(program, cli);
 registerSandboxCommands(program);
+registerDeviceCommands(program);
 
 await program.parseAsync(process.argv);

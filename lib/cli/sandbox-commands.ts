@@ -21,7 +21,7 @@ export function registerSandboxCommands(program: Command): void {
     .description('Start the sandbox on 127.0.0.1, print its endpoints and environment, and run until Ctrl-C.')
     .option(
       '--port <n>',
-      'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4 (default: random free ports)',
+      'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, MQTT (--jitr) on N+5 (default: random free ports)',
       port,
     )
     .option('--region <region>', 'region in ARNs and events', 'us-east-1')
@@ -30,6 +30,12 @@ export function registerSandboxCommands(program: Command): void {
     .option('--bucket <name>', 'create this S3 bucket (repeatable)', collect)
     .option('--queue <name>', 'create this SQS queue (repeatable)', collect)
     .option('--deny <action>', 'deny this IAM action, e.g. iot:CreateThing (repeatable)', collect)
+    .option(
+      '--jitr',
+      'the whole JITR stack: also the CRL bucket, the DLQ, the built handler behind the registered-event rule, and the MQTT/TLS endpoint',
+    )
+    .option('--crl-bucket <name>', 'with --jitr: the CRL bucket', 'jitr-crls')
+    .option('--dlq <name>', 'with --jitr: the dead-letter queue', 'jitr-dlq')
     .option('--json', 'print endpoints and environment as JSON')
     .action(
       action(async (options) => {
@@ -39,7 +45,10 @@ export function registerSandboxCommands(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         try {
-          await runSandboxStart(options, controller.signal);
+          if (options.jitr === true) {
+            const { runSandboxJitr } = await import('./sandbox-jitr.js');
+            await runSandboxJitr(options, controller.signal);
+          } else await runSandboxStart(options, controller.signal);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

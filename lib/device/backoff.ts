@@ -13,13 +13,13 @@ export interface BackoffOptions {
 export interface AttemptRecord {
   attempt: number;
   outcome: 'connected' | 'refused';
-  reason: string | undefined;
+  reason: string | null;
   /** How long this attempt took. */
   ms: number;
   /** Time from the first attempt's start to this attempt's end. */
   elapsedMs: number;
   /** The pause before the next attempt (refused attempts only). */
-  nextDelayMs: number | undefined;
+  nextDelayMs: number | null;
 }
 
 export interface ConnectReport {
@@ -63,15 +63,15 @@ export async function connectWithBackoff(
     if (remaining <= 0 || deps.signal?.aborted === true)
       return { connected: false, attempts, timeToConnectMs: null, client: undefined };
     const result: AttemptResult = await attemptConnect(target, Math.min(ATTEMPT_TIMEOUT_MS, remaining));
-    const elapsedMs = deps.now() - start;
+    const elapsedMs = Math.round(deps.now() - start);
     if (result.outcome === 'connected') {
       const record: AttemptRecord = {
         attempt: n + 1,
         outcome: 'connected',
-        reason: undefined,
+        reason: null,
         ms: result.ms,
         elapsedMs,
-        nextDelayMs: undefined,
+        nextDelayMs: null,
       };
       attempts.push(record);
       deps.onAttempt?.(record);

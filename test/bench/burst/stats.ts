@@ -34,10 +34,5 @@ export function quotaBounds(
   return bounds.sort((a, b) => b.seconds - a.seconds || a.api.localeCompare(b.api));
 }
 
-/** Nearest-rank percentile (p in 0..100) of unsorted values; NaN for an empty list. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
-}
+/** Nearest-rank percentile; shared with `jitr device fleet`. */
+export { percentile } from '../../../lib/device/stats.js';

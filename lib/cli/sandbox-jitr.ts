@@ -1,0 +1,130 @@
+// `jitr sandbox start --jitr`: the whole local AWS side of JITR in one command — IoT control
+// plane, S3 with the CRL bucket, SQS with the DLQ, the built handler deployed behind the
+// registered-event rule (on-failure destination = the DLQ), and the MQTT-over-TLS endpoint.
+import { baseFunctionEnv, deployJitr } from '../../infra/demo/deployment.js';
+import { startLocalAws } from '../../infra/demo/local-aws.js';
+import type { MqttEvent } from '../../infra/sandbox/index.js';
+
+export interface SandboxJitrOptions {
+  port?: number;
+  region?: string;
+  account?: string;
+  quotas?: boolean;
+  deny?: string[];
+  crlBucket: string;
+  dlq: string;
+  json?: boolean;
+}
+
+export interface SandboxJitrInfo {
+  endpoints: Record<string, string>;
+  mqttTrustFile: string;
+  crlBucket: string;
+  deadLetterQueueUrl: string;
+  functionName: string;
+  functionEnv: Record<string, string>;
+  region: string;
+  accountId: string;
+  env: Record<string, string>;
+}
+
+function describeEvent(e: MqttEvent): string {
+  const who = `${e.clientId || '(no client id)'}${e.certificateId === undefined ? '' : ` [${e.certificateId.slice(0, 12)}…]`}`;
+  switch (e.kind) {
+    case 'registered':
+      return `mqtt: ${who} unknown certificate → registered PENDING_ACTIVATION, event published to the rule, connection closed`;
+    case 'republished':
+      return `mqtt: ${who} still PENDING_ACTIVATION → event published again, connection closed`;
+    case 'connected':
+      return `mqtt: ${who} connected (${e.detail})`;
+    case 'denied':
+      return `mqtt: ${who} denied ${e.detail}`;
+    case 'refused':
+      return `mqtt: ${who} refused: ${e.detail}`;
+    default:
+      return `mqtt: ${who} disconnected`;
+  }
+}
+
+export async function runSandboxJitr(
+  options: SandboxJitrOptions,
+  signal: AbortSignal,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  const progress = options.json === true ? (t: string) => process.stderr.write(t) : write;
+  const aws = await startLocalAws({
+    mqtt: true,
+    port: options.port ?? 0,
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.account === undefined ? {} : { account: options.account }),
+    quotas: options.quotas === true,
+    faults: { deny: options.deny ?? [] },
+    bucket: options.crlBucket,
+    queueName: options.dlq,
+  });
+  try {
+    const mqtt = aws.sandbox.mqtt;
+    if (mqtt === undefined) throw new Error('the MQTT endpoint did not start');
+    const functionEnv = { ...baseFunctionEnv(aws), POWERTOOLS_LOG_LEVEL: 'WARN' };
+    const deployment = await deployJitr(aws, { env: functionEnv, containers: 2, retries: 2 });
+    const info: SandboxJitrInfo = {
+      endpoints: { ...aws.sandbox.endpoints },
+      mqttTrustFile: mqtt.trustFile,
+      crlBucket: aws.bucket,
+      deadLetterQueueUrl: aws.queueUrl,
+      functionName: deployment.fn.name,
+      functionEnv,
+      region: aws.sandbox.region,
+      accountId: aws.sandbox.accountId,
+      env: aws.sandbox.env(),
+    };
+    if (options.json === true) write(`${JSON.stringify(info, null, 2)}\n`);
+    else write(formatInfo(info));
+    const timer = setInterval(() => {
+      for (const e of mqtt.events().slice(printed)) progress(`${describeEvent(e)}\n`);
+      printed = mqtt.events().length;
+      for (const r of deployment.fn.invocations().slice(settled)) {
+        if (r.status !== 'succeeded' && r.status !== 'failed') break;
+        const event = r.event as { certificateId?: string };
+        progress(
+          `lambda: ${deployment.fn.name} ${r.status} for ${String(event.certificateId ?? '?').slice(0, 12)}… after ${r.attempts.length} attempt(s)${r.sentToDlq ? ' → DLQ' : ''}\n`,
+        );
+        settled += 1;
+      }
+    }, 200);
+    let printed = 0;
+    let settled = 0;
+    try {
+      if (!signal.aborted)
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+    } finally {
+      clearInterval(timer);
+      await deployment.fn.stop();
+    }
+  } finally {
+    await aws.stop();
+  }
+}
+
+function formatInfo(info: SandboxJitrInfo): string {
+  return [
+    `JITR sandbox on loopback (account ${info.accountId}, region ${info.region})`,
+    `  MQTT   ${info.endpoints.mqtt}  (trust file ${info.mqttTrustFile})`,
+    `  IoT    ${info.endpoints.iot}`,
+    `  S3     ${info.endpoints.s3}  (CRL bucket ${info.crlBucket})`,
+    `  SQS    ${info.endpoints.sqs}  (DLQ ${info.deadLetterQueueUrl})`,
+    `  Lambda ${info.endpoints.lambda}  (function ${info.functionName}: dist/handlers/jitr.cjs behind the registered-event rule)`,
+    `  IAM    ${info.endpoints.iam}`,
+    '',
+    '# environment for the AWS SDK, the AWS CLI (≥ 2.13) and jitr:',
+    ...Object.entries(info.env).map(([k, v]) => `export ${k}=${v}`),
+    `export CRL_BUCKET=${info.crlBucket}`,
+    `export MQTT_ENDPOINT=${(info.endpoints.mqtt ?? '').replace(/^mqtts:\/\//, '')}`,
+    `export MQTT_TRUST=${info.mqttTrustFile}`,
+    '',
+    'Devices connecting, and what the function did, are printed below. Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
