@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerCrlCommands } from '../../lib/cli/crl-commands.js';
+import { registerDeviceCommands } from '../../lib/cli/device-commands.js';
 import { registerOpsCommands } from '../../lib/cli/ops-commands.js';
 import { registerPkiCommands } from '../../lib/cli/pki-commands.js';
 import { registerSandboxCommands } from '../../lib/cli/sandbox-commands.js';
@@ -65,6 +66,7 @@ function cliProgram(): Command {
   registerCrlCommands(program, cli);
   registerOpsCommands(program, cli);
   registerSandboxCommands(program);
+  registerDeviceCommands(program);
   return program;
 }
 
