@@ -1,6 +1,7 @@
 // Public surface of the certificate area.
 
 export { checkExtensions, RECOGNISED_CRITICAL_EXTENSIONS } from './check-extensions.js';
+export type { DistributionPointName } from './distribution-points.js';
 export {
   CertificateExpiredError,
   CertificateIsCaError,

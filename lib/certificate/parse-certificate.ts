@@ -16,6 +16,7 @@ import {
   type Tlv,
   toHex,
 } from './der.js';
+import { crlDistributionPoints, type DistributionPointName } from './distribution-points.js';
 import { CertificateMalformedError } from './errors.js';
 import { parseName } from './name.js';
 import { OID } from './oids.js';
@@ -90,6 +91,7 @@ interface ExtensionFacts {
   keyUsage: string[] | null;
   sanDns: string[];
   sanUri: string[];
+  crlDistributionPoints: DistributionPointName[] | null;
   list: CertificateExtension[];
 }
 
@@ -101,6 +103,7 @@ function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts
     keyUsage: null,
     sanDns: [],
     sanUri: [],
+    crlDistributionPoints: null,
     list: [],
   };
   if (list === undefined) return out;
@@ -125,6 +128,8 @@ function parseExtensions(buf: Uint8Array, list: Tlv | undefined): ExtensionFacts
           byte !== undefined && bits.valueStart + 1 + (i >> 3) < bits.end && (byte & (0x80 >> (i & 7))) !== 0
         );
       });
+    } else if (oid === OID.cRLDistributionPoints) {
+      out.crlDistributionPoints = crlDistributionPoints(buf, next);
     } else if (oid === OID.subjectAltName) {
       const seq = expectTlv(buf, v, e, TAG.SEQUENCE, 'subjectAltName');
       for (const gn of children(buf, seq)) {
@@ -227,6 +232,7 @@ function parseDer(der: Uint8Array): CertificateFacts {
     isCa: ext.isCa,
     keyUsage: ext.keyUsage,
     extensions: ext.list,
+    crlDistributionPoints: ext.crlDistributionPoints,
   };
 }
 

@@ -68,6 +68,12 @@ export function bitStringBytes(buf: Uint8Array, t: Tlv, what: string): Uint8Arra
   return buf.subarray(t.valueStart + 1, t.end);
 }
 
+/**
+ * ECDSA keys accepted: the NIST curves P-256, P-384 and P-521 (AWS IoT's own list for ECC
+ * certificates). Any other curve node:crypto happens to know (secp256k1, brainpool…) fails.
+ */
+const ACCEPTED_CURVES: ReadonlySet<string> = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
 const keyCache = new WeakMap<Uint8Array, KeyObject>();
 
 /** A public KeyObject for an SPKI, cached per SPKI view (CA facts are long-lived in a warm Lambda). */
@@ -107,7 +113,12 @@ export function verifySignature(
       );
     }
     if (algorithm.name.startsWith('rsa-pkcs1') && key.asymmetricKeyType !== 'rsa') return false;
-    if (algorithm.name.startsWith('ecdsa') && key.asymmetricKeyType !== 'ec') return false;
+    if (
+      algorithm.name.startsWith('ecdsa') &&
+      !ACCEPTED_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '')
+    ) {
+      return false;
+    }
     return verify(algorithm.hash, data, key, signature);
   } catch {
     return false;

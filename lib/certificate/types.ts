@@ -1,4 +1,5 @@
 // The facts a parsed certificate exposes. All byte fields are views into `der`.
+import type { DistributionPointName } from './distribution-points.js';
 
 /** How an attribute value was encoded; `other` = not a string type (value shown as `#hex`). */
 export type AsnStringType =
@@ -94,4 +95,9 @@ export interface CertificateFacts {
   keyUsage: string[] | null;
   /** Every extension in DER order, with its critical flag (RFC 5280 §4.2). */
   extensions: CertificateExtension[];
+  /**
+   * Names of the distribution points in cRLDistributionPoints (points with a cRLIssuer left
+   * out), or null when the extension is absent.
+   */
+  crlDistributionPoints: DistributionPointName[] | null;
 }

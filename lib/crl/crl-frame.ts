@@ -11,6 +11,7 @@ import {
   TAG,
   type Tlv,
 } from '../certificate/der.js';
+import { type DistributionPointName, distributionPointNames } from '../certificate/distribution-points.js';
 import type { DistinguishedName, SignatureAlgorithm } from '../certificate/index.js';
 import { parseName } from '../certificate/name.js';
 import { OID } from '../certificate/oids.js';
@@ -30,6 +31,8 @@ export interface CrlFrame {
   revokedEnd: number;
   crlNumber: string | null;
   authorityKeyIdentifier: string | null;
+  /** The issuingDistributionPoint's names (a partitioned CRL), or null when it names none. */
+  distributionPoints: DistributionPointName[] | null;
 }
 
 function unsupportedCritical(message: string, oid: string): never {
@@ -38,14 +41,23 @@ function unsupportedCritical(message: string, oid: string): never {
 
 /**
  * issuingDistributionPoint (critical): a CRL that covers every end-entity certificate of the CA
- * is fine (distributionPoint and onlyContainsUserCerts only narrow it to what we check). One that
- * leaves some of them out (CA-only, attribute-only, some reasons only, indirect) cannot prove a
- * device certificate is *not* revoked, so it is refused.
+ * is fine (onlyContainsUserCerts only narrows it to what we check). One that leaves some of them
+ * out (CA-only, attribute-only, some reasons only, indirect) cannot prove a device certificate is
+ * *not* revoked, so it is refused. A `distributionPoint` makes the CRL partitioned: it covers
+ * only certificates whose cRLDistributionPoints name one of its names, which the revocation
+ * check compares per certificate; the names are returned for that.
  */
-function checkIssuingDistributionPoint(buf: Uint8Array, v: Tlv): void {
+function readIssuingDistributionPoint(buf: Uint8Array, v: Tlv): DistributionPointName[] | null {
   const seq = expectTlv(buf, v.valueStart, v.end, TAG.SEQUENCE, 'issuingDistributionPoint');
+  let scope: DistributionPointName[] | null = null;
   for (const f of children(buf, seq)) {
-    if (f.tag === 0xa0 || f.tag === 0x81) continue;
+    if (f.tag === 0xa0) {
+      const inner = children(buf, f);
+      if (inner.length !== 1) throw new DerError('bad issuingDistributionPoint distributionPoint', f.start);
+      scope = distributionPointNames(buf, inner[0] as Tlv);
+      continue;
+    }
+    if (f.tag === 0x81) continue;
     const names: Record<number, string> = {
       130: 'onlyContainsCACerts',
       163: 'onlySomeReasons',
@@ -58,14 +70,19 @@ function checkIssuingDistributionPoint(buf: Uint8Array, v: Tlv): void {
       OID.issuingDistributionPoint,
     );
   }
+  return scope;
 }
 
-function parseCrlExtensions(
-  buf: Uint8Array,
-  list: Tlv,
-): { crlNumber: string | null; authorityKeyIdentifier: string | null } {
+interface CrlExtensionFacts {
+  crlNumber: string | null;
+  authorityKeyIdentifier: string | null;
+  distributionPoints: DistributionPointName[] | null;
+}
+
+function parseCrlExtensions(buf: Uint8Array, list: Tlv): CrlExtensionFacts {
   let crlNumber: string | null = null;
   let authorityKeyIdentifier: string | null = null;
+  let distributionPoints: DistributionPointName[] | null = null;
   for (const { oid, critical, value: next } of readExtensions(buf, list)) {
     if (oid === OID.cRLNumber) {
       crlNumber = decodeUnsigned(
@@ -76,14 +93,14 @@ function parseCrlExtensions(
     } else if (oid === OID.authorityKeyIdentifier) {
       authorityKeyIdentifier = readAuthorityKeyIdentifier(buf, next);
     } else if (oid === OID.issuingDistributionPoint) {
-      checkIssuingDistributionPoint(buf, next);
+      distributionPoints = readIssuingDistributionPoint(buf, next);
     } else if (oid === OID.deltaCRLIndicator) {
       unsupportedCritical('A delta CRL is not a complete list of revoked certificates', oid);
     } else if (critical) {
       unsupportedCritical(`CRL carries an unsupported critical extension ${oid}`, oid);
     }
   }
-  return { crlNumber, authorityKeyIdentifier };
+  return { crlNumber, authorityKeyIdentifier, distributionPoints };
 }
 
 /**
@@ -126,7 +143,11 @@ export function parseCrlFrame(buf: Uint8Array): CrlFrame {
   let nextUpdate: Date | null = null;
   let revokedStart = -1;
   let revokedEnd = -1;
-  let extensions = { crlNumber: null as string | null, authorityKeyIdentifier: null as string | null };
+  let extensions: CrlExtensionFacts = {
+    crlNumber: null,
+    authorityKeyIdentifier: null,
+    distributionPoints: null,
+  };
   if (p < end) {
     t = readTlv(buf, p, end);
     if (t.tag === TAG.UTC_TIME || t.tag === TAG.GENERALIZED_TIME) {

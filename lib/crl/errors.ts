@@ -103,3 +103,54 @@ export class CrlUnsupportedCriticalExtensionError extends JitrError {
     });
   }
 }
+
+/**
+ * The CA's certificate restricts its key (keyUsage) and does not allow it to sign CRLs
+ * (cRLSign), so a CRL signed with it proves nothing (RFC 5280 5.1.1.3, 4.2.1.3). The operator
+ * registered a CA whose CRLs come from another key, or published the wrong CA's CRL.
+ */
+export class CrlSignerNotAuthorizedError extends JitrError {
+  readonly code = 'CrlSignerNotAuthorized';
+  readonly outcome = 'configuration' as const;
+  constructor(facts: { caSubject: string; keyUsage: readonly string[] }) {
+    super(
+      `The CA "${facts.caSubject}" may not sign CRLs: its keyUsage (${facts.keyUsage.join(', ') || 'none'}) lacks cRLSign`,
+      {
+        step: STEP,
+        remedy:
+          "Register a CA certificate whose keyUsage includes cRLSign (or has no keyUsage), or publish a CRL signed by the CA's own CRL-signing key; then replay.",
+        details: { caSubject: facts.caSubject, keyUsage: [...facts.keyUsage] },
+      },
+    );
+  }
+}
+
+/**
+ * The published CRL is partitioned (its issuingDistributionPoint names distribution points) and
+ * the device certificate names none of them in cRLDistributionPoints (or has none): the CRL says
+ * nothing about this certificate (RFC 5280 6.3.3 b; OpenSSL: "different CRL scope"), so "not
+ * listed" would not mean "not revoked".
+ */
+export class CrlScopeMismatchError extends JitrError {
+  readonly code = 'CrlScopeMismatch';
+  readonly outcome = 'configuration' as const;
+  constructor(facts: {
+    caCertificateId: string;
+    crlDistributionPoints: readonly string[];
+    certificateDistributionPoints: readonly string[] | null;
+  }) {
+    const named =
+      facts.certificateDistributionPoints === null
+        ? 'names no CRL distribution point'
+        : `names ${facts.certificateDistributionPoints.join(', ') || 'no usable distribution point'}`;
+    super(
+      `The CRL of CA ${facts.caCertificateId} covers only ${facts.crlDistributionPoints.join(', ')}; the certificate ${named}`,
+      {
+        step: STEP,
+        remedy:
+          "Publish a complete CRL for the CA at its CRL key (an issuingDistributionPoint without distributionPoint), or one whose distribution point is the one the CA writes into its devices' cRLDistributionPoints; then replay.",
+        details: { ...facts },
+      },
+    );
+  }
+}

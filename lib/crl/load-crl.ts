@@ -9,6 +9,7 @@ import {
   CrlMalformedError,
   CrlNotYetValidError,
   CrlSignatureInvalidError,
+  CrlSignerNotAuthorizedError,
   CrlStaleError,
   CrlUnsupportedAlgorithmError,
 } from './errors.js';
@@ -149,6 +150,10 @@ function verifyCrl(
         caSubjectKeyIdentifier: ca.subjectKeyIdentifier,
       },
     });
+  }
+  // As verifyIssuedBy demands keyCertSign for certificates: a restricted key must allow cRLSign.
+  if (ca.keyUsage !== null && !ca.keyUsage.includes('cRLSign')) {
+    throw new CrlSignerNotAuthorizedError({ caSubject: ca.subject.rfc4514, keyUsage: ca.keyUsage });
   }
   if (!frame.signatureAlgorithm.supported) {
     throw new CrlUnsupportedAlgorithmError(

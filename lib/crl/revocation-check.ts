@@ -1,6 +1,7 @@
 // The revocation decision for one device certificate: pure except for the store call.
 import type { CertificateFacts } from '../certificate/index.js';
 import { JitrError } from '../errors/jitr-error.js';
+import { CrlScopeMismatchError } from './errors.js';
 import type { VerifiedCrl } from './index.js';
 import { CertificateRevokedError, CrlMissingError, CrlNotUsableError } from './store-errors.js';
 
@@ -65,6 +66,7 @@ export async function checkRevocation(input: CheckRevocationInput): Promise<Revo
     if (mode === 'optional') return { checked: false, reason: 'no-crl' };
     throw new CrlMissingError({ caCertificateId });
   }
+  checkScope(crl, cert, caCertificateId);
   const entry = crl.lookup(cert.serialBytes);
   if (entry !== null) {
     throw new CertificateRevokedError(caCertificateId, {
@@ -85,6 +87,25 @@ export async function checkRevocation(input: CheckRevocationInput): Promise<Revo
       entryCount: crl.entryCount,
     },
   };
+}
+
+/**
+ * A partitioned CRL (issuingDistributionPoint with distribution point names) covers only the
+ * certificates whose cRLDistributionPoints name one of those names; for any other certificate,
+ * one without the extension included, it proves nothing.
+ *
+ * @throws {@link CrlScopeMismatchError} (configuration)
+ */
+function checkScope(crl: VerifiedCrl, cert: CertificateFacts, caCertificateId: string): void {
+  const scope = crl.distributionPoints;
+  if (scope === null) return;
+  const named = cert.crlDistributionPoints;
+  if (named?.some((point) => scope.some((covered) => covered.key === point.key))) return;
+  throw new CrlScopeMismatchError({
+    caCertificateId,
+    crlDistributionPoints: scope.map((point) => point.text),
+    certificateDistributionPoints: named === null ? null : named.map((point) => point.text),
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // What a verified CRL exposes.
-import type { DistinguishedName } from '../certificate/index.js';
+import type { DistinguishedName, DistributionPointName } from '../certificate/index.js';
 import type { RevocationReason } from './reasons.js';
 
 /** One revoked certificate, as evidence for the decision. */
@@ -24,6 +24,11 @@ export interface VerifiedCrl {
   /** keyIdentifier of the CRL's authorityKeyIdentifier, lowercase hex, or null. */
   readonly authorityKeyIdentifier: string | null;
   readonly byteLength: number;
+  /**
+   * The distribution point names of its issuingDistributionPoint: a partitioned CRL that covers
+   * only certificates naming one of them in cRLDistributionPoints. null = covers the whole CA.
+   */
+  readonly distributionPoints: readonly DistributionPointName[] | null;
   /** O(1): the entry for a serial (DER INTEGER content bytes; leading 00 bytes are ignored), or null. */
   lookup(serialBytes: Uint8Array): RevocationEntry | null;
   /** Same as {@link lookup} for hex text (case, `:`/space separators and leading zeros ignored). */

@@ -1,7 +1,7 @@
 // The in-memory form of a verified CRL: the DER buffer plus an offset index into it.
 
 import { decodeTimeAt, TAG } from '../certificate/der.js';
-import type { DistinguishedName } from '../certificate/index.js';
+import type { DistinguishedName, DistributionPointName } from '../certificate/index.js';
 import type { CrlFrame } from './crl-frame.js';
 import { CrlMalformedError } from './errors.js';
 import { type RevocationReason, reasonFromCode } from './reasons.js';
@@ -25,6 +25,7 @@ export class IndexedCrl implements VerifiedCrl {
   readonly signatureAlgorithm: string;
   readonly authorityKeyIdentifier: string | null;
   readonly byteLength: number;
+  readonly distributionPoints: readonly DistributionPointName[] | null;
   readonly #buf: Uint8Array;
   readonly #index: SerialIndex;
   readonly #tmp = new Int32Array(2);
@@ -41,6 +42,7 @@ export class IndexedCrl implements VerifiedCrl {
     this.signatureAlgorithm = frame.signatureAlgorithm.name;
     this.authorityKeyIdentifier = frame.authorityKeyIdentifier;
     this.byteLength = buf.length;
+    this.distributionPoints = frame.distributionPoints;
   }
 
   lookup(serialBytes: Uint8Array): RevocationEntry | null {

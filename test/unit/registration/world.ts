@@ -106,6 +106,7 @@ export class FakeCrlStore implements CrlStore {
       signatureAlgorithm: 'ecdsa-with-SHA256',
       authorityKeyIdentifier: null,
       byteLength: 100,
+      distributionPoints: null,
       lookup: (serialBytes) => entry(Buffer.from(serialBytes).toString('hex')),
       lookupHex: (serialHex) => entry(serialHex.toLowerCase()),
     };
