@@ -33,4 +33,11 @@ export interface VerifiedCrl {
   lookup(serialBytes: Uint8Array): RevocationEntry | null;
   /** Same as {@link lookup} for hex text (case, `:`/space separators and leading zeros ignored). */
   lookupHex(serialHex: string): RevocationEntry | null;
+  /** O(1), allocation-free: whether a serial is listed (leading 00 bytes are ignored). */
+  has(serialBytes: Uint8Array): boolean;
+  /**
+   * Every revoked serial in CRL order, as views into the CRL buffer (no copy; leading 00 bytes
+   * as written). Views are only valid while the CRL is; copy what you keep.
+   */
+  serials(): IterableIterator<Uint8Array>;
 }

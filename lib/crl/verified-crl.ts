@@ -29,10 +29,14 @@ export class IndexedCrl implements VerifiedCrl {
   readonly #buf: Uint8Array;
   readonly #index: SerialIndex;
   readonly #tmp = new Int32Array(2);
+  readonly #revokedStart: number;
+  readonly #revokedEnd: number;
 
   constructor(buf: Uint8Array, frame: CrlFrame, index: SerialIndex) {
     this.#buf = buf;
     this.#index = index;
+    this.#revokedStart = Math.max(0, frame.revokedStart);
+    this.#revokedEnd = Math.max(0, frame.revokedEnd);
     this.issuer = frame.issuer;
     this.version = frame.version;
     this.crlNumber = frame.crlNumber;
@@ -52,6 +56,23 @@ export class IndexedCrl implements VerifiedCrl {
 
   lookupHex(serialHex: string): RevocationEntry | null {
     return this.lookup(serialBytesFromHex(serialHex));
+  }
+
+  has(serialBytes: Uint8Array): boolean {
+    return this.#index.find(serialBytes) >= 0;
+  }
+
+  /** Walks the revoked list again (the index validated every entry when the CRL was loaded). */
+  *serials(): IterableIterator<Uint8Array> {
+    const buf = this.#buf;
+    const tmp = new Int32Array(2);
+    for (let p = this.#revokedStart; p < this.#revokedEnd; ) {
+      readLength(buf, p + 1, this.#revokedEnd, tmp);
+      const entryEnd = tmp[1] as number;
+      readLength(buf, (tmp[0] as number) + 1, entryEnd, tmp);
+      yield buf.subarray(tmp[0] as number, tmp[1] as number);
+      p = entryEnd;
+    }
   }
 
   /** Decodes the entry at `at` (only ever for a hit; the index validated its structure). */

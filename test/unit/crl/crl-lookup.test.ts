@@ -92,3 +92,18 @@ describe('VerifiedCrl.lookup', () => {
     expect(misses).toBe(2000);
   });
 });
+
+describe('VerifiedCrl.serials and has', () => {
+  it('walks every revoked serial in CRL order as written, and answers membership without leading zeros', () => {
+    const crl = load(crlOf(ecCa()), ecCa());
+    expect([...crl.serials()].map((s) => Buffer.from(s).toString('hex'))).toEqual(['0091f0', '05', '7fee01']);
+    expect(crl.has(Uint8Array.from([0x91, 0xf0]))).toBe(true);
+    expect(crl.has(Uint8Array.from([0x00, 0x05]))).toBe(true);
+    expect(crl.has(Uint8Array.from([0x06]))).toBe(false);
+  });
+
+  it('walks nothing for a CRL without revoked entries', () => {
+    const empty = load(buildCrl({ ca: ecCa(), entries: [], thisUpdate: NOW, nextUpdate: NEXT }), ecCa());
+    expect([...empty.serials()]).toEqual([]);
+  });
+});

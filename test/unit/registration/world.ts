@@ -109,6 +109,8 @@ export class FakeCrlStore implements CrlStore {
       distributionPoints: null,
       lookup: (serialBytes) => entry(Buffer.from(serialBytes).toString('hex')),
       lookupHex: (serialHex) => entry(serialHex.toLowerCase()),
+      has: (serialBytes) => revoked.has(Buffer.from(serialBytes).toString('hex')),
+      serials: () => [...revoked].map((hex) => Uint8Array.from(Buffer.from(hex, 'hex'))).values(),
     };
   }
 }

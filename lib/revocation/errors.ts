@@ -1,0 +1,48 @@
+// Error types of the revocation sweep (see lib/errors.ts for the model).
+import { JitrError } from '../jitr-error.js';
+
+const STEP = 'revocation-sweep';
+
+/** The CRL's number is not greater than the CA's last swept CRL number (older or replayed CRL). */
+export class CrlNotNewerError extends JitrError {
+  readonly code = 'CrlNotNewer';
+  readonly outcome = 'configuration' as const;
+  constructor(caCertificateId: string, crlNumber: string, lastSweptCrlNumber: string) {
+    super(
+      `CRL number ${crlNumber} of CA ${caCertificateId} is not greater than the last swept CRL number ${lastSweptCrlNumber}; nothing was changed`,
+      {
+        step: STEP,
+        remedy:
+          "Publish the CA's newest CRL with a higher cRLNumber (RFC 5280 §5.2.3); an older or replayed CRL object would undo revocations, so it is never swept.",
+        details: { caCertificateId, crlNumber, lastSweptCrlNumber },
+      },
+    );
+  }
+}
+
+/** The CRL has no cRLNumber extension, so it cannot be ordered against earlier sweeps. */
+export class CrlNumberMissingError extends JitrError {
+  readonly code = 'CrlNumberMissing';
+  readonly outcome = 'configuration' as const;
+  constructor(caCertificateId: string) {
+    super(`The CRL of CA ${caCertificateId} has no cRLNumber extension; nothing was changed`, {
+      step: STEP,
+      remedy: 'Publish a v2 CRL with a cRLNumber extension (jitr pki crl writes one).',
+      details: { caCertificateId },
+    });
+  }
+}
+
+/** Some certificates could not be set; the sweep saved nothing, so the next run takes them again. */
+export class SweepIncompleteError extends JitrError {
+  readonly code = 'SweepIncomplete';
+  readonly outcome = 'transient' as const;
+  constructor(caCertificateId: string, failed: number, firstCode: string) {
+    super(`${failed} certificate(s) of CA ${caCertificateId} could not be revoked (first: ${firstCode})`, {
+      step: STEP,
+      remedy:
+        'Fix the cause shown per certificate (permissions: iot:UpdateCertificate; throttling: lower SWEEP_UPDATE_SHARE), then run jitr revocation sweep again; finished certificates are skipped.',
+      details: { caCertificateId, failed, firstCode },
+    });
+  }
+}
