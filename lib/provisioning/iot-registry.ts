@@ -138,4 +138,8 @@ export interface IotRegistry {
   attachThingPrincipal(thingName: string, principal: string): Promise<void>;
   /** All principals (certificate ARNs) attached to the thing (every page). */
   listThingPrincipals(thingName: string): Promise<string[]>;
+  /** Names of the things a principal (certificate ARN) is attached to (every page; `jitr status`). */
+  listPrincipalThings(principal: string): Promise<string[]>;
+  /** Names of the policies attached to a target (certificate ARN) (every page; `jitr status`). */
+  listAttachedPolicies(target: string): Promise<string[]>;
 }

@@ -15,7 +15,9 @@ import {
   DescribeThingCommand,
   GetPolicyCommand,
   type IoTClient,
+  ListAttachedPoliciesCommand,
   ListCertificatesByCACommand,
+  ListPrincipalThingsCommand,
   ListThingGroupsForThingCommand,
   ListThingPrincipalsCommand,
   RemoveThingFromThingGroupCommand,
@@ -427,5 +429,46 @@ export class SdkIotRegistry implements IotRegistry {
       );
       return { items: out.principals ?? [], nextToken: out.nextToken };
     });
+  }
+
+  async listPrincipalThings(principal: string): Promise<string[]> {
+    const names = await allPages(async (token) => {
+      const out = await this.#send(
+        {
+          operation: 'ListPrincipalThings',
+          step: 'status',
+          notFound: (b) =>
+            certificateNotFound(b, idOfCertificateArn(principal), { certificateArn: principal }),
+        },
+        (c) => c.send(new ListPrincipalThingsCommand({ principal, maxResults: 250, ...token })),
+      );
+      return { items: out.things ?? [], nextToken: out.nextToken };
+    });
+    return names.filter((name) => name.length > 0);
+  }
+
+  async listAttachedPolicies(target: string): Promise<string[]> {
+    const names: string[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.#send(
+        {
+          operation: 'ListAttachedPolicies',
+          step: 'status',
+          notFound: (b) => certificateNotFound(b, idOfCertificateArn(target), { certificateArn: target }),
+        },
+        (c) =>
+          c.send(
+            new ListAttachedPoliciesCommand({
+              target,
+              pageSize: 250,
+              ...(marker === undefined ? {} : { marker }),
+            }),
+          ),
+      );
+      for (const policy of out.policies ?? []) if (policy.policyName) names.push(policy.policyName);
+      marker = out.nextMarker ?? undefined;
+    } while (marker);
+    return names;
   }
 }
