@@ -1,5 +1,5 @@
 // Error types of the revocation sweep (see lib/errors.ts for the model).
-import { JitrError } from '../jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 
 const STEP = 'revocation-sweep';
 

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { type CertificateFacts, parseCertificate } from '../certificate/index.js';
 import { loadCrl, loadCrlIgnoringFreshness, type VerifiedCrl } from '../crl/index.js';
-import { isJitrError } from '../jitr-error.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import type { SweepLedger } from '../ledger/ports.js';
 import { type CrlObjectVersion, SWEPT_OBJECTS_KEPT, type SweepState } from '../ledger/record.js';
 import type { JitrLogger } from '../observability.js';

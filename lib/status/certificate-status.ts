@@ -9,7 +9,7 @@
  * A read that fails is reported in `unreadable` with its code and remedy, and the report is
  * never `online` for a part it could not read.
  */
-import { isJitrError } from '../jitr-error.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import type { LedgerReader } from '../ledger/ports.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { CertificateDescription, IotRegistry } from '../provisioning/iot-registry.js';
