@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildCrl, type CrlEntryInput } from '../../../lib/pki/index.js';
 import { canonicalSerialHex } from '../../../lib/ledger/record.js';
+import { buildCrl, type CrlEntryInput } from '../../../lib/pki/index.js';
 import { newlyRevokedBatches } from '../../../lib/revocation/newly-revoked.js';
 import { ecCa, NOW } from '../../helpers/pki-fixtures.js';
 import { load } from '../crl/crl-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCrl, type Ca, type CrlEntryInput } from '../../../lib/pki/index.js';
 import type { CrlObjectVersion } from '../../../lib/ledger/record.js';
+import { buildCrl, type Ca, type CrlEntryInput } from '../../../lib/pki/index.js';
 import { CertificateNotFoundError } from '../../../lib/provisioning/errors.js';
 import type {
   CaCertificateDescription,

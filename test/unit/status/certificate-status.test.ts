@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IotAccessDeniedError, CertificateNotFoundError } from '../../../lib/provisioning/errors.js';
+import { CertificateNotFoundError, IotAccessDeniedError } from '../../../lib/provisioning/errors.js';
 import type { CertificateDescription } from '../../../lib/provisioning/iot-registry.js';
 import { certificateStatus, type StatusIot } from '../../../lib/status/certificate-status.js';
 import { activatedRecord, emptyRecord, FakeLedger } from '../../helpers/fake-ledger.js';
