@@ -206,18 +206,20 @@ export class S3CrlStore {
   }
 }
 
-function httpStatusOf(error: unknown): number | undefined {
+/** The HTTP status of an SDK error, when AWS answered. */
+export function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
   return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }
 
-function errorNameOf(error: unknown): string | undefined {
+/** The AWS error name of an SDK error. */
+export function errorNameOf(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
 /** Maps an S3 SDK error to the store's error model. */
-function mapS3Error(error: unknown, location: CrlObjectLocation): Error {
+export function mapS3Error(error: unknown, location: CrlObjectLocation): Error {
   const name = errorNameOf(error);
   const status = httpStatusOf(error);
   if (name === 'AccessDenied' || status === 403) {

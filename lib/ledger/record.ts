@@ -131,3 +131,28 @@ export interface SweepState {
  * N+1 (see the README, "Sweep guarantees").
  */
 export const SWEPT_OBJECTS_KEPT = 2;
+
+/** A record with nothing known yet but its ids (then filled by the writer). */
+export function emptyLedgerRecord(certificateId: string, caCertificateId: string): LedgerRecord {
+  return {
+    certificateId,
+    caCertificateId,
+    serial: null,
+    thingName: null,
+    policies: [],
+    outcome: 'failed',
+    reasonCode: null,
+    step: null,
+    attempts: 0,
+    templateSource: null,
+    templateHash: null,
+    crlNumber: null,
+    registeredAt: null,
+    settledAt: null,
+    timeToActiveMs: null,
+    certificateStatus: null,
+    source: 'handler',
+    lastError: null,
+    revokedBySweep: null,
+  };
+}

@@ -33,13 +33,10 @@ import type { CrlObjectSource } from './crl-objects.js';
 import { CrlNotNewerError, CrlNumberMissingError } from './errors.js';
 import { newlyRevokedBatches } from './newly-revoked.js';
 import { PacedRunner } from './paced.js';
-import { decideSweep, sweepStatusFor } from './sweep-decision.js';
+import { revokeOne, type SweepFailure, type SweepMetrics } from './revoke-one.js';
+import { decideSweep } from './sweep-decision.js';
 
-export type SweepMetric = 'CertificateRevokedBySweep' | 'RevocationSweepRefused' | 'RevocationSweepFailed';
-
-export interface SweepMetrics {
-  count(name: SweepMetric, value?: number): void;
-}
+export type { SweepMetric, SweepMetrics } from './revoke-one.js';
 
 export interface SweepConfig {
   /** `CRL_MAX_STALENESS`: the handler's freshness rule. */
@@ -71,6 +68,8 @@ export interface SweepOptions {
   dryRun: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: SweepProgress) => void;
+  /** Called with the CRL once it is verified and newer (or the one swept last): `--full` walks it. */
+  onVerified?: (crl: VerifiedCrl) => void;
 }
 
 export type SweepResult =
@@ -98,7 +97,7 @@ export interface SweepReport {
   revokedActive: number;
   /** Status changes this run made (0 in a dry run). */
   revoked: number;
-  failures: { certificateId: string; code: string; message: string }[];
+  failures: SweepFailure[];
   /** Why nothing was changed (refused), with its remedy. */
   refusal: { code: string; message: string; remedy: string } | null;
   /** Ledger items read (serial and certificate items). */
@@ -171,6 +170,7 @@ export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<S
   const decision = decideSweep({ crlNumber: crl.crlNumber, sha256 }, state);
   if (decision.kind === 'already-swept') {
     report.result = 'already-swept';
+    options.onVerified?.(crl);
     return finish();
   }
   if (decision.kind === 'no-crl-number')
@@ -184,6 +184,7 @@ export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<S
     );
   }
 
+  options.onVerified?.(crl);
   const base = await diffBase(deps, state, ca);
   report.diffBaseCrlNumber = base?.crlNumber ?? null;
   const runner = new PacedRunner(deps.config.updatesPerSecond, deps.clock);
@@ -212,25 +213,9 @@ export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<S
       if (entry === null) continue; // cannot happen: the serial came from this CRL
       if (options.signal?.aborted) break;
       await runner.start(async () => {
-        const status = sweepStatusFor(entry.reason);
-        try {
-          await deps.iot.updateCertificateStatus(certificateId, status);
-          await deps.ledger.recordRevocation(certificateId, {
-            crlNumber: crl.crlNumber ?? '',
-            at: new Date(deps.clock.now()).toISOString(),
-            status,
-            reason: entry.reason,
-            revocationDate: entry.revocationDate.toISOString(),
-          });
-          report.revoked += 1;
-          deps.metrics.count('CertificateRevokedBySweep');
-        } catch (error) {
-          report.failures.push({
-            certificateId,
-            code: isJitrError(error) ? error.code : 'UnexpectedError',
-            message: error instanceof Error ? error.message : String(error),
-          });
-        }
+        const failure = await revokeOne(deps, certificateId, entry, crl.crlNumber);
+        if (failure === null) report.revoked += 1;
+        else report.failures.push(failure);
         progress();
       });
     }

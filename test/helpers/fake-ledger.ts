@@ -3,6 +3,7 @@
 import type { SweepLedger } from '../../lib/ledger/ports.js';
 import {
   canonicalSerialHex,
+  emptyLedgerRecord,
   type LedgerFailure,
   type LedgerRecord,
   type SweepRevocation,
@@ -104,29 +105,7 @@ export class FakeLedger implements SweepLedger {
 }
 
 /** A record as the ledger holds it when only a failure is known. */
-export function emptyRecord(certificateId: string, caCertificateId: string): LedgerRecord {
-  return {
-    certificateId,
-    caCertificateId,
-    serial: null,
-    thingName: null,
-    policies: [],
-    outcome: 'failed',
-    reasonCode: null,
-    step: null,
-    attempts: 0,
-    templateSource: null,
-    templateHash: null,
-    crlNumber: null,
-    registeredAt: null,
-    settledAt: null,
-    timeToActiveMs: null,
-    certificateStatus: null,
-    source: 'handler',
-    lastError: null,
-    revokedBySweep: null,
-  };
-}
+export const emptyRecord = emptyLedgerRecord;
 
 /** A settled `activated` record for a certificate with this serial. */
 export function activatedRecord(
