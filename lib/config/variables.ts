@@ -291,3 +291,41 @@ export const RECONCILE_VARIABLES: readonly ConfigVariable[] = [
   RECONCILE_MAX,
   RECONCILE_RATE,
 ];
+
+export const SWEEP_CA_IDS = variable({
+  ...RECONCILE_CA_IDS,
+  name: 'SWEEP_CA_IDS',
+  meaning:
+    'Comma-separated CA certificate ids a scheduled revocation sweep covers (S3 events name their CA).',
+});
+
+export const SWEEP_UPDATE_SHARE = variable({
+  name: 'SWEEP_UPDATE_SHARE',
+  default: '0.5',
+  meaning:
+    'Share of the UpdateCertificate (and, with --full, DescribeCertificate and ListCertificatesByCA) quota a revocation sweep may use; activations use the same quota.',
+  expected: 'a number above 0 and at most 1',
+  parse: (raw) => {
+    const share = Number(raw);
+    return share > 0 && share <= 1 ? share : undefined;
+  },
+});
+
+export const IOT_UPDATE_CERTIFICATE_TPS = variable({
+  name: 'IOT_UPDATE_CERTIFICATE_TPS',
+  default: '10',
+  meaning:
+    "The account's UpdateCertificate quota in requests per second (also used for DescribeCertificate and ListCertificatesByCA by --full); raise it after a quota increase.",
+  expected: 'a number of requests per second above 0',
+  parse: (raw) => {
+    const tps = Number(raw);
+    return Number.isFinite(tps) && tps > 0 ? tps : undefined;
+  },
+});
+
+/** The variables only the revocation sweep reads (besides the CRL ones of {@link CONFIG_VARIABLES}). */
+export const SWEEP_VARIABLES: readonly ConfigVariable[] = [
+  SWEEP_CA_IDS,
+  SWEEP_UPDATE_SHARE,
+  IOT_UPDATE_CERTIFICATE_TPS,
+];

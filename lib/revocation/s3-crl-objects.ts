@@ -4,7 +4,8 @@
  * on an unversioned bucket an overwritten CRL is gone and the sweep diffs against nothing).
  */
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { crlObjectKey, errorNameOf, httpStatusOf, mapS3Error } from '../crl/s3-crl-store.js';
+import { crlObjectKey } from '../crl/object-key.js';
+import { errorNameOf, httpStatusOf, mapS3Error } from '../crl/s3-crl-store.js';
 import { CrlUnavailableError } from '../crl/store-errors.js';
 import type { CrlObjectVersion } from '../ledger/record.js';
 import type { CrlObject, CrlObjectSource } from './crl-objects.js';
