@@ -14,6 +14,10 @@ export interface StoryResult {
   policies: string[];
   /** Why it ended this way (error code and message, or "activated"). */
   reason: string;
+  /** What the device saw over MQTT/TLS (refused → connected, publish, subscribe). */
+  deviceSide: string;
+  /** From the device's first attempt until connected (null: it did not connect). */
+  timeToConnectMs: number | null;
   /** Each way the final state differs from what the story expects; empty = as expected. */
   problems: string[];
 }
@@ -46,6 +50,7 @@ export function renderStories(results: readonly StoryResult[]): string {
         value: (r) => (r.policies.length === 0 ? '—' : r.policies.map(shortId).join('\n')),
       },
       { header: 'reason', value: (r) => r.reason, maxWidth: 46 },
+      { header: 'device side (MQTT/TLS)', value: (r) => r.deviceSide, maxWidth: 34 },
       { header: 'check', value: (r) => (r.problems.length === 0 ? 'ok' : 'FAILED') },
     ],
     results,

@@ -42,6 +42,10 @@ try {
 
   out('\nDevices\n\n');
   out(renderStories(results));
+  const first = results.find((r) => r.story === 1)?.timeToConnectMs ?? null;
+  out(
+    `\nTime to first connect (story 1: refused → registered → activated → connected): ${first === null ? 'never connected' : `${(first / 1000).toFixed(2)} s`}\n`,
+  );
   out('\nDLQ diagnosis after story 4 (from the Lambda on-failure destination records)\n\n');
   out(renderDiagnosis(diagnoses));
   out('\nMetrics the function emitted (EMF lines in its output)\n\n');

@@ -3,6 +3,13 @@
  * template) with its CRL in S3, the demo template in S3 with the thing type and groups it
  * needs, the built bundle deployed with the DLQ as on-failure destination.
  */
+import { readFile } from 'node:fs/promises';
+import {
+  attemptConnect,
+  type DeviceTarget,
+  publishAcknowledged,
+  subscribeCodes,
+} from '../../lib/device/attempt.js';
 import { formatPlan, formatReport } from '../../lib/operations/replay/format.js';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
 import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
@@ -13,7 +20,9 @@ import { deployJitr } from './deployment.js';
 import { addCa, startLocalAws } from './local-aws.js';
 import { replayCommand, replayWithCli } from './replay-cli.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from './template.js';
-import type { DemoWorld, Device, DeviceSubject } from './world.js';
+import type { DemoWorld, Device, DeviceSession, DeviceSubject } from './world.js';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export interface SandboxWorldOptions {
   cleanup: CleanupStack;
@@ -36,7 +45,7 @@ export function subjectAttributes(subject: DeviceSubject): SubjectAttribute[] {
 export async function startSandboxWorld(options: SandboxWorldOptions): Promise<DemoWorld> {
   const { cleanup, log } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
-  const aws = await startLocalAws();
+  const aws = await startLocalAws({ mqtt: true });
   cleanup.add('sandbox', () => aws.stop());
   log(
     `sandbox up: IoT ${aws.sandbox.endpoints.iot}, S3 ${aws.sandbox.endpoints.s3}, SQS ${aws.sandbox.endpoints.sqs}`,
@@ -62,6 +71,25 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
   cleanup.add('function', () => deployment.fn.stop());
   log('bundle dist/handlers/jitr.cjs deployed: 2 retries, on-failure destination = the DLQ');
 
+  const mqtt = aws.sandbox.mqtt;
+  if (mqtt === undefined) throw new Error('the sandbox has no MQTT endpoint');
+  const port = Number(new URL(aws.sandbox.endpoints.mqtt ?? '').port);
+  const trust = await readFile(mqtt.trustFile, 'utf8');
+  const target = (device: Device): DeviceTarget => ({
+    host: '127.0.0.1',
+    port,
+    cert: device.certificatePem,
+    key: device.privateKeyPem,
+    ca: trust,
+    clientId: device.name,
+    protocolVersion: 4,
+  });
+  const firstAttempt = new Map<string, number>();
+  const attempts = new Map<string, string[]>();
+  log(
+    `MQTT/TLS endpoint ${aws.sandbox.endpoints.mqtt}: devices connect for real (JITR on CONNECT, policies enforced)`,
+  );
+
   const revoked: CrlEntryInput[] = [];
   return {
     region: aws.sandbox.region,
@@ -78,6 +106,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
         certificatePem: issued.certificatePem,
         certificateId: issued.certificateId,
         serialBytes: issued.serialBytes,
+        privateKeyPem: issued.privateKeyPem,
       };
     },
     async revoke(device) {
@@ -88,12 +117,74 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
       );
     },
     async register(device) {
-      const result = await deployment.connect(device.certificatePem);
-      if (result.outcome !== 'registered') {
+      const before = mqtt.events().length;
+      firstAttempt.set(device.certificateId, performance.now());
+      const result = await attemptConnect(target(device), 5_000);
+      if (result.outcome === 'connected') result.client.end(true);
+      const seen = mqtt
+        .events()
+        .slice(before)
+        .find((e) => e.certificateId === device.certificateId);
+      if (result.outcome !== 'refused' || seen?.kind !== 'registered') {
         throw new Error(
-          `${device.name}: AWS IoT answered ${result.outcome} (${result.reason ?? 'no reason'})`,
+          `${device.name}: the MQTT endpoint answered ${seen?.kind ?? result.outcome} (${seen?.detail ?? 'no detail'})`,
         );
       }
+      attempts.set(device.certificateId, [
+        `attempt 1: refused (${result.reason}) — JITR registered it, event published`,
+      ]);
+      log(
+        `  ${device.name}: attempt 1 over MQTT/TLS refused, certificate registered PENDING_ACTIVATION, event published`,
+      );
+      await aws.sandbox.lambda.idle();
+    },
+    async online(device, options = {}) {
+      const lines = attempts.get(device.certificateId) ?? [];
+      const result = await attemptConnect(target(device), 5_000);
+      const t0 = firstAttempt.get(device.certificateId) ?? performance.now();
+      const session: DeviceSession = {
+        attempts: lines,
+        connected: result.outcome === 'connected',
+        timeToConnectMs: result.outcome === 'connected' ? Math.round(performance.now() - t0) : null,
+        published: null,
+        subscribeOtherCode: null,
+      };
+      if (result.outcome !== 'connected') {
+        lines.push(`attempt ${lines.length + 1}: refused (${result.reason})`);
+        log(`  ${device.name}: attempt ${lines.length} refused (${result.reason})`);
+        return session;
+      }
+      lines.push(
+        `attempt ${lines.length + 1}: connected; time to first connect ${seconds(session.timeToConnectMs ?? 0)}`,
+      );
+      log(
+        `  ${device.name}: attempt ${lines.length} connected — time to first connect ${seconds(session.timeToConnectMs ?? 0)}`,
+      );
+      try {
+        if (options.publish !== undefined) {
+          session.published = await publishAcknowledged(
+            result.client,
+            options.publish,
+            `hello from ${device.name}`,
+          ).then(
+            () => true,
+            () => false,
+          );
+          log(
+            `  ${device.name}: publish to ${options.publish} ${session.published ? 'acknowledged' : 'refused'}`,
+          );
+        }
+        if (options.subscribe !== undefined) {
+          const [code = 0x80] = await subscribeCodes(result.client, [options.subscribe]);
+          session.subscribeOtherCode = code;
+          log(
+            `  ${device.name}: subscribe to ${options.subscribe} ${code >= 0x80 ? `refused by its policy (SUBACK 0x${code.toString(16)})` : `granted (QoS ${code})`}`,
+          );
+        }
+      } finally {
+        result.client.end(true);
+      }
+      return session;
     },
     denyAction(action) {
       aws.sandbox.faults.deny(action);

@@ -8,7 +8,7 @@ import { type DeviceState, readDeviceState } from './device-state.js';
 import { type Diagnosis, diagnoseDlq } from './diagnosis.js';
 import type { StoryResult } from './report.js';
 import { DEMO_TEMPLATE_OPTIONS, demoPolicyDocument } from './template.js';
-import type { DemoWorld, Device } from './world.js';
+import type { DemoWorld, Device, DeviceSession } from './world.js';
 
 export interface StoriesOutcome {
   results: StoryResult[];
@@ -21,7 +21,12 @@ interface Expected {
   provisioned: boolean;
   dlqCode?: string;
   dlqSubject?: string;
+  /** What the device must see when it reconnects (absent: it only made its first attempt). */
+  device?: { connected: boolean; published?: boolean; subscribeRefused?: boolean };
 }
+
+/** The device's own topics, and another device's. */
+const ownTopic = (device: Device): string => `devices/${device.name}/hello`;
 
 /** Runs stories 1–5 in order against one world. */
 export async function runStories(world: DemoWorld, log: (line: string) => void): Promise<StoriesOutcome> {
@@ -34,6 +39,10 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
     serialNumber: 'SN-0001',
   });
   await world.register(good);
+  const goodSession = await world.online(good, {
+    publish: ownTopic(good),
+    subscribe: 'devices/demo-denied-004/#',
+  });
 
   log("2/5 a device whose certificate is on the CA's CRL connects");
   const revoked = await world.issueDevice({
@@ -43,6 +52,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   });
   await world.revoke(revoked);
   await world.register(revoked);
+  const revokedSession = await world.online(revoked);
 
   log('3/5 a device whose certificate lacks the subject serialNumber the template needs connects');
   const incomplete = await world.issueDevice({
@@ -66,10 +76,30 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   const diagnoses = diagnoseDlq(await world.peekDlq(), world.functionOutput());
 
   results.push(
-    await check(world, 1, 'good device', good, diagnoses, { status: 'ACTIVE', provisioned: true }),
+    await check(
+      world,
+      1,
+      'good device',
+      good,
+      diagnoses,
+      {
+        status: 'ACTIVE',
+        provisioned: true,
+        device: { connected: true, published: true, subscribeRefused: true },
+      },
+      goodSession,
+    ),
   );
   results.push(
-    await check(world, 2, 'revoked device', revoked, diagnoses, { status: 'REVOKED', provisioned: false }),
+    await check(
+      world,
+      2,
+      'revoked device',
+      revoked,
+      diagnoses,
+      { status: 'REVOKED', provisioned: false, device: { connected: false } },
+      revokedSession,
+    ),
   );
   results.push(
     await check(world, 3, 'certificate lacks a field', incomplete, diagnoses, {
@@ -91,10 +121,16 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   log('5/5 iot:CreateThing is granted again; `jitr replay` re-drives the DLQ for story 4');
   const summary = await world.replay([denied.certificateId]);
   const afterReplay = diagnoseDlq(await world.peekDlq(), world.functionOutput());
-  const replayed = await check(world, 5, 'story 4 replayed after the fix', denied, afterReplay, {
-    status: 'ACTIVE',
-    provisioned: true,
-  });
+  const deniedSession = await world.online(denied, { publish: ownTopic(denied) });
+  const replayed = await check(
+    world,
+    5,
+    'story 4 replayed after the fix',
+    denied,
+    afterReplay,
+    { status: 'ACTIVE', provisioned: true, device: { connected: true, published: true } },
+    deniedSession,
+  );
   if (summary.exitCode !== 0 || !summary.succeeded.includes(denied.certificateId)) {
     replayed.problems.push(`jitr replay did not succeed for it (exit code ${summary.exitCode})`);
   }
@@ -113,6 +149,7 @@ async function check(
   device: Device,
   diagnoses: readonly Diagnosis[],
   expected: Expected,
+  session?: DeviceSession,
 ): Promise<StoryResult> {
   const state = await readDeviceState(world.iot, device.certificateId);
   const thing = state.things[0];
@@ -137,10 +174,13 @@ async function check(
       problems.push(`DLQ message does not name ${expected.dlqSubject}`);
     }
   }
+  problems.push(...deviceProblems(expected, session));
   return {
     story,
     title,
     device: device.name,
+    deviceSide: deviceSide(session, expected),
+    timeToConnectMs: session?.timeToConnectMs ?? null,
     certificateId: device.certificateId,
     status: state.status,
     thing: thing?.thingName ?? null,
@@ -189,4 +229,46 @@ function reasonOf(state: DeviceState, diagnosis: Diagnosis | undefined, problems
           ? "serial on the CA's CRL: rejected, not retried"
           : `status ${state.status}`;
   return problems.length === 0 ? head : `${head}\nPROBLEMS: ${problems.join('; ')}`;
+}
+
+function deviceProblems(expected: Expected, session: DeviceSession | undefined): string[] {
+  const want = expected.device;
+  if (want === undefined) return [];
+  if (session === undefined) return ['the device did not reconnect'];
+  const problems: string[] = [];
+  if (session.connected !== want.connected)
+    problems.push(
+      `device ${session.connected ? 'connected' : 'refused'}, expected ${want.connected ? 'connected' : 'refused'}`,
+    );
+  if (want.published !== undefined && session.published !== want.published)
+    problems.push(
+      `publish to its own topic ${session.published === true ? 'acknowledged' : 'not acknowledged'}`,
+    );
+  if (
+    want.subscribeRefused === true &&
+    (session.subscribeOtherCode === null || session.subscribeOtherCode < 0x80)
+  )
+    problems.push("subscribing to another device's topics was not refused");
+  return problems;
+}
+
+function deviceSide(session: DeviceSession | undefined, expected: Expected): string {
+  if (session === undefined)
+    return expected.status === 'PENDING_ACTIVATION'
+      ? 'refused: JITR registered it, event published; stays pending until the fix'
+      : 'refused: JITR registered it, event published';
+  const steps = ['refused: JITR registered it'];
+  if (!session.connected) steps.push(`reconnect refused (certificate ${expected.status})`);
+  else {
+    steps.push(
+      `activated → connected; time to first connect ${((session.timeToConnectMs ?? 0) / 1000).toFixed(2)} s`,
+    );
+    if (session.published !== null)
+      steps.push(`publish to its own topic: ${session.published ? 'acknowledged' : 'REFUSED'}`);
+    if (session.subscribeOtherCode !== null)
+      steps.push(
+        `subscribe to another device's topics: ${session.subscribeOtherCode >= 0x80 ? `refused by its policy (SUBACK 0x${session.subscribeOtherCode.toString(16)})` : 'GRANTED'}`,
+      );
+  }
+  return steps.join('\n');
 }

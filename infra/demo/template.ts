@@ -36,6 +36,11 @@ export function demoPolicyDocument(): Record<string, unknown> {
         Action: ['iot:Publish', 'iot:Receive'],
         Resource: `arn:aws:iot:*:*:topic/devices/${THING_NAME_POLICY_VARIABLE}/*`,
       },
+      {
+        Effect: 'Allow',
+        Action: 'iot:Subscribe',
+        Resource: `arn:aws:iot:*:*:topicfilter/devices/${THING_NAME_POLICY_VARIABLE}/*`,
+      },
     ],
   };
 }

@@ -18,6 +18,28 @@ export interface Device {
   certificateId: string;
   /** DER INTEGER content bytes of the X.509 serial (what a CRL entry lists). */
   serialBytes: Uint8Array;
+  /** The device's private key (PEM), for its MQTT/TLS connections. */
+  privateKeyPem: string;
+}
+
+/** What a device saw on the MQTT endpoint after its first (JITR) attempt. */
+export interface DeviceSession {
+  /** One line per attempt, the first (refused, registered) included. */
+  attempts: string[];
+  connected: boolean;
+  /** From the first attempt's start until CONNACK accepted; null when it never connected. */
+  timeToConnectMs: number | null;
+  /** Whether the publish to its own topic was acknowledged (null: not tried). */
+  published: boolean | null;
+  /** The SUBACK code for another device's topics (null: not tried). */
+  subscribeOtherCode: number | null;
+}
+
+export interface OnlineOptions {
+  /** Publish here (QoS 1) once connected. */
+  publish?: string;
+  /** Then try to subscribe to this filter (another device's topics). */
+  subscribe?: string;
 }
 
 /** One message in the DLQ, still in the queue. */
@@ -43,11 +65,14 @@ export interface DemoWorld {
   /** Puts the device on the CA's CRL and republishes the CRL to S3. */
   revoke(device: Device): Promise<void>;
   /**
-   * The device connects for the first time: AWS IoT registers its certificate and publishes the
-   * registered event to the function. Resolves once the function is done with the event
-   * (success, or every retry failed and the destination record is in the DLQ).
+   * The device connects for the first time over MQTT/TLS: AWS IoT registers its certificate,
+   * publishes the registered event to the function and closes the connection. Resolves once the
+   * function is done with the event (success, or every retry failed and the destination record
+   * is in the DLQ).
    */
   register(device: Device): Promise<void>;
+  /** The device reconnects (after register): connected or refused, then publishes / subscribes. */
+  online(device: Device, options?: OnlineOptions): Promise<DeviceSession>;
   /** Makes the function's role lack / regain an IAM action (sandbox fault). */
   denyAction(action: string): void;
   allowAction(action: string): void;

@@ -74,6 +74,9 @@ describe('npm run demo (infra/demo/run.ts)', () => {
     expect(stdout).toMatch(/missing permission iot:CreateThing/);
     expect(stdout).toMatch(/^CertificateActivated +— +Count +2 +2 /m);
     expect(stdout).toMatch(/All 5 stories ended as expected in \d+\.\d s\.\n$/);
+    expect(stdout).toMatch(
+      /^Time to first connect \(story 1: refused → registered → activated → connected\): \d+\.\d\d s$/m,
+    );
   }, 60_000);
 
   it('stops every server and removes its temp dir on Ctrl-C', async () => {

@@ -42,6 +42,27 @@ describe('npm run demo stories', () => {
     ]);
   });
 
+  it('tells every story from the device side over MQTT/TLS too', () => {
+    expect(outcome.results.map((r) => r.deviceSide.split('\n'))).toEqual([
+      [
+        'refused: JITR registered it',
+        expect.stringMatching(/^activated → connected; time to first connect \d+\.\d\d s$/),
+        'publish to its own topic: acknowledged',
+        "subscribe to another device's topics: refused by its policy (SUBACK 0x80)",
+      ],
+      ['refused: JITR registered it', 'reconnect refused (certificate REVOKED)'],
+      ['refused: JITR registered it, event published; stays pending until the fix'],
+      ['refused: JITR registered it, event published; stays pending until the fix'],
+      [
+        'refused: JITR registered it',
+        expect.stringMatching(/^activated → connected; time to first connect \d+\.\d\d s$/),
+        'publish to its own topic: acknowledged',
+      ],
+    ]);
+    expect(result(1).timeToConnectMs).toBeGreaterThan(0);
+    expect(result(2).timeToConnectMs).toBeNull();
+  });
+
   it('activates the good device with its thing in both groups and the policy attached', async () => {
     // Act
     const state = await readDeviceState(world.iot, result(1).certificateId);

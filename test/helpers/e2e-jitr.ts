@@ -92,6 +92,7 @@ export function issueDevice(ca: LocalCa, subject: DeviceSubject): Device {
     certificatePem: issued.certificatePem,
     certificateId: issued.certificateId,
     serialBytes: issued.serialBytes,
+    privateKeyPem: issued.privateKeyPem,
   };
 }
 
