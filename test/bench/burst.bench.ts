@@ -1,4 +1,4 @@
-// `npm run bench -- burst [--devices N] [--containers C]`: N devices (default 1,000) connect at
+// `npm run bench -- burst [--devices N] [--containers C] [--via api|mqtt]`: N devices (default 1,000) connect at
 // once; AWS IoT's default API quotas are enforced by the sandbox; the built handler bundle runs
 // in C concurrent containers (default 10), each with its own SDK client. Reports wall time
 // against the quota-bound minimum (the calls the run made to each API ÷ that API's TPS; the
@@ -46,6 +46,7 @@ export function formatBurst(result: BurstResult): string {
       `${fixed(result.iotCallsPerActiveDevice, 2)} answered, ${fixed(result.iotRequestsPerActiveDevice, 2)} sent`,
     ],
     ['containers started', String(result.coldStarts)],
+    ...mqttRows(result),
   ];
   const summary = renderTable<[string, string]>(
     [
@@ -71,23 +72,54 @@ export function formatBurst(result: BurstResult): string {
   return `${summary}\n${apis}\ntarget: ${verdict}\n`;
 }
 
+function mqttRows(result: BurstResult): [string, string][] {
+  const m = result.mqtt;
+  if (m === undefined) return [['devices connect via', 'registerDevice (API)']];
+  const t = m.timeToConnectMs;
+  return [
+    [
+      'devices connect via',
+      `MQTT/TLS, backoff ${m.backoff.initialMs} ms … ${m.backoff.maxMs} ms, full jitter`,
+    ],
+    ['connected', `${m.connected} of ${result.devices}`],
+    ['connect attempts / registered events', `${m.attempts} / ${m.registeredEventsPublished}`],
+    [
+      'time to first connect p50 / p90 / p99 / max',
+      `${fixed(t.p50, 0)} / ${fixed(t.p90, 0)} / ${fixed(t.p99, 0)} / ${fixed(t.max, 0)} ms`,
+    ],
+  ];
+}
+
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { devices: { type: 'string' }, containers: { type: 'string' } },
+    options: {
+      devices: { type: 'string' },
+      containers: { type: 'string' },
+      via: { type: 'string' },
+      'backoff-initial-ms': { type: 'string' },
+      'backoff-max-ms': { type: 'string' },
+    },
     strict: true,
   });
   const devices = positiveInteger('devices', values.devices, 1000);
   const containers = positiveInteger('containers', values.containers, 10);
+  const via = values.via ?? 'api';
+  if (via !== 'api' && via !== 'mqtt') throw new Error(`--via expects api or mqtt, got ${via}`);
   const result = await runBurst({
     devices,
     containers,
+    via,
+    backoff: {
+      initialMs: positiveInteger('backoff-initial-ms', values['backoff-initial-ms'], 1000),
+      maxMs: positiveInteger('backoff-max-ms', values['backoff-max-ms'], 30_000),
+    },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(formatBurst(result));
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `burst-${devices}d-${containers}c.json`);
+  const file = join(dir, `burst-${devices}d-${containers}c${via === 'mqtt' ? '-mqtt' : ''}.json`);
   writeFileSync(
     file,
     `${JSON.stringify({ at: new Date().toISOString(), node: process.version, ...result }, null, 2)}\n`,

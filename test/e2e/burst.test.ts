@@ -39,4 +39,25 @@ describe('a burst of 30 devices under the default quotas, 3 containers', () => {
     expect(result.wallSeconds).toBeGreaterThanOrEqual(2);
     expect(result.timeToActiveMs.p50).toBeLessThanOrEqual(result.timeToActiveMs.p99);
   }, 60_000);
+
+  it('--via mqtt: devices connect over MQTT/TLS with backoff; each refused retry while pending publishes the event again', async () => {
+    // Act
+    const result = await runBurst({
+      devices: 8,
+      containers: 2,
+      bundle,
+      via: 'mqtt',
+      backoff: { initialMs: 100, maxMs: 400 },
+    });
+
+    // Assess
+    const mqtt = result.mqtt;
+    expect([result.via, result.active, result.dlq, mqtt?.connected]).toEqual(['mqtt', 8, 0, 8]);
+    // Every device: at least one refused attempt (JITR) and one connected attempt; every refused
+    // attempt of a pending certificate published one registered event.
+    expect(mqtt?.attempts).toBeGreaterThanOrEqual(16);
+    expect(mqtt?.registeredEventsPublished).toBe((mqtt?.attempts ?? 0) - 8);
+    const t = mqtt?.timeToConnectMs;
+    expect(t !== undefined && 0 < t.p50 && t.p50 <= t.p90 && t.p90 <= t.p99 && t.p99 <= t.max).toBe(true);
+  }, 90_000);
 });

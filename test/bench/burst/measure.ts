@@ -2,12 +2,14 @@
  * One burst run: N devices connect at once under AWS's default IoT quotas; the deployed bundle
  * runs in C concurrent containers (each its own SDK client and adaptive rate limiter).
  */
+import { readFile } from 'node:fs/promises';
 import { createTemplateResources, uploadTemplate } from '../../../infra/demo/aws-setup.js';
 import { deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
 import { subjectAttributes } from '../../../infra/demo/sandbox-world.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
-import { issueDeviceCertificate } from '../../../lib/pki/certificates.js';
+import { connectWithBackoff } from '../../../lib/device/backoff.js';
+import { type IssuedCertificate, issueDeviceCertificate } from '../../../lib/pki/certificates.js';
 import { type ApiBound, percentile, quotaBounds } from './stats.js';
 
 export interface BurstOptions {
@@ -15,6 +17,24 @@ export interface BurstOptions {
   containers: number;
   bundle?: string;
   log?: (line: string) => void;
+  /**
+   * How devices connect: `api` (default) = the sandbox's registerDevice, once per device;
+   * `mqtt` = real MQTT/TLS clients that retry with firmware backoff until connected (every
+   * retry while pending publishes the event again, as on AWS).
+   */
+  via?: 'api' | 'mqtt';
+  /** With `via: 'mqtt'`: the devices' backoff (default 1000 / 30000 ms, the `jitr device connect` defaults). */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** With `via: 'mqtt'`: what the devices saw. */
+export interface MqttBurstResult {
+  connected: number;
+  /** Connection attempts of all devices (the refused ones each published the event again). */
+  attempts: number;
+  registeredEventsPublished: number;
+  timeToConnectMs: { p50: number; p90: number; p99: number; max: number };
+  backoff: { initialMs: number; maxMs: number };
 }
 
 export interface BurstResult {
@@ -44,7 +64,13 @@ export interface BurstResult {
   quotas: Record<string, number>;
   coldStarts: number;
   target: { allActive: boolean; dlqEmpty: boolean; withinRatio: boolean };
+  via: 'api' | 'mqtt';
+  /** Present with `via: 'mqtt'`. */
+  mqtt?: MqttBurstResult;
 }
+
+/** The CN (thing name and MQTT client id) of burst device `i`. */
+const deviceName = (i: number): string => `burst-${String(i).padStart(6, '0')}`;
 
 function withoutPrefix(map: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -61,14 +87,15 @@ function sum(map: Record<string, number>): number {
 /** Runs one burst and measures it. */
 export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   const log = options.log ?? (() => undefined);
-  const aws = await startLocalAws({ quotas: true });
+  const via = options.via ?? 'api';
+  const aws = await startLocalAws({ quotas: true, mqtt: via === 'mqtt' });
   try {
     const local = await addCa(aws, { commonName: 'Burst Device CA' });
     await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
     const templateSource = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());
     log(`issuing ${options.devices} device certificates…`);
     const devices = Array.from({ length: options.devices }, (_, i) => {
-      const name = `burst-${String(i).padStart(6, '0')}`;
+      const name = deviceName(i);
       return issueDeviceCertificate({
         ca: local.ca,
         subject: subjectAttributes({
@@ -97,10 +124,20 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       aws.sandbox.faults.resetCounters();
       log(`burst: ${options.devices} devices connect at once, ${options.containers} containers…`);
       const started = performance.now();
-      const connects = await Promise.all(devices.map((d) => aws.sandbox.registerDevice(d.certificatePem)));
-      const refused = connects.filter((c) => c.outcome !== 'registered');
-      if (refused.length > 0)
-        throw new Error(`${refused.length} devices were refused: ${refused[0]?.reason}`);
+      let mqtt: MqttBurstResult | undefined;
+      if (via === 'mqtt') {
+        mqtt = await connectOverMqtt(
+          aws,
+          devices,
+          options.backoff ?? { initialMs: 1000, maxMs: 30_000 },
+          log,
+        );
+      } else {
+        const connects = await Promise.all(devices.map((d) => aws.sandbox.registerDevice(d.certificatePem)));
+        const refused = connects.filter((c) => c.outcome !== 'registered');
+        if (refused.length > 0)
+          throw new Error(`${refused.length} devices were refused: ${refused[0]?.reason}`);
+      }
       await aws.sandbox.lambda.idle();
       const wallSeconds = (performance.now() - started) / 1000;
 
@@ -158,6 +195,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
           dlqEmpty: dlq === 0,
           withinRatio: ratio <= 1.2,
         },
+        via,
+        ...(mqtt === undefined ? {} : { mqtt }),
       };
     } finally {
       await deployment.fn.stop();
@@ -165,4 +204,56 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   } finally {
     await aws.stop();
   }
+}
+
+/** Every device connects over MQTT/TLS at once and retries with backoff until connected. */
+async function connectOverMqtt(
+  aws: LocalAws,
+  devices: readonly IssuedCertificate[],
+  backoff: { initialMs: number; maxMs: number },
+  log: (line: string) => void,
+): Promise<MqttBurstResult> {
+  const endpoint = aws.sandbox.mqtt;
+  if (endpoint === undefined) throw new Error('the sandbox has no MQTT endpoint');
+  const port = Number(new URL(endpoint.url).port);
+  const ca = await readFile(endpoint.trustFile, 'utf8');
+  const before = aws.sandbox.lambda.published().length;
+  const reports = await Promise.all(
+    devices.map(async (d, i) => {
+      const clientId = deviceName(i);
+      const report = await connectWithBackoff(
+        {
+          host: '127.0.0.1',
+          port,
+          cert: d.certificatePem,
+          key: d.privateKeyPem,
+          ca,
+          clientId,
+          protocolVersion: 4,
+        },
+        { ...backoff, timeoutMs: 30 * 60_000 },
+        {
+          random: Math.random,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          now: () => performance.now(),
+        },
+      );
+      report.client?.end(true);
+      return report;
+    }),
+  );
+  const times = reports.flatMap((r) => (r.timeToConnectMs === null ? [] : [r.timeToConnectMs]));
+  log(`mqtt: ${times.length} of ${devices.length} devices connected`);
+  return {
+    connected: times.length,
+    attempts: reports.reduce((n, r) => n + r.attempts.length, 0),
+    registeredEventsPublished: aws.sandbox.lambda.published().length - before,
+    timeToConnectMs: {
+      p50: percentile(times, 50),
+      p90: percentile(times, 90),
+      p99: percentile(times, 99),
+      max: percentile(times, 100),
+    },
+    backoff,
+  };
 }
