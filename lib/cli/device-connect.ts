@@ -34,7 +34,7 @@ export interface ConnectResultReport extends ConnectReport {
 /** `host[:port]` or `mqtts://host:port`; the port defaults to 8883 (MQTT over TLS). */
 export function parseEndpoint(endpoint: string): { host: string; port: number } {
   const text = endpoint.replace(/^mqtts:\/\//, '').replace(/\/$/, '');
-  const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]/]+)(?::(\d{1,5}))?$/.exec(text);
+  const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]/\s]+)(?::(\d{1,5}))?$/.exec(text);
   const port = m?.[2] === undefined ? 8883 : Number(m[2]);
   if (m === null || port < 1 || port > 65535)
     throw new DeviceCommandLineError(
