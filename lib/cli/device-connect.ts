@@ -1,5 +1,5 @@
 // `jitr device connect` and `jitr device fleet`: real devices over MQTT/TLS. Loaded lazily.
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { MqttClient } from 'mqtt';
 import { parseCertificate } from '../certificate/index.js';
@@ -93,6 +93,7 @@ export async function runDeviceConnect(
   const cert = await readText(options.cert, '--cert');
   const key = await readText(options.key, '--key');
   const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca');
+  checkKey(key);
   const clientId = options.clientId ?? commonName(cert);
   const target: DeviceTarget = {
     host,
@@ -166,6 +167,18 @@ async function afterConnect(
       result.publish = { topic: options.publish, acknowledged: false, error: (error as Error).message };
       log(`publish to ${options.publish} failed: ${(error as Error).message}\n`);
     }
+  }
+}
+
+function checkKey(keyPem: string): void {
+  try {
+    createPrivateKey(keyPem);
+  } catch (error) {
+    throw new DeviceCommandLineError(
+      '--key is not a PEM private key',
+      "Give the device's private key (PEM), e.g. the .key file jitr pki issue-device wrote.",
+      error,
+    );
   }
 }
 
