@@ -44,6 +44,11 @@ const LISTENER_POLICY = JSON.stringify({
     { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/listener' },
     { Effect: 'Allow', Action: 'iot:Subscribe', Resource: 'arn:aws:iot:*:*:topicfilter/*' },
     { Effect: 'Allow', Action: 'iot:Receive', Resource: 'arn:aws:iot:*:*:topic/devices/dev-1/public' },
+    {
+      Effect: 'Allow',
+      Action: 'iot:Receive',
+      Resource: 'arn:aws:iot:*:*:topic/$aws/events/certificates/registered/*',
+    },
   ],
 });
 
@@ -226,6 +231,24 @@ describe('policies enforced', () => {
     await publishAcknowledged(pub, 'devices/dev-1/public', 'q');
     await new Promise((r) => setTimeout(r, 200));
     expect(got).toEqual(['devices/dev-1/public']);
+  });
+
+  it('publishes the registered event on $aws/events/certificates/registered/<caId> to allowed subscribers', async () => {
+    const listener = device(ca, 'listener');
+    await attemptConnect(listener.target(), 5_000);
+    await provision(listener, 'listener', 'listener');
+    const sub = await connect(listener);
+    const got: Array<{ topic: string; certificateId: string }> = [];
+    sub.on('message', (topic, payload) =>
+      got.push({ topic, certificateId: JSON.parse(payload.toString()).certificateId }),
+    );
+    expect(await subscribeCodes(sub, [`$aws/events/certificates/registered/${caId}`])).toEqual([1]);
+    const newcomer = device(ca, 'dev-new');
+    expect((await attemptConnect(newcomer.target(), 5_000)).outcome).toBe('refused');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual([
+      { topic: `$aws/events/certificates/registered/${caId}`, certificateId: newcomer.certificateId },
+    ]);
   });
 
   it('disconnects a device whose certificate leaves ACTIVE, and refuses it afterwards', async () => {
