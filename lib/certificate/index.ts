@@ -15,6 +15,7 @@ export {
 export { namesEqual } from './name.js';
 export { certificateParameters } from './parameters.js';
 export { MAX_CERTIFICATE_BYTES, parseCertificate } from './parse-certificate.js';
+export { certificatePolicyVariables } from './policy-variables.js';
 export type {
   AsnStringType,
   CertificateExtension,

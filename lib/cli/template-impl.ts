@@ -53,7 +53,11 @@ export async function loadRenderInput(options: RenderOptions): Promise<RenderInp
 /** `jitr template render`: the plan for a template and a certificate (or explicit values). */
 export async function renderTemplateFile(options: RenderOptions): Promise<Plan> {
   const input = await loadRenderInput(options);
-  return render(input.template, input.parameters);
+  if (input.facts === undefined) return render(input.template, input.parameters);
+  const { certificatePolicyVariables } = await import('../certificate/index.js');
+  return render(input.template, input.parameters, {
+    certificateVariables: certificatePolicyVariables(input.facts),
+  });
 }
 
 /** `jitr template check`: validates a template without a certificate. */

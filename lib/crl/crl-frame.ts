@@ -126,8 +126,10 @@ export function parseCrlFrame(buf: Uint8Array): CrlFrame {
   let version: 1 | 2 = 1;
   if (t.tag === TAG.INTEGER) {
     const v = decodeUnsigned(buf, t, 'version');
-    if (v > 1n) throw new DerError(`unsupported CRL version ${v + 1n}`, t.start);
-    version = v === 1n ? 2 : 1;
+    // RFC 5280 5.1.2.1: the field is absent in a v1 CRL and, when present, MUST be v2 (1).
+    if (v !== 1n)
+      throw new DerError(`unsupported CRL version field ${v} (only v2, 1, may be written)`, t.start);
+    version = 2;
     t = readTlv(buf, t.end, end);
   }
   if (t.tag !== TAG.SEQUENCE)

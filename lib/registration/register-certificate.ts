@@ -27,6 +27,7 @@ import { performance } from 'node:perf_hooks';
 import {
   type CertificateFacts,
   certificateParameters,
+  certificatePolicyVariables,
   checkExtensions,
   checkValidity,
   parseCertificate,
@@ -177,7 +178,9 @@ async function run(
   const loaded = await step('template-load', () => deps.templates.forCa(caCertificateId));
   trace.templateSource = loaded.source;
   const plan = await step('template-render', async () =>
-    render(loaded.template, certificateParameters(facts, certificateId)),
+    render(loaded.template, certificateParameters(facts, certificateId), {
+      certificateVariables: certificatePolicyVariables(facts),
+    }),
   );
   trace.thingName = plan.thing?.thingName ?? null;
   trace.policies = plan.policies.map((policy) => policy.policyName);

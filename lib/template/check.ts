@@ -17,7 +17,8 @@ export interface CheckResult {
    * Risks the template takes knowingly or not: `PolicyReadsCertificateAttribute` for each policy
    * that reads back (`${iot:Connection.Thing.Attributes[name]}`) a thing attribute filled from a
    * certificate value; `UncheckedPolicyAttribute` when the template also exempts it from the
-   * policy-safe check.
+   * policy-safe check; `PolicyReadsCertificateVariable` for each `${iot:Certificate.…}` variable
+   * a policy reads (its values are checked per device).
    */
   warnings: { code: string; path: string; message: string }[];
 }
@@ -59,6 +60,13 @@ export function checkTemplate(template: unknown): CheckResult {
               message: `policy ${read.policy} reads ${variable}, which a certificate value fills: certificates whose value there is not ${POLICY_SAFE_DESCRIPTION} are rejected (UnsafeCertificateValue)`,
             },
       );
+    }
+    for (const read of report.certificateVariableReads) {
+      warnings.push({
+        code: 'PolicyReadsCertificateVariable',
+        path: childPath('Resources', read.policy),
+        message: `policy ${read.policy} reads \${${read.variable}}, which AWS fills from the device certificate at connect time: the handler rejects certificates whose value there is not ${POLICY_SAFE_DESCRIPTION}`,
+      });
     }
   } catch (error) {
     if (!(error instanceof InvalidIntrinsicError || error instanceof UnsafeCertificateValueError))

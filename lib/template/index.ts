@@ -12,6 +12,6 @@ export {
 } from './permissions.js';
 export type * from './plan.js';
 export { canonicalJson, policyNameForDocument } from './policy-document.js';
-export { isProvisioningTemplate, render } from './render.js';
+export { isProvisioningTemplate, type RenderOptions, render } from './render.js';
 export type * from './template-types.js';
 export { validatePlan } from './validate.js';

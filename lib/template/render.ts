@@ -1,4 +1,5 @@
 import { type AttributeRead, attributesReadBy, checkAttributeRead } from './attribute-reads.js';
+import { certificateVariablesReadBy, checkCertificateVariables } from './certificate-variables.js';
 import { checkDepth } from './depth.js';
 import { InvalidTemplateError, MissingParameterError } from './errors.js';
 import type { EvalContext } from './evaluate.js';
@@ -26,20 +27,36 @@ import { validatePlan } from './validate.js';
  * @throws {@link TemplateLimitExceededError} the result breaks an AWS limit because of template text
  * @throws the errors of {@link parseTemplate}
  */
-export function render(template: unknown, parameters: Record<string, string>): Plan {
-  return renderWithReport(template, parameters).plan;
+export function render(
+  template: unknown,
+  parameters: Record<string, string>,
+  options: RenderOptions = {},
+): Plan {
+  return renderWithReport(template, parameters, options).plan;
+}
+
+export interface RenderOptions {
+  /**
+   * The values AWS will substitute for `${iot:Certificate.…}` policy variables of this device
+   * (`certificatePolicyVariables(facts)`), keyed `Subject.CommonName`, `Issuer.Organization`,
+   * `SubjectAlternativeName.DNSName`, … Each value a template policy reads must be policy-safe.
+   */
+  certificateVariables?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What rendering found out beyond the plan (for `jitr template check`). */
 export interface RenderReport {
   /** Every thing attribute a policy document of this template reads back. */
   attributeReads: AttributeRead[];
+  /** Every `${iot:Certificate.…}` variable a policy document reads, with the policy's logical name. */
+  certificateVariableReads: { variable: string; policy: string }[];
 }
 
 /** {@link render}, plus what `jitr template check` reports about the rendering. */
 export function renderWithReport(
   template: unknown,
   parameters: Record<string, string>,
+  options: RenderOptions = {},
 ): { plan: Plan; report: RenderReport } {
   let parsed: ProvisioningTemplate;
   if (isProvisioningTemplate(template)) {
@@ -91,9 +108,27 @@ export function renderWithReport(
     parsed.uncheckedAttributes,
     thingPath,
   );
+  const certificateVariableReads: RenderReport['certificateVariableReads'] = [];
+  for (const policy of policies) {
+    if (policy.policyDocument === null) continue;
+    for (const name of certificateVariablesReadBy(policy.policyDocument))
+      certificateVariableReads.push({ variable: `iot:Certificate.${name}`, policy: policy.logicalName });
+    if (options.certificateVariables !== undefined) {
+      const path = childPath(
+        childPath(childPath('Resources', policy.logicalName), 'Properties'),
+        'PolicyDocument',
+      );
+      checkCertificateVariables(
+        policy.policyDocument,
+        options.certificateVariables,
+        policy.logicalName,
+        path,
+      );
+    }
+  }
   for (const [name, value] of [...resolved, ...usedBuiltins]) setOwn(plan.parameters, name, textOf(value));
   validatePlan(plan);
-  return { plan, report: { attributeReads } };
+  return { plan, report: { attributeReads, certificateVariableReads } };
 }
 
 /** Thing attributes the template's own policies read back: certificate parts must be policy-safe. */

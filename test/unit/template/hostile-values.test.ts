@@ -2,10 +2,13 @@
 // The defect classes of issue 9, one example each; the invariants themselves are the properties
 // in taint.property.test.ts.
 import { describe, expect, it } from 'vitest';
+import { certificatePolicyVariables, parseCertificate } from '../../../lib/certificate/index.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { checkTemplate } from '../../../lib/template/check.js';
 import { MAX_TEMPLATE_DEPTH } from '../../../lib/template/depth.js';
 import { parseTemplate } from '../../../lib/template/parse.js';
 import { render } from '../../../lib/template/render.js';
+import { ecCa } from '../../helpers/pki-fixtures.js';
 import { expectError, policyTemplate } from './helpers.js';
 
 const CN = 'AWS::IoT::Certificate::CommonName';
@@ -350,5 +353,38 @@ describe('nesting depth is bounded before any recursion', () => {
   it('refuses a deeply nested policy document built as text', () => {
     const document = { 'Fn::Sub': `{"Version":"2012-10-17","Statement":${nested(3000)}}` };
     expectError(() => render(policyTemplate(document, []), {}), { code: 'TemplateLimitExceeded', path: DOC });
+  });
+});
+
+describe('certificate policy variables in a template policy', () => {
+  const document = subscribe(`${ARN}:topicfilter/devices/\${iot:Certificate.Subject.CommonName}/*`);
+  const certificate = (cn: string) => {
+    const facts = parseCertificate(
+      issueDeviceCertificate({
+        ca: ecCa(),
+        subject: [{ type: 'CN', value: cn, stringType: 'utf8' }],
+        keyType: 'ec',
+      }).certificateDer,
+    );
+    return { certificateVariables: certificatePolicyVariables(facts) };
+  };
+
+  it('checks the value AWS would substitute at connect time against the policy-safe set', () => {
+    expect(
+      render(policyTemplate(document, []), {}, certificate('lamp-1')).policies[0]?.policyDocument,
+    ).toEqual(document);
+    for (const cn of ['a/b', '#', '']) {
+      expectError(() => render(policyTemplate(document, []), {}, certificate(cn)), {
+        code: 'UnsafeCertificateValue',
+        outcome: 'rejected',
+        path: DOC,
+      });
+    }
+  });
+
+  it('check warns that the policy reads a certificate variable', () => {
+    expect(checkTemplate(policyTemplate(document, [])).warnings).toEqual([
+      expect.objectContaining({ code: 'PolicyReadsCertificateVariable', path: 'Resources.policy' }),
+    ]);
   });
 });

@@ -109,6 +109,7 @@ const resource = fc.oneof(
   w(fc.array(expr, { minLength: 1, maxLength: 2 }), 1),
   w(fc.constant(`${ARN}:topicfilter/sites/\${iot:Connection.Thing.Attributes[site]}/*`), 2),
   w(fc.constant(`${ARN}:topicfilter/\${iot:Connection.Thing.Attributes[model]}*`), 1),
+  w(fc.constant(`${ARN}:topicfilter/devices/\${iot:Certificate.Subject.CommonName}/*`), 1),
 );
 const objectStatement = fc.record(
   {
@@ -206,13 +207,13 @@ const values = fc.record({ [CN]: hostileValue, [OU]: hostileValue });
 const EXACT = new Set(['Effect', 'Action', 'NotAction', 'NotResource', 'Version', 'Sid']);
 const word = (text: string): string => text.replace(/[\p{L}\p{N}_\-.:@=]+/gu, 'a');
 
-/** The policy as AWS evaluates it: thing attributes substituted, except those opted out. */
-function effectivePolicy(plan: Plan, unchecked: readonly string[]): unknown {
-  const text = JSON.stringify(plan.policies[0]?.policyDocument ?? null).replace(
-    /\$\{iot:Connection\.Thing\.Attributes\[([^\]]*)\]\}/g,
-    (variable, name: string) =>
+/** The policy as AWS evaluates it: thing attributes (except those opted out) and the CN substituted. */
+function effectivePolicy(plan: Plan, unchecked: readonly string[], cn: string): unknown {
+  const text = JSON.stringify(plan.policies[0]?.policyDocument ?? null)
+    .replaceAll('${iot:Certificate.Subject.CommonName}', JSON.stringify(cn).slice(1, -1))
+    .replace(/\$\{iot:Connection\.Thing\.Attributes\[([^\]]*)\]\}/g, (variable, name: string) =>
       unchecked.includes(name) ? variable : JSON.stringify(plan.thing?.attributes[name] ?? '').slice(1, -1),
-  );
+    );
   return JSON.parse(text);
 }
 
@@ -242,7 +243,8 @@ function sameUpToWords(hostile: unknown, benign: unknown, exact = false): boolea
 
 function renderOrCode(t: unknown, v: Record<string, string>): Plan | string {
   try {
-    return render(t, v);
+    // As the handler does: the CN is also what AWS substitutes for ${iot:Certificate.Subject.CommonName}.
+    return render(t, v, { certificateVariables: { 'Subject.CommonName': [v[CN] ?? ''] } });
   } catch (error) {
     if (!isJitrError(error)) throw error;
     return error.code;
@@ -274,8 +276,8 @@ describe('a certificate value never widens a policy (property)', () => {
           const benign = renderOrCode(t, { [CN]: choice, [OU]: choice });
           if (typeof benign === 'string') continue;
           const unchecked = t.Metadata['JITR::UncheckedPolicyAttributes'];
-          const h = effectivePolicy(result, unchecked);
-          const b = effectivePolicy(benign, unchecked);
+          const h = effectivePolicy(result, unchecked, hostile[CN] ?? '');
+          const b = effectivePolicy(benign, unchecked, choice);
           if (!sameUpToWords(h, b)) {
             throw new Error(
               `hostile ${JSON.stringify(hostile)} gives ${JSON.stringify(h)}, benign ${choice} gives ${JSON.stringify(b)}`,
