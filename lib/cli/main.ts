@@ -9,6 +9,7 @@ import { registerDeviceCommands } from './device-commands.js';
 import { registerOpsCommands } from './ops-commands.js';
 import { registerPkiCommands } from './pki-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
+import { registerStatusCommands } from './status-commands.js';
 import { registerTemplateCommands } from './template-commands.js';
 
 const cli = createCliRuntime(process.env);
@@ -21,6 +22,7 @@ registerTemplateCommands(program);
 registerPkiCommands(program, cli);
 registerCrlCommands(program, cli);
 registerOpsCommands(program, cli);
+registerStatusCommands(program, cli);
 registerSandboxCommands(program);
 registerDeviceCommands(program);
 

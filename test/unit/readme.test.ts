@@ -8,6 +8,7 @@ import { registerDeviceCommands } from '../../lib/cli/device-commands.js';
 import { registerOpsCommands } from '../../lib/cli/ops-commands.js';
 import { registerPkiCommands } from '../../lib/cli/pki-commands.js';
 import { registerSandboxCommands } from '../../lib/cli/sandbox-commands.js';
+import { registerStatusCommands } from '../../lib/cli/status-commands.js';
 import { registerTemplateCommands } from '../../lib/cli/template-commands.js';
 import { CONFIG_VARIABLES } from '../../lib/config/config.js';
 import { documentedDefault } from '../../lib/config/declare.js';
@@ -67,6 +68,7 @@ function cliProgram(): Command {
   registerOpsCommands(program, cli);
   registerSandboxCommands(program);
   registerDeviceCommands(program);
+  registerStatusCommands(program, cli);
   return program;
 }
 

@@ -1,0 +1,81 @@
+/** `jitr status <certificateId>`: why is this device (not) online? */
+import { InvalidOperationsOptionError } from '../operations/errors.js';
+import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
+import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { type CertificateStatusReport, certificateStatus } from '../status/certificate-status.js';
+import { printJson } from './output.js';
+
+export interface StatusCliOptions {
+  region?: string;
+  json?: boolean;
+}
+
+function ledgerLines(report: CertificateStatusReport): string[] {
+  const ledger = report.ledger;
+  if (ledger === 'not-configured') return ['ledger       not consulted'];
+  if (ledger === null) return ['ledger       no record of this certificate'];
+  const lines = [
+    `ledger       ${ledger.outcome}${ledger.settledAt === null ? '' : ` at ${ledger.settledAt}`} (${ledger.attempts} attempt(s), source ${ledger.source})`,
+    `             serial ${ledger.serial ?? '?'}, thing ${ledger.thingName ?? '-'}, policies ${ledger.policies.join(', ') || '-'}`,
+    `             template ${ledger.templateSource ?? '-'}${ledger.templateHash === null ? '' : ` (sha256 ${ledger.templateHash.slice(0, 12)}…)`}, CRL number ${ledger.crlNumber ?? '-'}${ledger.timeToActiveMs === null ? '' : `, time to active ${(ledger.timeToActiveMs / 1000).toFixed(1)} s`}`,
+  ];
+  if (ledger.lastError !== null) {
+    const e = ledger.lastError;
+    lines.push(`last error   ${e.code}${e.step === null ? '' : ` at ${e.step}`} (${e.at}): ${e.message}`);
+    if (e.remedy !== null) lines.push(`             remedy: ${e.remedy}`);
+  }
+  if (ledger.revokedBySweep !== null) {
+    const r = ledger.revokedBySweep;
+    lines.push(
+      `sweep        set ${r.status} at ${r.at}: CRL number ${r.crlNumber}, reason ${r.reason ?? 'unspecified'}, revoked ${r.revocationDate}`,
+    );
+  }
+  return lines;
+}
+
+/** The report as text lines, for a terminal. */
+export function formatStatus(report: CertificateStatusReport): string {
+  const c = report.certificate;
+  const lines = [
+    `certificate  ${report.certificateId}`,
+    c === null
+      ? 'status       (not in AWS IoT, or unreadable)'
+      : `status       ${c.status} (CA ${c.caCertificateId ?? '-'}, created ${c.creationDate ?? '?'})`,
+  ];
+  if (report.things !== null) {
+    lines.push(
+      `things       ${report.things.map((t) => `${t.thingName} (groups: ${t.groups === null ? 'unreadable' : t.groups.join(', ') || '-'})`).join('; ') || '-'}`,
+    );
+  }
+  if (report.policies !== null) lines.push(`policies     ${report.policies.join(', ') || '-'}`);
+  lines.push(...ledgerLines(report));
+  for (const u of report.unreadable) {
+    lines.push(
+      `unreadable   ${u.part}: ${u.code}: ${u.message}${u.remedy === null ? '' : ` — remedy: ${u.remedy}`}`,
+    );
+  }
+  lines.push(`verdict      ${report.diagnosis.online ? '✓' : '✗'} ${report.diagnosis.verdict}`);
+  for (const step of report.diagnosis.next) lines.push(`next         ${step}`);
+  return lines.join('\n');
+}
+
+/** Runs `jitr status`; exit code 1 unless the certificate is ACTIVE and fully provisioned and every read succeeded. */
+export async function runStatus(
+  certificateId: string,
+  options: StatusCliOptions,
+  cli: CliRuntime,
+): Promise<void> {
+  if (!/^[0-9a-fA-F]{64}$/.test(certificateId)) {
+    throw new InvalidOperationsOptionError(
+      '<certificateId>',
+      `${certificateId} is not a certificate id`,
+      'the 64-hex certificate id',
+    );
+  }
+  const iot = new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region))));
+  const report = await certificateStatus({ iot, ledger: null }, certificateId);
+  if (options.json === true) printJson(report);
+  else process.stdout.write(`${formatStatus(report)}\n`);
+  if (!report.diagnosis.online) process.exitCode = 1;
+}
