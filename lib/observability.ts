@@ -23,7 +23,9 @@ export type CountMetric =
   | 'CertificateSkipped'
   | 'EventDropped'
   | 'CrlMissing'
-  | 'IotApiCalls';
+  | 'IotApiCalls'
+  | 'DuplicateSuppressed'
+  | 'RegistrationStateUnavailable';
 
 /** Counters that carry one dimension naming why. */
 export type DimensionedMetric = 'CertificateRejected' | 'ProvisioningFailed';

@@ -63,6 +63,8 @@ export function baseFunctionEnv(aws: LocalAws): Record<string, string> {
     POWERTOOLS_SERVICE_NAME: 'jitr',
     POWERTOOLS_METRICS_NAMESPACE: 'JITR',
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    // The stack sets it to its RegistrationStateTable: duplicates cost no IoT call.
+    REGISTRATION_STATE_TABLE: aws.stateTable,
   };
 }
 

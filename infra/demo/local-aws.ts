@@ -15,6 +15,8 @@ import { createBucket, createQueue, publishCrl, registerCa } from './aws-setup.j
 
 export const BUCKET = 'jitr-demo';
 export const DLQ_NAME = 'jitr-dlq';
+/** The stack's RegistrationStateTable, in the sandbox's DynamoDB (dynalite). */
+export const STATE_TABLE = 'jitr-registration-state';
 
 export interface LocalAws {
   sandbox: Sandbox;
@@ -23,6 +25,8 @@ export interface LocalAws {
   sqs: SQSClient;
   bucket: string;
   queueUrl: string;
+  /** The registration-state table (created at start, as the stack creates it). */
+  stateTable: string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     mqtt: options.mqtt === true,
+    stateTables: [STATE_TABLE],
   });
   const common = { region: sandbox.region, credentials: sandbox.credentials };
   const iot = createIotSetupClient({ ...common, endpoint: sandbox.endpoints.iot });
@@ -63,7 +68,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     const bucket = options.bucket ?? BUCKET;
     await createBucket(s3, bucket);
     const queueUrl = await createQueue(sqs, options.queueName ?? DLQ_NAME);
-    return { sandbox, iot, s3, sqs, bucket, queueUrl, stop };
+    return { sandbox, iot, s3, sqs, bucket, queueUrl, stateTable: STATE_TABLE, stop };
   } catch (error) {
     await stop();
     throw error;

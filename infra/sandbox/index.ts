@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDynamoDb } from './dynamodb.js';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
 import { closeServer, listenLoopback } from './http.js';
 import { createIamServer } from './iam/server.js';
@@ -28,7 +29,7 @@ import { QueueStore } from './sqs/queues.js';
 import { createSqsServer } from './sqs/server.js';
 
 export interface SandboxOptions {
-  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4. */
+  /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, DynamoDB on N+6. */
   port?: number;
   region?: string;
   account?: string;
@@ -44,6 +45,8 @@ export interface SandboxOptions {
    * enforced). With a fixed `port` N it listens on N+5, else on a random free port.
    */
   mqtt?: boolean;
+  /** DynamoDB tables to create at start, shaped like the stack's RegistrationStateTable. */
+  stateTables?: string[];
 }
 
 export interface SandboxCredentials {
@@ -56,7 +59,15 @@ export interface Sandbox {
    * Lambda serves Invoke and GetFunctionConfiguration for the deployed functions; IAM serves
    * SimulatePrincipalPolicy from the fault deny list.
    */
-  endpoints: { iot: string; s3: string; sqs: string; lambda: string; iam: string; mqtt?: string };
+  endpoints: {
+    iot: string;
+    s3: string;
+    sqs: string;
+    lambda: string;
+    iam: string;
+    dynamodb: string;
+    mqtt?: string;
+  };
   /** With `mqtt: true`: the endpoint (`mqtts://127.0.0.1:<port>`), its trust file and what it did. */
   mqtt: MqttEndpoint | undefined;
   region: string;
@@ -73,6 +84,8 @@ export interface Sandbox {
   sqs: QueueStore;
   /** S3 helpers. */
   s3: { createBucket(name: string): Promise<void> };
+  /** DynamoDB (dynalite, in memory): tables shaped like the stack's RegistrationStateTable. */
+  dynamodb: { createStateTable(name: string): Promise<void> };
   /** Fault injection, changeable at run time. */
   faults: Faults;
   /** Calls per operation (`iot:CreateThing`, `sqs:SendMessage`), throttled, denied, failed. */
@@ -139,12 +152,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const iamServer = createIamServer(faults);
     servers.push(iamServer);
     const iamPort = await listenLoopback(iamServer, base === 0 ? 0 : base + 4);
+    const dynamodb = await startDynamoDb({
+      port: base === 0 ? 0 : base + 6,
+      region,
+      credentials: SANDBOX_CREDENTIALS,
+    });
+    stops.push(() => dynamodb.stop());
+    for (const name of options.stateTables ?? []) await dynamodb.createStateTable(name);
     const endpoints: Sandbox['endpoints'] = {
       iot: `http://127.0.0.1:${iotPort}`,
       s3: s3.endpoint,
       sqs: queues.baseUrl,
       lambda: `http://127.0.0.1:${lambdaPort}`,
       iam: `http://127.0.0.1:${iamPort}`,
+      dynamodb: dynamodb.endpoint,
     };
     let stopped = false;
     const inspector = createInspector(store);
@@ -197,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
       AWS_ENDPOINT_URL_IAM: endpoints.iam,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
@@ -216,6 +238,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       state: inspector,
       sqs: queues,
       s3: { createBucket: (name) => s3.createBucket(name) },
+      dynamodb: { createStateTable: (name) => dynamodb.createStateTable(name) },
       faults,
       counters: () => faults.counters(),
       deployFunction(fnOptions) {

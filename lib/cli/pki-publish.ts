@@ -60,7 +60,10 @@ export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlD
   const id = caCertificateId ?? ca.sha256;
   const key = crlObjectKey(keyTemplate, id);
   const s3 =
-    deps.s3 ?? createS3Client(s3Target(deps.aws ?? { region: null, s3Endpoint: null, iotEndpoint: null }));
+    deps.s3 ??
+    createS3Client(
+      s3Target(deps.aws ?? { region: null, s3Endpoint: null, iotEndpoint: null, dynamodbEndpoint: null }),
+    );
   const { etag } = await putCrlObject({ s3, bucket: input.bucket, key, crl: bytes });
   return {
     bucket: input.bucket,

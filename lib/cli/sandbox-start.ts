@@ -45,6 +45,7 @@ export async function runSandboxStart(
           `  SQS  ${sandbox.endpoints.sqs}  (queues: ${(options.queue ?? []).join(', ') || 'none'})`,
           `  Lambda ${sandbox.endpoints.lambda}  (Invoke, GetFunctionConfiguration of functions deployed in process)`,
           `  IAM  ${sandbox.endpoints.iam}  (SimulatePrincipalPolicy from the deny list: ${(options.deny ?? []).join(', ') || 'none'})`,
+          `  DynamoDB ${sandbox.endpoints.dynamodb}  (dynalite in memory; registration-state tables)`,
           '',
           '# environment for SDK clients and the handler:',
           ...Object.entries(env).map(([k, v]) => `export ${k}=${v}`),

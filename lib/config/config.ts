@@ -12,6 +12,7 @@ import { ConfigurationInvalidError } from './errors.js';
 import {
   AWS_DEFAULT_REGION,
   AWS_ENDPOINT_URL,
+  AWS_ENDPOINT_URL_DYNAMODB,
   AWS_ENDPOINT_URL_IOT,
   AWS_ENDPOINT_URL_S3,
   AWS_REGION,
@@ -26,6 +27,7 @@ import {
   POWERTOOLS_LOG_LEVEL,
   POWERTOOLS_METRICS_NAMESPACE,
   POWERTOOLS_SERVICE_NAME,
+  REGISTRATION_STATE_TABLE,
   REJECTED_CERTIFICATE_STATUS,
   type RejectedCertificateStatus,
   TEMPLATE_REFRESH_SECONDS,
@@ -59,6 +61,10 @@ export interface Config {
     /** `exclusive`: a thing serves one certificate (fail closed); `shared`: JITP's behaviour. */
     readonly thingPrincipalPolicy: ThingPrincipalPolicy;
   };
+  readonly registrationState: {
+    /** DynamoDB table of claims and settled outcomes (duplicates cost no IoT call); null = off. */
+    readonly tableName: string | null;
+  };
   readonly observability: {
     readonly serviceName: string;
     readonly metricsNamespace: string;
@@ -73,6 +79,7 @@ export interface AwsSettings {
   /** Custom S3 endpoint (sandbox, MinIO): the S3 client then needs path-style addressing. */
   readonly s3Endpoint: string | null;
   readonly iotEndpoint: string | null;
+  readonly dynamodbEndpoint: string | null;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -93,6 +100,7 @@ export function loadAwsSettings(env: Env): AwsSettings {
     region: readVariable(env, AWS_REGION) ?? readVariable(env, AWS_DEFAULT_REGION) ?? null,
     s3Endpoint: readVariable(env, AWS_ENDPOINT_URL_S3) ?? anyEndpoint,
     iotEndpoint: readVariable(env, AWS_ENDPOINT_URL_IOT) ?? anyEndpoint,
+    dynamodbEndpoint: readVariable(env, AWS_ENDPOINT_URL_DYNAMODB) ?? anyEndpoint,
   };
 }
 
@@ -128,6 +136,7 @@ export function loadConfig(env: Env): Config {
     },
     rejectedCertificateStatus: readDefaulted(env, REJECTED_CERTIFICATE_STATUS),
     provisioning: { thingPrincipalPolicy: readDefaulted(env, THING_PRINCIPAL_POLICY) },
+    registrationState: { tableName: readVariable(env, REGISTRATION_STATE_TABLE) ?? null },
     observability: {
       serviceName: readDefaulted(env, POWERTOOLS_SERVICE_NAME),
       metricsNamespace: readDefaulted(env, POWERTOOLS_METRICS_NAMESPACE),

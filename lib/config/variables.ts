@@ -140,6 +140,16 @@ export const THING_PRINCIPAL_POLICY = variable({
   parse: oneOf<ThingPrincipalPolicy>(THING_PRINCIPAL_POLICIES),
 });
 
+export const REGISTRATION_STATE_TABLE = variable({
+  name: 'REGISTRATION_STATE_TABLE',
+  default: null,
+  noDefault: "(none; the stack's table)",
+  meaning:
+    'DynamoDB table where a delivery claims a certificate (short lease) and records its final outcome, so a duplicate event stops without any IoT call. Empty = off. If DynamoDB fails the handler runs without it (RegistrationStateUnavailable metric).',
+  expected: 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -), or empty',
+  parse: (raw) => (/^[a-zA-Z0-9_.-]{3,255}$/.test(raw) ? raw : undefined),
+});
+
 export const POWERTOOLS_SERVICE_NAME = variable({
   name: 'POWERTOOLS_SERVICE_NAME',
   default: 'jitr',
@@ -204,6 +214,17 @@ export const AWS_ENDPOINT_URL_IOT = variable({
   parse: text,
 });
 
+export const AWS_ENDPOINT_URL_DYNAMODB = variable({
+  name: 'AWS_ENDPOINT_URL_DYNAMODB',
+  default: null,
+  noDefault: '(AWS)',
+  meaning:
+    'Custom DynamoDB endpoint for the registration-state table (local sandbox: dynalite; not declared in template.yaml).',
+  expected: 'a URL',
+  parse: text,
+  declaredInTemplate: false,
+});
+
 export const AWS_ENDPOINT_URL_S3 = variable({
   name: 'AWS_ENDPOINT_URL_S3',
   default: null,
@@ -226,6 +247,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   TEMPLATE_REFRESH_SECONDS,
   REJECTED_CERTIFICATE_STATUS,
   THING_PRINCIPAL_POLICY,
+  REGISTRATION_STATE_TABLE,
   POWERTOOLS_SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL,
@@ -234,6 +256,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   AWS_ENDPOINT_URL,
   AWS_ENDPOINT_URL_IOT,
   AWS_ENDPOINT_URL_S3,
+  AWS_ENDPOINT_URL_DYNAMODB,
 ];
 
 export const RECONCILE_CA_IDS = variable({

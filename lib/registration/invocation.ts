@@ -11,6 +11,7 @@ import { isJitrError } from '../errors.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
 import { formatFailureMessage, isFailureMessageFor } from '../operations/failure-text.js';
+import type { Delivery } from './duplicate-gate.js';
 import { eventIds } from './event.js';
 import {
   type RegistrationDeps,
@@ -56,12 +57,30 @@ function isSqsEvent(event: unknown): event is { Records: SqsRecord[] } {
   );
 }
 
-/** Runs one event with its ids on every log line. */
-function registerWithKeys(runtime: InvocationRuntime, payload: unknown): Promise<RegistrationResult> {
-  return withEventKeys(runtime.logger, eventIds(payload), () => registerCertificate(payload, runtime.deps));
+/** A claim outlives the invocation's deadline by this much (clock skew, the settle write). */
+const LEASE_MARGIN_MS = 5000;
+
+/** This delivery: its id survives Lambda's async retries (same request id) and SQS redeliveries (same message id). */
+function delivery(id: string, context: LambdaContext): Delivery {
+  return { id, leaseMs: Math.max(0, context.getRemainingTimeInMillis()) + LEASE_MARGIN_MS };
 }
 
-async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Promise<boolean> {
+/** Runs one event with its ids on every log line. */
+function registerWithKeys(
+  runtime: InvocationRuntime,
+  payload: unknown,
+  by: Delivery,
+): Promise<RegistrationResult> {
+  return withEventKeys(runtime.logger, eventIds(payload), () =>
+    registerCertificate(payload, runtime.deps, by),
+  );
+}
+
+async function processRecord(
+  runtime: InvocationRuntime,
+  record: SqsRecord,
+  context: LambdaContext,
+): Promise<boolean> {
   const decoded = decodeDlqMessage(record.body, record.messageAttributes);
   if (decoded.kind === 'unknown') {
     // Left in the queue (like `jitr replay` does) for an operator to look at.
@@ -72,7 +91,7 @@ async function processRecord(runtime: InvocationRuntime, record: SqsRecord): Pro
     return false;
   }
   try {
-    await registerWithKeys(runtime, decoded.event);
+    await registerWithKeys(runtime, decoded.event, delivery(record.messageId, context));
     return true;
   } catch (error) {
     // Already logged by the use case's summary line; keep the record for the next try.
@@ -115,7 +134,7 @@ export async function handleInvocation(
   try {
     if (!isSqsEvent(event)) {
       try {
-        return await registerWithKeys(runtime, event);
+        return await registerWithKeys(runtime, event, delivery(context.awsRequestId, context));
       } catch (error) {
         throw lambdaError(error);
       }
@@ -123,7 +142,7 @@ export async function handleInvocation(
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
       // Sequential on purpose: the IoT quotas (10 TPS for several calls) are the bottleneck.
-      if (!(await processRecord(runtime, record)))
+      if (!(await processRecord(runtime, record, context)))
         batchItemFailures.push({ itemIdentifier: record.messageId });
     }
     return { batchItemFailures };

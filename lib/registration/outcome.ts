@@ -13,6 +13,7 @@ export type RegistrationOutcome =
   | 'activated'
   | 'provisioned-inactive'
   | 'already-active'
+  | 'duplicate'
   | 'skipped'
   | 'revoked'
   | 'rejected'
@@ -26,7 +27,7 @@ export interface RegistrationResult {
   certificateStatus: string | null;
   thingName: string | null;
   policies: string[];
-  /** The error code behind `rejected`, `revoked` and `dropped`; null otherwise. */
+  /** The error code behind `rejected`, `revoked` and `dropped` (and a `duplicate` of one); null otherwise. */
   code: string | null;
 }
 
@@ -43,6 +44,10 @@ export interface RegistrationTrace {
   timings: Record<string, number>;
   iotCallsAtStart: number;
   startedAt: number;
+  /** This delivery holds the certificate's lease in the registration-state table. */
+  claimed: boolean;
+  /** Set when the table said this event is a duplicate (no IoT call was made). */
+  duplicate: { reason: 'settled' | 'in-progress'; outcome: string | null; code: string | null } | null;
 }
 
 /** Runs one named step and records its duration in the trace. */
@@ -164,6 +169,7 @@ export function summaryFields(
     templateSource: trace.templateSource,
     crl: crlFields(trace.crl),
     ...revokedEvidence,
+    ...(trace.duplicate === null ? {} : { duplicate: trace.duplicate }),
     timingsMs: trace.timings,
     ...(trace.execution === null ? {} : { execution: trace.execution }),
     durationMs,

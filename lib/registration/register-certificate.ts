@@ -41,9 +41,11 @@ import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription, IotRegistry } from '../provisioning/iot-registry.js';
 import type { PolicyCache } from '../provisioning/policy-cache.js';
+import type { RegistrationStateStore } from '../registration-state/state-store.js';
 import { render } from '../template/render.js';
 import type { TemplateSource } from '../template-source/template-source.js';
 import type { CaCache, CachedCa } from './ca-cache.js';
+import { claim, conclude, type Delivery, localDelivery } from './duplicate-gate.js';
 import { CaNotActiveError, CertificateCaMismatchError } from './errors.js';
 import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
 import {
@@ -72,6 +74,8 @@ export interface RegistrationDeps {
   metrics: RegistrationMetrics;
   /** Monotonic milliseconds for step timings (default `performance.now`). */
   monotonic?: () => number;
+  /** The registration-state table (REGISTRATION_STATE_TABLE); absent or null = not used. */
+  state?: RegistrationStateStore | null;
 }
 
 /**
@@ -88,6 +92,7 @@ export interface RegistrationDeps {
 export async function registerCertificate(
   payload: unknown,
   deps: RegistrationDeps,
+  delivery: Delivery = localDelivery(),
 ): Promise<RegistrationResult> {
   const now = monotonic(deps);
   const trace: RegistrationTrace = {
@@ -101,6 +106,8 @@ export async function registerCertificate(
     timings: {},
     iotCallsAtStart: deps.iot.callCount,
     startedAt: now(),
+    claimed: false,
+    duplicate: null,
   };
   const step: StepTimer = async (name, fn) => {
     const started = now();
@@ -110,29 +117,38 @@ export async function registerCertificate(
       trace.timings[name] = Math.round((now() - started) * 10) / 10;
     }
   };
+  const outcome = await attempt(payload, deps, trace, step, delivery);
+  // Record a final outcome for duplicates, or give the lease up (not for a duplicate itself).
+  if (trace.event !== null && trace.duplicate === null) {
+    await conclude(trace.event, delivery, trace.claimed, outcome.result, deps);
+  }
+  finish(deps, trace, outcome.result, now, outcome.error);
+  if (outcome.result === null) throw outcome.error;
+  return outcome.result;
+}
+
+/** The use case's result, or null with the error to rethrow; `error` also set for absorbed failures. */
+async function attempt(
+  payload: unknown,
+  deps: RegistrationDeps,
+  trace: RegistrationTrace,
+  step: StepTimer,
+  delivery: Delivery,
+): Promise<{ result: RegistrationResult | null; error?: unknown }> {
   try {
-    const result = await run(payload, deps, trace, step);
-    finish(deps, trace, result, now);
-    return result;
+    return { result: await run(payload, deps, trace, step, delivery) };
   } catch (error) {
-    let handled: RegistrationResult | null;
     try {
-      handled = await handleFailure(error, deps, trace, step);
+      return { result: await handleFailure(error, deps, trace, step), error };
     } catch (secondary) {
       // Setting a rejected certificate's status failed. If its state forbids the change (it was
       // revoked meanwhile), a retry cannot help: drop. Anything else: retry.
       if (isJitrError(secondary) && secondary.outcome === 'invalid-input') {
         deps.metrics.count('EventDropped');
-        const dropped = result(trace, 'dropped', secondary.code);
-        finish(deps, trace, dropped, now, secondary);
-        return dropped;
+        return { result: result(trace, 'dropped', secondary.code), error: secondary };
       }
-      finish(deps, trace, null, now, secondary);
-      throw secondary;
+      return { result: null, error: secondary };
     }
-    finish(deps, trace, handled, now, error);
-    if (handled === null) throw error;
-    return handled;
   }
 }
 
@@ -141,6 +157,7 @@ async function run(
   deps: RegistrationDeps,
   trace: RegistrationTrace,
   step: StepTimer,
+  delivery: Delivery,
 ): Promise<RegistrationResult> {
   // 1. The event.
   const event = parseRegisteredEvent(payload);
@@ -148,6 +165,18 @@ async function run(
   const extra = unknownEventFields(payload);
   if (extra.length > 0) deps.logger.warn('event carries unknown fields; ignoring them', { fields: extra });
   const { certificateId, caCertificateId } = event;
+
+  // Duplicates stop here, before any IoT call (the registration-state table, when configured).
+  const gate =
+    deps.state === undefined || deps.state === null
+      ? ({ kind: 'proceed', claimed: false } as const)
+      : await step('claim', () => claim(event, delivery, deps));
+  if (gate.kind === 'duplicate') {
+    trace.duplicate = { reason: gate.reason, outcome: gate.outcome, code: gate.code };
+    deps.metrics.count('DuplicateSuppressed');
+    return result(trace, 'duplicate', gate.code);
+  }
+  trace.claimed = gate.claimed;
 
   // 2. The certificate as AWS IoT holds it.
   const certificate = await step('describe-certificate', () => deps.iot.describeCertificate(certificateId));

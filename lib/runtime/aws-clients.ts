@@ -4,6 +4,7 @@
  * container or process (module scope of an entry point), never per event.
  */
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTClient, type IoTClientConfig } from '@aws-sdk/client-iot';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { AwsSettings } from '../config/config.js';
@@ -61,4 +62,23 @@ export function createS3Client(target: ClientTarget): S3Client {
  */
 export function createIotClient(target: ClientTarget, extra: IoTClientConfig = {}): IoTClient {
   return new IoTClient(withIotRetryPolicy({ ...extra, ...clientOptions(target) }));
+}
+
+/** The DynamoDB target of the settings (`AWS_ENDPOINT_URL_DYNAMODB`, else `AWS_ENDPOINT_URL`). */
+export function dynamodbTarget(aws: AwsSettings): ClientTarget {
+  return { region: aws.region, endpoint: aws.dynamodbEndpoint };
+}
+
+/**
+ * The client of the registration-state table: 2 attempts, 1 s to connect, 2 s per request. The
+ * table is an optimisation: when it is slow or down the handler must fall back quickly rather
+ * than spend its time budget waiting.
+ * @example const dynamodb = createDynamoDbClient(dynamodbTarget(config.aws));
+ */
+export function createDynamoDbClient(target: ClientTarget): DynamoDBClient {
+  return new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+    ...clientOptions(target),
+  });
 }

@@ -6,6 +6,7 @@
  * Nothing else in lib/ holds module-level mutable state.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config/config.js';
@@ -16,9 +17,17 @@ import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../registration/ca-cache.js';
 import type { RegistrationDeps } from '../registration/register-certificate.js';
+import { DynamoDbStateStore } from '../registration-state/dynamodb-state-store.js';
 import { s3ObjectReader } from '../template-source/object-reader.js';
 import { createTemplateSource } from '../template-source/template-source.js';
-import { createIotClient, createS3Client, iotTarget, s3Target } from './aws-clients.js';
+import {
+  createDynamoDbClient,
+  createIotClient,
+  createS3Client,
+  dynamodbTarget,
+  iotTarget,
+  s3Target,
+} from './aws-clients.js';
 
 export interface Runtime {
   config: Config;
@@ -26,7 +35,8 @@ export interface Runtime {
   /** Flushes the stored metrics (EMF on stdout); call in `finally` after each invocation. */
   metrics: { publishStoredMetrics(): void };
   deps: RegistrationDeps;
-  clients: { iot: IoTClient; s3: S3Client };
+  /** `dynamodb` only when REGISTRATION_STATE_TABLE is set. */
+  clients: { iot: IoTClient; s3: S3Client; dynamodb?: DynamoDBClient };
 }
 
 export interface RuntimeOptions {
@@ -53,6 +63,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
   const clients = {
     iot: options.clients?.iot ?? createIotClient(iotTarget(config.aws)),
     s3: options.clients?.s3 ?? createS3Client(s3Target(config.aws)),
+    ...(config.registrationState.tableName === null
+      ? {}
+      : { dynamodb: options.clients?.dynamodb ?? createDynamoDbClient(dynamodbTarget(config.aws)) }),
   };
   const iot = new SdkIotRegistry(clients.iot);
   const crlStore =
@@ -84,6 +97,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     clock,
     logger,
     metrics: metricsOff ? NO_METRICS : powertoolsMetrics(metrics),
+    state:
+      config.registrationState.tableName === null || clients.dynamodb === undefined
+        ? null
+        : new DynamoDbStateStore(clients.dynamodb, config.registrationState.tableName),
   };
   return {
     config,

@@ -13,11 +13,19 @@ import {
   startE2e,
 } from '../helpers/e2e-jitr.js';
 
-describe('delivery of the registered event', () => {
+// Both with the registration-state table (the stack's default) and without it (empty
+// REGISTRATION_STATE_TABLE): correctness must never depend on the table.
+describe.each([
+  { table: true, label: 'with the registration-state table' },
+  { table: false, label: 'without the registration-state table' },
+])('delivery of the registered event ($label)', ({ table }) => {
   let e2e: E2e;
 
   beforeAll(async () => {
-    e2e = await startE2e({ containers: 4 });
+    e2e = await startE2e({
+      containers: 4,
+      env: (): Record<string, string> => (table ? {} : { REGISTRATION_STATE_TABLE: '' }),
+    });
   });
 
   afterAll(async () => {
@@ -36,7 +44,7 @@ describe('delivery of the registered event', () => {
     return { policies: view?.policies, things: view?.things };
   };
 
-  it('does nothing but count CertificateAlreadyActive when the event comes again after activation', async () => {
+  it('does nothing but count the duplicate when the event comes again after activation', async () => {
     // Prepare
     const subject = { commonName: 'dup-after-active', serialNumber: 'SN-D1' };
     const device = issueDevice(e2e.ca, subject);
@@ -47,15 +55,19 @@ describe('delivery of the registered event', () => {
     const requestId = e2e.deployment.fn.invokeAsync(eventOf(device.certificateId));
     const record = await e2e.deployment.fn.settled(requestId);
 
-    // Assess
+    // Assess (calls first: reading the state back calls DescribeCertificate too)
+    const callsAfter = e2e.aws.sandbox.counters().calls;
     expect(outcomes([record])).toEqual([{ status: 'succeeded', attempts: 1, sentToDlq: false }]);
     expect(await readDeviceState(e2e.aws.iot, device.certificateId)).toEqual(
       provisionedState(device, subject),
     );
     const metrics = summariseEmf(record.logs.flatMap((l) => l.text.split('\n'))).map((m) => m.name);
-    expect(metrics).toContain('CertificateAlreadyActive');
+    // With the table the settled outcome stops the duplicate before any IoT call.
+    expect(metrics).toContain(table ? 'DuplicateSuppressed' : 'CertificateAlreadyActive');
     expect(metrics).not.toContain('CertificateActivated');
-    const callsAfter = e2e.aws.sandbox.counters().calls;
+    expect(callsAfter['iot:DescribeCertificate']).toBe(
+      (callsBefore['iot:DescribeCertificate'] ?? 0) + (table ? 0 : 1),
+    );
     expect(callsAfter['iot:CreateThing']).toBe(callsBefore['iot:CreateThing']);
     expect(callsAfter['iot:UpdateCertificate']).toBe(callsBefore['iot:UpdateCertificate']);
   });
@@ -95,12 +107,14 @@ describe('delivery of the registered event', () => {
     const device = issueDevice(e2e.ca, subject);
     const first = await e2e.aws.sandbox.registerDevice(device.certificatePem);
     const event = eventOf(device.certificateId);
+    const describesBefore = e2e.aws.sandbox.counters().calls['iot:DescribeCertificate'] ?? 0;
 
     // Act
     const requestIds = [...first.requestIds, ...[1, 2, 3].map(() => e2e.deployment.fn.invokeAsync(event))];
     const records = await Promise.all(requestIds.map((id) => e2e.deployment.fn.settled(id)));
 
-    // Assess
+    // Assess (calls first: reading the state back calls DescribeCertificate too)
+    const describes = (e2e.aws.sandbox.counters().calls['iot:DescribeCertificate'] ?? 0) - describesBefore;
     expect(new Set(records.flatMap((r) => r.attempts.map((a) => a.container))).size).toBeGreaterThan(1);
     expect(outcomes(records)).toEqual(
       Array.from({ length: 4 }, () => ({ status: 'succeeded', attempts: 1, sentToDlq: false })),
@@ -113,6 +127,9 @@ describe('delivery of the registered event', () => {
       things: ['dup-concurrent'],
     });
     expect(e2e.aws.sandbox.iot.thing('dup-concurrent')?.version).toBe(1);
+    // With the table one copy claims the certificate and the three others make no IoT call.
+    if (table) expect(describes).toBe(1);
+    else expect(describes).toBe(4);
   });
 
   it('left nothing in the DLQ', () => {

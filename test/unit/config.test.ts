@@ -31,8 +31,9 @@ describe('loadConfig', () => {
       templates: { defaultSource: { kind: 'bundled', name: 'default' }, byCa: {}, refreshSeconds: 300 },
       rejectedCertificateStatus: 'INACTIVE',
       provisioning: { thingPrincipalPolicy: 'exclusive' },
+      registrationState: { tableName: null },
       observability: { serviceName: 'jitr', metricsNamespace: 'JITR', logLevel: 'INFO' },
-      aws: { region: null, s3Endpoint: null, iotEndpoint: null },
+      aws: { region: null, s3Endpoint: null, iotEndpoint: null, dynamodbEndpoint: null },
     });
   });
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       TEMPLATE_REFRESH_SECONDS: '10',
       REJECTED_CERTIFICATE_STATUS: 'pending_activation',
       THING_PRINCIPAL_POLICY: ' shared ',
+      REGISTRATION_STATE_TABLE: ' jitr-RegistrationStateTable-1AB2 ',
       POWERTOOLS_SERVICE_NAME: 'jitr-prod',
       POWERTOOLS_METRICS_NAMESPACE: 'Fleet',
       POWERTOOLS_LOG_LEVEL: 'debug',
@@ -74,8 +76,14 @@ describe('loadConfig', () => {
       },
       rejectedCertificateStatus: 'PENDING_ACTIVATION',
       provisioning: { thingPrincipalPolicy: 'shared' },
+      registrationState: { tableName: 'jitr-RegistrationStateTable-1AB2' },
       observability: { serviceName: 'jitr-prod', metricsNamespace: 'Fleet', logLevel: 'DEBUG' },
-      aws: { region: 'eu-west-1', s3Endpoint: 'http://127.0.0.1:4569', iotEndpoint: 'http://127.0.0.1:4570' },
+      aws: {
+        region: 'eu-west-1',
+        s3Endpoint: 'http://127.0.0.1:4569',
+        iotEndpoint: 'http://127.0.0.1:4570',
+        dynamodbEndpoint: null,
+      },
     });
     expect(usesIotTemplateSource(config)).toBe(true);
   });
@@ -111,6 +119,8 @@ describe('loadConfig', () => {
     [{ CRL_BUCKET: 'b1b', POWERTOOLS_LOG_LEVEL: 'LOUD' }, 'POWERTOOLS_LOG_LEVEL'],
     [{ CRL_BUCKET: 'b1b', THING_PRINCIPAL_POLICY: 'open' }, 'THING_PRINCIPAL_POLICY'],
     [{ CRL_BUCKET: 'b1b', THING_PRINCIPAL_POLICY: 'jitp' }, 'THING_PRINCIPAL_POLICY'],
+    [{ CRL_BUCKET: 'b1b', REGISTRATION_STATE_TABLE: 'no spaces' }, 'REGISTRATION_STATE_TABLE'],
+    [{ CRL_BUCKET: 'b1b', REGISTRATION_STATE_TABLE: 'ab' }, 'REGISTRATION_STATE_TABLE'],
   ])('rejects %j naming %s', (env, variable) => {
     // Act
     const error = errorOf(() => loadConfig(env));
@@ -146,6 +156,7 @@ describe('loadConfig', () => {
       'TEMPLATE_REFRESH_SECONDS',
       'REJECTED_CERTIFICATE_STATUS',
       'THING_PRINCIPAL_POLICY',
+      'REGISTRATION_STATE_TABLE',
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',
@@ -154,6 +165,7 @@ describe('loadConfig', () => {
       'AWS_ENDPOINT_URL',
       'AWS_ENDPOINT_URL_IOT',
       'AWS_ENDPOINT_URL_S3',
+      'AWS_ENDPOINT_URL_DYNAMODB',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, type ConfigVariable } from '../../lib/config/config.js';
 import { RECONCILE_VARIABLES } from '../../lib/config/reconcile-config.js';
+import { STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from '../../lib/registration-state/state-store.js';
 import { requiredPermissions } from '../../lib/template/permissions.js';
 import { loadSamTemplate } from '../../scripts/invoke.js';
 
@@ -268,6 +269,37 @@ describe('template.yaml', () => {
     expect(template.Resources.ReconcileFunction?.Properties.Role).toEqual({
       'Fn::GetAtt': ['ReconcileFunctionRole', 'Arn'],
     });
+  });
+
+  it('creates the registration-state table on demand, encrypted, with PITR and TTL, keyed as the adapter expects', () => {
+    const table = template.Resources.RegistrationStateTable;
+    expect(table?.Type).toBe('AWS::DynamoDB::Table');
+    expect(table?.Properties).toEqual({
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: STATE_TABLE_KEY, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: STATE_TABLE_KEY, KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: STATE_TABLE_TTL_ATTRIBUTE, Enabled: true },
+    });
+    for (const name of ['JitrFunction', 'ReconcileFunction']) {
+      const environment = template.Resources[name]?.Properties.Environment as { Variables: Obj } | undefined;
+      expect(environment?.Variables.REGISTRATION_STATE_TABLE, name).toEqual({
+        Ref: 'RegistrationStateTable',
+      });
+    }
+    // Least privilege: item reads and writes on this table only.
+    for (const role of ['JitrFunctionRole', 'ReconcileFunctionRole']) {
+      const dynamodb = statementsOf(role).filter((s) =>
+        list(s.Action).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(
+        dynamodb.map((s) => [list(s.Action).sort(), s.Resource]),
+        role,
+      ).toEqual([
+        [['dynamodb:GetItem', 'dynamodb:UpdateItem'], { 'Fn::GetAtt': ['RegistrationStateTable', 'Arn'] }],
+      ]);
+    }
   });
 
   it('creates the reconcile schedule disabled unless ReconcileScheduleEnabled is true', () => {

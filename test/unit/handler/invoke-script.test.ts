@@ -18,6 +18,7 @@ describe('functionEnvironment (npm run invoke)', () => {
       TEMPLATE_SOURCE: 'bundled:default',
       TEMPLATE_SOURCE_BY_CA: '{}',
       TEMPLATE_REFRESH_SECONDS: '300',
+      REGISTRATION_STATE_TABLE: '',
       REJECTED_CERTIFICATE_STATUS: 'INACTIVE',
       THING_PRINCIPAL_POLICY: 'exclusive',
       POWERTOOLS_SERVICE_NAME: 'jitr',
