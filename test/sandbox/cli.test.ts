@@ -37,6 +37,7 @@ describe('jitr sandbox start', () => {
     expect(Object.keys(info.env).sort()).toEqual([
       'AWS_ACCESS_KEY_ID',
       'AWS_DEFAULT_REGION',
+      'AWS_ENDPOINT_URL_DYNAMODB',
       'AWS_ENDPOINT_URL_IAM',
       'AWS_ENDPOINT_URL_IOT',
       'AWS_ENDPOINT_URL_LAMBDA',
@@ -70,6 +71,7 @@ describe('jitr sandbox start', () => {
       'export AWS_ENDPOINT_URL_SQS',
       'export AWS_ENDPOINT_URL_LAMBDA',
       'export AWS_ENDPOINT_URL_IAM',
+      'export AWS_ENDPOINT_URL_DYNAMODB',
       'export AWS_REGION',
       'export AWS_DEFAULT_REGION',
       'export AWS_ACCESS_KEY_ID',
