@@ -80,9 +80,12 @@ export async function runSandboxJitr(
     };
     if (options.json === true) write(`${JSON.stringify(info, null, 2)}\n`);
     else write(formatInfo(info));
-    const timer = setInterval(() => {
-      for (const e of mqtt.events().slice(printed)) progress(`${describeEvent(e)}\n`);
-      printed = mqtt.events().length;
+    let printed = 0;
+    let settled = 0;
+    const flush = (): void => {
+      const events = mqtt.events();
+      for (const e of events.slice(printed)) progress(`${describeEvent(e)}\n`);
+      printed = events.length;
       for (const r of deployment.fn.invocations().slice(settled)) {
         if (r.status !== 'succeeded' && r.status !== 'failed') break;
         const event = r.event as { certificateId?: string };
@@ -91,9 +94,8 @@ export async function runSandboxJitr(
         );
         settled += 1;
       }
-    }, 200);
-    let printed = 0;
-    let settled = 0;
+    };
+    const timer = setInterval(flush, 200);
     try {
       if (!signal.aborted)
         await new Promise<void>((resolve) =>
@@ -101,6 +103,7 @@ export async function runSandboxJitr(
         );
     } finally {
       clearInterval(timer);
+      flush();
       await deployment.fn.stop();
     }
   } finally {
