@@ -153,6 +153,35 @@ describe('connect-time JITR', () => {
     expect(client.connected).toBe(true);
   });
 
+  it('fails closed on a policy the evaluator refuses (an IpAddress condition): connect denied, the reason recorded', async () => {
+    await iot.send(
+      new CreatePolicyCommand({
+        policyName: 'by-ip',
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'iot:*',
+              Resource: '*',
+              Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } },
+            },
+          ],
+        }),
+      }),
+    );
+    const d = device(ca, 'dev-ip');
+    await attemptConnect(d.target(), 5_000);
+    await provision(d, 'dev-ip', 'by-ip');
+    expect((await attemptConnect(d.target(), 5_000)).outcome).toBe('refused');
+    const denied = sandbox.mqtt
+      ?.events()
+      .filter((e) => e.certificateId === d.certificateId && e.kind === 'denied');
+    expect(denied?.map((e) => e.detail)).toEqual([
+      'iot:Connect client/dev-ip (UnsupportedPolicyCondition: policy by-ip: condition operator IpAddress is not supported by this evaluator)',
+    ]);
+  });
+
   it('refuses, and publishes nothing for, an unknown CA, a CA without auto-registration, and INACTIVE/REVOKED certificates', async () => {
     const stranger = device(
       createCa({ keyType: 'ec', subject: [{ type: 'CN', value: 'Stranger CA' }] }),

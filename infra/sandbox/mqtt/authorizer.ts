@@ -8,6 +8,7 @@ import {
   type AuthResult,
   evaluate,
   type IotAction,
+  type NameAttributes,
   nameAttributes,
   type Policy,
   type PolicyContext,
@@ -18,8 +19,26 @@ import { arn, type IotStore, type ThingRecord } from '../iot/model.js';
 
 export interface DeviceIdentity {
   certificateId: string;
-  certificatePem: string;
   clientId: string;
+  /** Subject and issuer attributes for `iot:Certificate.*` variables (parsed once per connection). */
+  names: { subject: NameAttributes; issuer: NameAttributes };
+}
+
+/** The identity of a connection: its certificate (parsed once) and client id. */
+export function deviceIdentity(
+  certificateId: string,
+  certificatePem: string,
+  clientId: string,
+): DeviceIdentity {
+  const facts = parseCertificate(certificatePem);
+  return {
+    certificateId,
+    clientId,
+    names: {
+      subject: nameAttributes(facts.subject.attributes),
+      issuer: nameAttributes(facts.issuer.attributes),
+    },
+  };
 }
 
 export interface Authorization extends AuthResult {
@@ -73,17 +92,13 @@ export function authorize(
     ...(thing === undefined ? [] : groupsWithAncestors(store, thing).map((g) => arn(store, 'thinggroup', g))),
   ];
   const names = [...new Set(targets.flatMap((t) => store.policyTargets.get(t) ?? []))];
-  const facts = parseCertificate(device.certificatePem);
   const context: PolicyContext = {
     clientId: device.clientId,
     thing:
       thing === undefined
         ? undefined
         : { thingName: thing.thingName, thingTypeName: thing.thingTypeName, attributes: thing.attributes },
-    certificate: {
-      subject: nameAttributes(facts.subject.attributes),
-      issuer: nameAttributes(facts.issuer.attributes),
-    },
+    certificate: device.names,
   };
   const policies: Policy[] = [];
   for (const policyName of names) {

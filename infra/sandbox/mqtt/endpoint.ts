@@ -21,7 +21,7 @@ import { Aedes, type Client } from 'aedes';
 import type { IotAction } from '../../../lib/policy/index.js';
 import type { IotStore } from '../iot/model.js';
 import type { ConnectResult } from '../lambda/registration.js';
-import { authorize, type DeviceIdentity } from './authorizer.js';
+import { authorize, type DeviceIdentity, deviceIdentity } from './authorizer.js';
 import type { ServerIdentity } from './server-pki.js';
 
 /** One thing the endpoint did, for logs, tests and the demo. */
@@ -118,7 +118,7 @@ export async function startMqttEndpoint(options: MqttEndpointOptions): Promise<M
       record({ kind: 'refused', clientId, certificateId, detail: result.reason ?? 'refused' });
       return refuse(client, callback, result.reason ?? 'refused');
     }
-    const device: DeviceIdentity = { certificateId, certificatePem: pem, clientId };
+    const device: DeviceIdentity = deviceIdentity(certificateId, pem, clientId);
     const auth = authorize(store, device, 'iot:Connect', clientId);
     if (!auth.allowed) {
       record({
