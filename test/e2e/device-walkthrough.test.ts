@@ -196,4 +196,39 @@ describe('README walkthrough: a real device against jitr sandbox start --jitr', 
       { filter: 'devices/lamp-0002/#', code: 128, granted: false },
     ]);
   }, 120_000);
+
+  it('jitr device fleet: N devices from the CA directory at once, time-to-connect percentiles', async () => {
+    const endpoint = info.endpoints.mqtt?.replace('mqtts://', '') ?? '';
+    const fleet = await jitr([
+      'device',
+      'fleet',
+      '--dir',
+      './pki',
+      '--count',
+      '4',
+      '--endpoint',
+      endpoint,
+      '--ca',
+      info.mqttTrustFile,
+      '--backoff-initial-ms',
+      '100',
+      '--backoff-max-ms',
+      '500',
+      '--timeout-s',
+      '60',
+      '--json',
+    ]);
+    expect(fleet.code).toBe(0);
+    const report = JSON.parse(fleet.stdout) as {
+      devices: number;
+      connected: number;
+      attempts: number;
+      timeToConnectMs: Record<string, number>;
+    };
+    expect([report.devices, report.connected]).toEqual([4, 4]);
+    // Every device is refused at least once (JITR), then connects.
+    expect(report.attempts).toBeGreaterThanOrEqual(8);
+    const t = report.timeToConnectMs;
+    expect(0 < (t.p50 ?? 0) && (t.p50 ?? 0) <= (t.p90 ?? 0) && (t.p90 ?? 0) <= (t.max ?? 0)).toBe(true);
+  }, 90_000);
 });
