@@ -88,6 +88,11 @@ async function connect(d: Device, clientId?: string, protocolVersion: 4 | 5 = 4)
   return result.client;
 }
 
+/** Waits until `done()` holds (polling), at most 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** What the handler would do: thing named after the device, policy attached, certificate ACTIVE last. */
 async function provision(d: Device, thingName: string, policyName: string): Promise<void> {
   const arn = `arn:aws:iot:${sandbox.region}:${sandbox.accountId}:cert/${d.certificateId}`;
@@ -238,8 +243,9 @@ describe('policies enforced', () => {
       await provision(d, `dev-pub-${version}`, 'device');
       const client = await connect(d, undefined, version);
       await publishAcknowledged(client, `devices/dev-pub-${version}/state`, 'on');
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       await expect(publishAcknowledged(client, 'devices/dev-1/state', 'x')).rejects.toThrow();
-      await new Promise((r) => setTimeout(r, 50));
+      await closed;
       expect(client.connected).toBe(false);
     },
   );
@@ -258,7 +264,8 @@ describe('policies enforced', () => {
     const pub = await connect(publisher);
     await publishAcknowledged(pub, 'devices/dev-1/private', 'p');
     await publishAcknowledged(pub, 'devices/dev-1/public', 'q');
-    await new Promise((r) => setTimeout(r, 200));
+    // Deliveries keep their order: once the second message arrived, the first would have too.
+    await until(() => got.length > 0);
     expect(got).toEqual(['devices/dev-1/public']);
   });
 
@@ -274,7 +281,7 @@ describe('policies enforced', () => {
     expect(await subscribeCodes(sub, [`$aws/events/certificates/registered/${caId}`])).toEqual([1]);
     const newcomer = device(ca, 'dev-new');
     expect((await attemptConnect(newcomer.target(), 5_000)).outcome).toBe('refused');
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => got.length > 0);
     expect(got).toEqual([
       { topic: `$aws/events/certificates/registered/${caId}`, certificateId: newcomer.certificateId },
     ]);
