@@ -3,7 +3,7 @@
 // evaluator (lib/policy) against the live registry (changes apply at once; AWS caches them for
 // up to minutes).
 import { parseCertificate } from '../../../lib/certificate/index.js';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import {
   type AuthResult,
   evaluate,

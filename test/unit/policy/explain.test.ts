@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: AWS IoT policy variables are written as ${…} in policies.
 // `jitr template explain`: the offline answer to "will my device be able to publish to its topic?".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,8 +11,36 @@ import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ecCa } from '../../helpers/pki-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const DEFAULT_TEMPLATE = join(ROOT, 'infra/templates/default.json');
 let dir: string;
+let DEFAULT_TEMPLATE: string;
+/** The policy of the shipped default template (a thing named after the CN, its own topics only). */
+const DEFAULT_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: 'iot:Connect',
+      Resource: 'arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}',
+      Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+    },
+    {
+      Effect: 'Allow',
+      Action: ['iot:Publish', 'iot:Receive'],
+      Resource: [
+        'arn:aws:iot:*:*:topic/devices/${iot:Connection.Thing.ThingName}/*',
+        'arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*',
+      ],
+    },
+    {
+      Effect: 'Allow',
+      Action: 'iot:Subscribe',
+      Resource: [
+        'arn:aws:iot:*:*:topicfilter/devices/${iot:Connection.Thing.ThingName}/*',
+        'arn:aws:iot:*:*:topicfilter/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*',
+      ],
+    },
+  ],
+});
 let cert: string;
 
 beforeAll(() => {
@@ -25,6 +54,27 @@ beforeAll(() => {
     keyType: 'ec',
   });
   cert = join(dir, 'lamp.pem');
+  DEFAULT_TEMPLATE = join(dir, 'default.json');
+  writeFileSync(
+    DEFAULT_TEMPLATE,
+    JSON.stringify({
+      Parameters: {
+        'AWS::IoT::Certificate::CommonName': { Type: 'String' },
+        'AWS::IoT::Certificate::Id': { Type: 'String' },
+      },
+      Resources: {
+        thing: {
+          Type: 'AWS::IoT::Thing',
+          Properties: { ThingName: { Ref: 'AWS::IoT::Certificate::CommonName' }, AttributePayload: {} },
+        },
+        certificate: {
+          Type: 'AWS::IoT::Certificate',
+          Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' },
+        },
+        policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyDocument: DEFAULT_POLICY } },
+      },
+    }),
+  );
   writeFileSync(cert, issued.certificatePem);
   writeFileSync(
     join(dir, 'named-policy.json'),
@@ -49,7 +99,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('explainTemplate with the shipped default template', () => {
+describe("explainTemplate with the default template's policy", () => {
   it('lists what the device may do, variables substituted', async () => {
     const report = await explainTemplate({ template: DEFAULT_TEMPLATE, cert });
     expect(report.clientId).toBe('lamp-0042');
