@@ -34,6 +34,8 @@ export interface CrlInspectReport {
   nextUpdate?: string | null;
   entryCount?: number;
   signatureAlgorithm?: string;
+  /** A partitioned CRL's distribution points (it covers only devices naming one); null = the whole CA. */
+  distributionPoints?: string[] | null;
   maxStalenessSeconds: number;
   serials?: SerialReport[];
   error?: { code: string; message: string; remedy: string };
@@ -103,6 +105,7 @@ export async function inspectCrl(
     nextUpdate: crl.nextUpdate?.toISOString() ?? null,
     entryCount: crl.entryCount,
     signatureAlgorithm: crl.signatureAlgorithm,
+    distributionPoints: crl.distributionPoints?.map((point) => point.text) ?? null,
     serials: queries.map((q) => {
       const entry = crl.lookup(q.bytes);
       return {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { inspectCrl } from '../../../lib/cli/crl-inspect.js';
 import { buildCrl } from '../../../lib/pki/index.js';
 import { createCliRuntime } from '../../../lib/runtime/cli-runtime.js';
+import { issuingDistributionPointExtension } from '../../helpers/distribution-points.js';
 import { ecCa, NOW, otherCa } from '../../helpers/pki-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jitr-crl-inspect-'));
@@ -61,6 +62,7 @@ describe('inspectCrl', () => {
       nextUpdate: '2026-06-08T12:00:00.000Z',
       entryCount: 1,
       signatureAlgorithm: 'ecdsa-sha256',
+      distributionPoints: null,
       serials: [
         {
           serial: 'C0:FF:EE',
@@ -71,6 +73,21 @@ describe('inspectCrl', () => {
         { serial: '01', revoked: false, revocationDate: null, reason: null },
       ],
     });
+  });
+
+  it('shows the distribution point a partitioned CRL is limited to', async () => {
+    // Prepare
+    const partitioned = buildCrl({
+      ca: ecCa(),
+      entries: [],
+      thisUpdate: NOW,
+      nextUpdate: new Date('2026-06-08T12:00:00Z'),
+      extensions: [issuingDistributionPointExtension(['http://crl.example.com/p1.crl'])],
+    });
+    // Act
+    const report = await inspectCrl({ ...files(partitioned), now: NOW.toISOString() }, cli());
+    // Assess
+    expect(report.distributionPoints).toEqual(['http://crl.example.com/p1.crl']);
   });
 
   it('reports a stale CRL as invalid but still shows its facts', async () => {
