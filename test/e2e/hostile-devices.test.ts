@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the templates write IoT policy variables literally.
 // Issue 9 through the deployed bundle in the sandbox: devices whose certificate values hit each
-// defect class (an empty Split piece, an attribute a policy reads back, a partitioned CRL that
+// defect class (an empty Split piece, an attribute or certificate variable a policy reads back, a partitioned CRL that
 // does not cover them, a template nested too deep, a value X.509 does not decode exactly) are
 // never ACTIVE and get no policy; a well-behaved device on the same CA is provisioned as usual.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -64,6 +64,7 @@ const HOSTILE_TEMPLATE = {
                   ],
                 },
                 'arn:aws:iot:*:*:topicfilter/sites/${iot:Connection.Thing.Attributes[site]}/*',
+                'arn:aws:iot:*:*:topicfilter/orgs/${iot:Certificate.Subject.Organization}/*',
               ],
             },
           ],
@@ -150,14 +151,19 @@ describe('hostile devices through the deployed bundle', () => {
     expect(document.Statement[1].Resource).toEqual([
       'arn:aws:iot:*:*:topicfilter/devices/lamp*',
       'arn:aws:iot:*:*:topicfilter/sites/${iot:Connection.Thing.Attributes[site]}/*',
+      'arn:aws:iot:*:*:topicfilter/orgs/${iot:Certificate.Subject.Organization}/*',
     ]);
     expect(state.things[0]?.attributes).toEqual({ site: 'berlin' });
   });
 
   it.each([
     ['CN "-fleet" (an empty first piece would widen devices/* to every device)', 'OU=berlin,CN=-fleet'],
-    ['CN "x--" with site "#" (sites/# read back through the thing attribute)', 'OU=#,CN=lamp-8'],
+    ['site "#" (sites/# read back through the thing attribute)', 'OU=#,CN=lamp-8'],
     ['site "a/b" (an extra topic level read back through the thing attribute)', 'OU=a/b,CN=lamp-9'],
+    [
+      'O "acme/x" (an extra level AWS would substitute for ${iot:Certificate.Subject.Organization})',
+      'O=acme/x,OU=berlin,CN=lamp-11',
+    ],
   ])('rejects %s: INACTIVE, no thing, no policy', async (_name, subject) => {
     const policiesBefore = e2e.aws.sandbox.iot.counts().policies;
     const device = issue(hostileCa, subject);
