@@ -199,6 +199,8 @@ async function main(argv: string[]): Promise<number> {
     AWS_LAMBDA_LOG_STREAM_NAME: context.logStreamName,
     LAMBDA_TASK_ROOT: join(ROOT, 'dist', 'handlers'),
     TZ: ':UTC',
+    // Stands in for nodejs22.x, where the SDK has no Node-version warning to give.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   for (const name of passThrough) {
     const value = process.env[name];

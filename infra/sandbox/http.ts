@@ -26,15 +26,24 @@ export function sendJson(
   res.end(text);
 }
 
-/** Listens on loopback (127.0.0.1) and resolves with the bound port. */
-export function listenLoopback(server: Server, port: number): Promise<number> {
+/** Listens on `host` (loopback, 127.0.0.1, unless told otherwise) and resolves with the bound port. */
+export function listenLoopback(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * The host clients on this machine use for a server listening on `host`: the wildcard
+ * addresses (every interface) are reached through loopback.
+ */
+export function clientHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 /** Closes a server, dropping idle keep-alive connections so that close does not hang. */

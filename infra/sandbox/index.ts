@@ -1,6 +1,7 @@
 /**
  * The local AWS side for JITR: IoT control plane (restJson1), S3 (s3rver), SQS (JSON
- * protocol), fault injection and the rule → Lambda path, all on loopback and in process.
+ * protocol), fault injection and the rule → Lambda path, in process, on loopback unless
+ * `host` says otherwise.
  *
  * @example
  * const sandbox = await startSandbox({ port: 0, quotas: true });
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDb } from './dynamodb.js';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
-import { closeServer, listenLoopback } from './http.js';
+import { clientHost, closeServer, listenLoopback } from './http.js';
 import { createIamServer } from './iam/server.js';
 import { createInspector, type IotInspector } from './iot/inspect.js';
 import { createStore } from './iot/model.js';
@@ -31,6 +32,12 @@ import { createSqsServer } from './sqs/server.js';
 export interface SandboxOptions {
   /** 0 = random free ports; N = IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, DynamoDB on N+6. */
   port?: number;
+  /**
+   * Address the HTTP services listen on: `127.0.0.1` (default; what the tests use), or e.g.
+   * `0.0.0.0` so that a container (`sam local invoke`) reaches them as `host.docker.internal`.
+   * The endpoints stay the ones clients on this machine use. (MQTT stays on loopback.)
+   */
+  host?: string;
   region?: string;
   account?: string;
   /** AWS default IoT TPS quotas (`true`), with overrides (object), or none (`false`, default). */
@@ -124,11 +131,13 @@ export interface RegisterDeviceResult extends ConnectResult {
 /** The credentials the sandbox accepts (s3rver's fixed key pair). */
 export const SANDBOX_CREDENTIALS: SandboxCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/** Starts the sandbox on 127.0.0.1. */
+/** Starts the sandbox on 127.0.0.1 (or `options.host`). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const region = options.region ?? 'us-east-1';
   const accountId = options.account ?? '123456789012';
   const base = options.port ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  const local = clientHost(host);
   const faults = new Faults(accountId, options.quotas ?? false, options.faults ?? {});
   const store = createStore({ region, accountId });
   const queues = new QueueStore(region, accountId);
@@ -137,21 +146,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const iotServer = createIotServer(store, faults);
     servers.push(iotServer);
-    const iotPort = await listenLoopback(iotServer, base);
+    const iotPort = await listenLoopback(iotServer, base, host);
     const sqsServer = createSqsServer(queues, faults);
     servers.push(sqsServer);
-    const sqsPort = await listenLoopback(sqsServer, base === 0 ? 0 : base + 1);
-    queues.baseUrl = `http://127.0.0.1:${sqsPort}`;
+    const sqsPort = await listenLoopback(sqsServer, base === 0 ? 0 : base + 1, host);
+    queues.baseUrl = `http://${local}:${sqsPort}`;
     for (const name of options.queues ?? []) queues.create(name);
-    const s3 = await startS3({ port: base === 0 ? 0 : base + 2, buckets: options.buckets ?? [] });
+    const s3 = await startS3({ port: base === 0 ? 0 : base + 2, buckets: options.buckets ?? [], host });
     stops.push(() => s3.stop());
     const functions: SandboxFunction[] = [];
     const lambdaServer = createLambdaServer(() => functions);
     servers.push(lambdaServer);
-    const lambdaPort = await listenLoopback(lambdaServer, base === 0 ? 0 : base + 3);
+    const lambdaPort = await listenLoopback(lambdaServer, base === 0 ? 0 : base + 3, host);
     const iamServer = createIamServer(faults);
     servers.push(iamServer);
-    const iamPort = await listenLoopback(iamServer, base === 0 ? 0 : base + 4);
+    const iamPort = await listenLoopback(iamServer, base === 0 ? 0 : base + 4, host);
     const dynamodb = await startDynamoDb({
       port: base === 0 ? 0 : base + 6,
       region,
@@ -160,11 +169,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.push(() => dynamodb.stop());
     for (const name of options.stateTables ?? []) await dynamodb.createStateTable(name);
     const endpoints: Sandbox['endpoints'] = {
-      iot: `http://127.0.0.1:${iotPort}`,
+      iot: `http://${local}:${iotPort}`,
       s3: s3.endpoint,
       sqs: queues.baseUrl,
-      lambda: `http://127.0.0.1:${lambdaPort}`,
-      iam: `http://127.0.0.1:${iamPort}`,
+      lambda: `http://${local}:${lambdaPort}`,
+      iam: `http://${local}:${iamPort}`,
       dynamodb: dynamodb.endpoint,
     };
     let stopped = false;

@@ -55,7 +55,17 @@ function boundary(text: string, at: number, marker: string): { label: string; en
  */
 export function pemToDer(text: string, labels: readonly string[]): Buffer {
   let at = text.indexOf(BEGIN);
-  if (at === -1) return decodeBase64(text);
+  if (at === -1) {
+    if (text.trim().length === 0) throw new PemError('the input is empty');
+    try {
+      return decodeBase64(text);
+    } catch {
+      // Neither DER (which starts with a SEQUENCE byte), nor PEM, nor bare base64.
+      throw new PemError(
+        `the input is neither DER, nor PEM (no ${BEGIN}${labels[0] ?? ''}----- line), nor base64`,
+      );
+    }
+  }
   while (at !== -1) {
     const begin = boundary(text, at, BEGIN);
     const next = text.indexOf(DASHES, begin.end);

@@ -1,10 +1,23 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { CRL_MAX_STALENESS } from '../config/variables.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action, printJson } from './output.js';
+import type { JitrCommand } from './program.js';
 
-/** Registers jitr crl …: offline CRL inspection (issue 3). The implementation loads lazily. */
-export function registerCrlCommands(program: Command, cli: CliRuntime): void {
+function isoDate(value: string): string {
+  if (Number.isNaN(new Date(value).getTime()))
+    throw new InvalidArgumentError(`expected a date like 2026-12-01T00:00:00Z, got ${value}`);
+  return value;
+}
+
+function staleness(value: string): string {
+  if (CRL_MAX_STALENESS.parse(value.trim()) === undefined)
+    throw new InvalidArgumentError(`expected ${CRL_MAX_STALENESS.expected}, got ${value}`);
+  return value;
+}
+
+/** Registers jitr crl …: offline CRL inspection. The implementation loads lazily. */
+export function registerCrlCommands(program: JitrCommand, cli: CliRuntime): void {
   const crl = program.command('crl').description('CRL tools');
   crl
     .command('inspect')
@@ -17,11 +30,14 @@ export function registerCrlCommands(program: Command, cli: CliRuntime): void {
       '--serial <hex...>',
       'certificate serials to look up (hex; case, colons and leading zeros ignored)',
     )
-    .option('--now <iso>', 'evaluate freshness at this time instead of the current time')
+    .option('--now <iso>', 'evaluate freshness at this time instead of the current time', isoDate)
     .option(
       '--max-staleness <seconds>',
       `grace past nextUpdate (default: CRL_MAX_STALENESS, else ${CRL_MAX_STALENESS.default})`,
+      staleness,
     )
+    .option('--json', 'print JSON (the output is always JSON; accepted for uniform scripts)')
+    .example('npx jitr crl inspect --crl /tmp/jitr-pki/crl.der --ca /tmp/jitr-pki/ca.pem --serial 00c0ffee')
     .action(
       action(
         async (options: {

@@ -1,11 +1,13 @@
 // `jitr crl inspect`: verify a CRL file offline with the handler's own code (loadCrl's checks,
 // split so that freshness is reported instead of aborting the report).
-import { readFile } from 'node:fs/promises';
 import { parseCertificate } from '../certificate/index.js';
 import { CRL_MAX_STALENESS } from '../config/variables.js';
 import { checkCrlFreshness, loadCrlIgnoringFreshness, serialBytesFromHex } from '../crl/index.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { CommandLineError, readInputFile } from './errors.js';
+
+const COMMAND = 'jitr crl inspect';
 
 export interface CrlInspectOptions {
   crl: string;
@@ -57,11 +59,24 @@ function stalenessSeconds(
   if (option === undefined) return cli.crlMaxStalenessSeconds();
   const value = CRL_MAX_STALENESS.parse(option.trim());
   if (value === undefined) {
-    throw new RangeError(
+    throw new CommandLineError(
       `--max-staleness must be whole seconds ≥ 0, got "${option}" (expected ${CRL_MAX_STALENESS.expected})`,
+      COMMAND,
     );
   }
   return value;
+}
+
+function serialBytes(text: string): Uint8Array {
+  try {
+    return serialBytesFromHex(text);
+  } catch (error) {
+    throw new CommandLineError(
+      `--serial ${text}: ${error instanceof Error ? error.message : String(error)}`,
+      COMMAND,
+      'Give --serial as hex, as jitr pki issue-device or openssl x509 -serial print it (e.g. 00c0ffee or C0:FF:EE).',
+    );
+  }
 }
 
 /**
@@ -75,10 +90,14 @@ export async function inspectCrl(
 ): Promise<CrlInspectReport> {
   const maxStalenessSeconds = stalenessSeconds(options.maxStaleness, cli);
   const now = options.now === undefined ? new Date() : new Date(options.now);
-  if (Number.isNaN(now.getTime())) throw new RangeError(`--now is not a date: ${options.now}`);
-  const queries = (options.serial ?? []).map((s) => ({ text: s, bytes: serialBytesFromHex(s) }));
-  const [crlBytes, caText] = await Promise.all([readFile(options.crl), readFile(options.ca, 'utf8')]);
-  const ca = parseCertificate(caText);
+  if (Number.isNaN(now.getTime())) throw new CommandLineError(`--now is not a date: ${options.now}`, COMMAND);
+  const queries = (options.serial ?? []).map((s) => ({ text: s, bytes: serialBytes(s) }));
+  // The CA may be PEM or DER (parseCertificate takes both from bytes).
+  const [crlBytes, caBytes] = await Promise.all([
+    readInputFile(options.crl, '--crl', COMMAND),
+    readInputFile(options.ca, '--ca', COMMAND),
+  ]);
+  const ca = parseCertificate(caBytes);
   const base = { crl: options.crl, maxStalenessSeconds };
   let crl: ReturnType<typeof loadCrlIgnoringFreshness>;
   try {

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import { action, printJson } from './output.js';
+import type { JitrCommand } from './program.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -23,7 +23,7 @@ async function interruptible(fn: (signal: AbortSignal) => Promise<void>): Promis
 const BACKOFF_HELP = 'exponential backoff with full jitter between attempts';
 
 /** Registers jitr device …: real devices over MQTT/TLS (the sandbox or AWS IoT). Implementations load lazily. */
-export function registerDeviceCommands(program: Command): void {
+export function registerDeviceCommands(program: JitrCommand): void {
   const device = program
     .command('device')
     .description(
@@ -52,9 +52,12 @@ export function registerDeviceCommands(program: Command): void {
     )
     .option('--mqtt-version <v>', '3.1.1 or 5', '3.1.1')
     .option('--json', 'print the report as JSON on stdout (attempts go to stderr)')
+    .example(
+      'npx jitr device connect --endpoint 127.0.0.1:8883 --ca mqtt-server-ca.pem --cert /tmp/jitr-pki/devices/lamp-1.pem --key /tmp/jitr-pki/devices/lamp-1.key --publish devices/lamp-1/hello',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  jitr device connect --endpoint 127.0.0.1:8883 --ca mqtt-server-ca.pem --cert pki/devices/lamp-1.pem --key pki/devices/lamp-1.key --publish devices/lamp-1/hello\n\nExit code: 0 connected (and the publish/subscribe asked for succeeded), 1 not connected before --timeout-s or refused, 2 usage error, 130 interrupted.',
+      '\nExit code: 0 connected (and the publish/subscribe asked for succeeded), 1 not connected before --timeout-s or refused, 2 usage error, 130 interrupted.',
     )
     .action(
       action(async (options) => {
@@ -85,10 +88,10 @@ export function registerDeviceCommands(program: Command): void {
     .option('--timeout-s <s>', 'give up after this many seconds', '120')
     .option('--mqtt-version <v>', '3.1.1 or 5', '3.1.1')
     .option('--json', 'print the report as JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  jitr device fleet --dir ./pki --count 50 --endpoint 127.0.0.1:8883 --ca mqtt-server-ca.pem --json\n\nExit code: 0 all connected, 1 some did not, 2 usage error, 130 interrupted.',
+    .example(
+      'npx jitr device fleet --dir /tmp/jitr-pki --count 50 --endpoint 127.0.0.1:8883 --ca mqtt-server-ca.pem --json',
     )
+    .addHelpText('after', '\nExit code: 0 all connected, 1 some did not, 2 usage error, 130 interrupted.')
     .action(
       action(async (options) => {
         const { runDeviceFleet } = await import('./device-connect.js');

@@ -7,6 +7,7 @@ import { type DeviceTarget, publishAcknowledged, subscribeCodes } from '../devic
 import { type AttemptRecord, type ConnectReport, connectWithBackoff } from '../device/backoff.js';
 import { percentile } from '../device/stats.js';
 import { DeviceCommandLineError } from './device-errors.js';
+import { writeResultText } from './output.js';
 
 export interface ConnectOptions {
   endpoint: string;
@@ -87,7 +88,7 @@ export function attemptLine(r: AttemptRecord): string {
 export async function runDeviceConnect(
   options: ConnectOptions,
   signal: AbortSignal,
-  write: (text: string) => void = (t) => process.stdout.write(t),
+  write: (text: string) => void = writeResultText,
 ): Promise<ConnectResultReport> {
   const { host, port } = parseEndpoint(options.endpoint);
   const cert = await readText(options.cert, '--cert');
@@ -234,7 +235,7 @@ export interface FleetReport {
 export async function runDeviceFleet(
   options: FleetOptions,
   signal: AbortSignal,
-  write: (text: string) => void = (t) => process.stdout.write(t),
+  write: (text: string) => void = writeResultText,
 ): Promise<FleetReport> {
   const { host, port } = parseEndpoint(options.endpoint);
   const count = positive(options.count, '--count');

@@ -1,29 +1,20 @@
-// The `jitr` command-line tool. Each area registers its own subcommands from its own
-// module, and loads its implementation lazily so that `jitr crl inspect` does not pay
-// for the AWS SDK it never uses. The only place the CLI reads the process environment: the
-// runtime built here (lib/runtime/cli-runtime.ts) is what command modules receive.
-import { Command } from 'commander';
+// Entry point of the `jitr` command-line tool (bundled into dist/cli/jitr.mjs). The only place
+// the CLI reads the process environment: the runtime built here (lib/runtime/cli-runtime.ts) is
+// what command modules receive.
+import { readFileSync } from 'node:fs';
 import { createCliRuntime } from '../runtime/cli-runtime.js';
-import { registerCrlCommands } from './crl-commands.js';
-import { registerDeviceCommands } from './device-commands.js';
-import { registerOpsCommands } from './ops-commands.js';
-import { registerPkiCommands } from './pki-commands.js';
-import { registerSandboxCommands } from './sandbox-commands.js';
-import { registerStatusCommands } from './status-commands.js';
-import { registerTemplateCommands } from './template-commands.js';
+import { buildJitrProgram } from './jitr-program.js';
+import { reserveStdoutForResults } from './output.js';
+import { runProgram } from './program.js';
 
-const cli = createCliRuntime(process.env);
-const program = new Command('jitr')
-  .description('Just-in-time registration for AWS IoT Core: templates, PKI, CRLs and operations.')
-  .showHelpAfterError()
-  .enablePositionalOptions();
+// The SDK warns on Node < 22 about its releases after January 2027; the versions the lock file
+// pins support Node 20 (README, "Node.js versions"), so the warning is noise on every command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+reserveStdoutForResults();
 
-registerTemplateCommands(program);
-registerPkiCommands(program, cli);
-registerCrlCommands(program, cli);
-registerOpsCommands(program, cli);
-registerStatusCommands(program, cli);
-registerSandboxCommands(program);
-registerDeviceCommands(program);
+// lib/cli/main.ts and dist/cli/jitr.mjs are both two levels below package.json.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
-await program.parseAsync(process.argv);
+process.exitCode = await runProgram(buildJitrProgram(version, createCliRuntime(process.env)), process.argv);

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import {
   CRL_KEY_TEMPLATE,
   RECONCILE_MAX,
@@ -7,6 +7,7 @@ import {
 } from '../config/variables.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action } from './output.js';
+import type { JitrCommand } from './program.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -22,14 +23,29 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-/** Registers jitr replay, reconcile, doctor (issue 6). Implementations load lazily. */
-export function registerOpsCommands(program: Command, cli: CliRuntime): void {
+/** An SQS queue URL; a bare queue name is refused with how to get the URL. */
+function queueUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(
+      `expected the queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>), got ${value}: find it with aws sqs get-queue-url --queue-name ${value} (or the stack output DeadLetterQueueUrl)`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InvalidArgumentError(`expected an http(s) queue URL, got ${value}`);
+  return value;
+}
+
+/** Registers jitr replay, reconcile, doctor. Implementations load lazily. */
+export function registerOpsCommands(program: JitrCommand, cli: CliRuntime): void {
   program
     .command('replay')
     .description(
       'Re-drive the events in the JITR dead-letter queue: summary by failure reason, then one synchronous run per certificate; a message is deleted only once its certificate is ACTIVE or definitively rejected.',
     )
-    .requiredOption('--queue-url <url>', 'URL of the DLQ')
+    .requiredOption('--queue-url <url>', 'URL of the DLQ', queueUrl)
     .option('--function-name <name>', 'invoke this Lambda function synchronously (RequestResponse)')
     .option(
       '--local',
@@ -52,6 +68,10 @@ export function registerOpsCommands(program: Command, cli: CliRuntime): void {
     )
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the report as JSON')
+    .example(
+      'npx jitr replay --queue-url "$DLQ_URL" --function-name jitr --dry-run',
+      'npx jitr replay --queue-url "$DLQ_URL" --function-name jitr',
+    )
     .action(
       action(async (options) => {
         const { runReplay } = await import('./ops-replay.js');
@@ -84,6 +104,7 @@ export function registerOpsCommands(program: Command, cli: CliRuntime): void {
     )
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the report as JSON')
+    .example('npx jitr reconcile --ca "$CA_ID" --older-than 10m --dry-run')
     .action(
       action(async (options) => {
         const { runReconcile } = await import('./ops-reconcile.js');
@@ -100,7 +121,7 @@ export function registerOpsCommands(program: Command, cli: CliRuntime): void {
     .option('--stack <name>', 'find function, rule, DLQ and bucket from this CloudFormation stack')
     .option('--function-name <name>', 'the JITR function (its role and environment are read)')
     .option('--rule <name>', 'the IoT topic rule')
-    .option('--queue-url <url>', 'the DLQ')
+    .option('--queue-url <url>', 'the DLQ (its URL)', queueUrl)
     .option('--crl-bucket <bucket>', 'the CRL bucket')
     .option('--crl-key-template <template>', `the CRL key template (default ${CRL_KEY_TEMPLATE.default})`)
     .option('--crl-max-staleness <seconds>', 'grace after nextUpdate', positiveInteger)
@@ -111,6 +132,10 @@ export function registerOpsCommands(program: Command, cli: CliRuntime): void {
     .option('--role <arn>', "the function's role ARN")
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the results as JSON')
+    .example(
+      'npx jitr doctor --stack jitr --ca "$CA_ID"',
+      'npx jitr doctor --ca "$CA_ID" --function-name jitr --rule jitr_registered --queue-url "$DLQ_URL" --crl-bucket jitr-crls',
+    )
     .action(
       action(async (options) => {
         const { runDoctor } = await import('./ops-doctor.js');

@@ -12,6 +12,7 @@ import {
   createLambdaClient,
   createSqsClient,
 } from '../runtime/operations-clients.js';
+import { writeResult } from './output.js';
 
 /** Runs `jitr doctor`; exit code 1 on any ✗. */
 export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli: CliRuntime): Promise<void> {
@@ -32,8 +33,6 @@ export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli
     iam: createIamClient(region),
   });
   const results = await doctor(target, ports, new Date());
-  process.stdout.write(
-    `${options.json === true ? JSON.stringify(results, null, 2) : formatChecklist(results)}\n`,
-  );
+  writeResult(options.json === true ? JSON.stringify(results, null, 2) : formatChecklist(results));
   if (doctorExitCode(results) === 1) process.exitCode = 1;
 }

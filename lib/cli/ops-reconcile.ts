@@ -7,7 +7,9 @@ import { systemClock } from '../operations/token-bucket.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
+import { writeResult } from './output.js';
 
 export interface ReconcileCliOptions {
   ca: string;
@@ -63,11 +65,15 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
     );
     bar?.stop();
     if (options.json === true) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      writeResult(JSON.stringify(report, null, 2));
     } else {
       const lines = [
-        `CA ${report.caCertificateId}: ${report.scanned} certificates scanned, ${report.pending} PENDING_ACTIVATION, ${report.selected.length} older than ${options.olderThan}`,
+        `CA ${report.caCertificateId}: ${report.scanned} certificates scanned${report.complete ? '' : ' (listing stopped at --max)'}, ${report.pending} PENDING_ACTIVATION, ${report.stuck} older than ${options.olderThan}`,
       ];
+      if (report.selected.length < report.stuck || !report.complete)
+        lines.push(
+          `  taking the first ${report.selected.length} (--max ${options.max}); run again for the rest`,
+        );
       if (report.dryRun) lines.push(...report.selected.map((id) => `  would reconcile ${id}`));
       else {
         lines.push(
@@ -86,9 +92,10 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
         }
         if (report.interrupted) lines.push('Interrupted: the remaining certificates were not touched.');
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      writeResult(lines.join('\n'));
     }
-    if (report.failures.length > 0 || report.interrupted) process.exitCode = 1;
+    if (report.interrupted) process.exitCode = EXIT_CODES.interrupted;
+    else if (report.failures.length > 0) process.exitCode = EXIT_CODES.failed;
   } finally {
     bar?.stop();
     interrupt.dispose();

@@ -13,7 +13,9 @@ import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { createSqsClient } from '../runtime/operations-clients.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
+import { writeResult } from './output.js';
 
 export interface ReplayCliOptions {
   queueUrl: string;
@@ -62,15 +64,16 @@ export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Pro
       certificateIds: options.certificateId ?? [],
       signal: interrupt.signal,
       onPlan: (plan) => {
-        if (options.json !== true) process.stdout.write(`${formatPlan(plan)}\n`);
+        if (options.json !== true) writeResult(formatPlan(plan));
         if (!options.dryRun && plan.certificates > 0) bar?.start(plan.certificates, 0, { outcome: '' });
       },
       onProgress: (done, _total, result) => bar?.update(done, { outcome: result.outcome }),
     });
     bar?.stop();
-    if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else if (!report.dryRun) process.stdout.write(`\n${formatReport(report)}\n`);
-    if (replayExitCode(report) === 1) process.exitCode = 1;
+    if (options.json === true) writeResult(JSON.stringify(report, null, 2));
+    else if (!report.dryRun) writeResult(`\n${formatReport(report)}`);
+    if (report.interrupted) process.exitCode = EXIT_CODES.interrupted;
+    else if (replayExitCode(report) === 1) process.exitCode = EXIT_CODES.failed;
   } finally {
     bar?.stop();
     interrupt.dispose();

@@ -4,7 +4,7 @@ import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { type CertificateStatusReport, certificateStatus } from '../status/certificate-status.js';
-import { printJson } from './output.js';
+import { printJson, writeResult } from './output.js';
 
 export interface StatusCliOptions {
   region?: string;
@@ -76,6 +76,6 @@ export async function runStatus(
   const iot = new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region))));
   const report = await certificateStatus({ iot, ledger: null }, certificateId);
   if (options.json === true) printJson(report);
-  else process.stdout.write(`${formatStatus(report)}\n`);
+  else writeResult(formatStatus(report));
   if (!report.diagnosis.online) process.exitCode = 1;
 }

@@ -1,36 +1,101 @@
-import { isJitrError } from '../errors.js';
+/**
+ * How every `jitr` command talks to its caller (the conventions in the README's "Command-line
+ * tool" section):
+ *
+ * - the result goes to stdout: exactly one JSON document with `--json` (or for commands that
+ *   only print JSON), else text; nothing else ever writes to stdout (see
+ *   {@link reserveStdoutForResults}: library logs and warnings go to stderr);
+ * - an error prints `error <Code>: <message>`, `while: <what it was doing>`, `at:` (when it has a
+ *   path) and `remedy:` on stderr, never a stack trace; with `--json`, stdout also gets
+ *   `{"error": {code, message, step, remedy, …}}` so it still holds one JSON document;
+ * - exit codes: lib/cli/exit-codes.ts.
+ */
+import { describeFailure } from './errors.js';
+import { EXIT_CODES, USAGE_ERROR_CODES } from './exit-codes.js';
+
+/** The real stdout once {@link reserveStdoutForResults} took it over. */
+let resultStream: ((text: string) => boolean) | undefined;
+
+/**
+ * From now on the process's stdout carries only what {@link writeResult} writes: anything else
+ * (the handler's Powertools log lines and EMF metrics in `--local` runs, a library's console
+ * output) is sent to stderr. Called once by the CLI entry point.
+ */
+export function reserveStdoutForResults(): void {
+  resultStream ??= process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+}
+
+/** Writes part of a command's result on stdout, as it is. */
+export function writeResultText(text: string): void {
+  if (resultStream === undefined) process.stdout.write(text);
+  else resultStream(text);
+}
+
+/** Writes a command's result (text or JSON) on stdout, ending with a newline. */
+export function writeResult(text: string): void {
+  writeResultText(text.endsWith('\n') ? text : `${text}\n`);
+}
 
 /** Prints a value as pretty JSON on stdout. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  writeResult(JSON.stringify(value, null, 2));
+}
+
+/** The human lines of an error: code and message, what was being done, where, the remedy. */
+export function formatError(error: unknown, command: string): string {
+  const e = describeFailure(error, command);
+  const lines = [`error ${e.code}: ${e.message}`];
+  const doing = e.step.startsWith('jitr')
+    ? e.step
+    : e.step === 'cli'
+      ? command
+      : `${command} (step ${e.step})`;
+  lines.push(`  while: ${doing}`);
+  if (e.path !== undefined && e.path !== '') lines.push(`  at: ${e.path}`);
+  if (e.awsErrorName !== undefined) lines.push(`  aws error: ${e.awsErrorName}`);
+  lines.push(`  remedy: ${e.remedy}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**
- * Reports an error on stderr and sets exit code 1. A JitrError is printed as
- * `code: message`, then its path and remedy; anything else as its message.
+ * Reports an error (stderr; with `json`, also `{"error": …}` on stdout) and sets the exit code:
+ * 2 for a usage error, 1 otherwise.
  */
-export function reportError(error: unknown): void {
-  if (isJitrError(error)) {
-    const lines = [`error ${error.code}: ${error.message}`];
-    if (error.path !== undefined) lines.push(`  at: ${error.path}`);
-    if (error.awsErrorName !== undefined) lines.push(`  aws error: ${error.awsErrorName}`);
-    lines.push(`  remedy: ${error.remedy}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
-  } else {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exitCode = 1;
+export function reportError(error: unknown, command: string, json = false): void {
+  const e = describeFailure(error, command);
+  process.stderr.write(formatError(e, command));
+  if (json) printJson({ error: e.toJSON() });
+  process.exitCode = USAGE_ERROR_CODES.has(e.code) ? EXIT_CODES.usage : EXIT_CODES.failed;
 }
 
-/** Wraps a command action so that any thrown error is reported and the exit code is 1. */
+interface CommandLike {
+  name(): string;
+  parent: CommandLike | null;
+  opts(): Record<string, unknown>;
+}
+
+/** `jitr template render`: the command's full name, as a user types it. */
+export function commandPath(command: CommandLike): string {
+  const names: string[] = [];
+  for (let c: CommandLike | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Wraps a command action so that any thrown error is reported (code, what it was doing, remedy)
+ * with the exit code of its kind, never as a stack trace.
+ */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<void> | void,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    // Commander passes the command itself last.
+    const command = args[args.length - 1] as CommandLike;
     try {
       await fn(...args);
     } catch (error) {
-      reportError(error);
+      reportError(error, commandPath(command), command.opts().json === true);
     }
   };
 }

@@ -1,12 +1,13 @@
-import type { Command } from 'commander';
 import { DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action, printJson } from './output.js';
+import type { JitrCommand } from './program.js';
 
 const DIR_HELP = 'CA directory (ca.pem, ca.key, pki-state.json, crl.der)';
+const JSON_HELP = 'print JSON (the output is always JSON; accepted for uniform scripts)';
 
-/** Registers jitr pki …: the PKI toolkit (issue 3). Implementations load lazily. */
-export function registerPkiCommands(program: Command, cli: CliRuntime): void {
+/** Registers jitr pki …: the PKI toolkit. Implementations load lazily. */
+export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void {
   const pki = program
     .command('pki')
     .description('PKI toolkit: a CA on disk, device and verification certificates, revocation, CRLs');
@@ -23,6 +24,10 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
       'O=JITR Example,CN=JITR Example Device CA',
     )
     .option('--days <n>', 'validity in days', '3650')
+    .option('--json', JSON_HELP)
+    .example(
+      "npx jitr pki create-ca --dir /tmp/jitr-pki --key-type ec --subject 'O=Example,CN=Example Device CA'",
+    )
     .action(
       action(
         async (options: { dir: string; keyType: string; curve?: string; subject: string; days: string }) => {
@@ -38,6 +43,10 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
     .requiredOption('--registration-code <code>', 'from aws iot get-registration-code')
     .option('--dir <dir>', DIR_HELP, './pki')
     .option('--out <file>', 'output PEM (default <dir>/verification.pem)')
+    .option('--json', JSON_HELP)
+    .example(
+      'npx jitr pki verification-cert --dir /tmp/jitr-pki --registration-code "$(aws iot get-registration-code --query registrationCode --output text)"',
+    )
     .action(
       action(async (options: { dir: string; registrationCode: string; out?: string }) => {
         const { verificationCertAction } = await import('./pki-actions.js');
@@ -56,6 +65,10 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
     .option('--out-dir <dir>', 'where to write <CN>-<id>.pem, .key and .chain.pem (default <dir>/devices)')
     .option('--key-type <type>', 'rsa (2048-bit) or ec', 'ec')
     .option('--curve <curve>', 'P-256 or P-384 (with --key-type ec)')
+    .option('--json', JSON_HELP)
+    .example(
+      "npx jitr pki issue-device --dir /tmp/jitr-pki --subject 'C=DE,O=Example,CN=lamp-0042,serialNumber=SN-0042'",
+    )
     .action(
       action(
         async (options: {
@@ -78,6 +91,8 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
     .requiredOption('--serial <hex>', 'certificate serial in hex (colons and a leading 00 allowed)')
     .option('--reason <reason>', 'RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, …')
     .option('--dir <dir>', DIR_HELP, './pki')
+    .option('--json', JSON_HELP)
+    .example('npx jitr pki revoke --dir /tmp/jitr-pki --serial 0091f0c3 --reason keyCompromise')
     .action(
       action(async (options: { dir: string; serial: string; reason?: string }) => {
         const { revokeAction } = await import('./pki-actions.js');
@@ -91,6 +106,8 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
     .option('--dir <dir>', DIR_HELP, './pki')
     .option('--out <file>', 'output DER (default <dir>/crl.der)')
     .option('--next-update-days <n>', 'nextUpdate = now + N days', '7')
+    .option('--json', JSON_HELP)
+    .example('npx jitr pki crl --dir /tmp/jitr-pki --next-update-days 7')
     .action(
       action(async (options: { dir: string; out?: string; nextUpdateDays: string }) => {
         const { crlAction } = await import('./pki-actions.js');
@@ -110,6 +127,8 @@ export function registerPkiCommands(program: Command, cli: CliRuntime): void {
     )
     .option('--key-template <template>', 'CRL_KEY_TEMPLATE', DEFAULT_CRL_KEY_TEMPLATE)
     .option('--region <region>', 'AWS region (default: from the environment)')
+    .option('--json', JSON_HELP)
+    .example('npx jitr pki publish-crl --dir /tmp/jitr-pki --bucket jitr-crls')
     .action(
       action(
         async (options: {

@@ -1,28 +1,45 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { action } from './output.js';
+import type { JitrCommand } from './program.js';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65531) throw new Error(`expected a port number, got ${value}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 65530)
+    throw new InvalidArgumentError(
+      `expected a port number from 1 to 65530 (the sandbox uses N to N+5), got ${value}`,
+    );
   return n;
+}
+
+function host(value: string): string {
+  if (!/^[A-Za-z0-9.:-]+$/.test(value))
+    throw new InvalidArgumentError(`expected an IP address or host name, got ${value}`);
+  return value;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Registers jitr sandbox …: the local AWS side (issue 5). The implementation loads lazily. */
-export function registerSandboxCommands(program: Command): void {
+/** Registers jitr sandbox …: the local AWS side. The implementation loads lazily. */
+export function registerSandboxCommands(program: JitrCommand): void {
   const sandbox = program
     .command('sandbox')
     .description('The local AWS side (IoT control plane, S3, SQS) for trying JITR without an account.');
   sandbox
     .command('start')
-    .description('Start the sandbox on 127.0.0.1, print its endpoints and environment, and run until Ctrl-C.')
+    .description(
+      'Start the sandbox (on 127.0.0.1 unless --host), print its endpoints and environment, and run until Ctrl-C (exit 0).',
+    )
     .option(
       '--port <n>',
       'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, MQTT (--jitr) on N+5 (default: random free ports)',
       port,
+    )
+    .option(
+      '--host <address>',
+      'address the HTTP services listen on: 127.0.0.1 (default, loopback only) or e.g. 0.0.0.0 so that a container (sam local invoke) can reach them (not with --jitr)',
+      host,
     )
     .option('--region <region>', 'region in ARNs and events', 'us-east-1')
     .option('--account <id>', 'account id in ARNs and events', '123456789012')
@@ -37,6 +54,7 @@ export function registerSandboxCommands(program: Command): void {
     .option('--crl-bucket <name>', 'with --jitr: the CRL bucket', 'jitr-crls')
     .option('--dlq <name>', 'with --jitr: the dead-letter queue', 'jitr-dlq')
     .option('--json', 'print endpoints and environment as JSON')
+    .example('npx jitr sandbox start --bucket jitr-crls --queue jitr-dlq --port 4566')
     .action(
       action(async (options) => {
         const { runSandboxStart } = await import('./sandbox-start.js');

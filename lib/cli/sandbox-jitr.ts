@@ -4,6 +4,7 @@
 import { baseFunctionEnv, deployJitr } from '../../infra/demo/deployment.js';
 import { startLocalAws } from '../../infra/demo/local-aws.js';
 import type { MqttEvent } from '../../infra/sandbox/index.js';
+import { writeResultText } from './output.js';
 
 export interface SandboxJitrOptions {
   port?: number;
@@ -49,7 +50,7 @@ function describeEvent(e: MqttEvent): string {
 export async function runSandboxJitr(
   options: SandboxJitrOptions,
   signal: AbortSignal,
-  write: (text: string) => void = (text) => process.stdout.write(text),
+  write: (text: string) => void = writeResultText,
 ): Promise<void> {
   const progress = options.json === true ? (t: string) => process.stderr.write(t) : write;
   const aws = await startLocalAws({

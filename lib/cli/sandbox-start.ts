@@ -1,8 +1,10 @@
 // `jitr sandbox start`: the local AWS side on loopback until Ctrl-C.
 import { startSandbox } from '../../infra/sandbox/index.js';
+import { writeResult } from './output.js';
 
 export interface SandboxStartOptions {
   port?: number;
+  host?: string;
   region?: string;
   account?: string;
   quotas?: boolean;
@@ -19,10 +21,11 @@ export interface SandboxStartOptions {
 export async function runSandboxStart(
   options: SandboxStartOptions,
   signal: AbortSignal,
-  write: (text: string) => void = (text) => process.stdout.write(text),
+  write: (text: string) => void = writeResult,
 ): Promise<void> {
   const sandbox = await startSandbox({
     port: options.port ?? 0,
+    ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.account === undefined ? {} : { account: options.account }),
     quotas: options.quotas === true,
@@ -34,12 +37,12 @@ export async function runSandboxStart(
     const env = sandbox.env();
     if (options.json === true) {
       write(
-        `${JSON.stringify({ endpoints: sandbox.endpoints, region: sandbox.region, accountId: sandbox.accountId, env }, null, 2)}\n`,
+        `${JSON.stringify({ endpoints: sandbox.endpoints, host: options.host ?? '127.0.0.1', region: sandbox.region, accountId: sandbox.accountId, env }, null, 2)}\n`,
       );
     } else {
       write(
         [
-          `JITR sandbox on loopback (account ${sandbox.accountId}, region ${sandbox.region})`,
+          `JITR sandbox on ${options.host ?? '127.0.0.1'}${options.host === undefined ? ' (loopback only)' : ''} (account ${sandbox.accountId}, region ${sandbox.region})`,
           `  IoT  ${sandbox.endpoints.iot}`,
           `  S3   ${sandbox.endpoints.s3}  (path-style; buckets: ${(options.bucket ?? []).join(', ') || 'none'})`,
           `  SQS  ${sandbox.endpoints.sqs}  (queues: ${(options.queue ?? []).join(', ') || 'none'})`,

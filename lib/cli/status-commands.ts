@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action } from './output.js';
+import type { JitrCommand } from './program.js';
 
 /** Registers `jitr status`. The implementation loads lazily. */
-export function registerStatusCommands(program: Command, cli: CliRuntime): void {
+export function registerStatusCommands(program: JitrCommand, cli: CliRuntime): void {
   program
     .command('status')
     .description(
@@ -12,10 +12,7 @@ export function registerStatusCommands(program: Command, cli: CliRuntime): void 
     .argument('<certificateId>', 'the 64-hex certificate id')
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the report as JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  jitr status 1e7a939e70d9e972e46bf532bc23d615668dcad1f56291dad88ebd721a5724a3 --json',
-    )
+    .example('npx jitr status 1e7a939e70d9e972e46bf532bc23d615668dcad1f56291dad88ebd721a5724a3 --json')
     .action(
       action(async (certificateId: string, options: { region?: string; json?: boolean }) => {
         const { runStatus } = await import('./ops-status.js');

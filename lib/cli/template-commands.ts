@@ -1,12 +1,14 @@
-import type { Command } from 'commander';
-import { action, printJson } from './output.js';
+import { action, printJson, writeResult } from './output.js';
+import type { JitrCommand } from './program.js';
+
+const JSON_HELP = 'print JSON (the output is always JSON; accepted for uniform scripts)';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Registers jitr template …: render, check, permissions (issue 2). */
-export function registerTemplateCommands(program: Command): void {
+/** Registers jitr template …: render, check, permissions. */
+export function registerTemplateCommands(program: JitrCommand): void {
   const template = program
     .command('template')
     .description(
@@ -25,6 +27,11 @@ export function registerTemplateCommands(program: Command): void {
     .option(
       '--certificate-id <id>',
       'certificate id (default: lowercase hex SHA-256 of the DER, as AWS assigns)',
+    )
+    .option('--json', JSON_HELP)
+    .example(
+      'npx jitr template render --template infra/templates/default.json --cert device.pem',
+      'npx jitr template render --template infra/templates/default.json --param AWS::IoT::Certificate::CommonName=lamp-0042 --certificate-id 1e7a939e70d9e972e46bf532bc23d615668dcad1f56291dad88ebd721a5724a3',
     )
     .action(
       action(
@@ -50,9 +57,12 @@ export function registerTemplateCommands(program: Command): void {
     .option('--region <region>', 'region in the resource ARN', 'us-east-1')
     .option('--account <account>', 'account id in the resource ARN', '123456789012')
     .option('--json', 'print the report as JSON')
+    .example(
+      'npx jitr template explain --template infra/templates/default.json --cert device.pem --can publish devices/lamp-1/state',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  jitr template explain --template template.json --cert device.pem --can publish devices/lamp-1/state\n\nExit code: 0, or with --can 0 when allowed and 1 when denied (or when existing policies could not be checked).',
+      '\nExit code: 0, or with --can 0 when allowed and 1 when denied (or when existing policies could not be checked).',
     )
     .action(
       action(
@@ -68,7 +78,7 @@ export function registerTemplateCommands(program: Command): void {
           const { explainTemplate, formatExplain } = await import('./template-explain.js');
           const report = await explainTemplate(options);
           if (options.json === true) printJson(report);
-          else process.stdout.write(formatExplain(report));
+          else writeResult(formatExplain(report));
           if (report.question !== null && !(report.question.allowed && report.question.complete))
             process.exitCode = 1;
         },
@@ -79,6 +89,8 @@ export function registerTemplateCommands(program: Command): void {
     .command('check')
     .description('Validate a template alone (no certificate) and summarise its parameters and resources.')
     .argument('<file>', 'template file')
+    .option('--json', JSON_HELP)
+    .example('npx jitr template check infra/templates/default.json')
     .action(
       action(async (file: string) => {
         const { checkTemplateFile } = await import('./template-impl.js');
@@ -92,6 +104,10 @@ export function registerTemplateCommands(program: Command): void {
     .argument('<file>', 'template file')
     .option('--region <region>', 'region for the ARNs (default *)')
     .option('--account <account>', 'account id for the ARNs (default *)')
+    .option('--json', JSON_HELP)
+    .example(
+      'npx jitr template permissions infra/templates/default.json --region eu-west-1 --account 123456789012',
+    )
     .action(
       action(async (file: string, options: { region?: string; account?: string }) => {
         const { permissionsForTemplateFile } = await import('./template-impl.js');

@@ -1,12 +1,15 @@
 // Implementation of `jitr template …`, loaded lazily by template-commands.ts.
-import { readFile } from 'node:fs/promises';
 import type { CertificateFacts } from '../certificate/types.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import { type CheckResult, checkTemplate } from '../template/check.js';
 import { AWS_CERTIFICATE_PARAMETERS } from '../template/parameter-names.js';
 import { type IamPolicy, requiredPermissions } from '../template/permissions.js';
 import type { Plan } from '../template/plan.js';
 import { render } from '../template/render.js';
+import { CommandLineError, readInputFile } from './errors.js';
 import { TemplateCommandLineError } from './template-errors.js';
+
+const RENDER = 'jitr template render';
 
 export interface RenderOptions {
   /** Template file: JSON template, registration config or DescribeProvisioningTemplate answer. */
@@ -27,13 +30,13 @@ export interface RenderInput {
 }
 
 /** Reads the template and the certificate and collects the parameters (`--param` overrides the certificate). */
-export async function loadRenderInput(options: RenderOptions): Promise<RenderInput> {
-  const template = await readText(options.template, '--template');
+export async function loadRenderInput(options: RenderOptions, command = RENDER): Promise<RenderInput> {
+  const template = await readText(options.template, '--template', command);
   const parameters: Record<string, string> = {};
   let facts: CertificateFacts | undefined;
   if (options.cert !== undefined) {
     const { certificateParameters, parseCertificate } = await import('../certificate/index.js');
-    facts = parseCertificate(await readBytes(options.cert, '--cert'));
+    facts = parseCertificate(await readInputFile(options.cert, '--cert', command));
     Object.assign(parameters, certificateParameters(facts, options.certificateId ?? facts.sha256));
   } else if (options.certificateId !== undefined) {
     parameters[AWS_CERTIFICATE_PARAMETERS.Id] = options.certificateId;
@@ -53,16 +56,30 @@ export async function loadRenderInput(options: RenderOptions): Promise<RenderInp
 /** `jitr template render`: the plan for a template and a certificate (or explicit values). */
 export async function renderTemplateFile(options: RenderOptions): Promise<Plan> {
   const input = await loadRenderInput(options);
-  if (input.facts === undefined) return render(input.template, input.parameters);
-  const { certificatePolicyVariables } = await import('../certificate/index.js');
-  return render(input.template, input.parameters, {
-    certificateVariables: certificatePolicyVariables(input.facts),
-  });
+  try {
+    if (input.facts === undefined) return render(input.template, input.parameters);
+    const { certificatePolicyVariables } = await import('../certificate/index.js');
+    return render(input.template, input.parameters, {
+      certificateVariables: certificatePolicyVariables(input.facts),
+    });
+  } catch (error) {
+    // Without a certificate the values can only come from --param: say so, not "the
+    // certificate lacks a CN".
+    if (options.cert === undefined && isJitrError(error) && error.code === 'MissingParameter') {
+      const name = typeof error.details.parameter === 'string' ? error.details.parameter : 'it';
+      throw new CommandLineError(
+        `the template needs a value for ${name}, and there is no --cert to take it from`,
+        RENDER,
+        `Give --cert <device certificate> or --param ${name}=<value> (repeat --param for each parameter without a Default).`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** `jitr template check`: validates a template without a certificate. */
 export async function checkTemplateFile(file: string): Promise<CheckResult> {
-  return checkTemplate(await readText(file, 'FILE'));
+  return checkTemplate(await readText(file, 'the template', 'jitr template check'));
 }
 
 /** `jitr template permissions`: the IAM policy the handler role needs for this template. */
@@ -70,20 +87,9 @@ export async function permissionsForTemplateFile(
   file: string,
   options: { region?: string; account?: string },
 ): Promise<IamPolicy> {
-  return requiredPermissions(await readText(file, 'FILE'), options);
+  return requiredPermissions(await readText(file, 'the template', 'jitr template permissions'), options);
 }
 
-async function readText(file: string, option: string): Promise<string> {
-  return (await readBytes(file, option)).toString('utf8');
-}
-
-async function readBytes(file: string, option: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    throw new TemplateCommandLineError(`cannot read ${option} ${file}: ${(error as Error).message}`, {
-      remedy: 'Check the file path and its permissions.',
-      cause: error,
-    });
-  }
+async function readText(file: string, option: string, command: string): Promise<string> {
+  return (await readInputFile(file, option, command)).toString('utf8');
 }

@@ -9,7 +9,7 @@ export class InvalidOperationsOptionError extends JitrError {
   constructor(option: string, problem: string, expected: string) {
     super(`${option}: ${problem}`, {
       step: 'cli',
-      remedy: `Give ${option} as ${expected} (see jitr <command> --help).`,
+      remedy: `Give ${option} as ${expected}.`,
       details: { option },
     });
   }

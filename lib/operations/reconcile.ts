@@ -35,6 +35,11 @@ export interface ReconcileReport {
   scanned: number;
   /** PENDING_ACTIVATION certificates seen, old enough or not. */
   pending: number;
+  /** PENDING_ACTIVATION and older than the threshold, in the pages listed (may exceed `max`). */
+  stuck: number;
+  /** Whether every page was listed (false when listing stopped because `max` was reached). */
+  complete: boolean;
+  /** The certificates this run re-drives: the first `max` of the stuck ones. */
   selected: string[];
   /** Count per outcome: the handler's outcome (`activated`, `rejected`, …) or `failed`. */
   outcomes: Record<string, number>;
@@ -91,6 +96,7 @@ async function listStuck(deps: ReconcileDeps, options: ReconcileOptions, now: nu
   const selected: CertificateSummary[] = [];
   let scanned = 0;
   let pending = 0;
+  let stuck = 0;
   let marker: string | undefined;
   do {
     await bucket.acquire();
@@ -101,11 +107,12 @@ async function listStuck(deps: ReconcileDeps, options: ReconcileOptions, now: nu
     scanned += page.certificates.length;
     pending += page.certificates.filter((c) => c.status === 'PENDING_ACTIVATION').length;
     for (const c of selectStuck(page.certificates, now, options.olderThanMs)) {
+      stuck += 1;
       if (selected.length < options.max) selected.push(c);
     }
     marker = page.nextMarker;
   } while (marker !== undefined && selected.length < options.max && !options.signal?.aborted);
-  return { selected, scanned, pending };
+  return { selected, scanned, pending, stuck, complete: marker === undefined };
 }
 
 /**
@@ -117,12 +124,14 @@ async function listStuck(deps: ReconcileDeps, options: ReconcileOptions, now: nu
  */
 export async function reconcileCa(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
   const now = deps.clock.now();
-  const { selected, scanned, pending } = await listStuck(deps, options, now);
+  const { selected, scanned, pending, stuck, complete } = await listStuck(deps, options, now);
   options.onSelected?.(selected);
   const report: ReconcileReport = {
     caCertificateId: options.caCertificateId,
     scanned,
     pending,
+    stuck,
+    complete,
     selected: selected.map((c) => c.certificateId),
     outcomes: {},
     failures: [],

@@ -112,6 +112,10 @@ function registrationConfigOf(config: RegistrationConfig | undefined): Registrat
 }
 
 /** The {@link IotRegistry} backed by an `IoTClient` (build it once per container with `createIotClient`). */
+/** An InvalidRequestException on a call that only carries ids from the event or the command line. */
+const ID_REMEDY =
+  'Check the certificate and CA ids (64 hex characters, as AWS IoT assigns) in the event or on the command line; no template is involved.';
+
 export class SdkIotRegistry implements IotRegistry {
   #calls = 0;
   readonly #client: IoTClient;
@@ -141,6 +145,7 @@ export class SdkIotRegistry implements IotRegistry {
         operation: op,
         step: 'describe-certificate',
         notFound: (base) => certificateNotFound(base, certificateId),
+        invalidRequestRemedy: ID_REMEDY,
       },
       (c) => c.send(new DescribeCertificateCommand({ certificateId })),
     );
@@ -162,6 +167,7 @@ export class SdkIotRegistry implements IotRegistry {
         operation: op,
         step: 'describe-ca-certificate',
         notFound: (base) => caCertificateNotFound(base, caCertificateId),
+        invalidRequestRemedy: ID_REMEDY,
       },
       (c) => c.send(new DescribeCACertificateCommand({ certificateId: caCertificateId })),
     );
@@ -215,6 +221,8 @@ export class SdkIotRegistry implements IotRegistry {
         operation: op,
         step: 'list-certificates-by-ca',
         notFound: (base) => caCertificateNotFound(base, caCertificateId),
+        invalidRequestRemedy:
+          'Check the CA certificate id (64 hex characters, a CA registered in this account and region, e.g. from aws iot list-ca-certificates); no template is involved.',
       },
       (c) =>
         c.send(

@@ -27,6 +27,11 @@ export interface IotCallContext {
   step: string;
   /** Builds the precise error for a `ResourceNotFoundException` of this call. */
   notFound?: (options: Omit<JitrErrorOptions, 'remedy'>, awsMessage: string) => JitrError;
+  /**
+   * What to do about an `InvalidRequestException` when the request carries no template value
+   * (e.g. a CA id given on the command line); default: fix the template, then replay.
+   */
+  invalidRequestRemedy?: string;
 }
 
 interface AwsErrorFacts {
@@ -176,7 +181,9 @@ export function translateIotError(error: unknown, context: IotCallContext): Jitr
   if (facts.name === 'InvalidRequestException') {
     return new IotInvalidRequestError(`AWS IoT rejected ${operation} as invalid: ${said}`, {
       ...base,
-      remedy: 'Fix the template or the value named in the AWS message, then replay the DLQ.',
+      remedy:
+        context.invalidRequestRemedy ??
+        'Fix the template or the value named in the AWS message, then replay the DLQ.',
     });
   }
   if (facts.name === 'MalformedPolicyException') {

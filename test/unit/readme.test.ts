@@ -1,15 +1,9 @@
 // The README is the contract with users: its tables and command lines must match the code.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerCrlCommands } from '../../lib/cli/crl-commands.js';
-import { registerDeviceCommands } from '../../lib/cli/device-commands.js';
-import { registerOpsCommands } from '../../lib/cli/ops-commands.js';
-import { registerPkiCommands } from '../../lib/cli/pki-commands.js';
-import { registerSandboxCommands } from '../../lib/cli/sandbox-commands.js';
-import { registerStatusCommands } from '../../lib/cli/status-commands.js';
-import { registerTemplateCommands } from '../../lib/cli/template-commands.js';
+import { buildJitrProgram } from '../../lib/cli/jitr-program.js';
 import { CONFIG_VARIABLES } from '../../lib/config/config.js';
 import { documentedDefault } from '../../lib/config/declare.js';
 import { createCliRuntime } from '../../lib/runtime/cli-runtime.js';
@@ -60,16 +54,7 @@ function declaredCodes(dir: string, out = new Map<string, string>()): Map<string
 
 /** The commander program exactly as lib/cli/main.ts builds it (without parsing argv). */
 function cliProgram(): Command {
-  const program = new Command('jitr');
-  registerTemplateCommands(program);
-  const cli = createCliRuntime({});
-  registerPkiCommands(program, cli);
-  registerCrlCommands(program, cli);
-  registerOpsCommands(program, cli);
-  registerSandboxCommands(program);
-  registerDeviceCommands(program);
-  registerStatusCommands(program, cli);
-  return program;
+  return buildJitrProgram('0.0.0', createCliRuntime({}));
 }
 
 /** `jitr …` command lines in the README: fenced code (continuations joined) and inline code. */

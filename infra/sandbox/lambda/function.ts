@@ -91,6 +91,8 @@ export class SandboxFunction {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       TZ: 'UTC',
       AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      // Stands in for nodejs22.x, where the SDK has no Node-version warning to give.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_LAMBDA_FUNCTION_NAME: this.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',

@@ -81,7 +81,7 @@ describe('jitr replay on Ctrl-C', () => {
     // Act: one certificate per second; interrupt half a second into the run.
     const first = await jitr(['replay', '--queue-url', aws.queueUrl, '--local', '--rate', '1'], 500);
     // Assess
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(130);
     expect(first.stdout).toContain('Interrupted: unprocessed messages were left in the queue.');
     const after = await statuses();
     const activated = after.filter((s) => s === 'ACTIVE').length;

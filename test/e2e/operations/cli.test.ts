@@ -121,14 +121,33 @@ describe('jitr operations CLI against the sandbox', () => {
     expect(result.stdout).toContain('  ✗ the DLQ is empty (it holds 1 message: 1 × AccessDenied)');
   });
 
+  it('keeps stdout exactly JSON with --json although the handler logs at INFO (logs go to stderr)', async () => {
+    // Act: the pipeline runs in process and fails (permission still denied), logging as it goes.
+    const result = await jitr(['reconcile', '--ca', ca.caCertificateId, '--older-than', '0s', '--json'], {
+      ...baseFunctionEnv(aws),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
+    // Assess
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ stuck: 1, outcomes: { failed: 1 } });
+    expect(result.stderr).toContain('"message":"registration summary"');
+    // The SDK's Node-version warning is silenced (machines here run Node 20).
+    expect(result.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
   it('replays in process with --local once the permission is granted', async () => {
     // Prepare
     aws.sandbox.faults.allow('iot:CreateThing');
     // Act
-    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local'], baseFunctionEnv(aws));
+    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local', '--json'], {
+      ...baseFunctionEnv(aws),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
     // Assess
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/activated\s+1\s+1\s+1/);
+    expect(JSON.parse(result.stdout).results).toMatchObject([
+      { certificateId, outcome: 'activated', deleted: 1 },
+    ]);
     const described = await aws.iot.send(new DescribeCertificateCommand({ certificateId }));
     expect(described.certificateDescription?.status).toBe('ACTIVE');
   });

@@ -116,6 +116,8 @@ describe('reconcileCa', () => {
       caCertificateId: CA,
       scanned: 5,
       pending: 4,
+      stuck: 3,
+      complete: true,
       selected: [certs[0]?.certificateId, certs[2]?.certificateId, certs[4]?.certificateId],
       outcomes: { activated: 2, failed: 1 },
       failures: [{ certificateId: certs[2]?.certificateId, reason: 'ThingGroupNotFound plant-7' }],
@@ -145,6 +147,8 @@ describe('reconcileCa', () => {
     // Assess
     expect(iot.calls).toEqual([{}, { marker: '2' }]);
     expect(report.selected).toEqual(certs.slice(0, 3).map((c) => c.certificateId));
+    // Four were seen stuck before listing stopped, not the capped three; and more pages remain.
+    expect({ stuck: report.stuck, complete: report.complete }).toEqual({ stuck: 4, complete: false });
     expect(invocations).toBe(0);
   });
 

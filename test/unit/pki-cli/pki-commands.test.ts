@@ -3,13 +3,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerPkiCommands } from '../../../lib/cli/pki-commands.js';
+import { JitrCommand } from '../../../lib/cli/program.js';
 import { createCliRuntime } from '../../../lib/runtime/cli-runtime.js';
+import { captureOutput } from '../../helpers/capture-output.js';
 
-function program(): Command {
-  const root = new Command('jitr').exitOverride().enablePositionalOptions();
+function program(): JitrCommand {
+  const root = new JitrCommand('jitr').exitOverride().enablePositionalOptions();
   registerPkiCommands(root, createCliRuntime(process.env));
   return root;
 }
@@ -17,26 +18,10 @@ function program(): Command {
 async function run(
   args: string[],
 ): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const before = process.exitCode;
-  try {
-    await program().parseAsync(['node', 'jitr', 'pki', ...args]);
-    const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
-    return { stdout, stderr, exitCode };
-  } finally {
-    process.exitCode = before;
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { stdout, stderr, exitCode } = await captureOutput(() =>
+    program().parseAsync(['node', 'jitr', 'pki', ...args]),
+  );
+  return { stdout, stderr, exitCode };
 }
 
 describe('registerPkiCommands', () => {
@@ -101,6 +86,7 @@ describe('registerPkiCommands', () => {
       stdout: '',
       stderr:
         `error PkiCaNotFound: No CA found at ${join(dir, 'missing')}\n` +
+        '  while: jitr pki crl (step pki)\n' +
         `  at: ${join(dir, 'missing')}\n` +
         '  remedy: Run jitr pki create-ca first, or pass --dir with the CA directory.\n',
       exitCode: 1,

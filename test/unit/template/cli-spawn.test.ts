@@ -39,6 +39,7 @@ describe('node bin/jitr.mjs template render', () => {
       stdout: '',
       stderr: [
         'error UnsafeCertificateValue: the value of AWS::IoT::Certificate::CommonName makes an invalid thing name: 1-128 characters of [a-zA-Z0-9:_-]',
+        '  while: jitr template render (step template-render)',
         '  at: Resources.thing.Properties.ThingName',
         '  remedy: Issue the certificate with a value AWS accepts here, or transform it in the template.',
         '',

@@ -88,14 +88,28 @@ describe('jitr template render', () => {
     });
   });
 
-  it('rejects a malformed --param and an unreadable file', async () => {
+  it('rejects a malformed --param, and names a missing file or a directory by its option', async () => {
     expect(await rejection(renderTemplateFile({ template: JITP, param: ['novalue'] }))).toEqual({
       code: 'InvalidCommandLine',
       path: undefined,
     });
-    expect(await rejection(renderTemplateFile({ template: join(dir, 'missing.json') }))).toEqual({
+    const missing = join(dir, 'missing.json');
+    await expect(renderTemplateFile({ template: missing })).rejects.toMatchObject({
+      code: 'FileNotFound',
+      message: `--template ${missing} does not exist`,
+    });
+    await expect(renderTemplateFile({ template: JITP, cert: dir })).rejects.toMatchObject({
+      code: 'NotAFile',
+      message: `--cert ${dir} is a directory, not a file`,
+    });
+  });
+
+  it('blames the missing --cert, not the certificate, when a parameter has no value', async () => {
+    await expect(renderTemplateFile({ template: JITP })).rejects.toMatchObject({
       code: 'InvalidCommandLine',
-      path: undefined,
+      message: expect.stringMatching(
+        /^the template needs a value for AWS::IoT::Certificate::\w+, and there is no --cert to take it from$/,
+      ),
     });
   });
 });
