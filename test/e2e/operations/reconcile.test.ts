@@ -61,6 +61,8 @@ describe('jitr reconcile against the sandbox', () => {
       caCertificateId: ca.caCertificateId,
       scanned: 2,
       pending: 1,
+      stuck: 1,
+      complete: true,
       selected: [stuck],
       outcomes: { activated: 1 },
       failures: [],
