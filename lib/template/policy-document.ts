@@ -109,6 +109,12 @@ function renderObject(
     const value = evalString(node, ctx, path);
     const segments = taintedSegments(value);
     if (segments.length > 0 && !certificateValueAllowedAt(at)) throw forbiddenPosition(path, at);
+    if (
+      segments.length > 0 &&
+      variableSpansDiffer(withPlaceholder(value, 'x'), withPlaceholder(value, 'y'))
+    ) {
+      throw certificateValueInVariable(path);
+    }
     for (const segment of segments) {
       checkSafe(segment.text, segment.source ?? '', path);
       counter.chars += segment.text.length;
@@ -130,10 +136,8 @@ function renderBuiltText(value: TString, path: string): RenderedDocument {
   // The structure must be the template's: render with two different placeholders (so that every
   // position a certificate value reaches shows up as a difference), then with the values. The
   // placeholder renderings go first, so that a broken template is blamed on the template.
-  const withPlaceholder = (placeholder: string): string =>
-    value.segments.map((s) => (s.source === null ? s.text : placeholder)).join('');
-  const skeleton = parseDocumentText(withPlaceholder('x'), path, 'template');
-  const other = parseDocumentText(withPlaceholder('y'), path, 'template');
+  const skeleton = parseDocumentText(withPlaceholder(value, 'x'), path, 'template');
+  const other = parseDocumentText(withPlaceholder(value, 'y'), path, 'template');
   let taintedChars = 0;
   let taintedPieces = 0;
   for (const segment of taintedSegments(value)) {
@@ -178,9 +182,47 @@ function compareStructure(x: unknown, y: unknown, doc: unknown, path: string, at
   if (typeof doc !== typeof x) throw structureChanged(path);
   if (x !== y) {
     if (!certificateValueAllowedAt(at)) throw forbiddenPosition(path, at);
+    if (typeof x === 'string' && typeof y === 'string' && variableSpansDiffer(x, y)) {
+      throw certificateValueInVariable(path);
+    }
   } else if (doc !== x) {
     throw structureChanged(path);
   }
+}
+
+/** The text with each certificate-derived segment, empty or not, replaced by `placeholder`. */
+function withPlaceholder(value: TString, placeholder: string): string {
+  return value.segments.map((s) => (s.source === null ? s.text : placeholder)).join('');
+}
+
+const POLICY_VARIABLE = /\$\{[^}]*\}?/g;
+
+/**
+ * Whether a certificate value stands inside a policy variable `${…}`: `x` and `y` are the same
+ * text with different one-character placeholders, so they differ inside a variable exactly when
+ * a certificate value would decide which variable IoT resolves (`${iot:Connection.Thing.Attributes[<CN>]}`).
+ */
+function variableSpansDiffer(x: string, y: string): boolean {
+  for (const match of x.matchAll(POLICY_VARIABLE)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (x.slice(start, end) !== y.slice(start, end)) return true;
+  }
+  for (const match of y.matchAll(POLICY_VARIABLE)) {
+    const start = match.index ?? 0;
+    if (x.slice(start, start + match[0].length) !== match[0]) return true;
+  }
+  return false;
+}
+
+function certificateValueInVariable(path: string): InvalidTemplateError {
+  return new InvalidTemplateError(
+    `a certificate value would stand inside a policy variable \${…}, choosing what IoT substitutes there`,
+    {
+      path,
+      remedy: `Write every policy variable (\${iot:…}) as template text; never build its name from a parameter.`,
+    },
+  );
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

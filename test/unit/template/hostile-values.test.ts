@@ -191,6 +191,25 @@ describe('a certificate value never writes a key or decides Effect, Action or No
     });
   });
 
+  it('refuses a certificate value inside a policy variable (it would choose what IoT substitutes)', () => {
+    const object = subscribe({
+      'Fn::Join': ['', [`${ARN}:topicfilter/\${iot:Connection.Thing.Attributes[`, { Ref: CN }, ']}']],
+    });
+    const text = {
+      'Fn::Sub': `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Subscribe","Resource":"${ARN}:topicfilter/\\u0024{iot:Connection.Thing.Attributes[\${${CN}}]}"}]}`,
+    };
+    for (const [document, path] of [
+      [object, `${DOC}.Statement[0].Resource`],
+      [text, DOC],
+    ] as const) {
+      expectError(() => render(policyTemplate(document), { [CN]: 'site' }), {
+        code: 'InvalidTemplate',
+        path,
+      });
+      expectError(() => checkTemplate(policyTemplate(document)), { code: 'InvalidTemplate' });
+    }
+  });
+
   it('allows certificate values in a condition value', () => {
     const document = {
       Version: '2012-10-17',

@@ -59,6 +59,8 @@ const hostileValue = fc.oneof(
       'Deny',
       'iot:*',
       'Resource',
+      'site',
+      'model',
       'ａ',
       'Ꭺ',
       '\u202e',
@@ -110,6 +112,12 @@ const resource = fc.oneof(
   w(fc.constant(`${ARN}:topicfilter/sites/\${iot:Connection.Thing.Attributes[site]}/*`), 2),
   w(fc.constant(`${ARN}:topicfilter/\${iot:Connection.Thing.Attributes[model]}*`), 1),
   w(fc.constant(`${ARN}:topicfilter/devices/\${iot:Certificate.Subject.CommonName}/*`), 1),
+  w(
+    ref.map((r) => ({
+      'Fn::Join': ['', [`${ARN}:topicfilter/\${iot:Connection.Thing.Attributes[`, r, ']}/*']],
+    })),
+    1,
+  ),
 );
 const objectStatement = fc.record(
   {
