@@ -84,13 +84,28 @@ export async function startMqttEndpoint(options: MqttEndpointOptions): Promise<M
   };
 
   broker.preConnect = (client, packet, callback) => {
-    const clientId = packet.clientId ?? '';
+    try {
+      decideConnect(client, packet.clientId ?? '', callback);
+    } catch (error) {
+      // A certificate the registry or the parser cannot read is refused, never a crash.
+      const why = `certificate not usable: ${error instanceof Error ? error.message : String(error)}`;
+      record({ kind: 'refused', clientId: packet.clientId ?? '', certificateId: undefined, detail: why });
+      refuse(client, callback, why);
+    }
+  };
+
+  const decideConnect = (
+    client: Client,
+    clientId: string,
+    callback: (error: Error | null, success: boolean) => void,
+  ): void => {
     const socket = client.conn as unknown as TLSSocket;
     const peer: X509Certificate | undefined =
       typeof socket.getPeerX509Certificate === 'function' ? socket.getPeerX509Certificate() : undefined;
     if (peer === undefined) {
       record({ kind: 'refused', clientId, certificateId: undefined, detail: 'no client certificate' });
-      return refuse(client, callback, 'no client certificate');
+      refuse(client, callback, 'no client certificate');
+      return;
     }
     const now = Date.now();
     if (Date.parse(peer.validTo) < now || Date.parse(peer.validFrom) > now) {
@@ -100,7 +115,8 @@ export async function startMqttEndpoint(options: MqttEndpointOptions): Promise<M
         certificateId: undefined,
         detail: 'certificate outside its validity period',
       });
-      return refuse(client, callback, 'certificate outside its validity period');
+      refuse(client, callback, 'certificate outside its validity period');
+      return;
     }
     const pem = peer.toString();
     const result = options.deviceConnects(pem);
@@ -112,11 +128,13 @@ export async function startMqttEndpoint(options: MqttEndpointOptions): Promise<M
         certificateId,
         detail: 'PENDING_ACTIVATION: event published, closed',
       });
-      return refuse(client, callback, 'certificate pending activation');
+      refuse(client, callback, 'certificate pending activation');
+      return;
     }
     if (result.outcome === 'refused') {
       record({ kind: 'refused', clientId, certificateId, detail: result.reason ?? 'refused' });
-      return refuse(client, callback, result.reason ?? 'refused');
+      refuse(client, callback, result.reason ?? 'refused');
+      return;
     }
     const device: DeviceIdentity = deviceIdentity(certificateId, pem, clientId);
     const auth = authorize(store, device, 'iot:Connect', clientId);
@@ -127,7 +145,8 @@ export async function startMqttEndpoint(options: MqttEndpointOptions): Promise<M
         certificateId,
         detail: `iot:Connect client/${clientId}${errorText(auth.error)}`,
       });
-      return refuse(client, callback, 'not authorized to connect');
+      refuse(client, callback, 'not authorized to connect');
+      return;
     }
     devices.set(client, device);
     callback(null, true);
