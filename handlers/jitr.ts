@@ -8,7 +8,7 @@ import {
   type LambdaContext,
   lambdaError,
   type SqsBatchResponse,
-} from '../lib/registration/invocation.js';
+} from '../lib/lambda/invocation.js';
 import type { RegistrationResult } from '../lib/registration/register-certificate.js';
 import { createRuntimeFromEnv, type Runtime } from '../lib/runtime/runtime.js';
 

@@ -2,8 +2,8 @@
 // and the tests. Each call parses the file again, so callers may mutate what they get.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SqsRecord } from '../../../lib/lambda/invocation.js';
 import type { RegisteredEvent } from '../../../lib/registration/event.js';
-import type { SqsRecord } from '../../../lib/registration/invocation.js';
 
 export interface DestinationRecord {
   version: string;

@@ -1,6 +1,6 @@
 // handlers/jitr.ts itself: module-scope wiring, read once per (fresh) module instance.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LambdaContext } from '../../../lib/registration/invocation.js';
+import type { LambdaContext } from '../../../lib/lambda/invocation.js';
 
 const context: LambdaContext = {
   functionName: 'jitr',

@@ -11,13 +11,13 @@ import { isJitrError } from '../errors.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
 import { formatFailureMessage, isFailureMessageFor } from '../operations/failure-text.js';
-import type { Delivery } from './duplicate-gate.js';
-import { eventIds } from './event.js';
+import type { Delivery } from '../registration/duplicate-gate.js';
+import { eventIds } from '../registration/event.js';
 import {
   type RegistrationDeps,
   type RegistrationResult,
   registerCertificate,
-} from './register-certificate.js';
+} from '../registration/register-certificate.js';
 
 /** The subset of the Lambda context the handler uses. */
 export interface LambdaContext {
