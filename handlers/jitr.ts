@@ -3,6 +3,7 @@
 // when enabled, by the DLQ as an SQS event source. All logic lives in lib/registration/;
 // the runtime is built by the composition root (lib/runtime/).
 import { ConfigurationInvalidError } from '../lib/config/errors.js';
+import { errorRecord } from '../lib/errors/jitr-error.js';
 import {
   handleInvocation,
   type LambdaContext,
@@ -34,7 +35,7 @@ export async function handler(
   if (runtime === null) {
     // Logged as a single JSON line (no logger without a valid config), then thrown: retried → DLQ.
     process.stderr.write(
-      `${JSON.stringify({ level: 'ERROR', message: 'configuration invalid', error: configError })}\n`,
+      `${JSON.stringify({ level: 'ERROR', message: 'configuration invalid', error: errorRecord(configError) })}\n`,
     );
     throw lambdaError(configError);
   }

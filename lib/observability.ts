@@ -1,11 +1,9 @@
 /**
- * Logging and metrics for the handler: one Powertools Logger (JSON) and one Powertools
- * Metrics (EMF) per container, plus the narrow types library code depends on, so that
- * `lib/` never imports Powertools and tests can pass fakes.
+ * The narrow logging and metrics types library code depends on, so that `lib/` never builds
+ * Powertools objects itself and tests can pass fakes. The Powertools Logger (JSON) and Metrics
+ * (EMF), one each per container, are built by the composition root (lib/runtime/powertools.ts).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Config } from './config/config.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** The structural logger every library function accepts (Powertools' Logger satisfies it). */
 export interface JitrLogger {
@@ -16,20 +14,25 @@ export interface JitrLogger {
 }
 
 /** Counters emitted once per event (no dimension besides `service`). */
-export type CountMetric =
-  | 'CertificateActivated'
-  | 'CertificateAlreadyActive'
-  | 'CertificateRevoked'
-  | 'CertificateSkipped'
-  | 'EventDropped'
-  | 'CrlMissing'
-  | 'IotApiCalls'
-  | 'DuplicateSuppressed'
-  | 'RegistrationStateUnavailable';
+export const COUNT_METRICS = [
+  'CertificateActivated',
+  'CertificateAlreadyActive',
+  'CertificateRevoked',
+  'CertificateSkipped',
+  'EventDropped',
+  'CrlMissing',
+  'IotApiCalls',
+  'DuplicateSuppressed',
+  'RegistrationStateUnavailable',
+] as const;
+export type CountMetric = (typeof COUNT_METRICS)[number];
 
 /** Counters that carry one dimension naming why. */
-export type DimensionedMetric = 'CertificateRejected' | 'ProvisioningFailed';
-export type DurationMetric = 'TimeToActive' | 'ProvisioningDuration';
+export const DIMENSIONED_METRICS = ['CertificateRejected', 'ProvisioningFailed'] as const;
+export type DimensionedMetric = (typeof DIMENSIONED_METRICS)[number];
+
+export const DURATION_METRICS = ['TimeToActive', 'ProvisioningDuration'] as const;
+export type DurationMetric = (typeof DURATION_METRICS)[number];
 
 /** Dimension name of each dimensioned metric. */
 export const METRIC_DIMENSION: Readonly<Record<DimensionedMetric, string>> = {
@@ -46,42 +49,6 @@ export interface RegistrationMetrics {
    */
   countWithReason(name: DimensionedMetric, reason: string): void;
   milliseconds(name: DurationMetric, value: number): void;
-}
-
-/**
- * Creates the container's logger and metrics. Call once at module scope.
- *
- * @example
- * const { logger, metrics } = createObservability(config.observability);
- */
-export function createObservability(options: Config['observability']): { logger: Logger; metrics: Metrics } {
-  const logger = new Logger({ serviceName: options.serviceName, logLevel: options.logLevel });
-  const metrics = new Metrics({ namespace: options.metricsNamespace, serviceName: options.serviceName });
-  return { logger, metrics };
-}
-
-/**
- * Adapts a Powertools Metrics instance to {@link RegistrationMetrics}. Plain counters and
- * durations are stored and flushed by the handler (`publishStoredMetrics()` in `finally`);
- * a metric with a per-event dimension goes out at once through `singleMetric()`, because a
- * dimension added to the shared instance would apply to every metric in the blob.
- */
-export function powertoolsMetrics(metrics: Metrics): RegistrationMetrics {
-  return {
-    count(name, value = 1) {
-      metrics.addMetric(name, MetricUnit.Count, value);
-    },
-    countWithReason(name, reason) {
-      metrics.addMetric(name, MetricUnit.Count, 1);
-      metrics
-        .singleMetric()
-        .addDimension(METRIC_DIMENSION[name], reason)
-        .addMetric(name, MetricUnit.Count, 1);
-    },
-    milliseconds(name, value) {
-      metrics.addMetric(name, MetricUnit.Milliseconds, Math.max(0, Math.round(value)));
-    },
-  };
 }
 
 /** Keys put on every log line while one event is processed. */

@@ -1,4 +1,4 @@
-// Error types of the certificate area (see lib/errors.ts for the model).
+// Error types of the certificate area (see lib/errors/jitr-error.ts for the model).
 import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 
 type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;

@@ -1,4 +1,4 @@
-import { JitrError, type JitrErrorOptions, type Outcome } from '../errors.js';
+import { JitrError, type JitrErrorOptions, type Outcome } from '../errors/jitr-error.js';
 
 /** A `jitr template` command line that cannot be run (unreadable file, malformed --param). */
 export class TemplateCommandLineError extends JitrError {

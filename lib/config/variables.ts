@@ -81,7 +81,7 @@ export const TEMPLATE_SOURCE = variable({
   name: 'TEMPLATE_SOURCE',
   default: 'bundled:default',
   meaning:
-    'Provisioning template: `bundled:default` (infra/templates/default.json, built into the function), `file:<path>` (a JSON file on disk, relative to the function root), `s3://bucket/key`, or `iot:<provisioning template name>`.',
+    'Provisioning template: `bundled:default` (lib/template-source/templates/default.json, built into the function), `file:<path>` (a JSON file on disk, relative to the function root), `s3://bucket/key`, or `iot:<provisioning template name>`.',
   expected: SOURCE_SYNTAX,
   parse: templateSource,
 });

@@ -1,4 +1,4 @@
-// Error types of the crl area (see lib/errors.ts for the model).
+// Error types of the crl area (see lib/errors/jitr-error.ts for the model).
 //
 // Every CRL fault is `transient`: the device is not at fault, the CRL must be fixed or
 // refreshed, and the event retried (issue 3: "a missing, unreadable, invalid or stale CRL is a
@@ -152,5 +152,34 @@ export class CrlScopeMismatchError extends JitrError {
         details: { ...facts },
       },
     );
+  }
+}
+
+/** Evidence that a certificate is on its CA's CRL; logged with the decision. */
+export interface RevocationEvidence {
+  /** The certificate's serial (lowercase hex of the DER INTEGER content). */
+  serial: string;
+  /** ISO 8601. */
+  revocationDate: string;
+  /** RFC 5280 reason name, or null when the CRL entry has none. */
+  reason: string | null;
+  /** cRLNumber as a decimal string, or null when the CRL has none. */
+  crlNumber: string | null;
+  thisUpdate: string;
+  nextUpdate: string | null;
+}
+
+/** The device certificate is listed on its CA's CRL. The handler sets its status to REVOKED. */
+export class CertificateRevokedError extends JitrError {
+  readonly code = 'CertificateRevoked';
+  readonly outcome = 'rejected' as const;
+  readonly evidence: RevocationEvidence;
+  constructor(caCertificateId: string, evidence: RevocationEvidence) {
+    super(`Certificate serial ${evidence.serial} is revoked on the CRL of CA ${caCertificateId}`, {
+      step: STEP,
+      remedy: 'None for this certificate: the CA revoked it. Issue the device a new certificate.',
+      details: { caCertificateId, ...evidence },
+    });
+    this.evidence = evidence;
   }
 }

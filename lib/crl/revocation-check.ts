@@ -1,9 +1,9 @@
 // The revocation decision for one device certificate: pure except for the store call.
 import type { CertificateFacts } from '../certificate/index.js';
 import { JitrError } from '../errors/jitr-error.js';
-import { CrlScopeMismatchError } from './errors.js';
+import { CertificateRevokedError, CrlScopeMismatchError } from './errors.js';
 import type { VerifiedCrl } from './index.js';
-import { CertificateRevokedError, CrlMissingError, CrlNotUsableError } from './store-errors.js';
+import { CrlMissingError, CrlNotUsableError } from './store-errors.js';
 
 /** `CRL_MODE`: whether a CA without a published CRL may still register devices. */
 export type CrlMode = 'required' | 'optional';

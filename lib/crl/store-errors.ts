@@ -1,4 +1,4 @@
-// Error types of the S3 CRL store and the revocation decision (see lib/errors.ts for the model).
+// Error types of the S3 CRL store and the revocation decision (see lib/errors/jitr-error.ts for the model).
 import { JitrError } from '../errors/jitr-error.js';
 
 const STEP = 'crl';
@@ -112,34 +112,5 @@ export class CrlNotUsableError extends JitrError {
         cause,
       },
     );
-  }
-}
-
-/** Evidence that a certificate is on its CA's CRL; logged with the decision. */
-export interface RevocationEvidence {
-  /** The certificate's serial (lowercase hex of the DER INTEGER content). */
-  serial: string;
-  /** ISO 8601. */
-  revocationDate: string;
-  /** RFC 5280 reason name, or null when the CRL entry has none. */
-  reason: string | null;
-  /** cRLNumber as a decimal string, or null when the CRL has none. */
-  crlNumber: string | null;
-  thisUpdate: string;
-  nextUpdate: string | null;
-}
-
-/** The device certificate is listed on its CA's CRL. The handler sets its status to REVOKED. */
-export class CertificateRevokedError extends JitrError {
-  readonly code = 'CertificateRevoked';
-  readonly outcome = 'rejected' as const;
-  readonly evidence: RevocationEvidence;
-  constructor(caCertificateId: string, evidence: RevocationEvidence) {
-    super(`Certificate serial ${evidence.serial} is revoked on the CRL of CA ${caCertificateId}`, {
-      step: STEP,
-      remedy: 'None for this certificate: the CA revoked it. Issue the device a new certificate.',
-      details: { caCertificateId, ...evidence },
-    });
-    this.evidence = evidence;
   }
 }

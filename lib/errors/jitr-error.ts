@@ -1,6 +1,11 @@
 /**
- * The base of every error in the project (see lib/errors.ts). Kept in its own module so that
- * the area error modules can extend it without an import cycle through lib/errors.ts.
+ * The error model shared by every part of the handler and the CLI.
+ *
+ * Every failure is a {@link JitrError} subclass with a stable `code` (never reworded once
+ * released), the `step` it happened in, its `outcome` class, a one-line `remedy`, and, when
+ * AWS answered, the AWS error name. Each area defines its own subclasses in its own
+ * `errors.ts`, next to the code that throws them; there is no barrel (it would make every area
+ * depend on every other).
  */
 
 /**
@@ -60,21 +65,46 @@ export abstract class JitrError extends Error {
     return this.outcome === 'transient' || this.outcome === 'configuration';
   }
 
+  /** {@link errorRecord}: what `JSON.stringify` writes for the error. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      outcome: this.outcome,
-      step: this.step,
-      message: this.message,
-      remedy: this.remedy,
-      ...(this.path === undefined ? {} : { path: this.path }),
-      ...(this.awsErrorName === undefined ? {} : { awsErrorName: this.awsErrorName }),
-      ...(Object.keys(this.details).length === 0 ? {} : { details: this.details }),
-    };
+    return errorRecord(this);
   }
 }
 
 export function isJitrError(value: unknown): value is JitrError {
   return value instanceof JitrError;
+}
+
+/**
+ * The one serialised form of an error, for log lines (the use case's summary line, the
+ * handler's configuration-error line) and JSON output: everything an operator needs to act.
+ * IAM facts (`missingPermission`, `resource`, `statement`) are lifted out of `details` so a log
+ * query can filter on them. Anything that is not a JitrError is an `UnexpectedError` (a bug).
+ */
+export function errorRecord(error: unknown): Record<string, unknown> {
+  if (!isJitrError(error)) {
+    return {
+      code: 'UnexpectedError',
+      outcome: 'transient',
+      name: error instanceof Error ? error.name : typeof error,
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  const details = error.details;
+  return {
+    name: error.name,
+    code: error.code,
+    outcome: error.outcome,
+    step: error.step,
+    message: error.message,
+    remedy: error.remedy,
+    ...(error.path === undefined ? {} : { path: error.path }),
+    ...(error.awsErrorName === undefined ? {} : { awsErrorName: error.awsErrorName }),
+    ...(typeof details.missingPermission === 'string'
+      ? { missingPermission: details.missingPermission }
+      : {}),
+    ...(typeof details.resource === 'string' ? { resource: details.resource } : {}),
+    ...(details.statement === undefined ? {} : { statement: details.statement }),
+    ...(Object.keys(details).length === 0 ? {} : { details }),
+  };
 }

@@ -7,7 +7,7 @@
  * Metrics are flushed after every invocation, whatever happens.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { isJitrError } from '../errors.js';
+import { isJitrError } from '../errors/jitr-error.js';
 import { withEventKeys } from '../observability.js';
 import { type DlqMessageAttributes, decodeDlqMessage } from '../operations/dlq-message.js';
 import { formatFailureMessage, isFailureMessageFor } from '../operations/failure-text.js';

@@ -1,4 +1,4 @@
-// Error types of the operations area: replay, reconcile, doctor (see lib/errors.ts for the model).
+// Error types of the operations area: replay, reconcile, doctor (see lib/errors/jitr-error.ts for the model).
 import { JitrError, type Outcome } from '../errors/jitr-error.js';
 
 /** A `jitr replay | reconcile | doctor` option is missing, contradictory or malformed. */

@@ -2,7 +2,6 @@
 // per-entry Buffers), so a 1,000,000-entry CRL takes about a second (perf anchors §A.0).
 import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
 import { algorithmIdentifier, type SignatureAlgorithmName, signWith } from './algorithms.js';
-import type { Ca } from './certificates.js';
 import {
   bitString,
   explicit,
@@ -16,13 +15,9 @@ import {
   time,
   tlv,
 } from './der-writer.js';
+import type { Ca, RawExtension } from './types.js';
 
-/** An extension given as raw DER: `value` is what goes inside the extnValue OCTET STRING. */
-export interface RawExtension {
-  oid: string;
-  critical?: boolean;
-  value: Uint8Array;
-}
+export type { RawExtension } from './types.js';
 
 export interface CrlEntryInput {
   /** Unsigned magnitude of the certificate serial (bytes or hex); written in minimal DER. */

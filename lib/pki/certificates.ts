@@ -12,7 +12,6 @@ import {
   signWith,
   spkiDer,
 } from './algorithms.js';
-import type { RawExtension } from './build-crl.js';
 import {
   bitString,
   explicit,
@@ -27,21 +26,9 @@ import {
   tlv,
 } from './der-writer.js';
 import { nameDer, type SubjectInput } from './names.js';
+import type { Ca, RawExtension } from './types.js';
 
-/** A CA that can issue certificates and sign CRLs. */
-export interface Ca {
-  certificatePem: string;
-  certificateDer: Buffer;
-  privateKeyPem: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-  /** DER of the CA's subject Name (the issuer of everything it signs). */
-  subjectDer: Buffer;
-  /** The CA's subjectKeyIdentifier (used as the authorityKeyIdentifier of what it signs). */
-  subjectKeyIdentifier: Buffer | null;
-  /** What the CA signs with unless a call says otherwise. */
-  signatureAlgorithm: SignatureAlgorithmName;
-}
+export type { Ca } from './types.js';
 
 /** A certificate issued by a {@link Ca}, with its private key. */
 export interface IssuedCertificate {

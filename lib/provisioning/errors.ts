@@ -1,4 +1,4 @@
-// Error types of the provisioning area (see lib/errors.ts for the model).
+// Error types of the provisioning area (see lib/errors/jitr-error.ts for the model).
 //
 // The SDK adapter (sdk-iot-registry.ts) translates every AWS IoT error into one of these at
 // the edge; the executor (execute-plan.ts) adds the plan-level conflicts. Codes are stable.

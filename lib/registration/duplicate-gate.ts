@@ -12,7 +12,7 @@ import {
   type RegistrationStateStore,
 } from '../registration-state/state-store.js';
 import type { RegisteredEvent } from './event.js';
-import type { RegistrationResult } from './outcome.js';
+import type { RegistrationResult } from './result.js';
 
 /** Who is delivering the event: stable across this delivery's retries. */
 export interface Delivery {

@@ -33,50 +33,28 @@ import {
   parseCertificate,
   verifyIssuedBy,
 } from '../certificate/index.js';
-import type { Config } from '../config/config.js';
-import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
+import { checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
 import { isJitrError } from '../errors/jitr-error.js';
-import type { JitrLogger, RegistrationMetrics } from '../observability.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';
-import type { CertificateDescription, IotRegistry } from '../provisioning/iot-registry.js';
-import type { PolicyCache } from '../provisioning/policy-cache.js';
-import type { RegistrationStateStore } from '../registration-state/state-store.js';
+import type { CertificateDescription } from '../provisioning/iot-registry.js';
 import { render } from '../template/render.js';
-import type { TemplateSource } from '../template-source/template-source.js';
-import type { CaCache, CachedCa } from './ca-cache.js';
+import type { CachedCa } from './ca-cache.js';
+import type { RegistrationDeps } from './deps.js';
 import { claim, conclude, type Delivery, localDelivery } from './duplicate-gate.js';
 import { CaNotActiveError, CertificateCaMismatchError } from './errors.js';
 import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
+import { handleFailure } from './failure-policy.js';
 import {
-  handleFailure,
   type RegistrationResult,
   type RegistrationTrace,
   result,
   type StepTimer,
   summaryFields,
-} from './outcome.js';
+} from './result.js';
 
-export type { RegistrationOutcome, RegistrationResult } from './outcome.js';
-
-export interface RegistrationDeps {
-  iot: IotRegistry;
-  /** null only in CRL_MODE=optional without a CRL bucket: no CRL is consulted. */
-  crlStore: CrlStore | null;
-  templates: TemplateSource;
-  caCache: CaCache;
-  policyCache: PolicyCache;
-  /** `provisioning` may be left out (tests): THING_PRINCIPAL_POLICY then defaults to `exclusive`. */
-  config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'> &
-    Partial<Pick<Config, 'provisioning'>>;
-  clock: () => Date;
-  logger: JitrLogger;
-  metrics: RegistrationMetrics;
-  /** Monotonic milliseconds for step timings (default `performance.now`). */
-  monotonic?: () => number;
-  /** The registration-state table (REGISTRATION_STATE_TABLE); absent or null = not used. */
-  state?: RegistrationStateStore | null;
-}
+export type { RegistrationDeps } from './deps.js';
+export type { RegistrationOutcome, RegistrationResult } from './result.js';
 
 /**
  * Registers the certificate named by a JITR event: checks, provisions and activates it, or

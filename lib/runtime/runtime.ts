@@ -12,7 +12,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config/config.js';
 import type { Env } from '../config/declare.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
-import { createObservability, powertoolsMetrics, type RegistrationMetrics } from '../observability.js';
+import type { RegistrationMetrics } from '../observability.js';
 import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../registration/ca-cache.js';
@@ -28,6 +28,7 @@ import {
   iotTarget,
   s3Target,
 } from './aws-clients.js';
+import { createObservability, powertoolsMetrics } from './powertools.js';
 
 export interface Runtime {
   config: Config;

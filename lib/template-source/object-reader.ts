@@ -3,7 +3,7 @@
  * translated here into the registration area's template-source errors.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { TemplateSourceUnavailableError, TemplateSourceUnreadableError } from '../registration/errors.js';
+import { TemplateSourceUnavailableError, TemplateSourceUnreadableError } from './errors.js';
 
 /** Reads a whole object as UTF-8 text. */
 export interface ObjectReader {

@@ -3,7 +3,7 @@
  * `TEMPLATE_SOURCE_BY_CA`. Pure parsing; loading lives in the template source.
  */
 export type TemplateSourceRef =
-  /** A template built into the function bundle (`infra/templates/<name>.json`). */
+  /** A template built into the function bundle (`lib/template-source/templates/<name>.json`). */
   | { kind: 'bundled'; name: string }
   /** A JSON file on the function's file system (relative paths from the working directory). */
   | { kind: 'file'; path: string }

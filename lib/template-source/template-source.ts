@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import type { JitrLogger } from '../observability.js';
 import type { IotRegistry } from '../provisioning/iot-registry.js';
-import { TemplateSourceUnreadableError } from '../registration/errors.js';
 import { BUNDLED_TEMPLATES } from './bundled-templates.js';
+import { TemplateSourceUnreadableError } from './errors.js';
 import type { ObjectReader } from './object-reader.js';
 import { formatTemplateSourceRef, type TemplateSourceRef } from './source-ref.js';
 

@@ -1,4 +1,4 @@
-import type { JitrError } from '../errors.js';
+import type { JitrError } from '../errors/jitr-error.js';
 import { InvalidIntrinsicError, UnsafeCertificateValueError } from './errors.js';
 import { POLICY_SAFE_DESCRIPTION } from './limits.js';
 import { AWS_CERTIFICATE_PARAMETERS, SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';

@@ -1,5 +1,5 @@
-// Error types of the template area (see lib/errors.ts for the model).
-import { JitrError, type JitrErrorOptions, type Outcome } from '../errors.js';
+// Error types of the template area (see lib/errors/jitr-error.ts for the model).
+import { JitrError, type JitrErrorOptions, type Outcome } from '../errors/jitr-error.js';
 
 type TemplateErrorOptions = Omit<JitrErrorOptions, 'step'> & { step?: string };
 

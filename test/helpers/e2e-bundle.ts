@@ -39,7 +39,14 @@ function bundleIsFresh(): boolean {
   try {
     const built = statSync(handlerBundle).mtimeMs;
     return (
-      built >= newestSource(['handlers', 'lib', 'infra/templates', 'package-lock.json', 'scripts/build.mjs'])
+      built >=
+      newestSource([
+        'handlers',
+        'lib',
+        'lib/template-source/templates',
+        'package-lock.json',
+        'scripts/build.mjs',
+      ])
     );
   } catch {
     return false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, loadConfig, usesIotTemplateSource } from '../../lib/config/config.js';
-import { ConfigurationInvalidError } from '../../lib/errors.js';
+import { ConfigurationInvalidError } from '../../lib/config/errors.js';
 
 const CA = 'a'.repeat(64);
 

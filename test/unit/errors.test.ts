@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JitrError, type Outcome } from '../../lib/errors.js';
+import { JitrError, type Outcome } from '../../lib/errors/jitr-error.js';
 
 class ExampleNotFoundError extends JitrError {
   readonly code = 'ExampleNotFound';

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { buildJitrProgram } from '../../lib/cli/jitr-program.js';
 import { CONFIG_VARIABLES } from '../../lib/config/config.js';
 import { documentedDefault } from '../../lib/config/declare.js';
+import { COUNT_METRICS, DIMENSIONED_METRICS, DURATION_METRICS } from '../../lib/observability.js';
+import { REGISTRATION_OUTCOMES } from '../../lib/registration/result.js';
 import { createCliRuntime } from '../../lib/runtime/cli-runtime.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -101,10 +103,7 @@ describe('README', () => {
 
   it('lists every outcome of the use case, plus the thrown `failed`', () => {
     // Prepare
-    const source = readFileSync(join(root, 'lib', 'registration', 'outcome.ts'), 'utf8');
-    const outcomes = [
-      ...(/type RegistrationOutcome =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'([\w-]+)'/g),
-    ].map((m) => m[1]);
+    const outcomes = [...REGISTRATION_OUTCOMES];
     // Act
     const documented = tableRows(section('### Outcomes')).map((row) => row[0]?.replaceAll('`', ''));
     // Assess
@@ -138,12 +137,7 @@ describe('README', () => {
 
   it('names every metric the handler emits, and no other', () => {
     // Prepare
-    const source = readFileSync(join(root, 'lib', 'observability.ts'), 'utf8');
-    const emitted = [
-      ...(/type CountMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
-      ...(/type DimensionedMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
-      ...(/type DurationMetric =([^;]*);/s.exec(source)?.[1] ?? '').matchAll(/'(\w+)'/g),
-    ].map((m) => m[1]);
+    const emitted = [...COUNT_METRICS, ...DIMENSIONED_METRICS, ...DURATION_METRICS];
     // Act
     const documented = tableRows(
       section('### Metrics (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`, dimension `service`)'),

@@ -117,7 +117,7 @@ async function releaseAll(queue: DlqQueue, messages: readonly QueueMessage[]): P
 }
 
 /**
- * Handler outcomes (lib/registration/outcome.ts) after which a replay can never change the
+ * Handler outcomes (lib/registration/result.ts) after which a replay can never change the
  * result: rejected with REJECTED_CERTIFICATE_STATUS=PENDING_ACTIVATION, revoked, dropped as
  * invalid input, or skipped.
  */

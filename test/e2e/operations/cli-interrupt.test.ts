@@ -66,7 +66,11 @@ beforeAll(async () => {
   const ca = await addCa(aws, { commonName: 'Ops Interrupt CA' });
   const deployment = await deployJitr(aws, { bundle, retries: 0 });
   for (const n of [1, 2, 3, 4]) {
-    const device = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: `interrupt-${n}` }] });
+    const device = issueDeviceCertificate({
+      ca: ca.ca,
+      keyType: 'ec',
+      subject: [{ type: 'CN', value: `interrupt-${n}` }],
+    });
     ids.push((await deployment.connect(device.certificatePem)).certificateId);
   }
   aws.sandbox.faults.allow('iot:CreateThing');

@@ -41,7 +41,11 @@ beforeAll(async () => {
   aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
   ca = await addCa(aws, { commonName: 'Ops CLI CA' });
   const deployment = await deployJitr(aws, { bundle, retries: 0 });
-  const device = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'cli-dev-1' }] });
+  const device = issueDeviceCertificate({
+    ca: ca.ca,
+    keyType: 'ec',
+    subject: [{ type: 'CN', value: 'cli-dev-1' }],
+  });
   certificateId = (await deployment.connect(device.certificatePem)).certificateId;
 }, 120_000);
 

@@ -30,10 +30,18 @@ beforeAll(async () => {
   aws = await startLocalAws();
   ca = await addCa(aws, { commonName: 'Ops Reconcile CA' });
   // No function yet: the event is published to nobody, as when the rule was broken.
-  const lost = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'reconcile-lost' }] });
+  const lost = issueDeviceCertificate({
+    ca: ca.ca,
+    keyType: 'ec',
+    subject: [{ type: 'CN', value: 'reconcile-lost' }],
+  });
   stuck = (await aws.sandbox.registerDevice(lost.certificatePem, { wait: true })).certificateId;
   const deployment = await deployJitr(aws, { bundle });
-  const fine = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'reconcile-fine' }] });
+  const fine = issueDeviceCertificate({
+    ca: ca.ca,
+    keyType: 'ec',
+    subject: [{ type: 'CN', value: 'reconcile-fine' }],
+  });
   active = (await deployment.connect(fine.certificatePem)).certificateId;
 }, 120_000);
 
@@ -75,7 +83,11 @@ describe('jitr reconcile against the sandbox', () => {
   it('selects only certificates pending longer than the threshold', async () => {
     // Prepare: the function fails on this one (denied), so it stays PENDING_ACTIVATION.
     aws.sandbox.faults.deny('iot:CreateThing');
-    const young = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: 'reconcile-young' }] });
+    const young = issueDeviceCertificate({
+      ca: ca.ca,
+      keyType: 'ec',
+      subject: [{ type: 'CN', value: 'reconcile-young' }],
+    });
     const id = (await aws.sandbox.registerDevice(young.certificatePem, { wait: true })).certificateId;
     const runtime = createRuntimeFromEnv({ ...aws.sandbox.env(), ...baseFunctionEnv(aws) });
     const deps = { iot: runtime.deps.iot, invoker: useCaseInvoker(runtime.deps), clock: systemClock };

@@ -62,7 +62,11 @@ beforeAll(async () => {
   const ca = await addCa(aws, { commonName: 'Ops Replay CA' });
   const deployment = await deployJitr(aws, { bundle, retries: 1 });
   for (const name of ['replay-1', 'replay-2', 'replay-3']) {
-    const device = issueDeviceCertificate({ ca: ca.ca, subject: [{ type: 'CN', value: name }] });
+    const device = issueDeviceCertificate({
+      ca: ca.ca,
+      keyType: 'ec',
+      subject: [{ type: 'CN', value: name }],
+    });
     const connected = await deployment.connect(device.certificatePem);
     ids.push(connected.certificateId);
   }

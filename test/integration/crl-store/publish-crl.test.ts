@@ -10,8 +10,9 @@ import { publishCrlAction } from '../../../lib/cli/pki-publish.js';
 import { loadAwsSettings } from '../../../lib/config/config.js';
 import { checkRevocation } from '../../../lib/crl/revocation-check.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { caPaths } from '../../../lib/pki/ca-store.js';
+import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { startTestS3, type TestS3 } from './s3-server.js';
 
 const NOW = new Date('2026-07-01T00:00:00Z');
@@ -26,15 +27,6 @@ function env(): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
   };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<JitrError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JitrError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {
@@ -89,7 +81,7 @@ describe('jitr pki publish-crl', () => {
       maxStalenessSeconds: 0,
       clock: () => NOW,
     });
-    const error = await rejectionOf(
+    const error = await expectJitrError(
       checkRevocation({
         store,
         mode: 'required',
@@ -135,7 +127,7 @@ describe('jitr pki publish-crl', () => {
     const puts = server.requests.filter((r) => r.method === 'PUT').length;
 
     // Act
-    const stale = await rejectionOf(
+    const stale = await expectJitrError(
       publishCrlAction(
         { dir, bucket: server.bucket },
         { aws: loadAwsSettings(env()), now: new Date(NOW.getTime() + 2 * 86_400_000) },
@@ -143,10 +135,10 @@ describe('jitr pki publish-crl', () => {
     );
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0x01;
     await writeFile(caPaths(dir).crl, tampered);
-    const invalid = await rejectionOf(
+    const invalid = await expectJitrError(
       publishCrlAction({ dir, bucket: server.bucket }, { aws: loadAwsSettings(env()), now: NOW }),
     );
-    const badTemplate = await rejectionOf(
+    const badTemplate = await expectJitrError(
       publishCrlAction(
         { dir, bucket: server.bucket, keyTemplate: 'crl/fixed.crl' },
         { aws: loadAwsSettings(env()), now: NOW },
@@ -169,7 +161,7 @@ describe('jitr pki publish-crl', () => {
     await crlAction({ dir, now: NOW });
 
     // Act
-    const error = await rejectionOf(
+    const error = await expectJitrError(
       publishCrlAction({ dir, bucket: 'no-such-bucket' }, { aws: loadAwsSettings(env()), now: NOW }),
     );
 

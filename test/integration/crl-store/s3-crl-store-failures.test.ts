@@ -1,7 +1,7 @@
 // S3CrlStore's mapping of S3 failures, with faults injected by the server front (real HTTP
 // answers deserialised by the real SDK).
 import { describe, expect, it } from 'vitest';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import {
   advance,
   codeOf,
@@ -36,6 +36,8 @@ describe('S3CrlStore S3 failures', () => {
       message: `Access denied reading the CRL s3://${f.server.bucket}/crl/${f.caId}.crl`,
       remedy: `Allow s3:GetObject on arn:aws:s3:::${f.server.bucket}/crl/${f.caId}.crl for the handler's role (and check that the object exists: without s3:ListBucket S3 reports a missing object as AccessDenied).`,
       awsErrorName: 'AccessDenied',
+      missingPermission: 's3:GetObject',
+      resource: `arn:aws:s3:::${f.server.bucket}/crl/${f.caId}.crl`,
       details: {
         bucket: f.server.bucket,
         key: `crl/${f.caId}.crl`,

@@ -4,7 +4,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type CertificateFacts, parseCertificate } from '../../../lib/certificate/index.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { startTestS3, type TestS3 } from './s3-server.js';
 

@@ -8,7 +8,7 @@ import {
   RECOGNISED_CRITICAL_EXTENSIONS,
   verifyIssuedBy,
 } from '../../../lib/certificate/index.js';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { integer, octetString, oid, sequence, TRUE, tlv } from '../../../lib/pki/der-writer.js';
 import { issueDeviceCertificate, type RawExtension } from '../../../lib/pki/index.js';
 import { ecCa, NOW } from '../../helpers/pki-fixtures.js';

@@ -4,16 +4,17 @@ import {
   CertificateMalformedError,
   parseCertificate,
 } from '../../../lib/certificate/index.js';
+import { CertificateRevokedError } from '../../../lib/crl/errors.js';
 import { CrlStaleError, loadCrl, type VerifiedCrl } from '../../../lib/crl/index.js';
 import { type CrlMode, type CrlStore, checkRevocation } from '../../../lib/crl/revocation-check.js';
 import {
-  CertificateRevokedError,
   CrlAccessDeniedError,
   CrlNotUsableError,
   CrlUnavailableError,
 } from '../../../lib/crl/store-errors.js';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { buildCrl, type Ca, createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
+import { expectRejection } from '../../helpers/expect-jitr-error.js';
 
 const T0 = new Date('2026-04-01T00:00:00Z');
 const NEXT = new Date('2026-04-08T00:00:00Z');
@@ -39,24 +40,16 @@ function fakeStore(answer: VerifiedCrl | null | Error): CrlStore & { calls: [str
   };
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 beforeAll(() => {
   ca = createCa({ keyType: 'ec', subject: 'O=Revocation Test,CN=Revocation CA', now: T0 });
   caFacts = parseCertificate(ca.certificateDer);
   // A serial whose high bit is set: its DER INTEGER content starts with 00.
   revokedCert = parseCertificate(
-    issueDeviceCertificate({ ca, subject: 'CN=revoked', serial: '80aa', now: T0 }).certificateDer,
+    issueDeviceCertificate({ ca, keyType: 'ec', subject: 'CN=revoked', serial: '80aa', now: T0 })
+      .certificateDer,
   );
   goodCert = parseCertificate(
-    issueDeviceCertificate({ ca, subject: 'CN=good', serial: '01', now: T0 }).certificateDer,
+    issueDeviceCertificate({ ca, keyType: 'ec', subject: 'CN=good', serial: '01', now: T0 }).certificateDer,
   );
   const der = buildCrl({
     ca,
@@ -99,7 +92,7 @@ describe('checkRevocation', () => {
     const store = fakeStore(crl);
 
     // Act
-    const error = await rejectionOf(
+    const error = await expectRejection(
       checkRevocation({ store, mode, caCertificateId: CA_ID, ca: caFacts, cert: revokedCert, now: T0 }),
     );
 
@@ -129,11 +122,12 @@ describe('checkRevocation', () => {
   it('records a null reason for an entry without a reasonCode', async () => {
     // Prepare
     const cert = parseCertificate(
-      issueDeviceCertificate({ ca, subject: 'CN=two', serial: '0002', now: T0 }).certificateDer,
+      issueDeviceCertificate({ ca, keyType: 'ec', subject: 'CN=two', serial: '0002', now: T0 })
+        .certificateDer,
     );
 
     // Act
-    const error = (await rejectionOf(
+    const error = (await expectRejection(
       checkRevocation({
         store: fakeStore(crl),
         mode: 'required',
@@ -154,7 +148,7 @@ describe('checkRevocation', () => {
 
   it('fails as transient CrlMissing when no CRL is published and CRL_MODE is required', async () => {
     // Act
-    const error = (await rejectionOf(
+    const error = (await expectRejection(
       checkRevocation({
         store: fakeStore(null),
         mode: 'required',
@@ -209,7 +203,7 @@ describe('checkRevocation', () => {
       const thrown = make();
 
       // Act
-      const error = await rejectionOf(
+      const error = await expectRejection(
         checkRevocation({
           store: fakeStore(thrown),
           mode,
@@ -235,7 +229,7 @@ describe('checkRevocation', () => {
       const thrown = make();
 
       // Act
-      const error = (await rejectionOf(
+      const error = (await expectRejection(
         checkRevocation({
           store: fakeStore(thrown),
           mode,

@@ -6,8 +6,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateFacts, parseCertificate } from '../../../lib/certificate/index.js';
 import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../../../lib/crl/object-key.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { buildCrl, createCa } from '../../../lib/pki/index.js';
+import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 
 const T0 = new Date('2026-06-01T00:00:00Z');
 const CA_ID = 'b'.repeat(64);
@@ -34,15 +35,6 @@ function store(): S3CrlStore {
     maxStalenessSeconds: 0,
     clock: () => T0,
   });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<JitrError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as JitrError;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(() => {
@@ -76,7 +68,7 @@ describe('S3CrlStore edge cases', () => {
     await crls.get(CA_ID, caA);
 
     // Act
-    const error = await rejectionOf(crls.get(CA_ID, caB));
+    const error = await expectJitrError(crls.get(CA_ID, caB));
 
     // Assess
     const inputs = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
@@ -110,7 +102,7 @@ describe('S3CrlStore edge cases', () => {
     s3.on(GetObjectCommand).rejects(sdkError('Unknown', 304));
 
     // Act
-    const error = await rejectionOf(store().get(CA_ID, caA));
+    const error = await expectJitrError(store().get(CA_ID, caA));
 
     // Assess
     expect([error.code, error.outcome, error.details.httpStatusCode]).toEqual([
@@ -130,7 +122,7 @@ describe('S3CrlStore edge cases', () => {
     s3.on(GetObjectCommand).resolves({ Body: broken, ETag: '"e1"' });
 
     // Act
-    const error = await rejectionOf(store().get(CA_ID, caA));
+    const error = await expectJitrError(store().get(CA_ID, caA));
 
     // Assess
     expect([error.code, error.outcome, error.message]).toEqual([
@@ -145,7 +137,7 @@ describe('S3CrlStore edge cases', () => {
     s3.on(GetObjectCommand).rejects(sdkError('ThrottlingException', 400));
 
     // Act
-    const error = await rejectionOf(store().get(CA_ID, caA));
+    const error = await expectJitrError(store().get(CA_ID, caA));
 
     // Assess
     expect([error.code, error.awsErrorName, error.details.httpStatusCode]).toEqual([

@@ -1,15 +1,15 @@
 import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationInvalidError } from '../../../lib/config/errors.js';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import {
   handleInvocation,
   type InvocationRuntime,
   type LambdaContext,
   lambdaError,
 } from '../../../lib/lambda/invocation.js';
-import { createObservability, powertoolsMetrics } from '../../../lib/observability.js';
 import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
+import { createObservability, powertoolsMetrics } from '../../../lib/runtime/powertools.js';
 import { ACCOUNT, createWorld, REGION, type World } from '../registration/world.js';
 import { getTestEvent } from './events.js';
 

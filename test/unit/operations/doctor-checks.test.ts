@@ -39,8 +39,8 @@ let ca: Ca;
 let other: Ca;
 
 beforeAll(() => {
-  ca = createCa({ now: new Date('2026-01-01T00:00:00Z') });
-  other = createCa({ now: new Date('2026-01-01T00:00:00Z') });
+  ca = createCa({ keyType: 'ec', now: new Date('2026-01-01T00:00:00Z') });
+  other = createCa({ keyType: 'ec', now: new Date('2026-01-01T00:00:00Z') });
 });
 
 function crlBytes(signer: Ca, nextUpdate: Date): Uint8Array {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import * as errors from '../../../lib/errors.js';
 import { codeFromErrorType } from '../../../lib/operations/failure-text.js';
+import * as errors from '../../helpers/handler-errors.js';
 
 type Constructor = new (...args: unknown[]) => unknown;
 
-/** Every JitrError subclass exported by lib/errors.ts that can be built with the base signature. */
+/** Every JitrError subclass of the handler's areas that can be built with the base signature. */
 function constructibleErrors(): { name: string; code: string }[] {
   const found: { name: string; code: string }[] = [];
   for (const value of Object.values(errors)) {

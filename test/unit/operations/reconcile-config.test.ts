@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigurationInvalidError } from '../../../lib/config/errors.js';
 import { caIdsFromScheduleInput, loadReconcileConfig } from '../../../lib/config/reconcile-config.js';
-import { ConfigurationInvalidError } from '../../../lib/errors.js';
 
 const CA = 'a'.repeat(64);
 const CB = 'b'.repeat(64);

@@ -13,7 +13,7 @@ import {
   verificationCertAction,
 } from '../../../lib/cli/pki-actions.js';
 import { loadCrl } from '../../../lib/crl/index.js';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { caPaths, readState } from '../../../lib/pki/ca-store.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -2,7 +2,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { CertificateStateException, UpdateCertificateCommand } from '@aws-sdk/client-iot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import {
   activateCertificate,
   finalCertificateStatus,

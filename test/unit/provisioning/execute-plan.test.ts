@@ -7,9 +7,10 @@ import {
 // Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { executePlan } from '../../../lib/provisioning/execute-plan.js';
 import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
+import { expectRejection } from '../../helpers/expect-jitr-error.js';
 import { FakeIot } from './fake-iot.js';
 import {
   CERT_ARN,
@@ -59,15 +60,6 @@ function expectedFinalState() {
     attachments: { [CERT_ARN]: ['base-policy', POLICY_NAME] },
     certificateStatus: { [CERT_ID]: 'ACTIVE' },
   };
-}
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 const HAPPY_PATH = [
@@ -173,7 +165,7 @@ describe('executePlan', () => {
     const plan = referencePlan();
     if (plan.certificate) plan.certificate.certificateId = 'e'.repeat(64);
     // Act
-    const error = await failure(() => provision(plan));
+    const error = await expectRejection(() => provision(plan));
     // Assess
     expect(isJitrError(error) && error.code).toBe('PlanCertificateMismatch');
     expect(fake.log).toEqual([]);
@@ -298,7 +290,7 @@ describe('executePlan idempotency', () => {
       row.skip,
     );
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     const statusAfterFailure = fake.certificateStatus.get(CERT_ID);
     if (row.container === 'cold') provision = newContainer();
     await provision(referencePlan());
@@ -312,7 +304,7 @@ describe('executePlan idempotency', () => {
     // Prepare: the reference template's ThingGroups is DO_NOTHING, and the first attempt
     // created the thing and added 'fleet' before failing on the missing 'eu'.
     fake.thingGroups.delete('eu');
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     fake.thingGroups.add('eu');
     // Act
     const replay = await provision(referencePlan());
@@ -332,7 +324,7 @@ describe('executePlan idempotency', () => {
     fake.policies.delete(POLICY_NAME);
     fake.attachments.clear();
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     await provision(referencePlan());
     // Assess
     expect(isJitrError(error) && error.code).toBe('PolicyNotFound');
@@ -357,7 +349,7 @@ describe('executePlan policies', () => {
     // Prepare
     fake.policies.set(POLICY_NAME, '{"Version":"2012-10-17","Statement":[]}');
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && error.toJSON()).toEqual({
       name: 'PolicyNameConflictError',
@@ -380,7 +372,7 @@ describe('executePlan policies', () => {
     // Prepare
     fake.policies.delete('base-policy');
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && [error.code, error.step, error.awsErrorName]).toEqual([
       'PolicyNotFound',
@@ -395,7 +387,7 @@ describe('executePlan policies', () => {
     // Prepare
     fake.thingGroups.delete('eu');
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && [error.code, error.details.thingGroupName]).toEqual([
       'ThingGroupNotFound',

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { AttachPolicyCommand } from '@aws-sdk/client-iot';
 import { describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { createIotClient } from '../../../lib/runtime/aws-clients.js';
 

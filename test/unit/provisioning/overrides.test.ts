@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import type { OverrideValue } from '../../../lib/template/plan.js';
+import { expectRejection } from '../../helpers/expect-jitr-error.js';
 import { FakeIot } from './fake-iot.js';
 import {
   CERT_ARN,
@@ -26,15 +27,6 @@ beforeEach(() => {
 afterEach(() => {
   fake.restore();
 });
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 /**
  * Override semantics are the same under both THING_PRINCIPAL_POLICY values; these cases use a
@@ -126,7 +118,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     existingThing();
     const before = fake.snapshot();
     // Act
-    const error = await failure(() =>
+    const error = await expectRejection(() =>
       provision(referencePlan({ ...ALL_DO_NOTHING, [row.property]: 'FAIL' }), SHARED),
     );
     // Assess
@@ -149,7 +141,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     existingThing();
     const before = fake.snapshot();
     // Act
-    const error = await failure(() =>
+    const error = await expectRejection(() =>
       provision(
         referencePlan({ AttributePayload: 'MERGE', ThingTypeName: 'REPLACE', ThingGroups: 'FAIL' }),
         SHARED,
@@ -185,7 +177,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     // Prepare
     existingThing();
     // Act
-    const error = await failure(() =>
+    const error = await expectRejection(() =>
       provision(referencePlan({ ...ALL_DO_NOTHING, ThingTypeName: 'MERGE' }), SHARED),
     );
     // Assess

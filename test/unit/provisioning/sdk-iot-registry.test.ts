@@ -28,8 +28,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 // Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isJitrError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
+import { expectRejection } from '../../helpers/expect-jitr-error.js';
 import { awsError, notFound } from './fake-iot.js';
 
 const iotMock = mockClient(IoTClient);
@@ -41,15 +42,6 @@ const ROLE = 'arn:aws:sts::123456789012:assumed-role/jitr-role/jitr-fn';
 afterEach(() => {
   iotMock.reset();
 });
-
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('SdkIotRegistry', () => {
   it('maps DescribeCertificate and counts the call', async () => {
@@ -194,7 +186,7 @@ describe('SdkIotRegistry', () => {
     const sdkError = awsError('AccessDeniedException', 403, message);
     iotMock.on(CreateThingCommand).rejects(sdkError);
     // Act
-    const error = await failure(() =>
+    const error = await expectRejection(() =>
       registry().createThing({ thingName: 'dev-1', thingTypeName: null, attributes: {} }),
     );
     // Assess
@@ -209,6 +201,13 @@ describe('SdkIotRegistry', () => {
       remedy:
         'Add this statement to the function\'s role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:eu-west-1:123456789012:thing/dev-1"}, then replay the DLQ.',
       awsErrorName: 'AccessDeniedException',
+      missingPermission: 'iot:CreateThing',
+      resource: 'arn:aws:iot:eu-west-1:123456789012:thing/dev-1',
+      statement: {
+        Effect: 'Allow',
+        Action: 'iot:CreateThing',
+        Resource: 'arn:aws:iot:eu-west-1:123456789012:thing/dev-1',
+      },
       details: {
         operation: 'CreateThing',
         awsMessage: message,
@@ -541,7 +540,7 @@ describe('SdkIotRegistry', () => {
     // Prepare
     arrange();
     // Act
-    const error = await failure(() => act(registry()));
+    const error = await expectRejection(() => act(registry()));
     // Assess
     expect(isJitrError(error)).toBe(true);
     if (!isJitrError(error)) return;

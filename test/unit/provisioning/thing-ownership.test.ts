@@ -2,8 +2,8 @@ import { AttachThingPrincipalCommand, UpdateCertificateCommand } from '@aws-sdk/
 // Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
-import { isJitrError, ThingOwnedByAnotherCertificateError } from '../../../lib/errors.js';
+import { isJitrError } from '../../../lib/errors/jitr-error.js';
+import { ThingOwnedByAnotherCertificateError } from '../../../lib/provisioning/errors.js';
 import {
   assertThingNotOwnedByOthers,
   certificateIdOf,
@@ -11,6 +11,8 @@ import {
 } from '../../../lib/provisioning/thing-ownership.js';
 import { requiredPermissions } from '../../../lib/template/permissions.js';
 import type { Plan } from '../../../lib/template/plan.js';
+import defaultTemplate from '../../../lib/template-source/templates/default.json' with { type: 'json' };
+import { expectRejection } from '../../helpers/expect-jitr-error.js';
 import { ACCOUNT, FakeIot, REGION } from './fake-iot.js';
 import {
   CERT_ARN,
@@ -61,15 +63,6 @@ afterEach(() => {
   fake.restore();
 });
 
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 /** dev-1 as another device left it: its certificate attached, its own type, attributes and groups. */
 function victimThing(principals: string[] = [OTHER_CERT_ARN]) {
   fake.things.set('dev-1', {
@@ -102,7 +95,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     victimThing();
     const before = fake.snapshot();
     // Act
-    const error = await failure(() => provision(referencePlan(WRITING_OVERRIDES)));
+    const error = await expectRejection(() => provision(referencePlan(WRITING_OVERRIDES)));
     // Assess
     expect(error).toBeInstanceOf(ThingOwnedByAnotherCertificateError);
     expect(isJitrError(error) && [error.code, error.outcome, error.step, error.name]).toEqual([
@@ -131,7 +124,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     // Prepare: this certificate already attached (e.g. by hand) next to another one and a Cognito identity.
     victimThing([OTHER_CERT_ARN, CERT_ARN, COGNITO]);
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && error.details).toEqual({
       thingName: 'dev-1',
@@ -147,7 +140,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     // Prepare
     victimThing([COGNITO]);
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && [error.code, error.details.otherCertificateIds]).toEqual([
       'ThingOwnedByAnotherCertificate',
@@ -160,7 +153,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     // Prepare
     victimThing();
     // Act
-    const error = await failure(() =>
+    const error = await expectRejection(() =>
       provision(referencePlan({ AttributePayload: 'FAIL', ThingTypeName: 'FAIL', ThingGroups: 'FAIL' })),
     );
     // Assess
@@ -172,7 +165,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     // Prepare
     fake.before('CreateThing', () => victimThing());
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && error.code).toBe('ThingOwnedByAnotherCertificate');
     expect(fake.log).toEqual(['DescribeThing', 'CreateThing', 'DescribeThing', 'ListThingPrincipals']);
@@ -258,7 +251,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
       fake.things.get('dev-1')?.principals.push(OTHER_CERT_ARN);
     });
     // Act
-    const error = await failure(() => provision(referencePlan()));
+    const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && [error.code, error.step, error.details]).toEqual([
       'ThingOwnedByAnotherCertificate',
@@ -275,7 +268,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
     // Act: Lambda's retry (or a replay) stays refused until an operator detaches one of them.
-    const retry = await failure(() => provision(referencePlan()));
+    const retry = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(retry) && [retry.code, retry.details.detectedAfterAttach]).toEqual([
       'ThingOwnedByAnotherCertificate',

@@ -58,6 +58,7 @@ describe('registerCertificate and certificate extensions', () => {
       'IotApiCalls=3',
     ]);
     expect(w.logger.summary().extra.error).toEqual({
+      name: 'CertificateUnsupportedCriticalExtensionError',
       code: 'CertificateUnsupportedCriticalExtension',
       outcome: 'rejected',
       step: 'certificate-extensions',
@@ -96,6 +97,7 @@ describe('registerCertificate and certificate extensions', () => {
     expect(w.fake.snapshot().things).toEqual({});
     expect(w.metrics.emitted).toEqual(['CertificateRejected[CertificateIsCa]', 'IotApiCalls=3']);
     expect(w.logger.summary().extra.error).toEqual({
+      name: 'CertificateIsCaError',
       code: 'CertificateIsCa',
       outcome: 'rejected',
       step: 'certificate-extensions',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CountMetric, RegistrationMetrics } from '../../../lib/observability.js';
 import { claim, conclude } from '../../../lib/registration/duplicate-gate.js';
 import type { RegisteredEvent } from '../../../lib/registration/event.js';
-import type { RegistrationResult } from '../../../lib/registration/outcome.js';
+import type { RegistrationResult } from '../../../lib/registration/result.js';
 import type {
   ClaimRequest,
   ClaimResult,

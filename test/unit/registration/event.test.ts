@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../../lib/errors.js';
+import { InvalidEventError } from '../../../lib/registration/errors.js';
 import { eventIds, parseRegisteredEvent, unknownEventFields } from '../../../lib/registration/event.js';
 import { getTestEvent } from '../handler/events.js';
 

@@ -1,8 +1,10 @@
 import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CrlUnavailableError, isJitrError, type JitrError } from '../../../lib/errors.js';
+import { CrlUnavailableError } from '../../../lib/crl/store-errors.js';
+import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import { createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
+import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { ACCOUNT, createWorld, NOW, REGION, RICH_TEMPLATE, type World } from './world.js';
 
 let world: World | undefined;
@@ -13,16 +15,6 @@ afterEach(() => {
 function setUp(options: Parameters<typeof createWorld>[0] = {}): World {
   world = createWorld(options);
   return world;
-}
-
-async function thrown(promise: Promise<unknown>): Promise<JitrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isJitrError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a JitrError');
 }
 
 const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
@@ -194,6 +186,7 @@ describe('registerCertificate', () => {
     const summary = w.logger.summary();
     expect(summary.level).toBe('warn');
     expect(summary.extra.error).toEqual({
+      name: 'InvalidEventError',
       code: 'InvalidEvent',
       outcome: 'invalid-input',
       step: 'event',
@@ -221,7 +214,7 @@ describe('registerCertificate', () => {
     w.caStatus.value = 'INACTIVE';
     const { event } = w.device('CN=dev-008');
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('CaNotActive');
     expect(error.outcome).toBe('configuration');
@@ -379,7 +372,7 @@ describe('registerCertificate', () => {
     const w = setUp();
     const { event } = w.device('O=Acme');
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('MissingParameter');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
@@ -402,7 +395,7 @@ describe('registerCertificate', () => {
       }),
     );
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('AccessDenied');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
@@ -440,7 +433,7 @@ describe('registerCertificate', () => {
       }),
     );
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.outcome).toBe('transient');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
@@ -464,7 +457,7 @@ describe('registerCertificate', () => {
     );
     const { event } = w.device('CN=dev-018');
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('CrlUnavailable');
     expect(error.outcome).toBe('transient');
@@ -477,7 +470,7 @@ describe('registerCertificate', () => {
     w.crl.published = false;
     const { event } = w.device('CN=dev-019');
     // Act
-    const error = await thrown(registerCertificate(event, w.deps));
+    const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('CrlMissing');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');

@@ -1,8 +1,9 @@
 // The use case with two devices whose certificates carry the same CN (the template names the
 // thing after the CN): THING_PRINCIPAL_POLICY decides whether the second one may join the thing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isJitrError, type JitrError } from '../../../lib/errors.js';
+import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
+import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { ACCOUNT, createWorld, REGION, RICH_TEMPLATE, type World } from './world.js';
 
 let world: World | undefined;
@@ -11,16 +12,6 @@ afterEach(() => {
 });
 
 const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
-
-async function thrown(promise: Promise<unknown>): Promise<JitrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isJitrError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a JitrError');
-}
 
 /** The victim registered and active, and an impostor certificate from the same CA with its CN. */
 async function victimAndImpostor(policy?: 'exclusive' | 'shared') {
@@ -43,7 +34,7 @@ describe('registerCertificate with a certificate naming another device’s thing
     const { w, victim, impostor } = await victimAndImpostor();
     const before = w.fake.snapshot();
     // Act
-    const error = await thrown(registerCertificate(impostor, w.deps));
+    const error = await expectJitrError(registerCertificate(impostor, w.deps));
     // Assess
     expect([error.code, error.outcome, error.step]).toEqual([
       'ThingOwnedByAnotherCertificate',
@@ -82,7 +73,7 @@ describe('registerCertificate with a certificate naming another device’s thing
   it('registers it once the old certificate is detached (rotation) and the event replayed', async () => {
     // Prepare
     const { w, impostor: successor } = await victimAndImpostor('exclusive');
-    await thrown(registerCertificate(successor, w.deps));
+    await expectJitrError(registerCertificate(successor, w.deps));
     const thing = w.fake.things.get('lamp-0042');
     if (thing !== undefined) thing.principals = [];
     // Act

@@ -10,21 +10,22 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import defaultTemplate from '../../../infra/templates/default.json' with { type: 'json' };
-import { isJitrError, type JitrError } from '../../../lib/errors.js';
+import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import type { JitrLogger } from '../../../lib/observability.js';
 import type { ProvisioningTemplateDescription } from '../../../lib/provisioning/iot-registry.js';
+import { render } from '../../../lib/template/render.js';
 import {
   TemplateSourceUnavailableError,
   TemplateSourceUnreadableError,
-} from '../../../lib/registration/errors.js';
-import { render } from '../../../lib/template/render.js';
+} from '../../../lib/template-source/errors.js';
 import { type ObjectReader, s3ObjectReader } from '../../../lib/template-source/object-reader.js';
 import { formatTemplateSourceRef, parseTemplateSourceRef } from '../../../lib/template-source/source-ref.js';
 import {
   createTemplateSource,
   type TemplateSourceOptions,
 } from '../../../lib/template-source/template-source.js';
+import defaultTemplate from '../../../lib/template-source/templates/default.json' with { type: 'json' };
+import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 
 const CA_A = 'a'.repeat(64);
 const CA_B = 'b'.repeat(64);
@@ -67,16 +68,6 @@ function setUp(overrides: Partial<TemplateSourceOptions> = {}) {
     ...overrides,
   });
   return { source, objects, now, described };
-}
-
-async function thrown(promise: Promise<unknown>): Promise<JitrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isJitrError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a JitrError');
 }
 
 describe('parseTemplateSourceRef', () => {
@@ -174,7 +165,7 @@ describe('createTemplateSource', () => {
     const missing = setUp({ defaultSource: { kind: 'file', path: join(dir, 'none.json') } }).source;
     const invalid = setUp({ defaultSource: { kind: 'file', path: join(dir, 'bad.json') } }).source;
     // Act
-    const errors = [await thrown(missing.forCa(CA_A)), await thrown(invalid.forCa(CA_A))];
+    const errors = [await expectJitrError(missing.forCa(CA_A)), await expectJitrError(invalid.forCa(CA_A))];
     // Assess
     expect(errors.map((e) => [e.code, e.outcome, e.step])).toEqual([
       ['TemplateSourceUnreadable', 'configuration', 'template-load'],
@@ -186,7 +177,7 @@ describe('createTemplateSource', () => {
 
   it('reports an unknown bundled template', async () => {
     const { source } = setUp({ defaultSource: { kind: 'bundled', name: 'nope' } });
-    const error = await thrown(source.forCa(CA_A));
+    const error = await expectJitrError(source.forCa(CA_A));
     expect(error.code).toBe('TemplateSourceUnreadable');
     expect(error.message).toBe(
       'template source bundled:nope is unreadable: no bundled template of that name (bundled: default)',
@@ -237,7 +228,7 @@ describe('createTemplateSource', () => {
     objects.failure = new TemplateSourceUnavailableError('s3://tpl/t.json', 'SlowDown');
     const stale = await source.forCa(CA_A);
     objects.failure = new TemplateSourceUnreadableError('s3://tpl/t.json', 'AccessDenied');
-    const error = await thrown(source.forCa(CA_A));
+    const error = await expectJitrError(source.forCa(CA_A));
     // Assess
     expect(stale.template).toEqual({ v: 1 });
     expect(warnings).toEqual(['template refresh failed; serving the cached copy']);
@@ -288,7 +279,7 @@ describe('s3ObjectReader', () => {
     ],
   ])('translates %s', async (error, code, awsErrorName) => {
     s3.on(GetObjectCommand).rejects(error);
-    const failure = await thrown(
+    const failure = await expectJitrError(
       s3ObjectReader(new S3Client({ region: 'eu-west-1' })).getObjectText('tpl', 't.json'),
     );
     expect([failure.code, failure.awsErrorName]).toEqual([code, awsErrorName]);

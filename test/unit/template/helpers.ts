@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { JitrError } from '../../../lib/errors.js';
+import type { JitrError } from '../../../lib/errors/jitr-error.js';
+import { expectJitrErrorSync } from '../../helpers/expect-jitr-error.js';
 
 const FIXTURES = new URL('../../fixtures/templates/', import.meta.url);
 
@@ -12,22 +13,12 @@ export function fixture(name: string): string {
 /** A certificate id (64 lowercase hex). */
 export const CERT_ID = 'c0ffee'.padEnd(64, '0');
 
-/** Runs `fn`, expecting it to throw; returns the error. */
-export function thrown(fn: () => unknown): JitrError {
-  try {
-    fn();
-  } catch (error) {
-    return error as JitrError;
-  }
-  throw new Error('expected an error, but none was thrown');
-}
-
 /** Asserts the code, outcome and path of the error `fn` throws. */
 export function expectError(
   fn: () => unknown,
   want: { code: string; path?: string; outcome?: string },
 ): JitrError {
-  const error = thrown(fn);
+  const error = expectJitrErrorSync(fn);
   const got: Record<string, unknown> = { code: error.code };
   if (want.path !== undefined) got.path = error.path;
   if (want.outcome !== undefined) got.outcome = error.outcome;

@@ -2,22 +2,25 @@
  * What the registration use case reports: its result, the failure classification (reject the
  * certificate, drop the event, or rethrow for a retry) and the one summary log line.
  */
-import type { RevocationDecision } from '../crl/revocation-check.js';
-import { CertificateRevokedError } from '../crl/store-errors.js';
-import { isJitrError, type JitrError } from '../errors.js';
-import { rejectCertificate } from '../provisioning/activate-certificate.js';
-import type { RegisteredEvent } from './event.js';
-import type { RegistrationDeps } from './register-certificate.js';
 
-export type RegistrationOutcome =
-  | 'activated'
-  | 'provisioned-inactive'
-  | 'already-active'
-  | 'duplicate'
-  | 'skipped'
-  | 'revoked'
-  | 'rejected'
-  | 'dropped';
+import { CertificateRevokedError } from '../crl/errors.js';
+import type { RevocationDecision } from '../crl/revocation-check.js';
+import { errorRecord } from '../errors/jitr-error.js';
+import type { RegisteredEvent } from './event.js';
+
+/** Every outcome the use case returns (a thrown error is reported as `failed`). */
+export const REGISTRATION_OUTCOMES = [
+  'activated',
+  'provisioned-inactive',
+  'already-active',
+  'duplicate',
+  'skipped',
+  'revoked',
+  'rejected',
+  'dropped',
+] as const;
+
+export type RegistrationOutcome = (typeof REGISTRATION_OUTCOMES)[number];
 
 export interface RegistrationResult {
   outcome: RegistrationOutcome;
@@ -70,73 +73,6 @@ export function result(
   };
 }
 
-/**
- * Classifies a failure. Returns the result for outcomes the use case absorbs (rejected,
- * revoked, dropped) after applying the certificate status; returns null when the error must
- * be rethrown (configuration, transient, or not a JitrError at all).
- */
-export async function handleFailure(
-  error: unknown,
-  deps: RegistrationDeps,
-  trace: RegistrationTrace,
-  step: StepTimer,
-): Promise<RegistrationResult | null> {
-  if (!isJitrError(error)) {
-    deps.metrics.countWithReason('ProvisioningFailed', 'UnexpectedError');
-    return null;
-  }
-  const certificateId = trace.event?.certificateId;
-  if (error.outcome === 'invalid-input' || certificateId === undefined) {
-    deps.metrics.count('EventDropped');
-    return result(trace, 'dropped', error.code);
-  }
-  if (error.outcome !== 'rejected') {
-    deps.metrics.countWithReason('ProvisioningFailed', error.code);
-    return null;
-  }
-  if (error instanceof CertificateRevokedError) {
-    await step('reject', () => rejectCertificate(certificateId, 'REVOKED', { iot: deps.iot }));
-    trace.certificateStatus = 'REVOKED';
-    deps.metrics.count('CertificateRevoked');
-    return result(trace, 'revoked', error.code);
-  }
-  if (deps.config.rejectedCertificateStatus === 'INACTIVE') {
-    await step('reject', () => rejectCertificate(certificateId, 'INACTIVE', { iot: deps.iot }));
-    trace.certificateStatus = 'INACTIVE';
-  }
-  deps.metrics.countWithReason('CertificateRejected', error.code);
-  return result(trace, 'rejected', error.code);
-}
-
-/** The error part of the summary line: everything an operator needs to act. */
-export function errorFields(error: unknown): Record<string, unknown> {
-  if (!isJitrError(error)) {
-    return {
-      code: 'UnexpectedError',
-      outcome: 'transient',
-      name: error instanceof Error ? error.name : typeof error,
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  const jitr: JitrError = error;
-  const details = jitr.details;
-  return {
-    code: jitr.code,
-    outcome: jitr.outcome,
-    step: jitr.step,
-    message: jitr.message,
-    remedy: jitr.remedy,
-    ...(jitr.path === undefined ? {} : { path: jitr.path }),
-    ...(jitr.awsErrorName === undefined ? {} : { awsErrorName: jitr.awsErrorName }),
-    ...(typeof details.missingPermission === 'string'
-      ? { missingPermission: details.missingPermission }
-      : {}),
-    ...(typeof details.resource === 'string' ? { resource: details.resource } : {}),
-    ...(details.statement === undefined ? {} : { statement: details.statement }),
-    ...(Object.keys(details).length === 0 ? {} : { details }),
-  };
-}
-
 function crlFields(decision: RevocationDecision | null): Record<string, unknown> | null {
   if (decision === null) return null;
   if (!decision.checked) return { checked: false, reason: decision.reason };
@@ -174,6 +110,6 @@ export function summaryFields(
     ...(trace.execution === null ? {} : { execution: trace.execution }),
     durationMs,
     iotApiCalls,
-    ...(error === undefined ? {} : { error: errorFields(error) }),
+    ...(error === undefined ? {} : { error: errorRecord(error) }),
   };
 }
