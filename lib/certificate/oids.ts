@@ -41,6 +41,13 @@ export const ATTRIBUTE_OIDS: Readonly<Record<string, string>> = Object.fromEntri
   ['email', '1.2.840.113549.1.9.1'],
 ]);
 
+/** The OID of an attribute short name; throws for a name the table does not know (a bug). */
+export function attributeOid(shortName: string): string {
+  const oid = ATTRIBUTE_OIDS[shortName.toLowerCase()];
+  if (oid === undefined) throw new Error(`unknown attribute short name ${shortName}`);
+  return oid;
+}
+
 export const OID = {
   // Extensions
   subjectKeyIdentifier: '2.5.29.14',

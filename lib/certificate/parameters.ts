@@ -2,7 +2,9 @@
 import {
   AWS_CERTIFICATE_PARAMETERS as AWS,
   JITR_CERTIFICATE_PARAMETERS as JITR,
+  SUBJECT_ATTRIBUTE_OF_PARAMETER,
 } from '../template/parameter-names.js';
+import { attributeOid } from './oids.js';
 import type { AsnStringType, CertificateFacts, DistinguishedName } from './types.js';
 
 /**
@@ -26,16 +28,7 @@ function first(name: DistinguishedName, oid: string): string | undefined {
   return undefined;
 }
 
-const SUBJECT_PARAMETERS: ReadonlyArray<readonly [string, string]> = [
-  [AWS.Country, '2.5.4.6'],
-  [AWS.Organization, '2.5.4.10'],
-  [AWS.OrganizationalUnit, '2.5.4.11'],
-  [AWS.DistinguishedNameQualifier, '2.5.4.46'],
-  [AWS.StateName, '2.5.4.8'],
-  [AWS.CommonName, '2.5.4.3'],
-  [AWS.SerialNumber, '2.5.4.5'],
-  [JITR.Locality, '2.5.4.7'],
-];
+const ISSUER_COMMON_NAME = attributeOid('CN');
 
 /**
  * The template parameters a certificate supplies: JITP's `AWS::IoT::Certificate::*` subject
@@ -50,7 +43,8 @@ export function certificateParameters(
   certificateId: string,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [parameter, oid] of SUBJECT_PARAMETERS) {
+  // The parameter → subject attribute table is the template engine's (one table for both).
+  for (const [parameter, { oid }] of Object.entries(SUBJECT_ATTRIBUTE_OF_PARAMETER)) {
     const value = first(facts.subject, oid);
     if (value !== undefined) out[parameter] = value;
   }
@@ -59,7 +53,7 @@ export function certificateParameters(
   out[JITR.Fingerprint] = facts.sha256;
   if (facts.sanDns[0] !== undefined) out[JITR.SanDns] = facts.sanDns[0];
   if (facts.sanUri[0] !== undefined) out[JITR.SanUri] = facts.sanUri[0];
-  const issuerCn = first(facts.issuer, '2.5.4.3');
+  const issuerCn = first(facts.issuer, ISSUER_COMMON_NAME);
   if (issuerCn !== undefined) out[JITR.IssuerCommonName] = issuerCn;
   return out;
 }

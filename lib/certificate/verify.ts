@@ -6,8 +6,7 @@ import {
   CertificateSignatureInvalidError,
   CertificateUnsupportedAlgorithmError,
 } from './errors.js';
-import { namesEqual } from './name.js';
-import { verifySignature } from './signature.js';
+import { signedBy } from './signed-by.js';
 import type { CertificateFacts } from './types.js';
 
 /**
@@ -30,41 +29,39 @@ export const DEFAULT_VALIDITY_SKEW_SECONDS = 300;
  * @throws {@link CertificateSignatureInvalidError} the signature does not verify.
  */
 export function verifyIssuedBy(cert: CertificateFacts, ca: CertificateFacts): void {
+  const failure = signedBy({ ...cert, signature: cert.signatureValue }, ca, 'keyCertSign');
+  if (failure === null) return;
   const details = { issuer: cert.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
-  if (!namesEqual(cert.issuer, ca.subject)) {
-    throw new CertificateNotIssuedByCaError(
-      `Certificate issuer "${cert.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
-      { details },
-    );
-  }
-  if (ca.isCa === false || (ca.keyUsage !== null && !ca.keyUsage.includes('keyCertSign'))) {
-    throw new CertificateNotIssuedByCaError(`"${ca.subject.rfc4514}" is not allowed to sign certificates`, {
-      details: { ...details, isCa: ca.isCa, keyUsage: ca.keyUsage },
-    });
-  }
-  if (
-    cert.authorityKeyIdentifier !== null &&
-    ca.subjectKeyIdentifier !== null &&
-    cert.authorityKeyIdentifier !== ca.subjectKeyIdentifier
-  ) {
-    throw new CertificateNotIssuedByCaError('Certificate authorityKeyIdentifier does not match the CA key', {
-      details: {
-        ...details,
-        authorityKeyIdentifier: cert.authorityKeyIdentifier,
-        caSubjectKeyIdentifier: ca.subjectKeyIdentifier,
-      },
-    });
-  }
-  if (!cert.signatureAlgorithm.supported) {
-    throw new CertificateUnsupportedAlgorithmError(
-      `Unsupported certificate signature algorithm ${cert.signatureAlgorithm.name}`,
-      { details: { ...details, signatureAlgorithm: cert.signatureAlgorithm.name } },
-    );
-  }
-  if (!verifySignature(cert.signatureAlgorithm, cert.tbs, ca.spki, cert.signatureValue)) {
-    throw new CertificateSignatureInvalidError('Certificate signature does not verify with the CA key', {
-      details: { ...details, signatureAlgorithm: cert.signatureAlgorithm.name },
-    });
+  switch (failure.check) {
+    case 'issuer-name':
+      throw new CertificateNotIssuedByCaError(
+        `Certificate issuer "${cert.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
+        { details },
+      );
+    case 'ca-constraints':
+      throw new CertificateNotIssuedByCaError(`"${ca.subject.rfc4514}" is not allowed to sign certificates`, {
+        details: { ...details, isCa: failure.isCa, keyUsage: failure.keyUsage },
+      });
+    case 'authority-key-identifier':
+      throw new CertificateNotIssuedByCaError(
+        'Certificate authorityKeyIdentifier does not match the CA key',
+        {
+          details: {
+            ...details,
+            authorityKeyIdentifier: failure.authorityKeyIdentifier,
+            caSubjectKeyIdentifier: failure.caSubjectKeyIdentifier,
+          },
+        },
+      );
+    case 'unsupported-algorithm':
+      throw new CertificateUnsupportedAlgorithmError(
+        `Unsupported certificate signature algorithm ${failure.signatureAlgorithm}`,
+        { details: { ...details, signatureAlgorithm: failure.signatureAlgorithm } },
+      );
+    case 'signature':
+      throw new CertificateSignatureInvalidError('Certificate signature does not verify with the CA key', {
+        details: { ...details, signatureAlgorithm: failure.signatureAlgorithm },
+      });
   }
 }
 

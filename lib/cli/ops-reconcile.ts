@@ -1,4 +1,5 @@
 /** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
+import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 import { parseDuration } from '../config/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
@@ -32,7 +33,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
       'a duration like 90s, 10m, 2h or 1d',
     );
   }
-  if (!/^[0-9a-fA-F]{64}$/.test(options.ca)) {
+  if (!CERTIFICATE_ID_PATTERN.test(options.ca.toLowerCase())) {
     throw new InvalidOperationsOptionError(
       '--ca',
       `${options.ca} is not a CA certificate id`,

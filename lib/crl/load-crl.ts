@@ -1,7 +1,7 @@
 // Loading a CRL: parse, verify against the CA, check freshness, index the revoked serials.
-import { type CertificateFacts, namesEqual } from '../certificate/index.js';
+import type { CertificateFacts } from '../certificate/index.js';
 import { toDer } from '../certificate/pem.js';
-import { verifySignature } from '../certificate/signature.js';
+import { signedBy } from '../certificate/signed-by.js';
 import { JitrError } from '../errors/jitr-error.js';
 import { parseCrlFrame } from './crl-frame.js';
 import {
@@ -132,41 +132,42 @@ function verifyCrl(
     throw new CrlMalformedError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   const details = { crlIssuer: frame.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
-  if (!namesEqual(frame.issuer, ca.subject)) {
-    throw new CrlIssuerMismatchError(
-      `CRL issuer "${frame.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
-      { details },
-    );
-  }
-  if (
-    frame.authorityKeyIdentifier !== null &&
-    ca.subjectKeyIdentifier !== null &&
-    frame.authorityKeyIdentifier !== ca.subjectKeyIdentifier
-  ) {
-    throw new CrlIssuerMismatchError("CRL authorityKeyIdentifier does not match the CA's key", {
-      details: {
-        ...details,
-        authorityKeyIdentifier: frame.authorityKeyIdentifier,
-        caSubjectKeyIdentifier: ca.subjectKeyIdentifier,
-      },
-    });
-  }
-  // As verifyIssuedBy demands keyCertSign for certificates: a restricted key must allow cRLSign.
-  if (ca.keyUsage !== null && !ca.keyUsage.includes('cRLSign')) {
-    throw new CrlSignerNotAuthorizedError({ caSubject: ca.subject.rfc4514, keyUsage: ca.keyUsage });
-  }
-  if (!frame.signatureAlgorithm.supported) {
-    throw new CrlUnsupportedAlgorithmError(
-      `Unsupported CRL signature algorithm ${frame.signatureAlgorithm.name}`,
-      {
-        details: { ...details, signatureAlgorithm: frame.signatureAlgorithm.name },
-      },
-    );
-  }
-  if (!verifySignature(frame.signatureAlgorithm, frame.tbs, ca.spki, frame.signature)) {
-    throw new CrlSignatureInvalidError("CRL signature does not verify with the CA's key", {
-      details: { ...details, signatureAlgorithm: frame.signatureAlgorithm.name },
-    });
+  const failure = signedBy(frame, ca, 'cRLSign');
+  switch (failure?.check) {
+    case undefined:
+      break;
+    case 'issuer-name':
+      throw new CrlIssuerMismatchError(
+        `CRL issuer "${frame.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
+        { details },
+      );
+    case 'ca-constraints':
+      // As verifyIssuedBy demands keyCertSign for certificates: a restricted key must allow cRLSign.
+      if (failure.keyUsage !== null && !failure.keyUsage.includes('cRLSign')) {
+        throw new CrlSignerNotAuthorizedError({ caSubject: ca.subject.rfc4514, keyUsage: failure.keyUsage });
+      }
+      throw new CrlIssuerMismatchError(`"${ca.subject.rfc4514}" is not allowed to sign CRLs`, {
+        details: { ...details, isCa: failure.isCa, keyUsage: failure.keyUsage },
+      });
+    case 'authority-key-identifier':
+      throw new CrlIssuerMismatchError("CRL authorityKeyIdentifier does not match the CA's key", {
+        details: {
+          ...details,
+          authorityKeyIdentifier: failure.authorityKeyIdentifier,
+          caSubjectKeyIdentifier: failure.caSubjectKeyIdentifier,
+        },
+      });
+    case 'unsupported-algorithm':
+      throw new CrlUnsupportedAlgorithmError(
+        `Unsupported CRL signature algorithm ${failure.signatureAlgorithm}`,
+        {
+          details: { ...details, signatureAlgorithm: failure.signatureAlgorithm },
+        },
+      );
+    case 'signature':
+      throw new CrlSignatureInvalidError("CRL signature does not verify with the CA's key", {
+        details: { ...details, signatureAlgorithm: failure.signatureAlgorithm },
+      });
   }
   // Freshness before the (costlier) index walk: a stale CRL is refused without building it.
   checkFreshness(frame);

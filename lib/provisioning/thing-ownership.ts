@@ -12,6 +12,7 @@
  *   this certificate (our own retry) is used.
  * - `shared`: JITP's behaviour; any number of certificates may share a thing.
  */
+import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 import { ThingOwnedByAnotherCertificateError } from './errors.js';
 
 export type ThingPrincipalPolicy = 'exclusive' | 'shared';
@@ -19,12 +20,12 @@ export type ThingPrincipalPolicy = 'exclusive' | 'shared';
 /** The values `THING_PRINCIPAL_POLICY` accepts, default first. */
 export const THING_PRINCIPAL_POLICIES: readonly ThingPrincipalPolicy[] = ['exclusive', 'shared'];
 
-const CERTIFICATE_ARN = /^arn:[^:]+:iot:[^:]*:[^:]*:cert\/([0-9a-fA-F]{64})$/;
+const CERTIFICATE_ARN = /^arn:[^:]+:iot:[^:]*:[^:]*:cert\/([^/\s]+)$/;
 
 /** The certificate id in a certificate ARN (lowercase), or null for another kind of principal. */
 export function certificateIdOf(principal: string): string | null {
-  const match = CERTIFICATE_ARN.exec(principal);
-  return match?.[1] === undefined ? null : match[1].toLowerCase();
+  const id = CERTIFICATE_ARN.exec(principal)?.[1]?.toLowerCase();
+  return id !== undefined && CERTIFICATE_ID_PATTERN.test(id) ? id : null;
 }
 
 /** Whether `principal` is this certificate (same ARN, or the same certificate id). */

@@ -3,7 +3,12 @@
  * from AWS IoT through a rule, but the function can be invoked by anyone allowed to, and
  * replays re-drive stored copies, so every field is checked for its exact type and format.
  */
+
+import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 import { InvalidEventError } from './errors.js';
+
+/** An id as AWS IoT writes it, in either case (no surrounding space: the event is exact). */
+const isCertificateId = (text: string): boolean => CERTIFICATE_ID_PATTERN.test(text.toLowerCase());
 
 /** The payload AWS IoT publishes on `$aws/events/certificates/registered/<caCertificateId>`. */
 export interface RegisteredEvent {
@@ -19,7 +24,6 @@ export interface RegisteredEvent {
   certificateRegistrationTimestamp: string | null;
 }
 
-const CERTIFICATE_ID = /^[0-9a-fA-F]{64}$/;
 const ACCOUNT_ID = /^[0-9]{12}$/;
 const MILLIS = /^[0-9]{1,16}$/;
 
@@ -41,10 +45,10 @@ export function parseRegisteredEvent(value: unknown): RegisteredEvent {
   if (!isRecord(value)) throw new InvalidEventError('the event is not a JSON object', '$');
   const { certificateId, caCertificateId, timestamp, certificateStatus, awsAccountId } = value;
   const registered = value.certificateRegistrationTimestamp;
-  if (typeof certificateId !== 'string' || !CERTIFICATE_ID.test(certificateId)) {
+  if (typeof certificateId !== 'string' || !isCertificateId(certificateId)) {
     throw new InvalidEventError('certificateId is not a 64-hex-character certificate id', '$.certificateId');
   }
-  if (typeof caCertificateId !== 'string' || !CERTIFICATE_ID.test(caCertificateId)) {
+  if (typeof caCertificateId !== 'string' || !isCertificateId(caCertificateId)) {
     throw new InvalidEventError(
       'caCertificateId is not a 64-hex-character certificate id',
       '$.caCertificateId',
@@ -99,10 +103,10 @@ export function unknownEventFields(value: unknown): string[] {
 export function eventIds(value: unknown): { certificateId?: string; caCertificateId?: string } {
   if (!isRecord(value)) return {};
   const ids: { certificateId?: string; caCertificateId?: string } = {};
-  if (typeof value.certificateId === 'string' && CERTIFICATE_ID.test(value.certificateId)) {
+  if (typeof value.certificateId === 'string' && isCertificateId(value.certificateId)) {
     ids.certificateId = value.certificateId.toLowerCase();
   }
-  if (typeof value.caCertificateId === 'string' && CERTIFICATE_ID.test(value.caCertificateId)) {
+  if (typeof value.caCertificateId === 'string' && isCertificateId(value.caCertificateId)) {
     ids.caCertificateId = value.caCertificateId.toLowerCase();
   }
   return ids;

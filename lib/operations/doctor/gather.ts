@@ -2,14 +2,13 @@
  * Gathers the facts doctor checks, through {@link DoctorPorts}. Each step's failure becomes a
  * fact (`{ error }`) so one broken permission does not hide the other checks.
  */
+import { CERTIFICATE_ID_PATTERN } from '../../certificate/certificate-id.js';
 import { parseTemplate, requiredPermissions } from '../../template/index.js';
 import type { ProvisioningTemplate } from '../../template/template-types.js';
 import { ruleTopic } from './checks-setup.js';
 import type { DoctorPorts, DoctorTarget } from './ports.js';
 import { templateReferences } from './references.js';
 import type { DoctorFacts, Gathered, ReferenceFacts, TemplateReferences } from './types.js';
-
-const CA_ID = /^[0-9a-f]{64}$/;
 
 async function attempt<T>(fn: () => Promise<T>): Promise<Gathered<T>> {
   try {
@@ -65,7 +64,7 @@ export async function gatherFacts(
     facts.rule = { name, facts: await attempt(() => ports.getTopicRule(name)) };
     const rule = facts.rule.facts;
     const topicCa = rule !== null && !('error' in rule) ? ruleTopic(rule.sql)?.split('/').pop() : undefined;
-    if (facts.caCertificateId === null && topicCa !== undefined && CA_ID.test(topicCa))
+    if (facts.caCertificateId === null && topicCa !== undefined && CERTIFICATE_ID_PATTERN.test(topicCa))
       facts.caCertificateId = topicCa;
   }
   const caId = facts.caCertificateId;
