@@ -1,6 +1,9 @@
-// CA, device and verification certificates with real crypto (node:crypto keys and signatures,
-// DER written by hand so that tests can choose every subject string type and serial).
+// CA, device and verification certificates with real crypto: node:crypto keys and signatures,
+// the certificate assembled by PKI.js/asn1js; names (der-writer/names.ts) keep every subject
+// string type and serial the caller chooses. CRLs are NOT built with PKI.js (build-crl.ts).
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { parseCertificate } from '../certificate/index.js';
 import {
   algorithmIdentifier,
@@ -13,16 +16,12 @@ import {
   spkiDer,
 } from './algorithms.js';
 import {
-  bitString,
-  explicit,
-  integer,
   octetString,
   oid,
   positiveIntegerContent,
   sequence,
   serialMagnitude,
   TRUE,
-  time,
   tlv,
 } from './der-writer.js';
 import { nameDer, type SubjectInput } from './names.js';
@@ -76,16 +75,14 @@ export interface IssueCertificateOptions extends KeySpec {
 
 const DAY_MS = 86_400_000;
 
-function extension(extnId: string, critical: boolean, value: Uint8Array): Buffer {
-  return critical
-    ? sequence(oid(extnId), TRUE, octetString(value))
-    : sequence(oid(extnId), octetString(value));
+function extension(extnId: string, critical: boolean, value: Uint8Array): RawExtension {
+  return { oid: extnId, critical, value };
 }
 
 /** The defaults (OID → extension) with `extra` replacing same-OID entries, then appended. */
-function mergeExtensions(defaults: [string, Buffer][], extra: RawExtension[]): Buffer[] {
+function mergeExtensions(defaults: [string, RawExtension][], extra: RawExtension[]): RawExtension[] {
   const merged = new Map(defaults);
-  for (const e of extra) merged.set(e.oid, extension(e.oid, e.critical === true, e.value));
+  for (const e of extra) merged.set(e.oid, e);
   return [...merged.values()];
 }
 
@@ -101,24 +98,53 @@ interface TbsInput {
   notBefore: Date;
   notAfter: Date;
   spki: Buffer;
-  extensions: Buffer[];
+  extensions: RawExtension[];
   signatureAlgorithm: SignatureAlgorithmName;
   signingKey: KeyObject;
 }
 
+/** Whole seconds: RFC 5280 §4.1.2.5 times carry no fraction. */
+function validityTime(date: Date): pkijs.Time {
+  const value = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  // UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
+  const year = value.getUTCFullYear();
+  return new pkijs.Time({ type: year >= 1950 && year < 2050 ? 0 : 1, value });
+}
+
+/**
+ * Assembles and signs a v3 certificate with PKI.js (a well-kept encoder beats a hand-written one
+ * where speed does not matter). Names and the SubjectPublicKeyInfo are taken as DER and kept
+ * byte for byte (tests choose every string type); the signature is made with node:crypto.
+ */
 function signCertificate(t: TbsInput): Buffer {
-  const alg = algorithmIdentifier(t.signatureAlgorithm);
-  const tbs = sequence(
-    explicit(0, integer(2)), // v3
-    tlv(0x02, positiveIntegerContent(t.serial)),
-    alg,
-    t.issuer,
-    sequence(time(t.notBefore), time(t.notAfter)),
-    t.subject,
-    t.spki,
-    explicit(3, sequence(...t.extensions)),
+  const algorithm = pkijs.AlgorithmIdentifier.fromBER(algorithmIdentifier(t.signatureAlgorithm));
+  const certificate = new pkijs.Certificate({
+    version: 2, // v3
+    serialNumber: new asn1js.Integer({ valueHex: positiveIntegerContent(t.serial) }),
+    signature: algorithm,
+    issuer: pkijs.RelativeDistinguishedNames.fromBER(t.issuer),
+    notBefore: validityTime(t.notBefore),
+    notAfter: validityTime(t.notAfter),
+    subject: pkijs.RelativeDistinguishedNames.fromBER(t.subject),
+    subjectPublicKeyInfo: pkijs.PublicKeyInfo.fromBER(t.spki),
+    extensions: t.extensions.map(
+      (e) =>
+        new pkijs.Extension({
+          extnID: e.oid,
+          critical: e.critical === true,
+          extnValue: new Uint8Array(e.value).buffer,
+        }),
+    ),
+  });
+  const tbs = Buffer.from(certificate.encodeTBS().toBER(false));
+  certificate.tbsView = new Uint8Array(tbs);
+  certificate.signatureAlgorithm = pkijs.AlgorithmIdentifier.fromBER(
+    algorithmIdentifier(t.signatureAlgorithm),
   );
-  return sequence(tbs, alg, bitString(signWith(t.signatureAlgorithm, tbs, t.signingKey)));
+  certificate.signatureValue = new asn1js.BitString({
+    valueHex: new Uint8Array(signWith(t.signatureAlgorithm, tbs, t.signingKey)).buffer,
+  });
+  return Buffer.from(certificate.toSchema(false).toBER(false));
 }
 
 /**
@@ -196,7 +222,7 @@ export function issueDeviceCertificate(options: IssueCertificateOptions): Issued
   const notAfter = options.notAfter ?? new Date(notBefore.getTime() + (options.days ?? 365) * DAY_MS);
   const serial = options.serial === undefined ? randomBytes(16) : serialMagnitude(options.serial);
   const spki = spkiDer(publicKey);
-  const defaults: [string, Buffer][] = [
+  const defaults: [string, RawExtension][] = [
     ['2.5.29.19', extension('2.5.29.19', true, sequence())],
     ['2.5.29.15', extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80])))], // digitalSignature
     ['2.5.29.37', extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2')))], // clientAuth
