@@ -22,6 +22,16 @@ function section(title: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
+/** Whether a path exists. */
+function statSyncOrNull(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The cells of every table row in a text (header and separator rows left out). */
 function tableRows(text: string): string[][] {
   return text
@@ -86,6 +96,17 @@ describe('README', () => {
       'npm ci && npm test',
       '',
     ]);
+  });
+
+  it('names every folder and file of lib/ in the layout table, and nothing that does not exist', () => {
+    // Prepare
+    const layout = section('## Layout');
+    const named = [...layout.matchAll(/`(lib\/[\w./-]*)`/g)].map((m) => (m[1] ?? '').replace(/\/$/, ''));
+    // Act
+    const inTree = readdirSync(join(root, 'lib')).map((name) => `lib/${name}`);
+    // Assess
+    expect(inTree.filter((path) => !named.includes(path))).toEqual([]);
+    expect(named.filter((path) => !statSyncOrNull(join(root, path)))).toEqual([]);
   });
 
   it('lists every configuration variable with the default the code applies', () => {
