@@ -102,15 +102,7 @@ export async function executePlan(
     plan.certificate !== null &&
     plan.certificate.certificateId.toLowerCase() !== target.certificateId.toLowerCase()
   ) {
-    throw new PlanCertificateMismatchError(
-      `the template's certificate resource names ${plan.certificate.certificateId}, not the registered certificate ${target.certificateId}`,
-      {
-        step: 'plan',
-        remedy:
-          'Use {"Ref": "AWS::IoT::Certificate::Id"} as the certificate resource\'s CertificateId, then replay the DLQ.',
-        details: { planCertificateId: plan.certificate.certificateId, certificateId: target.certificateId },
-      },
-    );
+    throw new PlanCertificateMismatchError(plan.certificate.certificateId, target.certificateId);
   }
   if (plan.thing !== null) checkOverrides(plan.thing);
   const result: ExecutionResult = {

@@ -37,18 +37,10 @@ export async function ensurePolicies(
     }
     const existing = await iot.getPolicy(policyName);
     if (existing === null) {
-      throw new IotConflictError(`policy ${policyName} was created and deleted concurrently`, {
-        step: 'policies',
-        remedy: 'Transient; Lambda retries and the retry converges.',
-        details: { policyName },
-      });
+      throw new IotConflictError({ step: 'policies' }, { deletedConcurrently: 'policy', name: policyName });
     }
     if (canonicalJsonText(existing.policyDocument) !== canonical) {
-      throw new PolicyNameConflictError(`policy ${policyName} exists with a different document`, {
-        step: 'policies',
-        remedy: `Delete or rename the existing AWS IoT policy ${policyName} (its name is derived from the template's document), then replay the DLQ.`,
-        details: { policyName, existingDocument: existing.policyDocument, wantedDocument: canonical },
-      });
+      throw new PolicyNameConflictError(policyName, existing.policyDocument, canonical);
     }
     logger.debug('policy exists with the same document; reusing it', { policyName });
     cache.remember(policyName, canonical);

@@ -24,7 +24,17 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
-import { UnexpectedAwsError } from './errors.js';
+import {
+  BillingGroupNotFoundError,
+  CaCertificateNotFoundError,
+  CertificateNotFoundError,
+  PolicyNotFoundError,
+  ProvisioningTemplateNotFoundError,
+  ThingGroupNotFoundError,
+  ThingNotFoundError,
+  ThingTypeNotFoundError,
+  UnexpectedAwsError,
+} from './errors.js';
 import type {
   CaCertificateDescription,
   CertificateDescription,
@@ -40,16 +50,7 @@ import type {
   ThingDescription,
   UpdateThingInput,
 } from './iot-registry.js';
-import {
-  billingGroupNotFound,
-  caCertificateNotFound,
-  certificateNotFound,
-  policyNotFound,
-  provisioningTemplateNotFound,
-  thingGone,
-  thingGroupNotFound,
-  thingTypeNotFound,
-} from './not-found-errors.js';
+
 import { type IotCallContext, translateIotError } from './translate-iot-error.js';
 
 function isNotFound(error: unknown): boolean {
@@ -91,11 +92,7 @@ async function allPages<T>(
 /** AWS's model marks every output field optional; a missing required one is an AWS-side fault. */
 function required<T>(value: T | undefined | null, field: string, operation: string): T {
   if (value === undefined || value === null) {
-    throw new UnexpectedAwsError(`${operation} answered without ${field}`, {
-      step: operation,
-      remedy: 'Treated as transient; Lambda retries. Report it if it persists.',
-      details: { operation, field },
-    });
+    throw new UnexpectedAwsError({ step: operation }, { operation, missingField: field });
   }
   return value;
 }
@@ -144,7 +141,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-certificate',
-        notFound: (base) => certificateNotFound(base, certificateId),
+        notFound: (base) => new CertificateNotFoundError(base, certificateId),
         invalidRequestRemedy: ID_REMEDY,
       },
       (c) => c.send(new DescribeCertificateCommand({ certificateId })),
@@ -166,7 +163,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-ca-certificate',
-        notFound: (base) => caCertificateNotFound(base, caCertificateId),
+        notFound: (base) => new CaCertificateNotFoundError(base, caCertificateId),
         invalidRequestRemedy: ID_REMEDY,
       },
       (c) => c.send(new DescribeCACertificateCommand({ certificateId: caCertificateId })),
@@ -187,7 +184,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'UpdateCertificate',
         step: 'update-certificate',
-        notFound: (base) => certificateNotFound(base, certificateId, { status }),
+        notFound: (base) => new CertificateNotFoundError(base, certificateId, { status }),
       },
       (c) => c.send(new UpdateCertificateCommand({ certificateId, newStatus: status })),
     );
@@ -199,7 +196,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'describe-provisioning-template',
-        notFound: (base) => provisioningTemplateNotFound(base, templateName),
+        notFound: (base) => new ProvisioningTemplateNotFoundError(base, templateName),
       },
       (c) => c.send(new DescribeProvisioningTemplateCommand({ templateName })),
     );
@@ -220,7 +217,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: op,
         step: 'list-certificates-by-ca',
-        notFound: (base) => caCertificateNotFound(base, caCertificateId),
+        notFound: (base) => new CaCertificateNotFoundError(base, caCertificateId),
         invalidRequestRemedy:
           'Check the CA certificate id (64 hex characters, a CA registered in this account and region, e.g. from aws iot list-ca-certificates); no template is involved.',
       },
@@ -273,7 +270,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'CreateThing',
         step: 'thing',
-        notFound: (base) => thingTypeNotFound(base, thingName, thingTypeName),
+        notFound: (base) => new ThingTypeNotFoundError(base, thingName, thingTypeName),
       },
       async (c) => {
         try {
@@ -304,8 +301,8 @@ export class SdkIotRegistry implements IotRegistry {
         // The thing was described just before; a 404 naming a type (or not naming the thing) is the type's.
         notFound: (base, awsMessage) =>
           thingTypeName !== undefined && (/\btype\b/i.test(awsMessage) || !awsMessage.includes(thingName))
-            ? thingTypeNotFound(base, thingName, thingTypeName)
-            : thingGone(base, thingName),
+            ? new ThingTypeNotFoundError(base, thingName, thingTypeName)
+            : new ThingNotFoundError(base, thingName),
       },
       (c) =>
         c.send(
@@ -324,7 +321,7 @@ export class SdkIotRegistry implements IotRegistry {
         {
           operation: 'ListThingGroupsForThing',
           step: 'thing-groups',
-          notFound: (b) => thingGone(b, thingName),
+          notFound: (b) => new ThingNotFoundError(b, thingName),
         },
         (c) => c.send(new ListThingGroupsForThingCommand({ thingName, maxResults: 250, ...token })),
       );
@@ -338,7 +335,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AddThingToThingGroup',
         step: 'thing-groups',
-        notFound: (base) => thingGroupNotFound(base, thingName, thingGroupName),
+        notFound: (base) => new ThingGroupNotFoundError(base, thingName, thingGroupName),
       },
       (c) => c.send(new AddThingToThingGroupCommand({ thingName, thingGroupName })),
     );
@@ -349,7 +346,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'RemoveThingFromThingGroup',
         step: 'thing-groups',
-        notFound: (base) => thingGroupNotFound(base, thingName, thingGroupName),
+        notFound: (base) => new ThingGroupNotFoundError(base, thingName, thingGroupName),
       },
       (c) => c.send(new RemoveThingFromThingGroupCommand({ thingName, thingGroupName })),
     );
@@ -360,7 +357,7 @@ export class SdkIotRegistry implements IotRegistry {
       {
         operation: 'AddThingToBillingGroup',
         step: 'billing-group',
-        notFound: (base) => billingGroupNotFound(base, thingName, billingGroupName),
+        notFound: (base) => new BillingGroupNotFoundError(base, thingName, billingGroupName),
       },
       (c) => c.send(new AddThingToBillingGroupCommand({ thingName, billingGroupName })),
     );
@@ -408,8 +405,8 @@ export class SdkIotRegistry implements IotRegistry {
         // The 404 may be about the target certificate: AWS's message says which.
         notFound: (base, awsMessage) =>
           aboutCertificate(awsMessage)
-            ? certificateNotFound(base, idOfCertificateArn(target), { certificateArn: target })
-            : policyNotFound(base, policyName, target),
+            ? new CertificateNotFoundError(base, idOfCertificateArn(target), { certificateArn: target })
+            : new PolicyNotFoundError(base, policyName, target),
       },
       (c) => c.send(new AttachPolicyCommand({ policyName, target })),
     );
@@ -422,8 +419,8 @@ export class SdkIotRegistry implements IotRegistry {
         step: 'attach-thing-principal',
         notFound: (base, awsMessage) =>
           aboutCertificate(awsMessage)
-            ? certificateNotFound(base, idOfCertificateArn(principal), { certificateArn: principal })
-            : thingGone(base, thingName),
+            ? new CertificateNotFoundError(base, idOfCertificateArn(principal), { certificateArn: principal })
+            : new ThingNotFoundError(base, thingName),
       },
       (c) => c.send(new AttachThingPrincipalCommand({ thingName, principal })),
     );
@@ -432,7 +429,11 @@ export class SdkIotRegistry implements IotRegistry {
   async listThingPrincipals(thingName: string): Promise<string[]> {
     return allPages(async (token) => {
       const out = await this.#send(
-        { operation: 'ListThingPrincipals', step: 'thing', notFound: (b) => thingGone(b, thingName) },
+        {
+          operation: 'ListThingPrincipals',
+          step: 'thing',
+          notFound: (b) => new ThingNotFoundError(b, thingName),
+        },
         (c) => c.send(new ListThingPrincipalsCommand({ thingName, maxResults: 250, ...token })),
       );
       return { items: out.principals ?? [], nextToken: out.nextToken };

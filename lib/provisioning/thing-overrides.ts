@@ -36,14 +36,7 @@ function conflict(
   existing: unknown,
   wanted: unknown,
 ): OverrideConflictError {
-  return new OverrideConflictError(
-    `thing ${plan.thingName} exists and its ${property} differs from the template's (OverrideSettings ${property}: FAIL)`,
-    {
-      step: 'thing',
-      remedy: `Make the thing's ${property} match the template, or change OverrideSettings.${property} in the template, then replay the DLQ.`,
-      details: { thingName: plan.thingName, property, existing, wanted },
-    },
-  );
+  return new OverrideConflictError({ thingName: plan.thingName, property, existing, wanted });
 }
 
 /**
@@ -52,14 +45,7 @@ function conflict(
  */
 export function checkOverrides(plan: ThingPlan): void {
   if (overrideFor(plan, 'ThingTypeName') === 'MERGE') {
-    throw new UnsupportedOverrideError(
-      'OverrideSettings ThingTypeName: MERGE is not valid (only for attributes and groups)',
-      {
-        step: 'thing',
-        remedy: 'Use REPLACE, DO_NOTHING or FAIL for ThingTypeName in the template, then replay the DLQ.',
-        details: { thingName: plan.thingName, property: 'ThingTypeName', value: 'MERGE' },
-      },
-    );
+    throw new UnsupportedOverrideError(plan.thingName);
   }
 }
 

@@ -53,23 +53,11 @@ export function assertThingNotOwnedByOthers(
 ): void {
   const others = otherPrincipals(principals, target.certificateArn);
   if (others.length === 0) return;
-  const first = others[0] ?? '';
-  const detach = `aws iot detach-thing-principal --thing-name ${thingName} --principal ${first}`;
-  const message = afterAttach
-    ? `thing ${thingName} got another certificate attached concurrently (${others.join(', ')}); this certificate is attached too but will not be activated`
-    : `thing ${thingName} already belongs to another certificate (${others.join(', ')}); refusing to attach ${target.certificateId} (THING_PRINCIPAL_POLICY=exclusive)`;
-  const remedy = afterAttach
-    ? `Two certificates claimed ${thingName} at once. Detach the one that must not own it (${detach}, or the same with this certificate's ARN) and replay the DLQ; to let several certificates share a thing, set THING_PRINCIPAL_POLICY=shared.`
-    : `If this is a certificate rotation, detach the old certificate from ${thingName} (${detach}) and replay the DLQ; to let several certificates share a thing, set THING_PRINCIPAL_POLICY=shared.`;
-  throw new ThingOwnedByAnotherCertificateError(message, {
-    step: 'thing',
-    remedy,
-    details: {
-      thingName,
-      certificateId: target.certificateId,
-      otherCertificateIds: others.map(certificateIdOf).filter((id): id is string => id !== null),
-      otherPrincipals: others,
-      detectedAfterAttach: afterAttach,
-    },
+  throw new ThingOwnedByAnotherCertificateError({
+    thingName,
+    certificateId: target.certificateId,
+    otherCertificateIds: others.map(certificateIdOf).filter((id): id is string => id !== null),
+    otherPrincipals: others,
+    detectedAfterAttach: afterAttach,
   });
 }

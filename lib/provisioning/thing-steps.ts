@@ -38,11 +38,7 @@ export async function ensureThing(
     // 409: created concurrently with another configuration; continue as for an existing thing.
     existing = await iot.describeThing(plan.thingName);
     if (existing === null) {
-      throw new IotConflictError(`thing ${plan.thingName} was created and deleted concurrently`, {
-        step: 'thing',
-        remedy: 'Transient; Lambda retries and the retry converges.',
-        details: { thingName: plan.thingName },
-      });
+      throw new IotConflictError({ step: 'thing' }, { deletedConcurrently: 'thing', name: plan.thingName });
     }
   }
   // Every check (ownership first, then the FAIL overrides) runs before the first write, so a

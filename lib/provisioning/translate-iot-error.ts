@@ -4,8 +4,8 @@
  * `name`, `$fault` and `$metadata.httpStatusCode` (SDK v3 exceptions are plain errors with
  * those fields), plus Node network codes. This module imports nothing from the SDK.
  */
-import { isJitrError, type JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
-import { accessDeniedRemedy, parseAccessDenied } from './access-denied.js';
+import { isJitrError, type JitrError } from '../errors/jitr-error.js';
+import { parseAccessDenied } from './access-denied.js';
 import {
   AwsThrottledError,
   AwsUnavailableError,
@@ -16,6 +16,7 @@ import {
   IotLimitExceededError,
   IotResourceNotFoundError,
   MalformedPolicyError,
+  type ProvisioningContext,
   UnexpectedAwsError,
 } from './errors.js';
 
@@ -26,7 +27,7 @@ export interface IotCallContext {
   /** Pipeline step reported on the error. */
   step: string;
   /** Builds the precise error for a `ResourceNotFoundException` of this call. */
-  notFound?: (options: Omit<JitrErrorOptions, 'remedy'>, awsMessage: string) => JitrError;
+  notFound?: (context: ProvisioningContext, awsMessage: string) => JitrError;
   /**
    * What to do about an `InvalidRequestException` when the request carries no template value
    * (e.g. a CA id given on the command line); default: fix the template, then replay.
@@ -131,83 +132,25 @@ export function translateIotError(error: unknown, context: IotCallContext): Jitr
   const said = facts.message === '' ? facts.name : facts.message;
 
   if (facts.name === 'AccessDeniedException' || facts.name === 'UnauthorizedException') {
-    const denied = parseAccessDenied(facts.message, `iot:${operation}`);
-    return new IotAccessDeniedError(
-      `${operation} was denied: the function's role may not perform ${denied.missingPermission} on ${denied.resource}`,
-      {
-        ...base,
-        remedy: accessDeniedRemedy(denied),
-        details: {
-          ...details,
-          missingPermission: denied.missingPermission,
-          resource: denied.resource,
-          principal: denied.principal,
-          denyKind: denied.denyKind,
-          policyType: denied.policyType,
-          statement: denied.statement,
-        },
-      },
-    );
+    return new IotAccessDeniedError(base, operation, parseAccessDenied(facts.message, `iot:${operation}`));
   }
-  if (THROTTLING_NAMES.has(facts.name) || facts.status === 429) {
-    return new AwsThrottledError(`${operation} was throttled after the SDK's retries: ${said}`, {
-      ...base,
-      remedy: 'Transient; Lambda retries. If it persists, raise the IoT API quota or lower the concurrency.',
-    });
-  }
+  const answer = { operation, said };
+  if (THROTTLING_NAMES.has(facts.name) || facts.status === 429) return new AwsThrottledError(base, answer);
   if (facts.name === 'LimitExceededException') {
-    if (RATE_MESSAGE.test(facts.message)) {
-      return new AwsThrottledError(`${operation} hit a rate limit: ${said}`, {
-        ...base,
-        remedy:
-          'Transient; Lambda retries. If it persists, raise the IoT API quota or lower the concurrency.',
-      });
-    }
-    return new IotLimitExceededError(`${operation} exceeded an AWS IoT limit: ${said}`, {
-      ...base,
-      remedy:
-        'A hard AWS IoT limit was reached (e.g. policies per certificate, groups per thing): reduce what the template attaches, then replay the DLQ.',
-    });
+    return RATE_MESSAGE.test(facts.message)
+      ? new AwsThrottledError(base, { ...answer, rateLimit: true })
+      : new IotLimitExceededError(base, answer);
   }
   if (facts.name === 'ResourceNotFoundException') {
-    if (context.notFound !== undefined) {
-      return context.notFound(base, facts.message);
-    }
-    return new IotResourceNotFoundError(`${operation}: a resource does not exist: ${said}`, {
-      ...base,
-      remedy: 'Create the missing resource named in the AWS message, then replay the DLQ.',
-    });
+    return context.notFound?.(base, facts.message) ?? new IotResourceNotFoundError(base, answer);
   }
   if (facts.name === 'InvalidRequestException') {
-    return new IotInvalidRequestError(`AWS IoT rejected ${operation} as invalid: ${said}`, {
-      ...base,
-      remedy:
-        context.invalidRequestRemedy ??
-        'Fix the template or the value named in the AWS message, then replay the DLQ.',
-    });
+    return new IotInvalidRequestError(base, { ...answer, remedy: context.invalidRequestRemedy });
   }
-  if (facts.name === 'MalformedPolicyException') {
-    return new MalformedPolicyError(`AWS IoT rejected the policy document: ${said}`, {
-      ...base,
-      remedy:
-        "Fix the template's PolicyDocument (valid IoT policy JSON, ≤ 2048 characters), then replay the DLQ.",
-    });
-  }
-  if (facts.name === 'CertificateStateException') {
-    return new CertificateStateError(
-      `${operation} is not allowed in the certificate's current state: ${said}`,
-      {
-        ...base,
-        remedy:
-          'Check the certificate status; a REVOKED certificate can never change status. Nothing to retry.',
-      },
-    );
-  }
+  if (facts.name === 'MalformedPolicyException') return new MalformedPolicyError(base, answer);
+  if (facts.name === 'CertificateStateException') return new CertificateStateError(base, answer);
   if (facts.name === 'VersionConflictException' || facts.name === 'ConflictingResourceUpdateException') {
-    return new IotConflictError(`${operation} conflicted with a concurrent update: ${said}`, {
-      ...base,
-      remedy: 'Transient; Lambda retries and the retry converges.',
-    });
+    return new IotConflictError(base, answer);
   }
   if (
     facts.fault === 'server' ||
@@ -215,14 +158,7 @@ export function translateIotError(error: unknown, context: IotCallContext): Jitr
     UNAVAILABLE_NAMES.has(facts.name) ||
     (facts.code !== undefined && NETWORK_CODES.has(facts.code))
   ) {
-    return new AwsUnavailableError(`AWS IoT was unavailable for ${operation}: ${said}`, {
-      ...base,
-      remedy: 'Transient; Lambda retries. Check the AWS Health Dashboard if it persists.',
-    });
+    return new AwsUnavailableError(base, answer);
   }
-  return new UnexpectedAwsError(`${operation} failed with an unexpected error: ${facts.name}: ${said}`, {
-    ...base,
-    remedy:
-      'Treated as transient; Lambda retries. If it persists, read the cause in the DLQ record and report it.',
-  });
+  return new UnexpectedAwsError(base, { ...answer, name: facts.name });
 }
