@@ -145,17 +145,6 @@ export const certificateRoutes: IotRoute[] = [
     },
   },
   {
-    op: 'ListCertificates',
-    method: 'GET',
-    path: '/certificates',
-    handle: (req, store) => {
-      const all = [...store.certificates.values()];
-      if (queryBoolean(req, 'isAscendingOrder') !== true) all.reverse();
-      const { page, next } = paginate(all, req.query.get('marker'), req.query.get('pageSize'));
-      return { certificates: page.map(summary), ...(next === undefined ? {} : { nextMarker: next }) };
-    },
-  },
-  {
     op: 'ListCertificatesByCA',
     method: 'GET',
     path: '/certificates-by-ca/{caCertificateId}',
