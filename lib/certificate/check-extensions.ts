@@ -48,15 +48,10 @@ export const RECOGNISED_CRITICAL_EXTENSIONS: ReadonlySet<string> = new Set([
 export function checkExtensions(cert: CertificateFacts): void {
   for (const extension of cert.extensions) {
     if (extension.critical && !RECOGNISED_CRITICAL_EXTENSIONS.has(extension.oid)) {
-      throw new CertificateUnsupportedCriticalExtensionError(
-        `Certificate carries an unsupported critical extension ${extension.oid}`,
-        { details: { oid: extension.oid } },
-      );
+      throw new CertificateUnsupportedCriticalExtensionError(extension.oid);
     }
   }
   if (cert.isCa === true) {
-    throw new CertificateIsCaError(
-      'Certificate is a CA certificate (basicConstraints cA=TRUE), not a device',
-    );
+    throw new CertificateIsCaError();
   }
 }

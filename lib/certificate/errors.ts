@@ -1,7 +1,23 @@
 // Error types of the certificate area (see lib/errors/jitr-error.ts for the model).
+// One construction style: each class takes the facts and builds its message and remedy.
 import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
+import { failureFacts, type IssuerFailure } from './signed-by.js';
 
 type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
+
+/** The names compared by the issuer check, as RFC 4514 text. */
+export interface CertificateNames {
+  issuer: string;
+  caSubject: string;
+}
+
+/** The validity window and the clock it was checked against (ISO 8601). */
+export interface ValidityFacts {
+  notBefore: string;
+  notAfter: string;
+  now: string;
+  skewSeconds: number;
+}
 
 /** The input is not a parseable X.509 certificate (PEM or DER). */
 export class CertificateMalformedError extends JitrError {
@@ -20,11 +36,17 @@ export class CertificateMalformedError extends JitrError {
 export class CertificateNotIssuedByCaError extends JitrError {
   readonly code = 'CertificateNotIssuedByCa';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
+  constructor(failure: IssuerFailure, names: CertificateNames) {
+    const message =
+      failure.check === 'issuer-name'
+        ? `Certificate issuer "${names.issuer}" is not the CA "${names.caSubject}"`
+        : failure.check === 'ca-constraints'
+          ? `"${names.caSubject}" is not allowed to sign certificates`
+          : 'Certificate authorityKeyIdentifier does not match the CA key';
     super(message, {
       step: 'certificate-issuer',
       remedy: 'Issue the device certificate from the CA it was registered under (or register its real CA).',
-      ...extra,
+      details: { ...names, ...failureFacts(failure) },
     });
   }
 }
@@ -33,11 +55,11 @@ export class CertificateNotIssuedByCaError extends JitrError {
 export class CertificateSignatureInvalidError extends JitrError {
   readonly code = 'CertificateSignatureInvalid';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(signatureAlgorithm: string, names: CertificateNames) {
+    super('Certificate signature does not verify with the CA key', {
       step: 'certificate-issuer',
       remedy: 'The certificate was not signed by this CA key or was altered; reissue it from the CA.',
-      ...extra,
+      details: { ...names, signatureAlgorithm },
     });
   }
 }
@@ -46,12 +68,12 @@ export class CertificateSignatureInvalidError extends JitrError {
 export class CertificateUnsupportedAlgorithmError extends JitrError {
   readonly code = 'CertificateUnsupportedAlgorithm';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(signatureAlgorithm: string, names: CertificateNames) {
+    super(`Unsupported certificate signature algorithm ${signatureAlgorithm}`, {
       step: 'certificate-issuer',
       remedy:
         'Sign device certificates with RSA PKCS#1 v1.5 or RSA-PSS (SHA-256/384/512), ECDSA (SHA-256/384/512) or Ed25519.',
-      ...extra,
+      details: { ...names, signatureAlgorithm },
     });
   }
 }
@@ -60,11 +82,11 @@ export class CertificateUnsupportedAlgorithmError extends JitrError {
 export class CertificateExpiredError extends JitrError {
   readonly code = 'CertificateExpired';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(validity: ValidityFacts) {
+    super(`Certificate expired at ${validity.notAfter}`, {
       step: 'certificate-validity',
       remedy: 'Issue the device a new certificate.',
-      ...extra,
+      details: { ...validity },
     });
   }
 }
@@ -73,11 +95,11 @@ export class CertificateExpiredError extends JitrError {
 export class CertificateNotYetValidError extends JitrError {
   readonly code = 'CertificateNotYetValid';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(validity: ValidityFacts) {
+    super(`Certificate is not valid before ${validity.notBefore}`, {
       step: 'certificate-validity',
       remedy: "Check the issuing system's clock, or wait until notBefore and retry.",
-      ...extra,
+      details: { ...validity },
     });
   }
 }
@@ -86,12 +108,12 @@ export class CertificateNotYetValidError extends JitrError {
 export class CertificateUnsupportedCriticalExtensionError extends JitrError {
   readonly code = 'CertificateUnsupportedCriticalExtension';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(oid: string) {
+    super(`Certificate carries an unsupported critical extension ${oid}`, {
       step: 'certificate-extensions',
       remedy:
         'Issue the device certificate without that critical extension, or mark it non-critical (recognised critical extensions: basicConstraints, keyUsage, extKeyUsage, subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier, certificatePolicies).',
-      ...extra,
+      details: { oid },
     });
   }
 }
@@ -100,12 +122,11 @@ export class CertificateUnsupportedCriticalExtensionError extends JitrError {
 export class CertificateIsCaError extends JitrError {
   readonly code = 'CertificateIsCa';
   readonly outcome = 'rejected' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor() {
+    super('Certificate is a CA certificate (basicConstraints cA=TRUE), not a device', {
       step: 'certificate-extensions',
       remedy:
         'Issue the device an end-entity certificate (basicConstraints cA=FALSE or absent); a CA certificate is never activated as a device.',
-      ...extra,
     });
   }
 }

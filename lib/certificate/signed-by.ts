@@ -16,6 +16,18 @@ export interface SignedObject {
   signature: Uint8Array;
 }
 
+/** A failure of the issuer checks proper (name, CA constraints, key identifier). */
+export type IssuerFailure = Extract<
+  SignedByFailure,
+  { check: 'issuer-name' | 'ca-constraints' | 'authority-key-identifier' }
+>;
+
+/** The facts of a failure, for an error's details (without the `check` tag). */
+export function failureFacts(failure: SignedByFailure): Record<string, unknown> {
+  const { check: _check, ...facts } = failure;
+  return facts;
+}
+
 export type SignedByFailure =
   | { check: 'issuer-name' }
   | { check: 'ca-constraints'; isCa: boolean | null; keyUsage: string[] | null }

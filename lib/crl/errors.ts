@@ -3,10 +3,25 @@
 // Every CRL fault is `transient`: the device is not at fault, the CRL must be fixed or
 // refreshed, and the event retried (issue 3: "a missing, unreadable, invalid or stale CRL is a
 // transient failure: the event is retried and ends in the DLQ, nothing is activated").
+import { failureFacts, type IssuerFailure } from '../certificate/signed-by.js';
 import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 
 type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
 const STEP = 'crl';
+
+/** The names compared by the issuer check, as RFC 4514 text. */
+export interface CrlNames {
+  crlIssuer: string;
+  caSubject: string;
+}
+
+/** The CRL's window and the clock it was checked against (ISO 8601). */
+export interface CrlFreshnessFacts {
+  thisUpdate: string;
+  nextUpdate: string | null;
+  now: string;
+  maxStalenessSeconds: number;
+}
 
 /** The bytes are not a well-formed X.509 CRL (PEM or DER). */
 export class CrlMalformedError extends JitrError {
@@ -25,12 +40,12 @@ export class CrlMalformedError extends JitrError {
 export class CrlSignatureInvalidError extends JitrError {
   readonly code = 'CrlSignatureInvalid';
   readonly outcome = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(signatureAlgorithm: string, names: CrlNames) {
+    super("CRL signature does not verify with the CA's key", {
       step: STEP,
       remedy:
         "Publish a CRL signed by this CA's private key (the object may be corrupted or from another CA).",
-      ...extra,
+      details: { ...names, signatureAlgorithm },
     });
   }
 }
@@ -39,26 +54,33 @@ export class CrlSignatureInvalidError extends JitrError {
 export class CrlUnsupportedAlgorithmError extends JitrError {
   readonly code = 'CrlUnsupportedAlgorithm';
   readonly outcome = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(signatureAlgorithm: string, names: CrlNames) {
+    super(`Unsupported CRL signature algorithm ${signatureAlgorithm}`, {
       step: STEP,
       remedy:
         'Sign the CRL with RSA PKCS#1 v1.5 or RSA-PSS (SHA-256/384/512), ECDSA (SHA-256/384/512) or Ed25519.',
-      ...extra,
+      details: { ...names, signatureAlgorithm },
     });
   }
 }
 
-/** The CRL's issuer (or its authorityKeyIdentifier) is not the CA. */
+/** The CRL's issuer (or its authorityKeyIdentifier) is not the CA, or the CA may not sign CRLs. */
 export class CrlIssuerMismatchError extends JitrError {
   readonly code = 'CrlIssuerMismatch';
   readonly outcome = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
+  constructor(failure: IssuerFailure, names: CrlNames) {
+    const message =
+      failure.check === 'issuer-name'
+        ? `CRL issuer "${names.crlIssuer}" is not the CA "${names.caSubject}"`
+        : failure.check === 'ca-constraints'
+          ? // RFC 5280 §6.3.3 (f): the CRL issuer's keyUsage, when present, must allow cRLSign.
+            `"${names.caSubject}" is not allowed to sign CRLs`
+          : "CRL authorityKeyIdentifier does not match the CA's key";
     super(message, {
       step: STEP,
       remedy:
         "Publish this CA's own CRL at the CA's key (CRL_KEY_TEMPLATE); another CA's CRL says nothing about it.",
-      ...extra,
+      details: { ...names, ...failureFacts(failure) },
     });
   }
 }
@@ -67,13 +89,18 @@ export class CrlIssuerMismatchError extends JitrError {
 export class CrlStaleError extends JitrError {
   readonly code = 'CrlStale';
   readonly outcome = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
-      step: STEP,
-      remedy:
-        'Publish a fresh CRL (before nextUpdate), or raise CRL_MAX_STALENESS if late publication is acceptable.',
-      ...extra,
-    });
+  constructor(freshness: CrlFreshnessFacts) {
+    super(
+      freshness.nextUpdate === null
+        ? 'CRL has no nextUpdate, so its freshness cannot be established'
+        : `CRL is stale: nextUpdate ${freshness.nextUpdate} (+${freshness.maxStalenessSeconds} s allowed) has passed`,
+      {
+        step: STEP,
+        remedy:
+          'Publish a fresh CRL (before nextUpdate), or raise CRL_MAX_STALENESS if late publication is acceptable.',
+        details: { ...freshness },
+      },
+    );
   }
 }
 
@@ -81,11 +108,11 @@ export class CrlStaleError extends JitrError {
 export class CrlNotYetValidError extends JitrError {
   readonly code = 'CrlNotYetValid';
   readonly outcome = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(message, {
+  constructor(freshness: CrlFreshnessFacts & { clockSkewSeconds: number }) {
+    super(`CRL thisUpdate ${freshness.thisUpdate} is in the future`, {
       step: STEP,
       remedy: 'Check the clock of the system that signs the CRL; thisUpdate must not be in the future.',
-      ...extra,
+      details: { ...freshness },
     });
   }
 }

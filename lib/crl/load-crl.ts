@@ -73,18 +73,13 @@ export function checkCrlFreshness(
     maxStalenessSeconds,
   };
   if (crl.thisUpdate.getTime() > now.getTime() + clockSkewSeconds * 1000) {
-    throw new CrlNotYetValidError(`CRL thisUpdate ${details.thisUpdate} is in the future`, {
-      details: { ...details, clockSkewSeconds },
-    });
+    throw new CrlNotYetValidError({ ...details, clockSkewSeconds });
   }
   if (crl.nextUpdate === null) {
-    throw new CrlStaleError('CRL has no nextUpdate, so its freshness cannot be established', { details });
+    throw new CrlStaleError(details);
   }
   if (now.getTime() > crl.nextUpdate.getTime() + maxStalenessSeconds * 1000) {
-    throw new CrlStaleError(
-      `CRL is stale: nextUpdate ${details.nextUpdate} (+${maxStalenessSeconds} s allowed) has passed`,
-      { details },
-    );
+    throw new CrlStaleError(details);
   }
 }
 
@@ -131,43 +126,22 @@ function verifyCrl(
     // DerError, PemError, or a TypeError for input that is not bytes at all: all malformed.
     throw new CrlMalformedError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const details = { crlIssuer: frame.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
   const failure = signedBy(frame, ca, 'cRLSign');
-  switch (failure?.check) {
-    case undefined:
-      break;
-    case 'issuer-name':
-      throw new CrlIssuerMismatchError(
-        `CRL issuer "${frame.issuer.rfc4514}" is not the CA "${ca.subject.rfc4514}"`,
-        { details },
-      );
-    case 'ca-constraints':
-      // As verifyIssuedBy demands keyCertSign for certificates: a restricted key must allow cRLSign.
-      if (failure.keyUsage !== null && !failure.keyUsage.includes('cRLSign')) {
-        throw new CrlSignerNotAuthorizedError({ caSubject: ca.subject.rfc4514, keyUsage: failure.keyUsage });
-      }
-      throw new CrlIssuerMismatchError(`"${ca.subject.rfc4514}" is not allowed to sign CRLs`, {
-        details: { ...details, isCa: failure.isCa, keyUsage: failure.keyUsage },
-      });
-    case 'authority-key-identifier':
-      throw new CrlIssuerMismatchError("CRL authorityKeyIdentifier does not match the CA's key", {
-        details: {
-          ...details,
-          authorityKeyIdentifier: failure.authorityKeyIdentifier,
-          caSubjectKeyIdentifier: failure.caSubjectKeyIdentifier,
-        },
-      });
-    case 'unsupported-algorithm':
-      throw new CrlUnsupportedAlgorithmError(
-        `Unsupported CRL signature algorithm ${failure.signatureAlgorithm}`,
-        {
-          details: { ...details, signatureAlgorithm: failure.signatureAlgorithm },
-        },
-      );
-    case 'signature':
-      throw new CrlSignatureInvalidError("CRL signature does not verify with the CA's key", {
-        details: { ...details, signatureAlgorithm: failure.signatureAlgorithm },
-      });
+  if (failure !== null) {
+    const names = { crlIssuer: frame.issuer.rfc4514, caSubject: ca.subject.rfc4514 };
+    if (failure.check === 'unsupported-algorithm') {
+      throw new CrlUnsupportedAlgorithmError(failure.signatureAlgorithm, names);
+    }
+    if (failure.check === 'signature') throw new CrlSignatureInvalidError(failure.signatureAlgorithm, names);
+    // As verifyIssuedBy demands keyCertSign for certificates: a restricted key must allow cRLSign.
+    if (
+      failure.check === 'ca-constraints' &&
+      failure.keyUsage !== null &&
+      !failure.keyUsage.includes('cRLSign')
+    ) {
+      throw new CrlSignerNotAuthorizedError({ caSubject: names.caSubject, keyUsage: failure.keyUsage });
+    }
+    throw new CrlIssuerMismatchError(failure, names);
   }
   // Freshness before the (costlier) index walk: a stale CRL is refused without building it.
   checkFreshness(frame);

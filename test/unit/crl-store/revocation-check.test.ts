@@ -190,7 +190,16 @@ describe('checkRevocation', () => {
 
   const location = { bucket: 'crls', key: `crl/${CA_ID}.crl`, caCertificateId: CA_ID };
   const passThrough: [string, () => Error][] = [
-    ['a stale CRL', () => new CrlStaleError('CRL is stale')],
+    [
+      'a stale CRL',
+      () =>
+        new CrlStaleError({
+          thisUpdate: T0.toISOString(),
+          nextUpdate: NEXT.toISOString(),
+          now: T0.toISOString(),
+          maxStalenessSeconds: 0,
+        }),
+    ],
     [
       'S3 unavailable',
       () => new CrlUnavailableError(location, { awsErrorName: 'SlowDown', httpStatusCode: 503 }),

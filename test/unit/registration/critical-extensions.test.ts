@@ -102,7 +102,7 @@ describe('registerCertificate and certificate extensions', () => {
       outcome: 'rejected',
       step: 'certificate-extensions',
       message: 'Certificate is a CA certificate (basicConstraints cA=TRUE), not a device',
-      remedy: new CertificateIsCaError('').remedy,
+      remedy: new CertificateIsCaError().remedy,
     });
   });
 
