@@ -115,8 +115,9 @@ export function loadConfig(env: Env): Config {
   const mode = readDefaulted(env, CRL_MODE);
   const bucket = readVariable(env, CRL_BUCKET) ?? null;
   if (bucket === null && mode === 'required') {
-    throw new ConfigurationInvalidError('CRL_BUCKET is not set but CRL_MODE is required', {
+    throw new ConfigurationInvalidError({
       variable: CRL_BUCKET.name,
+      requiredBecause: 'CRL_MODE is required',
       expected: 'the name of the S3 bucket holding the CRLs (or CRL_MODE=optional)',
     });
   }

@@ -49,10 +49,7 @@ export function rawValue(env: Env, name: string): string | undefined {
 
 /** The error for a malformed value (shared by every loader and cross-variable check). */
 export function invalidVariable(name: string, value: string, expected: string): ConfigurationInvalidError {
-  return new ConfigurationInvalidError(`${name}=${JSON.stringify(value)} is invalid: expected ${expected}`, {
-    variable: name,
-    expected,
-  });
+  return new ConfigurationInvalidError({ variable: name, value, expected });
 }
 
 /**

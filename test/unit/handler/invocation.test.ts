@@ -287,8 +287,9 @@ describe('handleInvocation', () => {
 describe('lambdaError', () => {
   it('adds the remedy once, however often the same error is thrown (the cold-start config error)', () => {
     // Prepare
-    const error = new ConfigurationInvalidError('CRL_BUCKET is not set but CRL_MODE is required', {
+    const error = new ConfigurationInvalidError({
       variable: 'CRL_BUCKET',
+      requiredBecause: 'CRL_MODE is required',
       expected: 'a bucket name',
     });
     const { remedy } = error;
