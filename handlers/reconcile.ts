@@ -5,7 +5,7 @@
 import { caIdsFromScheduleInput, loadReconcileConfig } from '../lib/config/reconcile-config.js';
 import { type ReconcileReport, reconcileCa } from '../lib/operations/reconcile.js';
 import { useCaseInvoker } from '../lib/operations/replay/use-case-invoker.js';
-import { systemClock } from '../lib/operations/token-bucket.js';
+import { systemClock } from '../lib/pacing/token-bucket.js';
 import { createRuntimeFromEnv } from '../lib/runtime/runtime.js';
 
 // Built once per container; a configuration error is thrown on every invocation (visible, alarmed).

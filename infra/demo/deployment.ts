@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ReplayReport, replayDlq } from '../../lib/operations/replay/engine.js';
 import { registryStatusReader } from '../../lib/operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../../lib/operations/replay/sqs-dlq-queue.js';
-import { systemClock } from '../../lib/operations/token-bucket.js';
+import { systemClock } from '../../lib/pacing/token-bucket.js';
 import { SdkIotRegistry } from '../../lib/provisioning/sdk-iot-registry.js';
 import type { SandboxFunction } from '../sandbox/index.js';
 import type { LocalAws } from './local-aws.js';

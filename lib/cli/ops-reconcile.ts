@@ -4,7 +4,7 @@ import { parseDuration } from '../config/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
 import { textTable } from '../operations/text-table.js';
-import { systemClock } from '../operations/token-bucket.js';
+import { systemClock } from '../pacing/token-bucket.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';

@@ -8,7 +8,7 @@ import { replayDlq, replayExitCode } from '../operations/replay/engine.js';
 import { formatPlan, formatReport } from '../operations/replay/format.js';
 import { registryStatusReader } from '../operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../operations/replay/sqs-dlq-queue.js';
-import { systemClock } from '../operations/token-bucket.js';
+import { systemClock } from '../pacing/token-bucket.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';

@@ -8,10 +8,11 @@
  *    (throttled: the pipeline calls DescribeCertificate, 10 TPS shared with live traffic);
  * 4. count outcomes. An abort stops before the next certificate.
  */
+
+import { type Clock, TokenBucket } from '../pacing/token-bucket.js';
 import type { CertificateSummary, IotRegistry } from '../provisioning/iot-registry.js';
 import type { RegisteredEvent } from './registered-event.js';
 import type { EventInvoker } from './replay/ports.js';
-import { type Clock, TokenBucket } from './token-bucket.js';
 
 export interface ReconcileOptions {
   caCertificateId: string;

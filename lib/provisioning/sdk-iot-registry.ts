@@ -447,7 +447,7 @@ export class SdkIotRegistry implements IotRegistry {
           operation: 'ListPrincipalThings',
           step: 'status',
           notFound: (b) =>
-            certificateNotFound(b, idOfCertificateArn(principal), { certificateArn: principal }),
+            new CertificateNotFoundError(b, idOfCertificateArn(principal), { certificateArn: principal }),
         },
         (c) => c.send(new ListPrincipalThingsCommand({ principal, maxResults: 250, ...token })),
       );
@@ -464,7 +464,8 @@ export class SdkIotRegistry implements IotRegistry {
         {
           operation: 'ListAttachedPolicies',
           step: 'status',
-          notFound: (b) => certificateNotFound(b, idOfCertificateArn(target), { certificateArn: target }),
+          notFound: (b) =>
+            new CertificateNotFoundError(b, idOfCertificateArn(target), { certificateArn: target }),
         },
         (c) =>
           c.send(

@@ -18,7 +18,7 @@ import { isJitrError } from '../errors/jitr-error.js';
 import type { SweepLedger } from '../ledger/ports.js';
 import { canonicalSerialHex, emptyLedgerRecord, type LedgerRecord } from '../ledger/record.js';
 import type { JitrLogger } from '../observability.js';
-import { type Clock, TokenBucket } from '../operations/token-bucket.js';
+import { type Clock, TokenBucket } from '../pacing/token-bucket.js';
 import type { IotRegistry } from '../provisioning/iot-registry.js';
 import { LEDGER_BATCH_SIZE } from './newly-revoked.js';
 import { PacedRunner } from './paced.js';

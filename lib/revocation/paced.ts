@@ -2,7 +2,7 @@
  * Runs tasks at a fixed rate with several in flight: the rate, not the latency, bounds the
  * throughput (one UpdateCertificate takes ~50–300 ms; 5 per second need a few in flight).
  */
-import { type Clock, TokenBucket } from '../operations/token-bucket.js';
+import { type Clock, TokenBucket } from '../pacing/token-bucket.js';
 
 export class PacedRunner {
   readonly #bucket: TokenBucket;

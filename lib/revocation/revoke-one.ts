@@ -5,7 +5,7 @@
 import type { RevocationEntry } from '../crl/types.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import type { SweepLedger } from '../ledger/ports.js';
-import type { Clock } from '../operations/token-bucket.js';
+import type { Clock } from '../pacing/token-bucket.js';
 import type { IotRegistry } from '../provisioning/iot-registry.js';
 import { sweepStatusFor } from './sweep-decision.js';
 

@@ -27,7 +27,7 @@ import { isJitrError } from '../errors/jitr-error.js';
 import type { SweepLedger } from '../ledger/ports.js';
 import { type CrlObjectVersion, SWEPT_OBJECTS_KEPT, type SweepState } from '../ledger/record.js';
 import type { JitrLogger } from '../observability.js';
-import type { Clock } from '../operations/token-bucket.js';
+import type { Clock } from '../pacing/token-bucket.js';
 import type { IotRegistry } from '../provisioning/iot-registry.js';
 import type { CrlObjectSource } from './crl-objects.js';
 import { CrlNotNewerError, CrlNumberMissingError } from './errors.js';

@@ -15,6 +15,7 @@ import {
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JitrLogger } from '../../observability.js';
+import { systemClock } from '../../pacing/token-bucket.js';
 import type { IotRegistry } from '../../provisioning/iot-registry.js';
 import { s3ObjectReader } from '../../template-source/object-reader.js';
 import { parseTemplateSourceRef } from '../../template-source/source-ref.js';
@@ -23,7 +24,6 @@ import { InvalidOperationsOptionError } from '../errors.js';
 import { replayDlq } from '../replay/engine.js';
 import type { EventInvoker } from '../replay/ports.js';
 import { SqsDlqQueue } from '../replay/sqs-dlq-queue.js';
-import { systemClock } from '../token-bucket.js';
 import type { DoctorPorts } from './ports.js';
 import type { TopicRuleFacts } from './types.js';
 

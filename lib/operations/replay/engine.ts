@@ -10,9 +10,10 @@
  * An abort (Ctrl-C) lets the in-flight certificate finish and then stops: nothing that was
  * not settled is deleted.
  */
+
+import { type Clock, TokenBucket } from '../../pacing/token-bucket.js';
 import { type DecodedDlqMessage, decodeDlqMessage, failureReason } from '../dlq-message.js';
 import type { RegisteredEvent } from '../registered-event.js';
-import { type Clock, TokenBucket } from '../token-bucket.js';
 import type { CertificateStatusReader, DlqQueue, EventInvoker, QueueMessage } from './ports.js';
 
 export type CertificateOutcome = 'activated' | 'rejected' | 'deleted' | 'failed' | 'not-processed';

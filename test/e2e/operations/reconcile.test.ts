@@ -10,7 +10,7 @@ import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
 import { reconcileCa } from '../../../lib/operations/reconcile.js';
 import { useCaseInvoker } from '../../../lib/operations/replay/use-case-invoker.js';
-import { systemClock } from '../../../lib/operations/token-bucket.js';
+import { systemClock } from '../../../lib/pacing/token-bucket.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { createRuntimeFromEnv } from '../../../lib/runtime/runtime.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';

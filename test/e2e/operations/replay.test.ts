@@ -11,7 +11,7 @@ import { type ReplayOptions, replayDlq, replayExitCode } from '../../../lib/oper
 import { LambdaInvoker } from '../../../lib/operations/replay/lambda-invoker.js';
 import { registryStatusReader } from '../../../lib/operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../../../lib/operations/replay/sqs-dlq-queue.js';
-import { systemClock } from '../../../lib/operations/token-bucket.js';
+import { systemClock } from '../../../lib/pacing/token-bucket.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';

@@ -4,7 +4,7 @@ import type {
   DlqQueue,
   QueueMessage,
 } from '../../../lib/operations/replay/ports.js';
-import type { Clock } from '../../../lib/operations/token-bucket.js';
+import type { Clock } from '../../../lib/pacing/token-bucket.js';
 
 /** A queue that hides received messages until they are released or deleted. */
 export class FakeQueue implements DlqQueue {

@@ -277,10 +277,8 @@ describe('sweepCa', () => {
   it('saves nothing when a certificate fails, so the next run takes it again and skips the others', async () => {
     // Prepare
     const w = world();
-    w.iot.failFor.set(
-      w.ids[4] as string,
-      new CertificateNotFoundError('gone', { step: 'sweep', remedy: 'none' }),
-    );
+    const gone = new CertificateNotFoundError({ step: 'sweep' }, w.ids[4] as string);
+    w.iot.failFor.set(w.ids[4] as string, gone);
     w.crls.put(crl([revoked('03'), revoked('05')], 1));
 
     // Act
@@ -291,7 +289,11 @@ describe('sweepCa', () => {
     // Assess
     expect(first).toMatchObject({ result: 'incomplete', revoked: 1 });
     expect(first.failures).toEqual([
-      { certificateId: w.ids[4], code: 'CertificateNotFound', message: 'gone' },
+      {
+        certificateId: w.ids[4],
+        code: 'CertificateNotFound',
+        message: `certificate ${w.ids[4]} does not exist`,
+      },
     ]);
     expect(w.metrics).toContain('RevocationSweepFailed');
     expect(second).toMatchObject({ result: 'swept', revokedActive: 1, revoked: 1 });

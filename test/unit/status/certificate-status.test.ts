@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseAccessDenied } from '../../../lib/provisioning/access-denied.js';
 import { CertificateNotFoundError, IotAccessDeniedError } from '../../../lib/provisioning/errors.js';
 import type { CertificateDescription } from '../../../lib/provisioning/iot-registry.js';
 import { certificateStatus, type StatusIot } from '../../../lib/status/certificate-status.js';
@@ -22,7 +23,7 @@ function iot(
     calls,
     async describeCertificate(certificateId): Promise<CertificateDescription> {
       failIf('describeCertificate');
-      if (status === null) throw new CertificateNotFoundError('nope', { step: 'status', remedy: 'r' });
+      if (status === null) throw new CertificateNotFoundError({ step: 'status' }, certificateId);
       return {
         certificateId,
         certificateArn: ARN,
@@ -147,10 +148,11 @@ describe('certificateStatus', () => {
   });
 
   it('is never online when a part could not be read, and names the part with its code and remedy', async () => {
-    const denied = new IotAccessDeniedError('not authorized to perform iot:ListAttachedPolicies', {
-      step: 'status',
-      remedy: 'Allow iot:ListAttachedPolicies.',
-    });
+    const denied = new IotAccessDeniedError(
+      { step: 'status' },
+      'ListAttachedPolicies',
+      parseAccessDenied('not authorized to perform iot:ListAttachedPolicies', 'iot:ListAttachedPolicies'),
+    );
     const ledger = new FakeLedger();
     ledger.failing = { methods: ['get'], error: new Error('connect ECONNREFUSED') };
     const report = await certificateStatus(
@@ -163,8 +165,9 @@ describe('certificateStatus', () => {
       {
         part: 'policies',
         code: 'AccessDenied',
-        message: 'not authorized to perform iot:ListAttachedPolicies',
-        remedy: 'Allow iot:ListAttachedPolicies.',
+        message:
+          "ListAttachedPolicies was denied: the function's role may not perform iot:ListAttachedPolicies on *",
+        remedy: denied.remedy,
       },
     ]);
   });
