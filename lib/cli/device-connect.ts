@@ -1,13 +1,15 @@
 // `jitr device connect` and `jitr device fleet`: real devices over MQTT/TLS. Loaded lazily.
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { MqttClient } from 'mqtt';
 import { parseCertificate } from '../certificate/index.js';
 import { type DeviceTarget, publishAcknowledged, subscribeCodes } from '../device/attempt.js';
 import { type AttemptRecord, type ConnectReport, connectWithBackoff } from '../device/backoff.js';
 import { percentile } from '../device/stats.js';
-import { DeviceCommandLineError } from './device-errors.js';
+import { CommandLineError, readInputFile } from './errors.js';
 import { writeResultText } from './output.js';
+
+/** The command named in errors (`while: jitr device`). */
+const COMMAND = 'jitr device';
 
 export interface ConnectOptions {
   endpoint: string;
@@ -38,8 +40,9 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
   const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]/\s]+)(?::(\d{1,5}))?$/.exec(text);
   const port = m?.[2] === undefined ? 8883 : Number(m[2]);
   if (m === null || port < 1 || port > 65535)
-    throw new DeviceCommandLineError(
+    throw new CommandLineError(
       `--endpoint ${JSON.stringify(endpoint)} is not host[:port]`,
+      COMMAND,
       'Give the endpoint as host[:port], e.g. abc123-ats.iot.eu-west-1.amazonaws.com or 127.0.0.1:8883 (the sandbox prints it).',
     );
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
@@ -48,30 +51,24 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
 function positive(value: string, option: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
-    throw new DeviceCommandLineError(
+    throw new CommandLineError(
       `${option} ${JSON.stringify(value)} is not a positive number`,
+      COMMAND,
       `Give ${option} a number above 0.`,
     );
   return n;
 }
 
 async function readText(file: string, option: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new DeviceCommandLineError(
-      `cannot read ${option} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      `Check the path given to ${option}.`,
-      error,
-    );
-  }
+  return (await readInputFile(file, option, COMMAND)).toString('utf8');
 }
 
 function mqttVersion(value: string): 4 | 5 {
   if (value === '3.1.1' || value === '4') return 4;
   if (value === '5') return 5;
-  throw new DeviceCommandLineError(
+  throw new CommandLineError(
     `--mqtt-version ${value} is not 3.1.1 or 5`,
+    COMMAND,
     'Use --mqtt-version 3.1.1 or --mqtt-version 5.',
   );
 }
@@ -174,11 +171,11 @@ async function afterConnect(
 function checkKey(keyPem: string): void {
   try {
     createPrivateKey(keyPem);
-  } catch (error) {
-    throw new DeviceCommandLineError(
+  } catch {
+    throw new CommandLineError(
       '--key is not a PEM private key',
+      COMMAND,
       "Give the device's private key (PEM), e.g. the .key file jitr pki issue-device wrote.",
-      error,
     );
   }
 }
@@ -187,16 +184,17 @@ function commonName(certPem: string): string {
   let cn: string | undefined;
   try {
     cn = parseCertificate(certPem).subject.attributes.CN?.[0];
-  } catch (error) {
-    throw new DeviceCommandLineError(
+  } catch {
+    throw new CommandLineError(
       '--cert is not a PEM or DER certificate',
+      COMMAND,
       'Give the device certificate issued for this device.',
-      error,
     );
   }
   if (cn === undefined || cn === '')
-    throw new DeviceCommandLineError(
+    throw new CommandLineError(
       'the certificate has no CN to use as the client id',
+      COMMAND,
       'Give the client id: --client-id ID.',
     );
   return cn;
@@ -240,8 +238,9 @@ export async function runDeviceFleet(
   const { host, port } = parseEndpoint(options.endpoint);
   const count = positive(options.count, '--count');
   if (!Number.isInteger(count) || count > 10_000)
-    throw new DeviceCommandLineError(
+    throw new CommandLineError(
       `--count ${options.count} is not a whole number up to 10000`,
+      COMMAND,
       'Give --count N with 1 ≤ N ≤ 10000.',
     );
   const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca');
