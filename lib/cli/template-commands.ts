@@ -30,8 +30,8 @@ export function registerTemplateCommands(program: JitrCommand): void {
     )
     .option('--json', JSON_HELP)
     .example(
-      'npx jitr template render --template infra/templates/default.json --cert device.pem',
-      'npx jitr template render --template infra/templates/default.json --param AWS::IoT::Certificate::CommonName=lamp-0042 --certificate-id 1e7a939e70d9e972e46bf532bc23d615668dcad1f56291dad88ebd721a5724a3',
+      'npx jitr template render --template lib/template-source/templates/default.json --cert device.pem',
+      'npx jitr template render --template lib/template-source/templates/default.json --param AWS::IoT::Certificate::CommonName=lamp-0042 --certificate-id 1e7a939e70d9e972e46bf532bc23d615668dcad1f56291dad88ebd721a5724a3',
     )
     .action(
       action(
@@ -58,7 +58,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
     .option('--account <account>', 'account id in the resource ARN', '123456789012')
     .option('--json', 'print the report as JSON')
     .example(
-      'npx jitr template explain --template infra/templates/default.json --cert device.pem --can publish devices/lamp-1/state',
+      'npx jitr template explain --template lib/template-source/templates/default.json --cert device.pem --can publish devices/lamp-1/state',
     )
     .addHelpText(
       'after',
@@ -90,7 +90,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
     .description('Validate a template alone (no certificate) and summarise its parameters and resources.')
     .argument('<file>', 'template file')
     .option('--json', JSON_HELP)
-    .example('npx jitr template check infra/templates/default.json')
+    .example('npx jitr template check lib/template-source/templates/default.json')
     .action(
       action(async (file: string) => {
         const { checkTemplateFile } = await import('./template-impl.js');
@@ -106,7 +106,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
     .option('--account <account>', 'account id for the ARNs (default *)')
     .option('--json', JSON_HELP)
     .example(
-      'npx jitr template permissions infra/templates/default.json --region eu-west-1 --account 123456789012',
+      'npx jitr template permissions lib/template-source/templates/default.json --region eu-west-1 --account 123456789012',
     )
     .action(
       action(async (file: string, options: { region?: string; account?: string }) => {
