@@ -3,6 +3,7 @@
  * fact (`{ error }`) so one broken permission does not hide the other checks.
  */
 import { CERTIFICATE_ID_PATTERN } from '../../certificate/certificate-id.js';
+import { describeFailure } from '../../errors/system-errors.js';
 import { parseTemplate, requiredPermissions } from '../../template/index.js';
 import type { ProvisioningTemplate } from '../../template/template-types.js';
 import { ruleTopic } from './checks-setup.js';
@@ -14,10 +15,26 @@ async function attempt<T>(fn: () => Promise<T>): Promise<Gathered<T>> {
   try {
     return await fn();
   } catch (error) {
+    // An unreachable endpoint or a missing credential gets its code and fix, not a bare errno.
+    if (
+      !(error instanceof Error) ||
+      error.message === '' ||
+      'code' in error ||
+      error.name === 'CredentialsProviderError'
+    ) {
+      const e = describeFailure(error, 'jitr doctor');
+      if (e.code !== 'AwsRequestFailed' && e.code !== 'UnexpectedError')
+        return { error: `${e.code}: ${e.message} (${e.remedy})` };
+    }
     const name = error instanceof Error ? error.name : '';
     const message = error instanceof Error ? error.message : String(error);
     return { error: name && name !== 'Error' && !message.startsWith(name) ? `${name}: ${message}` : message };
   }
+}
+
+/** A check that could not run: a ✗ line that says why, counted as a failure. */
+function notChecked(section: string, what: string, why: string, remedy: string) {
+  return { section, title: `${what}: not checked (${why})`, remedy };
 }
 
 function parsedOrNull(body: unknown): ProvisioningTemplate | null {
@@ -57,7 +74,23 @@ export async function gatherFacts(
   ports: DoctorPorts,
   now: Date,
 ): Promise<GatheredFacts> {
-  const facts: DoctorFacts = { now, region: target.region, caCertificateId: target.caCertificateId };
+  const facts: DoctorFacts = {
+    now,
+    region: target.region,
+    caCertificateId: target.caCertificateId,
+    unread: [...target.unread],
+  };
+  const skip = (section: string, what: string, why: string, remedy: string) =>
+    facts.unread.push(notChecked(section, what, why, remedy));
+  if (target.ruleName === null)
+    skip('rule', 'the topic rule', 'no rule named', 'Pass --rule <name> (or --stack).');
+  else if (target.functionArn === null)
+    skip(
+      'rule',
+      'the rule invokes the function',
+      'no function known',
+      'Pass --function-name <name> of a deployed function (or --stack).',
+    );
   if (target.functionArn !== null) facts.functionArn = target.functionArn;
   if (target.ruleName !== null) {
     const name = target.ruleName;
@@ -69,6 +102,14 @@ export async function gatherFacts(
   }
   const caId = facts.caCertificateId;
   if (caId !== null) facts.ca = await attempt(() => ports.describeCa(caId));
+  if (target.crl === null)
+    skip(
+      'crl',
+      "the CA's CRL",
+      'no CRL bucket known',
+      "Pass --crl-bucket (or --stack, or a readable --function-name whose CRL_BUCKET doctor reads); with CRL_MODE=optional and no bucket there is nothing to check: pass --crl-bucket ''.",
+    );
+  else if (caId === null) skip('crl', "the CA's CRL", 'no CA', 'Pass --ca <caCertificateId>.');
   if (target.crl !== null && caId !== null) {
     const { bucket, keyTemplate, maxStalenessSeconds } = target.crl;
     const key = keyTemplate.replace('{caCertificateId}', caId);
@@ -81,11 +122,32 @@ export async function gatherFacts(
     };
   }
   let references: TemplateReferences | null = null;
+  if (target.templateSource === null)
+    skip(
+      'template',
+      'the template and what it references',
+      'no template source known',
+      'Pass --template <source> (bundled:default, s3://bucket/key, iot:name), or a readable --function-name whose TEMPLATE_SOURCE doctor reads.',
+    );
+  if (target.roleArn === null)
+    skip(
+      'role',
+      "the function role's permissions",
+      'no role known',
+      'Pass --role <arn>, or a readable --function-name (its role is read).',
+    );
   if (target.templateSource !== null) {
     const source = target.templateSource;
     facts.template = { source, body: await attempt(() => ports.loadTemplate(source, caId ?? '')) };
     const body = facts.template.body;
     const parsed = body !== null && typeof body === 'object' && 'error' in body ? null : parsedOrNull(body);
+    if (parsed === null && target.roleArn !== null)
+      skip(
+        'role',
+        "the function role's permissions",
+        'the template could not be loaded, so what it needs is unknown',
+        'Fix the template line above, then run doctor again.',
+      );
     if (parsed !== null) {
       references = templateReferences(parsed);
       facts.references = await gatherReferences(references, ports);
@@ -101,6 +163,8 @@ export async function gatherFacts(
       }
     }
   }
+  if (target.queueUrl === null)
+    skip('dlq', 'the DLQ', 'no queue named', 'Pass --queue-url <DLQ URL> (or --stack).');
   if (target.queueUrl !== null) {
     const queueUrl = target.queueUrl;
     facts.dlq = { queueUrl, facts: await attempt(() => ports.peekDlq(queueUrl)) };

@@ -39,4 +39,9 @@ export interface DoctorTarget {
   templateSource: string | null;
   region: string | null;
   account: string | null;
+  /**
+   * Reads that resolving the target needed and that failed (the stack, the function's
+   * configuration): each is its own ✗ line, and what depended on it is reported as not checked.
+   */
+  unread: { section: string; title: string; remedy: string }[];
 }

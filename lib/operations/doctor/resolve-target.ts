@@ -5,6 +5,7 @@
  */
 import { valueOrDefault } from '../../config/declare.js';
 import { CRL_KEY_TEMPLATE, CRL_MAX_STALENESS, TEMPLATE_SOURCE } from '../../config/variables.js';
+import { describeFailure } from '../../errors/system-errors.js';
 import type { DoctorTarget } from './ports.js';
 
 export interface DoctorOptions {
@@ -61,7 +62,21 @@ function arnParts(arn: string | null): { region: string | null; account: string 
  * @example const target = await resolveTarget({ stack: 'jitr' }, readers);
  */
 export async function resolveTarget(options: DoctorOptions, readers: TargetReaders): Promise<DoctorTarget> {
-  const stack = options.stack === undefined ? null : await readers.stack(options.stack);
+  const unread: DoctorTarget['unread'] = [];
+  let stack: StackFacts | null = null;
+  if (options.stack !== undefined) {
+    const name = options.stack;
+    try {
+      stack = await readers.stack(name);
+    } catch (error) {
+      const e = describeFailure(error, 'jitr doctor');
+      unread.push({
+        section: 'stack',
+        title: `stack ${name} can be read (its outputs name the function, rule, DLQ and bucket)`,
+        remedy: `DescribeStacks failed: ${e.code}: ${e.message}. ${e.remedy}`,
+      });
+    }
+  }
   const out = stack?.outputs ?? {};
   const functionName =
     options.functionName ??
@@ -69,7 +84,27 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
     out.FunctionArn ??
     byType(stack, 'AWS::Lambda::Function') ??
     null;
-  const fn = functionName === null ? null : await readers.functionConfiguration(functionName);
+  let fn: FunctionFacts | null = null;
+  if (functionName !== null) {
+    try {
+      fn = await readers.functionConfiguration(functionName);
+      if (fn === null) {
+        unread.push({
+          section: 'function',
+          title: `function ${functionName} exists`,
+          remedy:
+            'Pass the deployed function (--function-name, or --stack): its role and settings (template, CRL) are what doctor checks.',
+        });
+      }
+    } catch (error) {
+      const e = describeFailure(error, 'jitr doctor');
+      unread.push({
+        section: 'function',
+        title: `function ${functionName} can be read (its role and settings)`,
+        remedy: `GetFunctionConfiguration failed: ${e.code}: ${e.message}. ${e.remedy}`,
+      });
+    }
+  }
   const env = fn?.environment ?? {};
   const caId = options.ca?.toLowerCase() ?? null;
   const crlBucket =
@@ -111,5 +146,6 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
     templateSource,
     region: options.region ?? region,
     account,
+    unread,
   };
 }

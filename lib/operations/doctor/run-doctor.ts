@@ -7,7 +7,8 @@ import type { CheckResult, DoctorFacts, TemplateReferences } from './types.js';
 
 /** Every check, in checklist order. Pure. */
 export function runChecks(facts: DoctorFacts, references: TemplateReferences | null): CheckResult[] {
-  return [
+  const unread: CheckResult[] = facts.unread.map((u) => ({ ...u, ok: false }));
+  const checked = [
     ...checkCa(facts),
     ...checkRule(facts),
     ...checkCrl(facts),
@@ -15,6 +16,16 @@ export function runChecks(facts: DoctorFacts, references: TemplateReferences | n
     ...checkPermissions(facts),
     ...checkDlq(facts),
   ];
+  // Section order of the checklist; a read that failed or a check that could not run sits in its section.
+  const order = ['stack', 'function', 'ca', 'rule', 'crl', 'template', 'role', 'dlq'];
+  const rank = (r: CheckResult) => {
+    const i = order.indexOf(r.section);
+    return i < 0 ? order.length : i;
+  };
+  return [...unread, ...checked]
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 /**

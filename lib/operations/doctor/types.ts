@@ -60,6 +60,8 @@ export interface PermissionFacts {
 
 export interface DoctorFacts {
   now: Date;
+  /** Reads that failed and checks that could not run: each a ✗ line (a failure). */
+  unread: { section: string; title: string; remedy: string }[];
   region: string | null;
   caCertificateId: string | null;
   /** null: the CA does not exist. Absent: not checked (no --ca and none found). */

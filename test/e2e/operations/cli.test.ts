@@ -125,6 +125,46 @@ describe('jitr operations CLI against the sandbox', () => {
     expect(result.stdout).toContain('  ✗ the DLQ is empty (it holds 1 message: 1 × AccessDenied)');
   });
 
+  it('never passes doctor with a misspelt function: its read is a ✗ line and what depends on it is not checked', async () => {
+    // Act
+    const result = await jitr([
+      'doctor',
+      '--ca',
+      ca.caCertificateId,
+      '--function-name',
+      'jitr-typo',
+      '--queue-url',
+      aws.queueUrl,
+    ]);
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('  ✗ function jitr-typo exists');
+    expect(result.stdout).toContain(
+      '  ✗ the template and what it references: not checked (no template source known)',
+    );
+    expect(result.stdout).not.toContain('All checks passed.');
+  });
+
+  it('reports an unreachable endpoint as a ✗ line per read, with the fix, not a raw ECONNREFUSED', async () => {
+    // Act: every endpoint points at a port where nothing listens.
+    const nowhere = 'http://127.0.0.1:9';
+    const result = await jitr(
+      ['doctor', '--ca', ca.caCertificateId, '--function-name', 'jitr', '--queue-url', aws.queueUrl],
+      {
+        AWS_ENDPOINT_URL_IOT: nowhere,
+        AWS_ENDPOINT_URL_LAMBDA: nowhere,
+        AWS_ENDPOINT_URL_SQS: nowhere,
+        AWS_ENDPOINT_URL_S3: nowhere,
+      },
+    );
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('  ✗ function jitr can be read (its role and settings)');
+    expect(result.stdout).toContain('EndpointUnreachable: nothing answers at');
+    expect(result.stdout).not.toContain('All checks passed.');
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
   it('keeps stdout exactly JSON with --json although the handler logs at INFO (logs go to stderr)', async () => {
     // Act: the pipeline runs in process and fails (permission still denied), logging as it goes.
     const result = await jitr(['reconcile', '--ca', ca.caCertificateId, '--older-than', '0s', '--json'], {

@@ -57,6 +57,7 @@ function crlBytes(signer: Ca, nextUpdate: Date): Uint8Array {
 function goodFacts(): DoctorFacts {
   return {
     now: NOW,
+    unread: [],
     region: 'us-east-1',
     caCertificateId: CA_ID,
     ca: {

@@ -7,6 +7,35 @@ const CA_ID = 'c'.repeat(64);
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:jitr-JitrFunction-abc';
 
 describe('resolveTarget', () => {
+  it('turns a function that does not exist or cannot be read into its own ✗ line, never a silent skip', async () => {
+    // Prepare: a misspelt function; then an endpoint that refuses connections (Node 20's AggregateError).
+    const refused = Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' });
+    const missing = await resolveTarget(
+      { functionName: 'jitr-typo', ca: 'a'.repeat(64) },
+      { stack: async () => ({ outputs: {}, resources: [] }), functionConfiguration: async () => null },
+    );
+    const unreachable = await resolveTarget(
+      { functionName: 'jitr', stack: 'jitr' },
+      {
+        stack: async () => Promise.reject(refused),
+        functionConfiguration: async () => Promise.reject(refused),
+      },
+    );
+    // Assess
+    expect(missing.unread.map((u) => [u.section, u.title])).toEqual([
+      ['function', 'function jitr-typo exists'],
+    ]);
+    expect(missing.templateSource).toBe(null);
+    expect(missing.roleArn).toBe(null);
+    expect(unreachable.unread.map((u) => [u.section, u.title])).toEqual([
+      ['stack', 'stack jitr can be read (its outputs name the function, rule, DLQ and bucket)'],
+      ['function', 'function jitr can be read (its role and settings)'],
+    ]);
+    expect(unreachable.unread[1]?.remedy).toMatch(
+      /^GetFunctionConfiguration failed: EndpointUnreachable: nothing answers at the endpoint \(ECONNREFUSED\)\. /,
+    );
+  });
+
   it('reads the stack outputs and the function configuration', async () => {
     // Prepare
     const readers = {
@@ -46,6 +75,7 @@ describe('resolveTarget', () => {
       templateSource: 'iot:plant7',
       region: 'eu-west-1',
       account: '123456789012',
+      unread: [],
     });
   });
 
@@ -70,6 +100,7 @@ describe('resolveTarget', () => {
       templateSource: 'bundled:default',
       region: null,
       account: null,
+      unread: [],
     });
   });
 });
@@ -120,9 +151,34 @@ const TARGET: DoctorTarget = {
   templateSource: 'bundled:x',
   region: 'eu-west-1',
   account: '123456789012',
+  unread: [],
 };
 
 describe('gatherFacts', () => {
+  it('reports every check that could not run as a failure, saying why', async () => {
+    // Prepare: only a CA, nothing else known.
+    const target: DoctorTarget = {
+      ...TARGET,
+      caCertificateId: 'a'.repeat(64),
+      ruleName: null,
+      functionArn: null,
+      roleArn: null,
+      queueUrl: null,
+      crl: null,
+      templateSource: null,
+    };
+    // Act
+    const { facts } = await gatherFacts(target, ports(), new Date());
+    // Assess
+    expect(facts.unread.map((u) => u.title)).toEqual([
+      'the topic rule: not checked (no rule named)',
+      "the CA's CRL: not checked (no CRL bucket known)",
+      'the template and what it references: not checked (no template source known)',
+      "the function role's permissions: not checked (no role known)",
+      'the DLQ: not checked (no queue named)',
+    ]);
+  });
+
   it('takes the CA from the rule topic and simulates the template and CRL permissions', async () => {
     // Prepare
     const p = ports();
