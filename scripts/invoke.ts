@@ -1,4 +1,4 @@
-// `npm run invoke -- -e events/registered.json [-n events/env.json] [--function JitrFunction]`
+// `npm run invoke -- -e events/registered.json [-n events/sandbox-env.json] [--function JitrFunction]`
 //
 // Runs the built handler (dist/handlers/<name>.cjs) once, the way `sam local invoke` does but
 // without Docker: in a fresh Node process whose environment holds only what Lambda would set
@@ -13,6 +13,9 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse, type Tags } from 'yaml';
+import { CommandLineError, readInputFile } from '../lib/cli/errors.js';
+import { EXIT_CODES, USAGE_ERROR_CODES } from '../lib/cli/exit-codes.js';
+import { formatError } from '../lib/cli/output.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -133,26 +136,81 @@ interface Outcome {
   errorMessage?: string;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      event: { type: 'string', short: 'e' },
-      'env-vars': { type: 'string', short: 'n' },
-      function: { type: 'string', default: 'JitrFunction' },
-      region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
-    },
-  });
-  if (values.event === undefined) {
-    process.stderr.write('usage: npm run invoke -- -e EVENT.json [-n ENV.json] [--function LogicalId]\n');
-    return 2;
+const COMMAND = 'npm run invoke';
+const USAGE = `usage: npm run invoke -- -e EVENT.json [-n ENV.json] [--function LogicalId] [--region R]
+
+Runs the built handler on EVENT.json like sam local invoke (no Docker): only the variables
+template.yaml declares, overridden by ENV.json (Parameters, then the function's object).
+
+  -e, --event FILE      the event (e.g. events/registered.json)
+  -n, --env-vars FILE   sam local's env-vars file (e.g. events/sandbox-env.json for the sandbox)
+  --function ID         the function's logical id in template.yaml (default JitrFunction)
+  --region R            the region in the Lambda context (default AWS_REGION, else us-east-1)
+
+Exit codes: 0 the function returned, 1 it threw (or could not run), 2 usage error.
+Example:
+  $ npm run invoke -- -e events/registered.json -n events/sandbox-env.json
+`;
+
+async function readJson(file: string, option: string): Promise<unknown> {
+  const text = (await readInputFile(file, option, COMMAND)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CommandLineError(
+      `${option} ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      COMMAND,
+      'Give a JSON file (events/*.json are examples).',
+    );
   }
-  const template = loadSamTemplate();
-  const logicalId = values.function;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values: { event?: string; 'env-vars'?: string; function: string; region: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        event: { type: 'string', short: 'e' },
+        'env-vars': { type: 'string', short: 'n' },
+        function: { type: 'string', default: 'JitrFunction' },
+        region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs throws for an unknown option or a missing value: a usage error, not a crash.
+    throw new CommandLineError(
+      error instanceof Error ? error.message : String(error),
+      COMMAND,
+      'Run npm run invoke -- --help for its options and an example.',
+    );
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return EXIT_CODES.ok;
+  }
+  if (values.event === undefined) {
+    throw new CommandLineError(
+      '-e EVENT.json is required',
+      COMMAND,
+      'Run npm run invoke -- --help for its options and an example.',
+    );
+  }
+  const event = JSON.stringify(await readJson(values.event, '-e'));
   const envVars =
     values['env-vars'] === undefined
       ? {}
-      : (JSON.parse(readFileSync(values['env-vars'], 'utf8')) as Record<string, Record<string, unknown>>);
+      : ((await readJson(values['env-vars'], '-n')) as Record<string, Record<string, unknown>>);
+  const template = loadSamTemplate();
+  const logicalId = values.function;
+  if (!(logicalId in template.Resources)) {
+    throw new CommandLineError(
+      `--function ${logicalId} is not a resource of template.yaml`,
+      COMMAND,
+      'Give the logical id of a function in template.yaml, e.g. JitrFunction or ReconcileFunction.',
+    );
+  }
   const { variables, ignored } = functionEnvironment(template, logicalId, envVars);
   for (const key of ignored) {
     process.stderr.write(
@@ -163,8 +221,17 @@ async function main(argv: string[]): Promise<number> {
   const [file, exported = 'handler'] = fn.Properties.Handler.split('.');
   const bundle = join(ROOT, 'dist', 'handlers', `${basename(file ?? 'jitr')}.cjs`);
   if (!existsSync(bundle)) {
-    process.stderr.write(`${bundle} is missing: run npm run build (npm run invoke does)\n`);
-    return 2;
+    process.stderr.write(
+      formatError(
+        new CommandLineError(
+          `${bundle} is missing`,
+          COMMAND,
+          'Run npm run build (npm run invoke does it first).',
+        ),
+        COMMAND,
+      ),
+    );
+    return EXIT_CODES.failed;
   }
   const functionName = `local-${logicalId}`;
   const memory = String(fn.Properties.MemorySize ?? 128);
@@ -207,7 +274,6 @@ async function main(argv: string[]): Promise<number> {
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, variables);
-  const event = readFileSync(values.event, 'utf8');
   const child = spawn(
     process.execPath,
     ['--no-warnings', '-e', RUNNER, bundle, exported, event, JSON.stringify(context)],
@@ -237,5 +303,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await main(process.argv.slice(2));
+  // Stands in for nodejs22.x tooling: the SDK's Node-version warning is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (error) {
+    // Code, what it was doing, remedy: never a stack trace.
+    process.stderr.write(formatError(error, COMMAND));
+    const code = (error as { code?: unknown }).code;
+    process.exitCode =
+      typeof code === 'string' && USAGE_ERROR_CODES.has(code) ? EXIT_CODES.usage : EXIT_CODES.failed;
+  }
 }

@@ -46,11 +46,12 @@ export function printJson(value: unknown): void {
 export function formatError(error: unknown, command: string): string {
   const e = describeFailure(error, command);
   const lines = [`error ${e.code}: ${e.message}`];
-  const doing = e.step.startsWith('jitr')
-    ? e.step
-    : e.step === 'cli'
-      ? command
-      : `${command} (step ${e.step})`;
+  const doing =
+    e.step.startsWith('jitr') || e.step === command
+      ? e.step
+      : e.step === 'cli'
+        ? command
+        : `${command} (step ${e.step})`;
   lines.push(`  while: ${doing}`);
   if (e.path !== undefined && e.path !== '') lines.push(`  at: ${e.path}`);
   if (e.awsErrorName !== undefined) lines.push(`  aws error: ${e.awsErrorName}`);

@@ -195,4 +195,8 @@ describe('README', () => {
     expect(lines.length).toBeGreaterThan(25);
     expect(unknown).toEqual([]);
   });
+
+  it('cites nothing a user cannot follow (issue numbers, internal perf anchors)', () => {
+    expect(readme).not.toMatch(/\b[Ii]ssue \d|perf anchors|§[A-Z]/);
+  });
 });

@@ -183,7 +183,7 @@ describe('template.yaml', () => {
     );
   });
 
-  it('declares every variable the handler reads (sam local only passes declared ones), and events/env.json uses no other', () => {
+  it('declares every variable the handler reads (sam local only passes declared ones), and the sandbox env files use no other', () => {
     const environment = fn?.Properties.Environment as { Variables: Obj };
     const declared = Object.keys(environment.Variables);
     expect(declared.sort()).toEqual(inTemplate(CONFIG_VARIABLES).sort());
@@ -191,10 +191,41 @@ describe('template.yaml', () => {
     expect(Object.keys(reconcile.Variables).sort()).toEqual(
       inTemplate([...CONFIG_VARIABLES, ...RECONCILE_VARIABLES]).sort(),
     );
-    const env = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as Record<string, Obj>;
-    expect(Object.keys(env).sort()).toEqual(['JitrFunction', 'Parameters']);
-    for (const values of Object.values(env))
-      expect(declared).toEqual(expect.arrayContaining(Object.keys(values)));
+    for (const file of ['sandbox-env.json', 'sandbox-env.docker.json']) {
+      const env = JSON.parse(readFileSync(join(ROOT, 'events', file), 'utf8')) as Record<string, Obj>;
+      expect(Object.keys(env).sort()).toEqual(['JitrFunction', 'Parameters']);
+      for (const values of Object.values(env))
+        expect(declared).toEqual(expect.arrayContaining(Object.keys(values)));
+    }
+  });
+
+  it('applies no env-vars file to every sam local invoke: the sandbox one only under --config-env sandbox', () => {
+    // Prepare: samconfig.toml's [env.command.parameters] sections and their keys.
+    const text = readFileSync(join(ROOT, 'samconfig.toml'), 'utf8');
+    const sections = new Map<string, string>();
+    let current = '';
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      const header = /^\[([\w.]+)\]$/.exec(line);
+      if (header) current = header[1] ?? '';
+      else if (line.startsWith('env_vars')) sections.set(current, line);
+    }
+    // Assess
+    expect([...sections]).toEqual([
+      ['sandbox.local_invoke.parameters', 'env_vars = "events/sandbox-env.docker.json"'],
+    ]);
+  });
+
+  it('retains the DLQ and the log group (and the CRL bucket) when the stack is deleted or they are replaced', () => {
+    for (const id of ['DeadLetterQueue', 'JitrLogGroup', 'CrlBucket']) {
+      const resource = template.Resources[id] as Obj;
+      expect([id, resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
+    }
+  });
+
+  it('cites nothing a user cannot follow (issue numbers, perf anchors, helper names)', () => {
+    const text = readFileSync(join(ROOT, 'template.yaml'), 'utf8');
+    expect(text).not.toMatch(/\bissue \d|perf anchors|§[A-Z]|helper "/i);
   });
 
   it('subscribes the rule to the registered topic, with the Lambda action and an error action to the DLQ', () => {

@@ -25,7 +25,8 @@ export interface TestEvents {
   malformed: Record<string, unknown>;
   'dlq-record': DestinationRecord;
   'sqs-dlq-batch': { Records: (SqsRecord & { receiptHandle: string; eventSourceARN: string })[] };
-  env: { Parameters: Record<string, string>; JitrFunction: Record<string, string> };
+  'sandbox-env': { Parameters: Record<string, string>; JitrFunction: Record<string, string> };
+  'sandbox-env.docker': { Parameters: Record<string, string>; JitrFunction: Record<string, string> };
 }
 
 const EVENTS_DIR = join(import.meta.dirname, '..', '..', '..', 'events');

@@ -31,7 +31,7 @@ describe('functionEnvironment (npm run invoke)', () => {
 
   it('applies Parameters, then the logical-ID object, and ignores undeclared keys like sam local', () => {
     // Prepare
-    const envVars = getTestEvent('env');
+    const envVars = getTestEvent('sandbox-env');
     envVars.Parameters.POWERTOOLS_DEV = 'true';
     envVars.JitrFunction.POWERTOOLS_LOG_LEVEL = 'WARN';
     // Act
