@@ -1,4 +1,5 @@
 // The README is the contract with users: its tables and command lines must match the code.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -198,5 +199,15 @@ describe('README', () => {
 
   it('cites nothing a user cannot follow (issue numbers, internal perf anchors)', () => {
     expect(readme).not.toMatch(/\b[Ii]ssue \d|perf anchors|§[A-Z]/);
+  });
+
+  it("ignores ./pki, where the README's jitr pki examples write a CA key", () => {
+    // Act: git's own answer for the files create-ca writes at the repository root.
+    const ignored = execFileSync('git', ['check-ignore', '--no-index', 'pki/ca.key', 'pki/ca.pem'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    // Assess
+    expect(ignored.trim().split('\n')).toEqual(['pki/ca.key', 'pki/ca.pem']);
   });
 });
