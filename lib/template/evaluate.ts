@@ -1,4 +1,9 @@
-import { InvalidIntrinsicError, InvalidTemplateError, UndeclaredParameterError } from './errors.js';
+import {
+  InvalidIntrinsicError,
+  InvalidTemplateError,
+  UndeclaredParameterError,
+  UnsafeCertificateValueError,
+} from './errors.js';
 import {
   concat,
   firstSource,
@@ -120,8 +125,9 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
   const chosenBy = firstSource(indexValue);
   const pick = (value: TString): TString => (chosenBy === null ? value : taintAll(value, chosenBy));
   if (!/^(0|[1-9][0-9]{0,8})$/.test(indexText)) {
-    throw new InvalidIntrinsicError(
+    throw lookupFailure(
       `Fn::Select index ${JSON.stringify(indexText)} is not a non-negative integer`,
+      chosenBy,
       {
         path: childPath(path, 0),
         remedy: 'Use a literal index such as "0".',
@@ -133,10 +139,11 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
   if (Array.isArray(listNode)) {
     const element: unknown = listNode[index];
     if (index >= listNode.length || element === null) {
-      throw new InvalidIntrinsicError(
+      throw lookupFailure(
         index >= listNode.length
           ? `Fn::Select index ${index} is out of bounds (the list has ${listNode.length} elements)`
           : `Fn::Select picks a null element at index ${index}`,
+        chosenBy,
         { path, remedy: 'Choose an index inside the list and make sure the element is not null.' },
       );
     }
@@ -145,8 +152,10 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
   const list = evalList(listNode, ctx, childPath(path, 1));
   const picked = list.items[index];
   if (picked === undefined) {
-    throw new InvalidIntrinsicError(
+    // A certificate decided either the index or how many elements the list has.
+    throw lookupFailure(
       `Fn::Select index ${index} is out of bounds (the list has ${list.items.length} elements)`,
+      chosenBy ?? list.lengthSource,
       {
         path,
         remedy: 'Choose an index inside the list (a certificate value may have fewer parts than expected).',
@@ -182,8 +191,11 @@ function findInMap(args: unknown, ctx: EvalContext, path: string): TValue {
   const top = map !== undefined && Object.hasOwn(map, topKey ?? '') ? map[topKey ?? ''] : undefined;
   const value = top !== undefined && Object.hasOwn(top, secondKey ?? '') ? top[secondKey ?? ''] : undefined;
   if (value === undefined) {
-    throw new InvalidIntrinsicError(
+    // The key whose lookup missed decides whose fault it is.
+    const missed = keys[map === undefined ? 0 : top === undefined ? 1 : 2];
+    throw lookupFailure(
       `Fn::FindInMap finds no value for ${JSON.stringify([mapName, topKey, secondKey])} in Mappings`,
+      missed === undefined ? null : firstSource(missed),
       { path, remedy: 'Add the key to Mappings, or make sure the parameter value is one the map knows.' },
     );
   }
@@ -253,6 +265,24 @@ function subVariable(name: string, vars: Record<string, unknown>, ctx: EvalConte
       remedy: `Declare ${name} in Parameters, pass it in the Fn::Sub variable map, or write \${!${name}} for literal text.`,
     },
   );
+}
+
+/**
+ * A lookup (Fn::Select index, Fn::FindInMap key) that fails: the device's fault when a certificate
+ * value decided the lookup (the certificate holds a value the template does not expect), the
+ * template's otherwise.
+ */
+function lookupFailure(
+  message: string,
+  decidedBy: string | null,
+  options: { path: string; remedy: string },
+): InvalidIntrinsicError | UnsafeCertificateValueError {
+  if (decidedBy === null) return new InvalidIntrinsicError(message, options);
+  return new UnsafeCertificateValueError(`${message}: the value of ${decidedBy} decided the lookup`, {
+    ...options,
+    remedy: 'Issue the certificate with a value the template expects, or extend the template to cover it.',
+    details: { parameters: [decidedBy] },
+  });
 }
 
 function describe(node: unknown): string {

@@ -107,9 +107,52 @@ describe('Fn::Select and Fn::Split', () => {
     expect(thingNameOf({ 'Fn::Select': [2, ['a', 'b', 'c']] }, {})).toBe('c');
   });
 
-  it('fails on an index out of bounds', () => {
+  it('fails as a template fault on an index out of bounds of a template list', () => {
+    const expression = { 'Fn::Select': ['3', { 'Fn::Split': ['.', 'a.b'] }] };
+    expectError(() => thingNameOf(expression, {}), {
+      code: 'InvalidIntrinsic',
+      path: 'Resources.thing.Properties.ThingName["Fn::Select"]',
+    });
+  });
+
+  it('rejects the device when its value has fewer parts than the index needs', () => {
     const expression = { 'Fn::Select': ['3', { 'Fn::Split': ['.', { Ref: CN }] }] };
-    expectError(() => thingNameOf(expression, { [CN]: 'a.b' }), {
+    const error = expectError(() => thingNameOf(expression, { [CN]: 'a.b' }), {
+      code: 'UnsafeCertificateValue',
+      path: 'Resources.thing.Properties.ThingName["Fn::Select"]',
+    });
+    expect(error.outcome).toBe('rejected');
+    expect(error.message).toBe(
+      `Fn::Select index 3 is out of bounds (the list has 2 elements): the value of ${CN} decided the lookup`,
+    );
+  });
+
+  it('rejects the device when its value is an index outside, or not an index of, a template list', () => {
+    for (const [index, path] of [
+      ['2', 'Resources.thing.Properties.ThingName["Fn::Select"]'],
+      ['1', 'Resources.thing.Properties.ThingName["Fn::Select"]'],
+      ['one', 'Resources.thing.Properties.ThingName["Fn::Select"][0]'],
+      ['', 'Resources.thing.Properties.ThingName["Fn::Select"][0]'],
+    ] as const) {
+      const expression = { 'Fn::Select': [{ Ref: 'Slot' }, ['a', null]] };
+      expectError(() => thingNameOf(expression, { Slot: index }), { code: 'UnsafeCertificateValue', path });
+    }
+    expect(thingNameOf({ 'Fn::Select': [{ Ref: 'Slot' }, ['a', null]] }, { Slot: '0' })).toBe('a');
+  });
+
+  it('keeps a template Default index out of bounds a template fault', () => {
+    // Prepare
+    const template = {
+      Parameters: { Slot: { Type: 'String', Default: '2' } },
+      Resources: {
+        thing: {
+          Type: 'AWS::IoT::Thing',
+          Properties: { ThingName: { 'Fn::Select': [{ Ref: 'Slot' }, ['a']] } },
+        },
+      },
+    };
+    // Act / Assess
+    expectError(() => render(template, {}), {
       code: 'InvalidIntrinsic',
       path: 'Resources.thing.Properties.ThingName["Fn::Select"]',
     });
@@ -156,15 +199,32 @@ describe('Fn::FindInMap', () => {
     expect(thingNameOf(expression, { City: 'Paris' }, mappings)).toBe('par-x');
   });
 
-  it('fails when the key is not in the map', () => {
-    expectError(
+  it('rejects the device when its value is a key the map does not have', () => {
+    const error = expectError(
       () =>
         thingNameOf({ 'Fn::FindInMap': ['Sites', { Ref: 'City' }, 'Prefix'] }, { City: 'Rome' }, mappings),
       {
-        code: 'InvalidIntrinsic',
+        code: 'UnsafeCertificateValue',
         path: 'Resources.thing.Properties.ThingName["Fn::FindInMap"]',
       },
     );
+    expect(error.outcome).toBe('rejected');
+    expect(error.message).toBe(
+      'Fn::FindInMap finds no value for ["Sites","Rome","Prefix"] in Mappings: the value of City decided the lookup',
+    );
+  });
+
+  it('fails as a template fault when a template key misses, even beside a certificate key', () => {
+    for (const [expression, values] of [
+      [{ 'Fn::FindInMap': ['Sites', 'Rome', 'Prefix'] }, {}],
+      [{ 'Fn::FindInMap': ['Sites', { Ref: 'City' }, 'Suffix'] }, { City: 'Paris' }],
+      [{ 'Fn::FindInMap': ['Towns', { Ref: 'City' }, 'Prefix'] }, { City: 'Paris' }],
+    ] as const) {
+      expectError(() => thingNameOf(expression, values, mappings), {
+        code: 'InvalidIntrinsic',
+        path: 'Resources.thing.Properties.ThingName["Fn::FindInMap"]',
+      });
+    }
   });
 
   it('does not find inherited object keys', () => {
@@ -176,10 +236,14 @@ describe('Fn::FindInMap', () => {
           mappings,
         ),
       {
-        code: 'InvalidIntrinsic',
+        code: 'UnsafeCertificateValue',
         path: 'Resources.thing.Properties.ThingName["Fn::FindInMap"]',
       },
     );
+    expectError(() => thingNameOf({ 'Fn::FindInMap': ['Sites', '__proto__', 'Prefix'] }, {}, mappings), {
+      code: 'InvalidIntrinsic',
+      path: 'Resources.thing.Properties.ThingName["Fn::FindInMap"]',
+    });
   });
 });
 

@@ -208,9 +208,10 @@ describe('checkTemplate', () => {
     // Act / Assess
     expect(checkTemplate(template).valueDependent).toEqual([
       {
-        code: 'InvalidIntrinsic',
+        code: 'UnsafeCertificateValue',
         path: 'Resources.t.Properties.ThingName["Fn::Select"]',
-        message: 'Fn::Select index 1 is out of bounds (the list has 1 elements)',
+        message:
+          'Fn::Select index 1 is out of bounds (the list has 1 elements): the value of CN decided the lookup',
       },
     ]);
   });
