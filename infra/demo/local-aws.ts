@@ -7,7 +7,7 @@ import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
-import { type Ca, createCa } from '../../lib/pki/certificates.js';
+import { type Ca, type CreateCaOptions, createCa } from '../../lib/pki/certificates.js';
 import { createS3Client } from '../../lib/runtime/aws-clients.js';
 import { createIotSetupClient, createSqsClient } from '../../lib/runtime/operations-clients.js';
 import { type FaultOptions, type QuotaOption, type Sandbox, startSandbox } from '../sandbox/index.js';
@@ -91,11 +91,12 @@ export interface LocalCa {
  */
 export async function addCa(
   aws: LocalAws,
-  options: { commonName: string; crl?: CrlState; now?: () => Date },
+  options: { commonName: string; crl?: CrlState; now?: () => Date; keyUsage?: CreateCaOptions['keyUsage'] },
 ): Promise<LocalCa> {
   const now = options.now ?? (() => new Date());
   const ca = createCa({
     keyType: 'ec',
+    ...(options.keyUsage === undefined ? {} : { keyUsage: options.keyUsage }),
     subject: [
       { type: 'C', value: 'JP' },
       { type: 'O', value: 'Example Corp' },

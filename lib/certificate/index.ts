@@ -14,7 +14,7 @@ export {
 } from './errors.js';
 export { namesEqual } from './name.js';
 export { certificateParameters } from './parameters.js';
-export { MAX_CERTIFICATE_BYTES, parseCertificate } from './parse-certificate.js';
+export { KEY_USAGE_BITS, MAX_CERTIFICATE_BYTES, parseCertificate } from './parse-certificate.js';
 export { certificatePolicyVariables } from './policy-variables.js';
 export type {
   AsnStringType,

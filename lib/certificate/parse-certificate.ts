@@ -31,7 +31,8 @@ const CERT_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE'];
  * certificate (`certificatePem`, 1–65,536 characters). Device certificates are 0.5–2 KB.
  */
 export const MAX_CERTIFICATE_BYTES = 65_536;
-const KEY_USAGE_BITS = [
+/** The named bits of X.509 keyUsage (RFC 5280 §4.2.1.3), in bit order. */
+export const KEY_USAGE_BITS = [
   'digitalSignature',
   'nonRepudiation',
   'keyEncipherment',
@@ -41,7 +42,7 @@ const KEY_USAGE_BITS = [
   'cRLSign',
   'encipherOnly',
   'decipherOnly',
-];
+] as const;
 const CURVES: Readonly<Record<string, string>> = {
   [OID.prime256v1]: 'P-256',
   [OID.secp384r1]: 'P-384',

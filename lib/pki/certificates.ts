@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { parseCertificate } from '../certificate/index.js';
+import { KEY_USAGE_BITS, parseCertificate } from '../certificate/index.js';
 import {
   algorithmIdentifier,
   defaultSignatureAlgorithm,
@@ -40,8 +40,15 @@ export interface IssuedCertificate {
   serialBytes: Buffer;
 }
 
+export type KeyUsage = (typeof KEY_USAGE_BITS)[number];
+
 export interface CreateCaOptions extends KeySpec {
   subject?: SubjectInput;
+  /**
+   * The CA's keyUsage bits (default keyCertSign + cRLSign); `null` omits the extension. Tests use
+   * it for CAs that may not sign CRLs (CrlSignerNotAuthorized).
+   */
+  keyUsage?: readonly KeyUsage[] | null;
   days?: number;
   now?: Date;
   serial?: Uint8Array | string;
@@ -84,6 +91,16 @@ function mergeExtensions(defaults: [string, RawExtension][], extra: RawExtension
   const merged = new Map(defaults);
   for (const e of extra) merged.set(e.oid, e);
   return [...merged.values()];
+}
+
+/** The keyUsage extension value: a DER BIT STRING with trailing zero bits dropped (X.690 §11.2.2). */
+export function keyUsageDer(usages: readonly KeyUsage[]): Buffer {
+  const bits = new Set(usages.map((u) => KEY_USAGE_BITS.indexOf(u)));
+  const highest = Math.max(-1, ...bits);
+  const bytes = Buffer.alloc(Math.ceil((highest + 1) / 8));
+  for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
+  const unused = bytes.length * 8 - (highest + 1);
+  return tlv(0x03, Buffer.from([unused]), bytes);
 }
 
 function pem(label: string, der: Uint8Array): string {
@@ -148,7 +165,8 @@ function signCertificate(t: TbsInput): Buffer {
 }
 
 /**
- * Creates a self-signed CA (basicConstraints CA:TRUE, keyUsage keyCertSign + cRLSign, SKI).
+ * Creates a self-signed CA (basicConstraints CA:TRUE, keyUsage keyCertSign + cRLSign unless
+ * `keyUsage` says otherwise, SKI).
  *
  * @example
  * const ca = createCa({ keyType: 'ec', curve: 'P-256', subject: 'O=Example,CN=Example Device CA' });
@@ -161,6 +179,7 @@ export function createCa(options: CreateCaOptions = {}): Ca {
   const spki = spkiDer(publicKey);
   const ski = keyIdentifier(spki);
   const signatureAlgorithm = options.signatureAlgorithm ?? defaultSignatureAlgorithm(privateKey);
+  const keyUsage = options.keyUsage === undefined ? (['keyCertSign', 'cRLSign'] as const) : options.keyUsage;
   const certificateDer = signCertificate({
     serial: options.serial === undefined ? randomBytes(16) : serialMagnitude(options.serial),
     issuer: subjectDer,
@@ -170,7 +189,7 @@ export function createCa(options: CreateCaOptions = {}): Ca {
     spki,
     extensions: [
       extension('2.5.29.19', true, sequence(TRUE)),
-      extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x01, 0x06]))), // keyCertSign, cRLSign
+      ...(keyUsage === null ? [] : [extension('2.5.29.15', true, keyUsageDer(keyUsage))]),
       extension('2.5.29.14', false, octetString(ski)),
     ],
     signatureAlgorithm,
@@ -224,7 +243,7 @@ export function issueDeviceCertificate(options: IssueCertificateOptions): Issued
   const spki = spkiDer(publicKey);
   const defaults: [string, RawExtension][] = [
     ['2.5.29.19', extension('2.5.29.19', true, sequence())],
-    ['2.5.29.15', extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80])))], // digitalSignature
+    ['2.5.29.15', extension('2.5.29.15', true, keyUsageDer(['digitalSignature']))],
     ['2.5.29.37', extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.2')))], // clientAuth
     ['2.5.29.14', extension('2.5.29.14', false, octetString(keyIdentifier(spki)))],
   ];

@@ -15,6 +15,8 @@ export {
   type IssueCertificateOptions,
   type IssuedCertificate,
   issueDeviceCertificate,
+  type KeyUsage,
+  keyUsageDer,
   loadCa,
   toPem,
 } from './certificates.js';

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the templates write IoT policy variables literally.
 // Issue 9 through the deployed bundle in the sandbox: devices whose certificate values hit each
 // defect class (an empty Split piece, an attribute or certificate variable a policy reads back, a partitioned CRL that
-// does not cover them, a template nested too deep, a value X.509 does not decode exactly) are
-// never ACTIVE and get no policy; a well-behaved device on the same CA is provisioned as usual.
+// does not cover them, a CRL signed by a CA whose keyUsage lacks cRLSign, a template nested too
+// deep, a value X.509 does not decode exactly) are never ACTIVE and get no policy; a well-behaved device on the same CA is provisioned as usual.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crlKey, uploadTemplate } from '../../infra/demo/aws-setup.js';
@@ -82,6 +82,7 @@ describe('hostile devices through the deployed bundle', () => {
   let hostileCa: LocalCa;
   let partitionedCa: LocalCa;
   let deepCa: LocalCa;
+  let noCrlSignCa: LocalCa;
 
   beforeAll(async () => {
     e2e = await startE2e({
@@ -89,6 +90,8 @@ describe('hostile devices through the deployed bundle', () => {
         hostileCa = await addCa(aws, { commonName: 'Hostile CA' });
         partitionedCa = await addCa(aws, { commonName: 'Partitioned CA' });
         deepCa = await addCa(aws, { commonName: 'Deep CA' });
+        // Its (fresh, well-formed) CRL cannot be trusted: the CA may sign certificates, not CRLs.
+        noCrlSignCa = await addCa(aws, { commonName: 'No cRLSign CA', keyUsage: ['keyCertSign'] });
         const now = Date.now();
         const partitioned = buildCrl({
           ca: partitionedCa.ca,
@@ -114,6 +117,7 @@ describe('hostile devices through the deployed bundle', () => {
             [hostileCa.caCertificateId]: hostile,
             [partitionedCa.caCertificateId]: hostile,
             [deepCa.caCertificateId]: `s3://${aws.bucket}/templates/deep.json`,
+            [noCrlSignCa.caCertificateId]: hostile,
           }),
         };
       },
@@ -133,13 +137,27 @@ describe('hostile devices through the deployed bundle', () => {
     return readDeviceState(e2e.aws.iot, certificateId);
   }
 
-  /** The error code of the device's DLQ record (the wire format "[Code] message — remedy: …"). */
-  function dlqCode(certificateId: string): string | undefined {
+  /** The device's DLQ record's error (the wire format "[Code] message — remedy: …"). */
+  function dlqError(certificateId: string): { errorType?: string; errorMessage?: string } | undefined {
     const record = dlqRecords(e2e).find(
       (r) => (r.requestPayload as { certificateId?: string } | undefined)?.certificateId === certificateId,
     );
-    const payload = record?.responsePayload as { errorType?: string } | undefined;
-    return payload?.errorType;
+    return record?.responsePayload as { errorType?: string; errorMessage?: string } | undefined;
+  }
+
+  function dlqCode(certificateId: string): string | undefined {
+    return dlqError(certificateId)?.errorType;
+  }
+
+  /** Connects `device` and asserts it got no thing and no policy, with the certificate in `status`. */
+  async function expectNotProvisioned(
+    device: { certificatePem: string; certificateId: string },
+    status: 'INACTIVE' | 'PENDING_ACTIVATION',
+  ): Promise<void> {
+    const policiesBefore = e2e.aws.sandbox.iot.counts().policies;
+    const state = await connect(device.certificatePem, device.certificateId);
+    expect(state).toEqual({ certificateId: device.certificateId, status, things: [], policies: [] });
+    expect(e2e.aws.sandbox.iot.counts().policies).toBe(policiesBefore);
   }
 
   it('provisions a well-behaved device with the JITP-style policy (Condition included)', async () => {
@@ -165,16 +183,8 @@ describe('hostile devices through the deployed bundle', () => {
       'O=acme/x,OU=berlin,CN=lamp-11',
     ],
   ])('rejects %s: INACTIVE, no thing, no policy', async (_name, subject) => {
-    const policiesBefore = e2e.aws.sandbox.iot.counts().policies;
     const device = issue(hostileCa, subject);
-    const state = await connect(device.certificatePem, device.certificateId);
-    expect(state).toEqual({
-      certificateId: device.certificateId,
-      status: 'INACTIVE',
-      things: [],
-      policies: [],
-    });
-    expect(e2e.aws.sandbox.iot.counts().policies).toBe(policiesBefore);
+    await expectNotProvisioned(device, 'INACTIVE');
     expect(dlqCode(device.certificateId)).toBeUndefined();
   });
 
@@ -183,27 +193,22 @@ describe('hostile devices through the deployed bundle', () => {
     const none = issue(partitionedCa, 'OU=berlin,CN=part-0');
     const inside = issue(partitionedCa, 'OU=berlin,CN=part-1', [crlDistributionPointsExtension([P1])]);
     for (const device of [outside, none]) {
-      const state = await connect(device.certificatePem, device.certificateId);
-      expect(state).toEqual({
-        certificateId: device.certificateId,
-        status: 'PENDING_ACTIVATION',
-        things: [],
-        policies: [],
-      });
+      await expectNotProvisioned(device, 'PENDING_ACTIVATION');
       expect(dlqCode(device.certificateId)).toBe('CrlScopeMismatchError');
     }
     expect((await connect(inside.certificatePem, inside.certificateId)).status).toBe('ACTIVE');
   });
 
+  it('never trusts a CRL from a CA whose keyUsage lacks cRLSign (CrlSignerNotAuthorized, configuration)', async () => {
+    const device = issue(noCrlSignCa, 'OU=berlin,CN=signer-1');
+    await expectNotProvisioned(device, 'PENDING_ACTIVATION');
+    expect(dlqCode(device.certificateId)).toBe('CrlSignerNotAuthorizedError');
+    expect(dlqError(device.certificateId)?.errorMessage).toMatch(/^\[CrlSignerNotAuthorized\] /);
+  });
+
   it('fails a template nested 2,000 deep as a configuration error (TemplateLimitExceeded, never a crash)', async () => {
     const device = issue(deepCa, 'OU=berlin,CN=deep-1');
-    const state = await connect(device.certificatePem, device.certificateId);
-    expect(state).toEqual({
-      certificateId: device.certificateId,
-      status: 'PENDING_ACTIVATION',
-      things: [],
-      policies: [],
-    });
+    await expectNotProvisioned(device, 'PENDING_ACTIVATION');
     expect(dlqCode(device.certificateId)).toBe('TemplateLimitExceededError');
   });
 

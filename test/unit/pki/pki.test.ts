@@ -2,11 +2,14 @@ import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
+import { parseCertificate } from '../../../lib/certificate/index.js';
 import {
   buildCrl,
+  type CreateCaOptions,
   createCa,
   createVerificationCertificate,
   issueDeviceCertificate,
+  keyUsageDer,
   loadCa,
   nameDer,
   parseSubjectString,
@@ -53,6 +56,27 @@ describe('createCa', () => {
     expect(loaded.subjectDer).toEqual(ca.subjectDer);
     expect(loaded.subjectKeyIdentifier).toEqual(ca.subjectKeyIdentifier);
     expect(loaded.signatureAlgorithm).toBe('ecdsa-sha256');
+  });
+
+  it('gives a CA keyCertSign + cRLSign by default, the key usages asked for, or no keyUsage', () => {
+    // Prepare / Act
+    const usages = (options: CreateCaOptions = {}) =>
+      parseCertificate(createCa({ keyType: 'ec', ...options }).certificateDer).keyUsage;
+    // Assess
+    expect(usages()).toEqual(['keyCertSign', 'cRLSign']);
+    expect(usages({ keyUsage: ['keyCertSign'] })).toEqual(['keyCertSign']);
+    expect(usages({ keyUsage: ['cRLSign', 'digitalSignature'] })).toEqual(['digitalSignature', 'cRLSign']);
+    expect(usages({ keyUsage: null })).toBeNull();
+    expect(
+      new X509Certificate(createCa({ keyType: 'ec', keyUsage: ['keyCertSign'] }).certificateDer).ca,
+    ).toBe(true);
+  });
+
+  it('writes keyUsage as a minimal DER BIT STRING (trailing zero bits dropped)', () => {
+    expect(keyUsageDer(['keyCertSign', 'cRLSign']).toString('hex')).toBe('03020106');
+    expect(keyUsageDer(['keyCertSign']).toString('hex')).toBe('03020204');
+    expect(keyUsageDer(['digitalSignature']).toString('hex')).toBe('03020780');
+    expect(keyUsageDer(['digitalSignature', 'decipherOnly']).toString('hex')).toBe('0303078080');
   });
 
   it('refuses a private key that does not belong to the certificate', () => {
