@@ -1,8 +1,9 @@
+import { sign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { checkCrlFreshness, DEFAULT_CRL_MAX_STALENESS_SECONDS, loadCrl } from '../../../lib/crl/index.js';
-import { explicit, integer, oid, sequence, tlv } from '../../../lib/pki/der-writer.js';
+import { bitString, explicit, integer, oid, sequence, tlv } from '../../../lib/pki/der-writer.js';
 import { buildCrl, createCa } from '../../../lib/pki/index.js';
 import { ecCa, impostorEcCa, NOW, otherCa, p384Ca, rsaCa } from '../../helpers/pki-fixtures.js';
 import { codeOf, crlOf, load, NEXT, REVOKED_AT } from './crl-fixtures.js';
@@ -198,6 +199,63 @@ describe('loadCrl', () => {
   ] as const)('rejects %s as CrlMalformed', (_name, input) => {
     const bytes = typeof input === 'function' ? input() : input;
     expect(codeOf(() => load(bytes, ecCa()))).toBe('CrlMalformed');
+  });
+
+  describe('an explicit version field', () => {
+    /** The value bytes of the DER TLV at `at` (short or long definite length) and where it ends. */
+    function valueAt(der: Buffer, at: number): { value: Buffer; end: number } {
+      const first = der[at + 1] as number;
+      const lengthBytes = first < 0x80 ? 0 : first & 0x7f;
+      const length = lengthBytes === 0 ? first : der.readUIntBE(at + 2, lengthBytes);
+      const start = at + 2 + lengthBytes;
+      return { value: der.subarray(start, start + length), end: start + length };
+    }
+
+    /**
+     * A v1 CRL (no version field) with `versionField` inserted at the head of tbsCertList and
+     * re-signed with the CA key, so that the version field is its only defect.
+     */
+    function withVersionField(versionField: Buffer | null): Buffer {
+      const ca = ecCa();
+      const v1 = buildCrl({
+        ca,
+        version: 1,
+        entries: [{ serial: '05', revocationDate: REVOKED_AT }],
+        thisUpdate: NOW,
+        nextUpdate: NEXT,
+      });
+      const certList = valueAt(v1, 0).value;
+      const tbs = valueAt(certList, 0);
+      const algorithm = certList.subarray(tbs.end, valueAt(certList, tbs.end).end);
+      const newTbs = sequence(...(versionField === null ? [] : [versionField]), tbs.value);
+      const signature = sign('sha256', newTbs, ca.privateKey); // ecdsa-with-SHA256, DER (r, s)
+      return sequence(newTbs, algorithm, bitString(signature));
+    }
+
+    it('re-signs the hand-edited CRL correctly (control: no field, and v2 = INTEGER 1, load)', () => {
+      expect(load(withVersionField(null), ecCa()).version).toBe(1);
+      expect(load(withVersionField(integer(1)), ecCa()).version).toBe(2);
+      expect(load(withVersionField(integer(1)), ecCa()).entryCount).toBe(1);
+    });
+
+    it('refuses an explicit v1 version field (INTEGER 0): RFC 5280 omits it in v1, so it is malformed', () => {
+      // Prepare
+      const der = withVersionField(integer(0));
+      expect(der.includes(Buffer.from([0x02, 0x01, 0x00]))).toBe(true);
+      // Act
+      let error: unknown;
+      try {
+        load(der, ecCa());
+      } catch (e) {
+        error = e;
+      }
+      // Assess
+      expect(error).toMatchObject({
+        code: 'CrlMalformed',
+        outcome: 'transient',
+        message: expect.stringContaining('unsupported CRL version field 0'),
+      });
+    });
   });
 
   it('rejects a signed CRL that carries an extension twice as CrlMalformed', () => {
