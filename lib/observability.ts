@@ -24,6 +24,7 @@ export const COUNT_METRICS = [
   'IotApiCalls',
   'DuplicateSuppressed',
   'RegistrationStateUnavailable',
+  'LedgerWriteFailed',
 ] as const;
 export type CountMetric = (typeof COUNT_METRICS)[number];
 

@@ -2,6 +2,7 @@
 // Built once per container by the composition root (lib/runtime/runtime.ts).
 import type { Config } from '../config/config.js';
 import type { CrlStore } from '../crl/revocation-check.js';
+import type { LedgerWriter } from '../ledger/ports.js';
 import type { JitrLogger, RegistrationMetrics } from '../observability.js';
 import type { IotRegistry } from '../provisioning/iot-registry.js';
 import type { PolicyCache } from '../provisioning/policy-cache.js';
@@ -26,4 +27,6 @@ export interface RegistrationDeps {
   monotonic?: () => number;
   /** The registration-state table (REGISTRATION_STATE_TABLE); absent or null = not used. */
   state?: RegistrationStateStore | null;
+  /** The provisioning ledger (same table); absent or null = no ledger. */
+  ledger?: LedgerWriter | null;
 }

@@ -45,7 +45,9 @@ import { claim, conclude, type Delivery, localDelivery } from './duplicate-gate.
 import { CaNotActiveError, CertificateCaMismatchError } from './errors.js';
 import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
 import { handleFailure } from './failure-policy.js';
+import { recordInLedger } from './ledger-entry.js';
 import {
+  emptyTrace,
   type RegistrationResult,
   type RegistrationTrace,
   result,
@@ -73,20 +75,7 @@ export async function registerCertificate(
   delivery: Delivery = localDelivery(),
 ): Promise<RegistrationResult> {
   const now = monotonic(deps);
-  const trace: RegistrationTrace = {
-    event: null,
-    certificateStatus: null,
-    thingName: null,
-    policies: [],
-    templateSource: null,
-    crl: null,
-    execution: null,
-    timings: {},
-    iotCallsAtStart: deps.iot.callCount,
-    startedAt: now(),
-    claimed: false,
-    duplicate: null,
-  };
+  const trace = emptyTrace(deps.iot.callCount, now());
   const step: StepTimer = async (name, fn) => {
     const started = now();
     try {
@@ -101,6 +90,8 @@ export async function registerCertificate(
     await conclude(trace.event, delivery, trace.claimed, outcome.result, deps);
   }
   finish(deps, trace, outcome.result, now, outcome.error);
+  // After the outcome (activation first); awaited, and never able to change the outcome.
+  if (trace.duplicate === null) await recordInLedger(deps, trace, outcome.result, outcome.error);
   if (outcome.result === null) throw outcome.error;
   return outcome.result;
 }
@@ -178,12 +169,15 @@ async function run(
   const ca = await step('describe-ca', () => describeCa(caCertificateId, deps));
 
   // 4. Checks. Any failure here is the device's (rejected) and never activates anything.
-  const facts = await step('check-certificate', async () => checkCertificate(certificate, ca.facts, deps));
+  const facts = await step('check-certificate', async () =>
+    checkCertificate(certificate, ca.facts, deps, trace),
+  );
   trace.crl = await step('crl', () => checkCrl(event, ca.facts, facts, deps));
 
   // 5. Template → plan.
   const loaded = await step('template-load', () => deps.templates.forCa(caCertificateId));
   trace.templateSource = loaded.source;
+  trace.template = loaded.template;
   const plan = await step('template-render', async () =>
     render(loaded.template, certificateParameters(facts, certificateId), {
       certificateVariables: certificatePolicyVariables(facts),
@@ -253,8 +247,10 @@ function checkCertificate(
   certificate: CertificateDescription,
   ca: CertificateFacts,
   deps: RegistrationDeps,
+  trace: RegistrationTrace,
 ): CertificateFacts {
   const facts = parseCertificate(certificate.certificatePem);
+  trace.serial = facts.serialHex;
   verifyIssuedBy(facts, ca);
   checkValidity(facts, deps.clock(), deps.config.certificate.clockSkewSeconds);
   checkExtensions(facts);

@@ -41,6 +41,10 @@ export interface RegistrationTrace {
   thingName: string | null;
   policies: string[];
   templateSource: string | null;
+  /** The loaded template (for the ledger's template hash); undefined until loaded. */
+  template: unknown;
+  /** The certificate's X.509 serial (lowercase hex) once parsed. */
+  serial: string | null;
   crl: RevocationDecision | null;
   /** What executePlan did (per-step timings, created and reused resources). */
   execution: Record<string, unknown> | null;
@@ -51,6 +55,26 @@ export interface RegistrationTrace {
   claimed: boolean;
   /** Set when the table said this event is a duplicate (no IoT call was made). */
   duplicate: { reason: 'settled' | 'in-progress'; outcome: string | null; code: string | null } | null;
+}
+
+/** The trace of an event before anything is known. */
+export function emptyTrace(iotCallsAtStart: number, startedAt: number): RegistrationTrace {
+  return {
+    event: null,
+    certificateStatus: null,
+    thingName: null,
+    policies: [],
+    templateSource: null,
+    template: undefined,
+    serial: null,
+    crl: null,
+    execution: null,
+    timings: {},
+    iotCallsAtStart,
+    startedAt,
+    claimed: false,
+    duplicate: null,
+  };
 }
 
 /** Runs one named step and records its duration in the trace. */

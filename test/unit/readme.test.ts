@@ -165,7 +165,7 @@ describe('README', () => {
       section('### Metrics (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`, dimension `service`)'),
     ).map((row) => row[0]?.replaceAll('`', ''));
     // Assess
-    expect(emitted).toHaveLength(13);
+    expect(emitted).toHaveLength(14);
     expect([...documented].sort()).toEqual([...emitted].sort());
   });
 
