@@ -8,7 +8,7 @@ import { registerOpsCommands } from './ops-commands.js';
 import { registerPkiCommands } from './pki-commands.js';
 import { createProgram, type JitrCommand } from './program.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
-import { registerStatusCommands } from './status-commands.js';
+import { registerRevocationCommands, registerStatusCommands } from './status-commands.js';
 import { registerTemplateCommands } from './template-commands.js';
 
 /** The `jitr` program exactly as the CLI runs it (tests parse with it too). */
@@ -19,6 +19,7 @@ export function buildJitrProgram(version: string, cli: CliRuntime): JitrCommand 
   registerCrlCommands(program, cli);
   registerOpsCommands(program, cli);
   registerStatusCommands(program, cli);
+  registerRevocationCommands(program, cli);
   registerSandboxCommands(program);
   registerDeviceCommands(program);
   return program;

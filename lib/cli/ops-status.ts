@@ -8,12 +8,14 @@ import { printJson, writeResult } from './output.js';
 
 export interface StatusCliOptions {
   region?: string;
+  table?: string;
   json?: boolean;
 }
 
 function ledgerLines(report: CertificateStatusReport): string[] {
   const ledger = report.ledger;
-  if (ledger === 'not-configured') return ['ledger       not consulted'];
+  if (ledger === 'not-configured')
+    return ['ledger       not consulted (no --table, no REGISTRATION_STATE_TABLE)'];
   if (ledger === null) return ['ledger       no record of this certificate'];
   const lines = [
     `ledger       ${ledger.outcome}${ledger.settledAt === null ? '' : ` at ${ledger.settledAt}`} (${ledger.attempts} attempt(s), source ${ledger.source})`,
@@ -74,7 +76,11 @@ export async function runStatus(
     );
   }
   const iot = new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region))));
-  const report = await certificateStatus({ iot, ledger: null }, certificateId);
+  const ledger = await cli.ledger({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.table === undefined ? {} : { table: options.table }),
+  });
+  const report = await certificateStatus({ iot, ledger }, certificateId);
   if (options.json === true) printJson(report);
   else writeResult(formatStatus(report));
   if (!report.diagnosis.online) process.exitCode = 1;

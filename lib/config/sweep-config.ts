@@ -3,7 +3,6 @@
  * once at cold start. The CRL location and freshness rule are the handler's own variables
  * (config.ts), so the sweep verifies exactly what the handler verifies. Declarations: variables.ts.
  */
-import { sweepUpdateRate } from '../revocation/sweep-decision.js';
 import { type Env, readDefaulted } from './declare.js';
 import { IOT_UPDATE_CERTIFICATE_TPS, SWEEP_CA_IDS, SWEEP_UPDATE_SHARE } from './variables.js';
 
@@ -31,6 +30,7 @@ export function loadSweepConfig(env: Env, overrides: { share?: number } = {}): S
     caCertificateIds: Object.freeze(readDefaulted(env, SWEEP_CA_IDS)),
     updateCertificateTps,
     share,
-    ratePerSecond: sweepUpdateRate(updateCertificateTps, share),
+    // Both are validated by their declarations (quota > 0, share in (0, 1]).
+    ratePerSecond: updateCertificateTps * share,
   });
 }

@@ -5,9 +5,11 @@
  * `jitr crl inspect` never pays for the AWS SDK.
  */
 import { type AwsSettings, loadAwsSettings } from '../config/config.js';
-import { type Env, readDefaulted } from '../config/declare.js';
-import { CRL_MAX_STALENESS } from '../config/variables.js';
+import { type Env, readDefaulted, readVariable } from '../config/declare.js';
+import { CRL_MAX_STALENESS, REGISTRATION_STATE_TABLE } from '../config/variables.js';
+import type { LedgerReader } from '../ledger/ports.js';
 import type { Runtime } from './runtime.js';
+import type { SweepRuntime, SweepRuntimeOptions } from './sweep-runtime.js';
 
 export interface CliRuntime {
   /** Region and custom endpoints from the environment; `region` (a `--region` option) wins. */
@@ -24,6 +26,13 @@ export interface CliRuntime {
    * @throws {@link ConfigurationInvalidError} when the environment does not configure the handler.
    */
   registration(region?: string): Promise<Runtime>;
+  /**
+   * The revocation sweep's runtime (`jitr revocation sweep`): options win over the environment.
+   * @throws {@link ConfigurationInvalidError} when no ledger table is configured or a variable is malformed.
+   */
+  sweep(options: Omit<SweepRuntimeOptions, 'aws'> & { region?: string }): Promise<SweepRuntime>;
+  /** The ledger on `table` (else REGISTRATION_STATE_TABLE), or null when neither is set (`jitr status`). */
+  ledger(options: { region?: string; table?: string }): Promise<LedgerReader | null>;
 }
 
 /** @example const cli = createCliRuntime(process.env); // lib/cli/main.ts only */
@@ -38,6 +47,25 @@ export function createCliRuntime(env: Env): CliRuntime {
       const { createRuntimeFromEnv } = await import('./runtime.js');
       const overrides = region === undefined ? {} : { AWS_REGION: region };
       return createRuntimeFromEnv({ POWERTOOLS_LOG_LEVEL: 'WARN', ...env, ...overrides }, { metrics: 'off' });
+    },
+    async sweep({ region, ...options }) {
+      const { createSweepRuntime } = await import('./sweep-runtime.js');
+      const aws = loadAwsSettings(env);
+      return createSweepRuntime(
+        { POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
+        { ...options, aws: region === undefined ? aws : { ...aws, region }, metrics: 'off' },
+      );
+    },
+    async ledger({ region, table }) {
+      const tableName = table ?? readVariable(env, REGISTRATION_STATE_TABLE) ?? null;
+      if (tableName === null) return null;
+      const [{ DynamoDbLedger }, { createDynamoDbClient, dynamodbTarget }] = await Promise.all([
+        import('../ledger/dynamodb-ledger.js'),
+        import('./aws-clients.js'),
+      ]);
+      const aws = loadAwsSettings(env);
+      const client = createDynamoDbClient(dynamodbTarget(region === undefined ? aws : { ...aws, region }));
+      return new DynamoDbLedger({ client, tableName });
     },
   };
 }

@@ -12,6 +12,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config/config.js';
 import type { Env } from '../config/declare.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
+import { DynamoDbLedger } from '../ledger/dynamodb-ledger.js';
 import type { RegistrationMetrics } from '../observability.js';
 import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
@@ -102,6 +103,11 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
       config.registrationState.tableName === null || clients.dynamodb === undefined
         ? null
         : new DynamoDbStateStore(clients.dynamodb, config.registrationState.tableName),
+    // The provisioning ledger lives in the same table (README "Provisioning ledger").
+    ledger:
+      config.registrationState.tableName === null || clients.dynamodb === undefined
+        ? null
+        : new DynamoDbLedger({ client: clients.dynamodb, tableName: config.registrationState.tableName }),
   };
   return {
     config,

@@ -140,8 +140,12 @@ describe('README', () => {
     const operationsOnly = declaredCodes(join(root, 'lib', 'operations'));
     // Policy evaluation runs in `jitr template explain` and the sandbox's MQTT endpoint, never in the handler.
     const policyOnly = declaredCodes(join(root, 'lib', 'policy'));
-    // The revocation sweep's codes are documented in its own section (Revocation sweep).
-    const sweepOnly = declaredCodes(join(root, 'lib', 'revocation'));
+    // The revocation sweep's and the ledger's codes are documented in their own section (the
+    // handler logs a ledger failure and goes on; it never throws one).
+    const sweepOnly = declaredCodes(
+      join(root, 'lib', 'revocation'),
+      declaredCodes(join(root, 'lib', 'ledger')),
+    );
     // Act
     const table = new Map<string, string>();
     for (const row of tableRows(section('### Outcome codes'))) {

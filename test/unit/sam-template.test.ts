@@ -145,7 +145,11 @@ describe('template.yaml', () => {
       ([, r]) => r.Type === 'AWS::Serverless::Function',
     );
     // Assess
-    expect(functions.map(([name]) => name)).toEqual(['JitrFunction', 'ReconcileFunction']);
+    expect(functions.map(([name]) => name)).toEqual([
+      'JitrFunction',
+      'ReconcileFunction',
+      'RevocationSweepFunction',
+    ]);
     for (const [, resource] of functions) {
       const metadata = resource.Metadata as { BuildMethod: string; BuildProperties: Record<string, Node> };
       const props = metadata.BuildProperties;
@@ -412,5 +416,34 @@ describe('template.yaml', () => {
     for (const statement of sqs)
       expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
     expect(existsSync(join(ROOT, 'samconfig.toml'))).toBe(true);
+  });
+});
+
+describe('SAM template: revocation sweep', () => {
+  const resources = template.Resources as Record<
+    string,
+    { Type: string; Condition?: string; DependsOn?: string; Properties: Obj }
+  >;
+
+  it('triggers the sweep by S3 event notification from the bucket the stack creates, after the permission exists', () => {
+    const bucket = resources.CrlBucket;
+    expect(bucket?.DependsOn).toBe('CrlBucketInvokesSweep');
+    expect(JSON.stringify(bucket?.Properties.NotificationConfiguration)).toContain('RevocationSweepFunction');
+    expect(resources.CrlBucketInvokesSweep?.Condition).toBe('CreateCrlBucket');
+    expect(resources.CrlObjectCreatedRule?.Condition).toBe('SweepEventBridge');
+  });
+
+  it('gives the sweep role only what it calls: no dynamodb:*, no wildcard action', () => {
+    const text = JSON.stringify([resources.RevocationSweepRole, resources.RevocationSweepCrlRead]);
+    expect(text).not.toMatch(/"dynamodb:\*"|"iot:\*"|"s3:\*"/);
+    expect(text).toContain('dynamodb:BatchGetItem');
+    expect(text).toContain('iot:UpdateCertificate');
+    expect(text).toContain('s3:GetObjectVersion');
+  });
+
+  it('does not make the function depend on the bucket it is notified by (no cycle)', () => {
+    const env = JSON.stringify(resources.RevocationSweepFunction?.Properties.Environment);
+    expect(env).not.toContain('"CrlBucket"');
+    expect(JSON.stringify(resources.RevocationSweepRole)).not.toContain('"CrlBucket"');
   });
 });

@@ -35,14 +35,22 @@ describe('sweepTargets', () => {
         s3Record('templates/t.json'),
       ],
     };
-    expect(sweepTargets(event, options)).toEqual({ caIds: [A], ignoredKeys: ['templates/t.json'] });
+    expect(sweepTargets(event, options)).toEqual({
+      targets: [{ bucket: 'crls', caCertificateId: A }],
+      ignoredKeys: [`other/crl/${B}.crl`, 'crls/templates/t.json'],
+    });
+    // Without a configured bucket (the stack created it), the event names it.
+    expect(sweepTargets(event, { ...options, bucket: null }).targets).toEqual([
+      { bucket: 'crls', caCertificateId: A },
+      { bucket: 'other', caCertificateId: B },
+    ]);
   });
 
   it('URL-decodes S3 notification keys', () => {
     const event = { Records: [s3Record(`crl%2Fx+y/${A}.crl`)] };
-    expect(sweepTargets(event, { ...options, keyTemplate: 'crl/x y/{caCertificateId}.crl' }).caIds).toEqual([
-      A,
-    ]);
+    expect(sweepTargets(event, { ...options, keyTemplate: 'crl/x y/{caCertificateId}.crl' }).targets).toEqual(
+      [{ bucket: 'crls', caCertificateId: A }],
+    );
   });
 
   it('takes the CA of an EventBridge Object Created event', () => {
@@ -51,14 +59,16 @@ describe('sweepTargets', () => {
       'detail-type': 'Object Created',
       detail: { bucket: { name: 'crls' }, object: { key: `crl/${A}.crl`, etag: 'e' } },
     };
-    expect(sweepTargets(event, options).caIds).toEqual([A]);
+    expect(sweepTargets(event, options).targets).toEqual([{ bucket: 'crls', caCertificateId: A }]);
   });
 
   it('takes the CAs a scheduled event names, else the configured ones', () => {
-    expect(sweepTargets({ caCertificateIds: [A.toUpperCase(), 'nope'] }, options).caIds).toEqual([A]);
-    expect(sweepTargets({}, options).caIds).toEqual([B]);
+    expect(sweepTargets({ caCertificateIds: [A.toUpperCase(), 'nope'] }, options).targets).toEqual([
+      { bucket: null, caCertificateId: A },
+    ]);
+    expect(sweepTargets({}, options).targets).toEqual([{ bucket: null, caCertificateId: B }]);
     expect(
-      sweepTargets({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, options).caIds,
-    ).toEqual([B]);
+      sweepTargets({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, options).targets,
+    ).toEqual([{ bucket: null, caCertificateId: B }]);
   });
 });

@@ -1,0 +1,150 @@
+/** `jitr revocation sweep`: apply a CA's CRL to its ACTIVE certificates, from the CLI. */
+
+import { certificateIdFrom } from '../certificate/certificate-id.js';
+import type { VerifiedCrl } from '../crl/types.js';
+import { InvalidOperationsOptionError } from '../operations/errors.js';
+import { systemClock } from '../pacing/token-bucket.js';
+import type { FullWalkProgress, FullWalkReport } from '../revocation/full-walk.js';
+import type { SweepReport } from '../revocation/sweep.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { interruptOnSigint } from './ops-run.js';
+import { printJson, writeResult } from './output.js';
+
+export interface SweepCliOptions {
+  ca: string;
+  dryRun?: boolean;
+  full?: boolean;
+  json?: boolean;
+  bucket?: string;
+  keyTemplate?: string;
+  table?: string;
+  share?: number;
+  region?: string;
+}
+
+export interface SweepCliReport extends SweepReport {
+  full: FullWalkReport | null;
+}
+
+function formatReport(report: SweepCliReport): string {
+  const lines = [
+    `CA ${report.caCertificateId}: ${report.result}${report.dryRun ? ' (dry run: nothing changed)' : ''}`,
+    `  CRL number ${report.crlNumber ?? '-'} (${report.entryCount} entries), last swept ${report.lastSweptCrlNumber ?? '-'}, diff against ${report.diffBaseCrlNumber ?? 'nothing (every entry checked)'}`,
+    `  newly revoked ${report.newlyRevoked}, in the ledger ${report.inLedger}, ACTIVE to revoke ${report.revokedActive}, revoked ${report.revoked} (${report.ledgerReads} ledger reads, ${(report.durationMs / 1000).toFixed(1)} s)`,
+  ];
+  if (report.refusal !== null) {
+    lines.push(
+      `  ✗ ${report.refusal.code}: ${report.refusal.message}`,
+      `    remedy: ${report.refusal.remedy}`,
+    );
+  }
+  if (report.full !== null) {
+    const f = report.full;
+    lines.push(
+      `  --full: ${f.scanned} certificates listed, ${f.active} ACTIVE, ${f.knownToLedger} known to the ledger, ${f.described} described, ${f.revokedActive} to revoke, ${f.revoked} revoked${f.interrupted ? ' (interrupted)' : ''}`,
+    );
+  }
+  for (const failure of [...report.failures, ...(report.full?.failures ?? [])]) {
+    lines.push(`  ✗ ${failure.certificateId}: ${failure.code}: ${failure.message}`);
+  }
+  return lines.join('\n');
+}
+
+/** A one-line progress display on stderr (TTY only): phase, count, rate-based ETA. */
+function progressLine(): ((text: string) => void) | null {
+  if (!process.stderr.isTTY) return null;
+  return (text) => process.stderr.write(`\r\x1b[2K${text}`);
+}
+
+function eta(seconds: number | null): string {
+  if (seconds === null) return '';
+  const s = Math.max(0, seconds);
+  return ` ETA ${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * Runs `jitr revocation sweep`. Exit codes: 0 swept / already swept / dry run; 1 refused, a CRL
+ * missing, or certificates that could not be revoked; 130 interrupted.
+ */
+export async function runRevocationSweep(options: SweepCliOptions, cli: CliRuntime): Promise<void> {
+  const caCertificateId = certificateIdFrom(options.ca);
+  if (caCertificateId === null) {
+    throw new InvalidOperationsOptionError(
+      '--ca',
+      `${options.ca} is not a CA certificate id`,
+      'the 64-hex id of the CA',
+    );
+  }
+  const runtime = await cli.sweep({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.bucket === undefined ? {} : { bucket: options.bucket }),
+    ...(options.keyTemplate === undefined ? {} : { keyTemplate: options.keyTemplate }),
+    ...(options.table === undefined ? {} : { table: options.table }),
+    ...(options.share === undefined ? {} : { share: options.share }),
+  });
+  const interrupt = interruptOnSigint();
+  const show = progressLine();
+  let verified: VerifiedCrl | null = null;
+  try {
+    const { sweepCa } = await import('../revocation/sweep.js');
+    const bucket = runtime.bucket;
+    if (bucket === null) {
+      throw new InvalidOperationsOptionError(
+        '--bucket',
+        'no CRL bucket given and CRL_BUCKET is not set',
+        'the bucket holding the CRLs',
+      );
+    }
+    const deps = runtime.depsFor(bucket);
+    const report = await sweepCa(deps, {
+      caCertificateId,
+      dryRun: options.dryRun === true,
+      signal: interrupt.signal,
+      onVerified: (crl) => {
+        verified = crl;
+      },
+      onProgress: (p) =>
+        show?.(`sweep: ${p.lookedUp} newly revoked looked up, ${p.revoked}/${p.toRevoke} revoked`),
+    });
+    let full: FullWalkReport | null = null;
+    const crl: VerifiedCrl | null = verified;
+    if (options.full === true && crl !== null && !interrupt.signal.aborted) {
+      const { fullWalk } = await import('../revocation/full-walk.js');
+      const rate = runtime.settings.ratePerSecond;
+      full = await fullWalk(
+        {
+          ...deps,
+          iot: runtime.iot,
+          clock: systemClock,
+          rates: { list: rate, describe: rate, update: rate },
+        },
+        {
+          caCertificateId,
+          crl,
+          dryRun: options.dryRun === true,
+          signal: interrupt.signal,
+          onProgress: (p: FullWalkProgress) =>
+            show?.(
+              `--full ${p.phase}: ${p.done}${p.total === null ? '' : `/${p.total}`}${eta(p.etaSeconds)}`,
+            ),
+        },
+      );
+    }
+    if (show !== null) process.stderr.write('\n');
+    const out: SweepCliReport = { ...report, full };
+    if (options.json === true) printJson(out);
+    else writeResult(formatReport(out));
+    if (report.result === 'interrupted' || full?.interrupted === true)
+      process.exitCode = EXIT_CODES.interrupted;
+    else if (
+      !['swept', 'already-swept', 'dry-run'].includes(report.result) ||
+      (full?.failures.length ?? 0) > 0
+    ) {
+      process.exitCode = EXIT_CODES.failed;
+    }
+  } finally {
+    interrupt.dispose();
+    runtime.dispose();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * One invocation of the sweep function: the CAs the event names (an S3 notification or an
+ * EventBridge "Object Created" event for a CRL object; a schedule for configured CAs), swept one
+ * after the other. Refusals are reported (and alarmed through `RevocationSweepRefused`), not
+ * thrown: retrying a forged or older CRL cannot help. A sweep with certificates it could not
+ * revoke throws, so Lambda retries it (finished certificates are skipped).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { ConfigurationInvalidError } from '../config/errors.js';
+import { SweepIncompleteError } from './errors.js';
+import { type SweepDeps, type SweepReport, sweepCa } from './sweep.js';
+import { sweepTargets } from './sweep-targets.js';
+
+export interface SweepInvocationRuntime {
+  bucket: string | null;
+  keyTemplate: string;
+  settings: { caCertificateIds: readonly string[] };
+  logger: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  metrics: { publishStoredMetrics(): void };
+  depsFor(bucket: string): SweepDeps;
+}
+
+/**
+ * @example export const handler = (event: unknown) => handleSweepInvocation(runtime, event);
+ * @throws {@link SweepIncompleteError} when a certificate could not be revoked (retried).
+ */
+export async function handleSweepInvocation(
+  runtime: SweepInvocationRuntime,
+  event: unknown,
+): Promise<SweepReport[]> {
+  try {
+    const { targets, ignoredKeys } = sweepTargets(event, {
+      bucket: runtime.bucket,
+      keyTemplate: runtime.keyTemplate,
+      configured: runtime.settings.caCertificateIds,
+    });
+    if (ignoredKeys.length > 0)
+      runtime.logger.info('objects that are no CRL of the key template; ignored', { ignoredKeys });
+    const reports: SweepReport[] = [];
+    for (const target of targets) {
+      const bucket = target.bucket ?? runtime.bucket;
+      if (bucket === null) {
+        throw new ConfigurationInvalidError({
+          variable: 'CRL_BUCKET',
+          requiredBecause: 'a scheduled sweep names no bucket (only S3 events do)',
+          expected: 'the bucket holding the CRLs',
+        });
+      }
+      reports.push(
+        await sweepCa(runtime.depsFor(bucket), { caCertificateId: target.caCertificateId, dryRun: false }),
+      );
+    }
+    const incomplete = reports.find((r) => r.result === 'incomplete');
+    if (incomplete !== undefined) {
+      throw new SweepIncompleteError(
+        incomplete.caCertificateId,
+        incomplete.failures.length,
+        incomplete.failures[0]?.code ?? 'UnexpectedError',
+      );
+    }
+    return reports;
+  } finally {
+    runtime.metrics.publishStoredMetrics();
+  }
+}
