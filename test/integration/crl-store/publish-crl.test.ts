@@ -10,7 +10,6 @@ import { publishCrlAction } from '../../../lib/cli/pki-publish.js';
 import { loadAwsSettings } from '../../../lib/config/config.js';
 import { checkRevocation } from '../../../lib/crl/revocation-check.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
-import type { JitrError } from '../../../lib/errors/jitr-error.js';
 import { caPaths } from '../../../lib/pki/ca-store.js';
 import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { startTestS3, type TestS3 } from './s3-server.js';

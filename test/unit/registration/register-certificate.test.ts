@@ -1,7 +1,6 @@
 import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrlUnavailableError } from '../../../lib/crl/store-errors.js';
-import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import { createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { expectJitrError } from '../../helpers/expect-jitr-error.js';

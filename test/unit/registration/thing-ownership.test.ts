@@ -1,7 +1,6 @@
 // The use case with two devices whose certificates carry the same CN (the template names the
 // thing after the CN): THING_PRINCIPAL_POLICY decides whether the second one may join the thing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { ACCOUNT, createWorld, REGION, RICH_TEMPLATE, type World } from './world.js';

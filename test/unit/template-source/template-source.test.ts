@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isJitrError, type JitrError } from '../../../lib/errors/jitr-error.js';
 import type { JitrLogger } from '../../../lib/observability.js';
 import type { ProvisioningTemplateDescription } from '../../../lib/provisioning/iot-registry.js';
 import { render } from '../../../lib/template/render.js';
