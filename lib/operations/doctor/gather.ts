@@ -107,7 +107,7 @@ export async function gatherFacts(
       'crl',
       "the CA's CRL",
       'no CRL bucket known',
-      "Pass --crl-bucket (or --stack, or a readable --function-name whose CRL_BUCKET doctor reads); with CRL_MODE=optional and no bucket there is nothing to check: pass --crl-bucket ''.",
+      'Pass --crl-bucket (or --stack, or a readable --function-name whose CRL_BUCKET doctor reads).',
     );
   else if (caId === null) skip('crl', "the CA's CRL", 'no CA', 'Pass --ca <caCertificateId>.');
   if (target.crl !== null && caId !== null) {
