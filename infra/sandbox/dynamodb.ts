@@ -1,5 +1,6 @@
 /**
- * The DynamoDB side: dynalite (a DynamoDB engine on LevelDB, in memory here) on loopback.
+ * The DynamoDB side: dynalite (a DynamoDB engine on LevelDB, in memory here) on loopback
+ * (or the sandbox's `host`, like every other server).
  * Clients reach it with `AWS_ENDPOINT_URL_DYNAMODB`. Tables are ACTIVE at once.
  */
 import {
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from '../../lib/registration-state/state-store.js';
-import { closeServer, listenLoopback } from './http.js';
+import { clientHost, closeServer, listenLoopback } from './http.js';
 
 export interface DynamoDbSandbox {
   endpoint: string;
@@ -23,10 +24,12 @@ export async function startDynamoDb(options: {
   port: number;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  host?: string;
 }): Promise<DynamoDbSandbox> {
+  const host = options.host ?? '127.0.0.1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listenLoopback(server, options.port);
-  const endpoint = `http://127.0.0.1:${port}`;
+  const port = await listenLoopback(server, options.port, host);
+  const endpoint = `http://${clientHost(host)}:${port}`;
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials });
   return {
     endpoint,

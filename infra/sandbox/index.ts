@@ -165,6 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: base === 0 ? 0 : base + 6,
       region,
       credentials: SANDBOX_CREDENTIALS,
+      host,
     });
     stops.push(() => dynamodb.stop());
     for (const name of options.stateTables ?? []) await dynamodb.createStateTable(name);
