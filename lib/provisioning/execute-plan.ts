@@ -57,7 +57,8 @@
  *    not silent). Issuing certificates with unique names is the CA's job.
  */
 import { performance } from 'node:perf_hooks';
-import type { Plan } from '../template/plan.js';
+import type { Plan, ThingPlan } from '../template/plan.js';
+import { allSettled } from './all-settled.js';
 import { PlanCertificateMismatchError } from './errors.js';
 import type {
   ExecutionDeps,
@@ -128,41 +129,47 @@ export async function executePlan(
   };
 
   const thingPlan = plan.thing;
-  let state: ThingState | null = null;
-  if (thingPlan !== null) {
-    const ensured = await timed('thing', () =>
-      ensureThing(thingPlan, target, iot, logger, result, principalPolicy),
-    );
-    state = ensured;
-    await timed('thing-groups', () => applyGroups(thingPlan, ensured, iot, result));
-    if (thingPlan.billingGroup !== null) {
-      const billingGroup = thingPlan.billingGroup;
-      await timed('billing-group', () =>
-        applyBillingGroup(thingPlan, billingGroup, ensured, iot, logger, result),
-      );
-    }
-  }
-  if (plan.policies.length > 0) {
+  // Independent calls run together; the dependencies that remain are the rules: every write
+  // waits for the thing step, whose checks (ownership under `exclusive`, the FAIL overrides)
+  // refuse before anything is written; then groups, billing group, policies and the
+  // certificate's attachment go out at once; the post-attach re-check follows the attachment.
+  const policies = async (): Promise<void> => {
+    if (plan.policies.length === 0) return;
     await timed('policies', () => ensurePolicies(plan.policies, iot, logger, result, deps.policyCache));
     await timed('attach-policies', () => attachPolicies(plan.policies, target, iot, deps.policyCache));
-  }
-  if (thingPlan !== null && state !== null) {
-    const known = state.principals;
-    if (known?.some((principal) => isThisCertificate(principal, target.certificateArn))) {
+  };
+  const thing = async (plan: ThingPlan): Promise<void> => {
+    const ensured = await timed('thing', () =>
+      ensureThing(plan, target, iot, logger, result, principalPolicy),
+    );
+    const billingGroup = plan.billingGroup;
+    await allSettled([
+      policies(),
+      timed('thing-groups', () => applyGroups(plan, ensured, iot, result)),
+      billingGroup === null
+        ? Promise.resolve()
+        : timed('billing-group', () => applyBillingGroup(plan, billingGroup, ensured, iot, logger, result)),
+      attachCertificate(plan, ensured),
+    ]);
+  };
+  const attachCertificate = async (plan: ThingPlan, state: ThingState): Promise<void> => {
+    if (state.principals?.some((principal) => isThisCertificate(principal, target.certificateArn))) {
       // Under `exclusive` this list was read after our earlier attach and named no one else:
       // it already was the post-attach check of that attempt.
       result.principal = 'already-attached';
-    } else {
-      await timed('attach-thing-principal', async () => {
-        await iot.attachThingPrincipal(thingPlan.thingName, target.certificateArn);
-        if (principalPolicy === 'exclusive') {
-          const after = await iot.listThingPrincipals(thingPlan.thingName);
-          assertThingNotOwnedByOthers(thingPlan.thingName, after, target, true);
-        }
-      });
-      result.principal = 'attached';
+      return;
     }
-  }
+    await timed('attach-thing-principal', async () => {
+      await iot.attachThingPrincipal(plan.thingName, target.certificateArn);
+      if (principalPolicy === 'exclusive') {
+        const after = await iot.listThingPrincipals(plan.thingName);
+        assertThingNotOwnedByOthers(plan.thingName, after, target, true);
+      }
+    });
+    result.principal = 'attached';
+  };
+  if (thingPlan === null) await policies();
+  else await thing(thingPlan);
   result.iotApiCalls = iot.callCount - callsAtStart;
   logger.debug('plan executed', { ...result });
   return result;

@@ -1,5 +1,6 @@
 // The policy steps of the executor: create or reuse policies, attach them (see execute-plan.ts).
 import type { PolicyPlan } from '../template/plan.js';
+import { allSettled } from './all-settled.js';
 import { canonicalJson, canonicalJsonText } from './canonical-json.js';
 import { IotConflictError, PolicyNameConflictError, PolicyNotFoundError } from './errors.js';
 import type { ExecutionResult, ExecutionTarget, ProvisioningLogger } from './execution-types.js';
@@ -49,20 +50,22 @@ export async function ensurePolicies(
   }
 }
 
-/** AttachPolicy for each policy, target = the certificate (repeats are no-ops). */
+/** AttachPolicy for each policy at once, target = the certificate (repeats are no-ops). */
 export async function attachPolicies(
   policies: PolicyPlan[],
   target: ExecutionTarget,
   iot: IotRegistry,
   cache: PolicyCache,
 ): Promise<void> {
-  for (const policy of policies) {
-    try {
-      await iot.attachPolicy(policy.policyName, target.certificateArn);
-    } catch (error) {
-      // A cached policy deleted by hand: forget it so the retry recreates it.
-      if (error instanceof PolicyNotFoundError) cache.forget(policy.policyName);
-      throw error;
-    }
-  }
+  await allSettled(
+    policies.map(async (policy) => {
+      try {
+        await iot.attachPolicy(policy.policyName, target.certificateArn);
+      } catch (error) {
+        // A cached policy deleted by hand: forget it so the retry recreates it.
+        if (error instanceof PolicyNotFoundError) cache.forget(policy.policyName);
+        throw error;
+      }
+    }),
+  );
 }

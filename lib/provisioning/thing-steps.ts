@@ -1,5 +1,6 @@
 // The thing steps of the executor: thing, thing groups, billing group (see execute-plan.ts).
 import type { ThingPlan } from '../template/plan.js';
+import { allSettled } from './all-settled.js';
 import { IotConflictError } from './errors.js';
 import type { ExecutionResult, ExecutionTarget, ProvisioningLogger, ThingState } from './execution-types.js';
 import type { IotRegistry } from './iot-registry.js';
@@ -91,15 +92,11 @@ export async function applyGroups(
     const existingGroups = state.groups ?? (await iot.listThingGroupsForThing(plan.thingName));
     ({ add, remove } = planGroupChanges(plan, existingGroups, treatedAsNew));
   }
-  // Remove first: a thing belongs to at most 10 groups.
-  for (const group of remove) {
-    await iot.removeThingFromThingGroup(plan.thingName, group);
-    result.thingGroups.removed.push(group);
-  }
-  for (const group of add) {
-    await iot.addThingToThingGroup(plan.thingName, group);
-    result.thingGroups.added.push(group);
-  }
+  // Remove first: a thing belongs to at most 10 groups. Each set goes out at once.
+  await allSettled(remove.map((group) => iot.removeThingFromThingGroup(plan.thingName, group)));
+  result.thingGroups.removed.push(...remove);
+  await allSettled(add.map((group) => iot.addThingToThingGroup(plan.thingName, group)));
+  result.thingGroups.added.push(...add);
 }
 
 /** Adds the thing to the billing group when it has none; keeps a different existing one. */

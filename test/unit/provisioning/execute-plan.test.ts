@@ -62,23 +62,26 @@ function expectedFinalState() {
   };
 }
 
+// The order the fake sees: the thing first (DescribeThing, CreateThing), then every write that
+// needs only the thing at once (policies, billing group, the certificate's attachment, groups),
+// the post-attach re-check after the attachment, activation last (the use case's step).
 const HAPPY_PATH = [
   'DescribeThing',
   'CreateThing',
-  'AddThingToThingGroup',
-  'AddThingToThingGroup',
-  'AddThingToBillingGroup',
   'CreatePolicy',
-  'AttachPolicy',
-  'AttachPolicy',
+  'AddThingToBillingGroup',
   'AttachThingPrincipal',
+  'AddThingToThingGroup',
+  'AddThingToThingGroup',
   // THING_PRINCIPAL_POLICY=exclusive (default): no other certificate got attached meanwhile.
   'ListThingPrincipals',
+  'AttachPolicy',
+  'AttachPolicy',
   'UpdateCertificate',
 ];
 
 describe('executePlan', () => {
-  it('provisions a new device with the exact JITP call sequence, activation last', async () => {
+  it('provisions a new device: the thing first, then its writes together, activation last', async () => {
     // Act
     const result = await provision(referencePlan());
     // Assess
@@ -218,8 +221,8 @@ describe('executePlan idempotency', () => {
     expect(fake.log).toEqual([
       'DescribeThing',
       'ListThingPrincipals',
-      'ListThingGroupsForThing',
       'CreatePolicy',
+      'ListThingGroupsForThing',
       'GetPolicy',
       'AttachPolicy',
       'AttachPolicy',
@@ -379,11 +382,12 @@ describe('executePlan policies', () => {
       'attach-policies',
       'ResourceNotFoundException',
     ]);
-    expect(fake.log).not.toContain('AttachThingPrincipal');
+    // The attachments went out together; whatever succeeded converges on the retry.
+    expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
   });
 
-  it('fails with ThingGroupNotFound naming the group, before any policy work', async () => {
+  it('fails with ThingGroupNotFound naming the group, and activates nothing', async () => {
     // Prepare
     fake.thingGroups.delete('eu');
     // Act
@@ -393,6 +397,8 @@ describe('executePlan policies', () => {
       'ThingGroupNotFound',
       'eu',
     ]);
-    expect(fake.log).not.toContain('CreatePolicy');
+    // Policies went out with the groups (they need only the thing's checks); nothing is activated.
+    expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
+    expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
   });
 });

@@ -41,10 +41,11 @@ describe('registerCertificate', () => {
       'DescribeCACertificate',
       'DescribeThing',
       'CreateThing',
-      'AddThingToThingGroup',
-      'AddThingToThingGroup',
-      'AttachPolicy',
+      // Then every write that needs only the thing, together.
       'AttachThingPrincipal',
+      'AttachPolicy',
+      'AddThingToThingGroup',
+      'AddThingToThingGroup',
       'ListThingPrincipals', // THING_PRINCIPAL_POLICY=exclusive: no other certificate got attached meanwhile
       'UpdateCertificate',
     ]);
