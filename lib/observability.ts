@@ -25,6 +25,7 @@ export const COUNT_METRICS = [
   'DuplicateSuppressed',
   'RegistrationStateUnavailable',
   'LedgerWriteFailed',
+  'OperatorActionNeeded',
 ] as const;
 export type CountMetric = (typeof COUNT_METRICS)[number];
 

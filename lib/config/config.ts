@@ -23,6 +23,8 @@ import {
   CRL_MODE,
   CRL_REFRESH_SECONDS,
   type CrlMode,
+  IOT_API_BUDGET_CONCURRENCY,
+  IOT_API_QUOTAS,
   type LogLevel,
   POWERTOOLS_LOG_LEVEL,
   POWERTOOLS_METRICS_NAMESPACE,
@@ -60,6 +62,12 @@ export interface Config {
   readonly provisioning: {
     /** `exclusive`: a thing serves one certificate (fail closed); `shared`: JITP's behaviour. */
     readonly thingPrincipalPolicy: ThingPrincipalPolicy;
+  };
+  readonly iotBudget: {
+    /** Containers sharing the quotas (each paces to quota ÷ this); 0 = no pacing (adaptive retries). */
+    readonly concurrency: number;
+    /** Overrides of the default quota table (lib/provisioning/iot-quotas.ts). */
+    readonly quotas: Readonly<Record<string, number>>;
   };
   readonly registrationState: {
     /** DynamoDB table of claims and settled outcomes (duplicates cost no IoT call); null = off. */
@@ -137,6 +145,10 @@ export function loadConfig(env: Env): Config {
     },
     rejectedCertificateStatus: readDefaulted(env, REJECTED_CERTIFICATE_STATUS),
     provisioning: { thingPrincipalPolicy: readDefaulted(env, THING_PRINCIPAL_POLICY) },
+    iotBudget: {
+      concurrency: readDefaulted(env, IOT_API_BUDGET_CONCURRENCY),
+      quotas: readDefaulted(env, IOT_API_QUOTAS),
+    },
     registrationState: { tableName: readVariable(env, REGISTRATION_STATE_TABLE) ?? null },
     observability: {
       serviceName: readDefaulted(env, POWERTOOLS_SERVICE_NAME),

@@ -150,6 +150,39 @@ export const REGISTRATION_STATE_TABLE = variable({
   parse: (raw) => (/^[a-zA-Z0-9_.-]{3,255}$/.test(raw) ? raw : undefined),
 });
 
+export const IOT_API_BUDGET_CONCURRENCY = variable({
+  name: 'IOT_API_BUDGET_CONCURRENCY',
+  default: '0',
+  meaning:
+    "How many containers share the IoT quotas: each paces every IoT API to quota ÷ this (the queue path sets the event source's maximum concurrency). 0 = no pacing; the SDK's adaptive retry mode adapts to throttling (the direct path, where concurrency is unknown).",
+  expected: 'an integer from 0 to 1000',
+  parse: integerIn(0, 1000),
+});
+
+export const IOT_API_QUOTAS = variable({
+  name: 'IOT_API_QUOTAS',
+  default: '{}',
+  meaning:
+    'JSON object of IoT API quotas (requests per second per account and region) overriding the default table, e.g. `{"DescribeCertificate":50}` for an account with a raised quota.',
+  expected: 'a JSON object {"<IoT API name>": <positive number>}',
+  parse: (raw): Record<string, number> | undefined => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const out: Record<string, number> = {};
+    for (const [api, tps] of Object.entries(parsed)) {
+      if (!/^[A-Za-z]+$/.test(api) || typeof tps !== 'number' || !(tps > 0) || !Number.isFinite(tps))
+        return undefined;
+      out[api] = tps;
+    }
+    return out;
+  },
+});
+
 export const POWERTOOLS_SERVICE_NAME = variable({
   name: 'POWERTOOLS_SERVICE_NAME',
   default: 'jitr',
@@ -248,6 +281,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   REJECTED_CERTIFICATE_STATUS,
   THING_PRINCIPAL_POLICY,
   REGISTRATION_STATE_TABLE,
+  IOT_API_BUDGET_CONCURRENCY,
+  IOT_API_QUOTAS,
   POWERTOOLS_SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL,

@@ -76,31 +76,76 @@ function registerWithKeys(
   );
 }
 
+/**
+ * Runs one record's event with a logger of its own (records of a batch run at once, so the
+ * shared logger's keys would leak between them). True = done, false = keep it in the queue.
+ */
 async function processRecord(
   runtime: InvocationRuntime,
   record: SqsRecord,
+  payload: unknown,
   context: LambdaContext,
 ): Promise<boolean> {
-  const decoded = decodeDlqMessage(record.body, record.messageAttributes);
-  if (decoded.kind === 'unknown') {
-    // Left in the queue (like `jitr replay` does) for an operator to look at.
-    runtime.logger.error('DLQ message is not a JITR event in any known shape; leaving it in the queue', {
-      messageId: record.messageId,
-      reason: decoded.reason,
-    });
-    return false;
-  }
+  const logger = runtime.logger.createChild();
+  logger.appendKeys({ ...eventIds(payload), messageId: record.messageId });
   try {
-    await registerWithKeys(runtime, decoded.event, delivery(record.messageId, context));
+    await registerCertificate(payload, { ...runtime.deps, logger }, delivery(record.messageId, context));
     return true;
   } catch (error) {
     // Already logged by the use case's summary line; keep the record for the next try.
-    runtime.logger.debug('DLQ record failed again', {
-      messageId: record.messageId,
+    logger.debug('queued record failed; it stays in the queue for the next try', {
       retryable: isJitrError(error),
     });
     return false;
   }
+}
+
+/**
+ * An SQS batch (the ingestion queue, or the DLQ as an event source): every record is decoded
+ * (the raw registered event, or any DLQ shape); copies of one certificate's event in the batch
+ * run once and share the outcome; the distinct certificates run concurrently (each container
+ * paces its IoT calls to its share of the quotas). Returns the records to keep.
+ */
+async function processBatch(
+  runtime: InvocationRuntime,
+  records: SqsRecord[],
+  context: LambdaContext,
+): Promise<string[]> {
+  const failed: string[] = [];
+  const groups = new Map<string, { payload: unknown; records: SqsRecord[] }>();
+  for (const record of records) {
+    const decoded = decodeDlqMessage(record.body, record.messageAttributes);
+    if (decoded.kind === 'unknown') {
+      // Left in the queue (like `jitr replay` does) for an operator to look at.
+      runtime.logger.error('queued message is not a JITR event in any known shape; leaving it in the queue', {
+        messageId: record.messageId,
+        reason: decoded.reason,
+      });
+      failed.push(record.messageId);
+      continue;
+    }
+    // Malformed events have no certificate id: each runs alone (and is dropped).
+    const ids = eventIds(decoded.event);
+    const key =
+      ids.certificateId === undefined
+        ? `record:${record.messageId}`
+        : `${ids.certificateId}/${ids.caCertificateId ?? ''}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { payload: decoded.event, records: [record] });
+    else group.records.push(record);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const [first] = group.records;
+      if (first === undefined) return;
+      if (group.records.length > 1)
+        runtime.deps.metrics.count('DuplicateSuppressed', group.records.length - 1);
+      if (!(await processRecord(runtime, first, group.payload, context))) {
+        failed.push(...group.records.map((r) => r.messageId));
+      }
+    }),
+  );
+  return failed;
 }
 
 /**
@@ -139,13 +184,13 @@ export async function handleInvocation(
         throw lambdaError(error);
       }
     }
-    const batchItemFailures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      // Sequential on purpose: the IoT quotas (10 TPS for several calls) are the bottleneck.
-      if (!(await processRecord(runtime, record, context)))
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-    return { batchItemFailures };
+    const failed = new Set(await processBatch(runtime, event.Records, context));
+    // In the batch's order, as Lambda reads them.
+    return {
+      batchItemFailures: event.Records.filter((r) => failed.has(r.messageId)).map((r) => ({
+        itemIdentifier: r.messageId,
+      })),
+    };
   } finally {
     runtime.metrics.publishStoredMetrics();
   }

@@ -2,6 +2,7 @@
  * The SDK adapter of the IoT port: the only module that imports @aws-sdk/client-iot commands.
  * Every SDK error is translated here (translate-iot-error.ts) into a JitrError.
  */
+
 import {
   AddThingToBillingGroupCommand,
   AddThingToThingGroupCommand,
@@ -24,6 +25,7 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
+import type { ApiPacer } from './api-budget.js';
 import {
   BillingGroupNotFoundError,
   CaCertificateNotFoundError,
@@ -116,9 +118,12 @@ const ID_REMEDY =
 export class SdkIotRegistry implements IotRegistry {
   #calls = 0;
   readonly #client: IoTClient;
+  readonly #pace: ApiPacer | null;
 
-  constructor(client: IoTClient) {
+  /** `pace`: this container's per-API budget (api-budget.ts); null = send at once. */
+  constructor(client: IoTClient, pace: ApiPacer | null = null) {
     this.#client = client;
+    this.#pace = pace;
   }
 
   get callCount(): number {
@@ -127,6 +132,7 @@ export class SdkIotRegistry implements IotRegistry {
 
   /** Sends one command, counting it and translating any failure. */
   async #send<T>(context: IotCallContext, run: (client: IoTClient) => Promise<T>): Promise<T> {
+    if (this.#pace !== null) await this.#pace(context.operation);
     this.#calls += 1;
     try {
       return await run(this.#client);

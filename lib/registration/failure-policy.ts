@@ -32,6 +32,8 @@ export async function handleFailure(
   }
   if (error.outcome !== 'rejected') {
     deps.metrics.countWithReason('ProvisioningFailed', error.code);
+    // A retry cannot fix it: the alarm's signal (throttles and 5xx heal or reach the DLQ).
+    if (error.outcome === 'configuration') deps.metrics.count('OperatorActionNeeded');
     return null;
   }
   if (error instanceof CertificateRevokedError) {

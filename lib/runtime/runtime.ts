@@ -14,6 +14,7 @@ import type { Env } from '../config/declare.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
 import { DynamoDbLedger } from '../ledger/dynamodb-ledger.js';
 import type { RegistrationMetrics } from '../observability.js';
+import { createApiPacer } from '../provisioning/api-budget.js';
 import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../registration/ca-cache.js';
@@ -69,7 +70,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
       ? {}
       : { dynamodb: options.clients?.dynamodb ?? createDynamoDbClient(dynamodbTarget(config.aws)) }),
   };
-  const iot = new SdkIotRegistry(clients.iot);
+  const iot = new SdkIotRegistry(clients.iot, createApiPacer(config.iotBudget));
   const crlStore =
     config.crl.bucket === null
       ? null

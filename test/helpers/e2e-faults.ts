@@ -30,15 +30,26 @@ export function failNthCall(
   const original = faults.decide;
   let seen = 0;
   let fired = false;
+  // The failed call's resource, and how many of the handler's SDK retries of it still fail.
+  let target: string | undefined;
+  let retriesLeft = 0;
   faults.decide = function (this: Faults, service, operation, resource) {
-    if (fired || `${service}:${operation}` !== action)
+    const same = `${service}:${operation}` === action;
+    if (same && target === resource && retriesLeft > 0) {
+      // A retry of the failed call (matched by resource: calls of one operation may run at once).
+      retriesLeft -= 1;
+      faults.failNext(action, { times: 1, failure: failure as InjectedFailure });
       return original.call(this, service, operation, resource);
+    }
+    if (fired || !same) return original.call(this, service, operation, resource);
     seen += 1;
     if (seen !== n) return original.call(this, service, operation, resource);
     fired = true;
     if (failure !== 'AccessDeniedException') {
-      // This call and each of the handler's SDK retries of it (the flow is sequential).
-      faults.failNext(action, { times: DEFAULT_IOT_MAX_ATTEMPTS, failure });
+      // This call and each of the handler's SDK retries of it.
+      target = resource;
+      retriesLeft = DEFAULT_IOT_MAX_ATTEMPTS - 1;
+      faults.failNext(action, { times: 1, failure });
       return original.call(this, service, operation, resource);
     }
     // Denied for exactly this call: the sandbox writes AWS's AccessDenied and counts it.

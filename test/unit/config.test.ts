@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       templates: { defaultSource: { kind: 'bundled', name: 'default' }, byCa: {}, refreshSeconds: 300 },
       rejectedCertificateStatus: 'INACTIVE',
       provisioning: { thingPrincipalPolicy: 'exclusive' },
+      iotBudget: { concurrency: 0, quotas: {} },
       registrationState: { tableName: null },
       observability: { serviceName: 'jitr', metricsNamespace: 'JITR', logLevel: 'INFO' },
       aws: { region: null, s3Endpoint: null, iotEndpoint: null, dynamodbEndpoint: null },
@@ -52,6 +53,8 @@ describe('loadConfig', () => {
       REJECTED_CERTIFICATE_STATUS: 'pending_activation',
       THING_PRINCIPAL_POLICY: ' shared ',
       REGISTRATION_STATE_TABLE: ' jitr-RegistrationStateTable-1AB2 ',
+      IOT_API_BUDGET_CONCURRENCY: '5',
+      IOT_API_QUOTAS: '{"DescribeCertificate": 50}',
       POWERTOOLS_SERVICE_NAME: 'jitr-prod',
       POWERTOOLS_METRICS_NAMESPACE: 'Fleet',
       POWERTOOLS_LOG_LEVEL: 'debug',
@@ -76,6 +79,7 @@ describe('loadConfig', () => {
       },
       rejectedCertificateStatus: 'PENDING_ACTIVATION',
       provisioning: { thingPrincipalPolicy: 'shared' },
+      iotBudget: { concurrency: 5, quotas: { DescribeCertificate: 50 } },
       registrationState: { tableName: 'jitr-RegistrationStateTable-1AB2' },
       observability: { serviceName: 'jitr-prod', metricsNamespace: 'Fleet', logLevel: 'DEBUG' },
       aws: {
@@ -121,6 +125,9 @@ describe('loadConfig', () => {
     [{ CRL_BUCKET: 'b1b', THING_PRINCIPAL_POLICY: 'jitp' }, 'THING_PRINCIPAL_POLICY'],
     [{ CRL_BUCKET: 'b1b', REGISTRATION_STATE_TABLE: 'no spaces' }, 'REGISTRATION_STATE_TABLE'],
     [{ CRL_BUCKET: 'b1b', REGISTRATION_STATE_TABLE: 'ab' }, 'REGISTRATION_STATE_TABLE'],
+    [{ CRL_BUCKET: 'b1b', IOT_API_BUDGET_CONCURRENCY: '-1' }, 'IOT_API_BUDGET_CONCURRENCY'],
+    [{ CRL_BUCKET: 'b1b', IOT_API_QUOTAS: '{"DescribeCertificate": 0}' }, 'IOT_API_QUOTAS'],
+    [{ CRL_BUCKET: 'b1b', IOT_API_QUOTAS: '[10]' }, 'IOT_API_QUOTAS'],
   ])('rejects %j naming %s', (env, variable) => {
     // Act
     const error = errorOf(() => loadConfig(env));
@@ -157,6 +164,8 @@ describe('loadConfig', () => {
       'REJECTED_CERTIFICATE_STATUS',
       'THING_PRINCIPAL_POLICY',
       'REGISTRATION_STATE_TABLE',
+      'IOT_API_BUDGET_CONCURRENCY',
+      'IOT_API_QUOTAS',
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_LOG_LEVEL',

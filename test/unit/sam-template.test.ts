@@ -232,13 +232,27 @@ describe('template.yaml', () => {
     expect(text).not.toMatch(/\bissue \d|perf anchors|§[A-Z]|helper "/i);
   });
 
-  it('subscribes the rule to the registered topic, with the Lambda action and an error action to the DLQ', () => {
+  it("subscribes the rule to the registered topic, with the ingestion path's action and an error action to the DLQ", () => {
     const payload = template.Resources.RegistrationRule?.Properties.TopicRulePayload as Obj;
     expect(payload.Sql).toEqual({
       'Fn::Sub': sub("SELECT * FROM '$aws/events/certificates/registered/{CaCertificateId}'"),
     });
     expect(payload.AwsIotSqlVersion).toBe('2016-03-23');
-    expect(payload.Actions).toEqual([{ Lambda: { FunctionArn: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] } } }]);
+    expect(payload.Actions).toEqual([
+      {
+        'Fn::If': [
+          'QueueIngestion',
+          {
+            Sqs: {
+              QueueUrl: { Ref: 'IngestionQueue' },
+              RoleArn: { 'Fn::GetAtt': ['RuleQueueActionRole', 'Arn'] },
+              UseBase64: false,
+            },
+          },
+          { Lambda: { FunctionArn: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] } } },
+        ],
+      },
+    ]);
     expect(payload.ErrorAction).toEqual({
       Sqs: {
         QueueUrl: { Ref: 'DeadLetterQueue' },
@@ -247,6 +261,7 @@ describe('template.yaml', () => {
       },
     });
     expect(template.Parameters.CaCertificateId?.Default).toBe('+');
+    expect(template.Resources.RuleInvokePermission?.Condition).toBe('DirectIngestion');
     expect(template.Resources.RuleInvokePermission?.Properties).toEqual({
       Action: 'lambda:InvokeFunction',
       FunctionName: { 'Fn::GetAtt': ['JitrFunction', 'Arn'] },
@@ -254,6 +269,78 @@ describe('template.yaml', () => {
       SourceArn: { 'Fn::GetAtt': ['RegistrationRule', 'Arn'] },
       SourceAccount: { Ref: 'AWS::AccountId' },
     });
+  });
+
+  it('buffers registrations in an encrypted standard queue by default: redrive to the DLQ, bounded concurrency, partial-batch failures', () => {
+    expect(template.Parameters.IngestionMode).toEqual(
+      expect.objectContaining({ Default: 'queue', AllowedValues: ['queue', 'direct'] }),
+    );
+    expect(template.Conditions.QueueIngestion).toEqual({ 'Fn::Equals': [{ Ref: 'IngestionMode' }, 'queue'] });
+    const queue = template.Resources.IngestionQueue;
+    expect(queue?.Condition).toBe('QueueIngestion');
+    // Standard queue: the IoT rule's SQS action cannot write to FIFO queues.
+    expect(queue?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+      VisibilityTimeout: 180,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+        maxReceiveCount: { Ref: 'QueueMaxReceiveCount' },
+      },
+    });
+    expect(Number(queue?.Properties.VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * Number(fn?.Properties.Timeout),
+    );
+    const mapping = template.Resources.IngestionEventSource;
+    expect(mapping?.Condition).toBe('QueueIngestion');
+    expect(mapping?.Properties).toEqual({
+      EventSourceArn: { 'Fn::GetAtt': ['IngestionQueue', 'Arn'] },
+      FunctionName: { Ref: 'JitrFunction' },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: { Ref: 'QueueMaximumConcurrency' } },
+    });
+    // Each container paces every IoT API to quota ÷ the maximum concurrency.
+    const variables = (fn?.Properties.Environment as { Variables: Obj }).Variables;
+    expect(variables.IOT_API_BUDGET_CONCURRENCY).toEqual({
+      'Fn::If': ['QueueIngestion', { Ref: 'QueueMaximumConcurrency' }, '0'],
+    });
+    expect(template.Parameters.QueueMaximumConcurrency?.MinValue).toBe(2);
+  });
+
+  it('reserves no concurrency under default parameters, for either function', () => {
+    // Prepare: a function's ReservedConcurrentExecutions with the parameters at their defaults.
+    const reservedByDefault = (name: string): Node => {
+      const value = template.Resources[name]?.Properties.ReservedConcurrentExecutions;
+      if (!isObj(value) || !('Fn::If' in value)) return value;
+      const [condition, whenTrue, whenFalse] = value['Fn::If'] as [string, Node, Node];
+      expect(condition).toBe('HasReservedConcurrency');
+      return template.Parameters.ReservedConcurrency?.Default === -1 ? whenFalse : whenTrue;
+    };
+    // Assess
+    expect(reservedByDefault('JitrFunction')).toEqual({ Ref: 'AWS::NoValue' });
+    expect(reservedByDefault('ReconcileFunction')).toBeUndefined();
+    // One reconcile run at a time without a reservation: shorter than its schedule, never retried.
+    const reconcile = template.Resources.ReconcileFunction?.Properties;
+    expect(Number(reconcile?.Timeout)).toBeLessThan(15 * 60);
+    expect(reconcile?.EventInvokeConfig).toEqual({ MaximumRetryAttempts: 0 });
+    const events = reconcile?.Events as Record<string, { Properties: Obj }>;
+    expect(events.Sweep?.Properties.Schedule).toBe('rate(15 minutes)');
+  });
+
+  it('alarms only on what needs a person: the DLQ, configuration errors, a stuck ingestion queue', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    const watched = alarms.map(([, r]) => r.Properties.MetricName);
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        'ApproximateAgeOfOldestMessage',
+        'ApproximateNumberOfMessagesVisible',
+        'OperatorActionNeeded',
+      ]),
+    );
+    // Throttles and 5xx that heal on retry are counted in ProvisioningFailed: no alarm on it.
+    expect(watched).not.toContain('ProvisioningFailed');
   });
 
   it('retries twice and sends failures to an encrypted 14-day DLQ', () => {
@@ -289,7 +376,12 @@ describe('template.yaml', () => {
   });
 
   it('grants no wildcard action, and Resource "*" only for the one action without a resource type', () => {
-    for (const role of ['JitrFunctionRole', 'ReconcileFunctionRole', 'RuleErrorActionRole']) {
+    for (const role of [
+      'JitrFunctionRole',
+      'ReconcileFunctionRole',
+      'RuleErrorActionRole',
+      'RuleQueueActionRole',
+    ]) {
       expect(statementsOf(role).length, role).toBeGreaterThan(0);
       for (const statement of statementsOf(role)) {
         for (const action of list(statement.Action)) expect(action).not.toMatch(/(^\*$|:\*$)/);
@@ -392,7 +484,7 @@ describe('template.yaml', () => {
     });
   });
 
-  it('reads CRLs only under the key template prefix and sends only to the DLQ', () => {
+  it('reads CRLs only under the key template prefix and uses only its own queues', () => {
     // Prepare
     const statements = statementsOf('JitrFunctionRole');
     const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
@@ -413,8 +505,11 @@ describe('template.yaml', () => {
     ]);
     const sqs = statements.filter((s) => list(s.Action).some((a) => a.startsWith('sqs:')));
     expect(sqs.length).toBeGreaterThan(0);
-    for (const statement of sqs)
-      expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+    // The DLQ, and the ingestion queue it consumes in queue mode: nothing else.
+    for (const statement of sqs) {
+      const queue = statement.Sid === 'ConsumeIngestionQueue' ? 'IngestionQueue' : 'DeadLetterQueue';
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queue, 'Arn'] });
+    }
     expect(existsSync(join(ROOT, 'samconfig.toml'))).toBe(true);
   });
 });

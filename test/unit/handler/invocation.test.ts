@@ -174,6 +174,7 @@ describe('handleInvocation', () => {
     expect(metricKeys(out())).toEqual([
       'JITR/ProvisioningFailed{service=jitr,ErrorCode=CaNotActive}',
       'JITR/ProvisioningFailed{service=jitr}',
+      'JITR/OperatorActionNeeded{service=jitr}',
       'JITR/IotApiCalls{service=jitr}',
     ]);
     const summary = out().find((l) => l.message === 'registration summary');
@@ -281,6 +282,26 @@ describe('handleInvocation', () => {
     expect(w.status(good.certificateId)).toBe('ACTIVE');
     expect(w.status(denied.certificateId)).toBe('PENDING_ACTIVATION');
     expect(w.status(revoked.event.certificateId)).toBe('REVOKED');
+  });
+
+  it("runs copies of one certificate's event in a batch once, and reports them together", async () => {
+    // Prepare: the ingestion queue delivers raw registered events; dev-110 came three times.
+    const { w, runtime } = setUp();
+    const twice = w.device('CN=dev-110').event;
+    const once = w.device('CN=dev-111').event;
+    const records = [twice, once, twice, twice].map((event, i) => ({
+      messageId: `m-${i}`,
+      body: JSON.stringify(event),
+      eventSource: 'aws:sqs',
+    }));
+    // Act
+    const response = await handleInvocation(runtime, { Records: records }, context);
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(w.status(twice.certificateId)).toBe('ACTIVE');
+    expect(w.status(once.certificateId)).toBe('ACTIVE');
+    expect(w.fake.log.filter((name) => name === 'DescribeCertificate')).toHaveLength(2);
+    expect(w.fake.log.filter((name) => name === 'UpdateCertificate')).toHaveLength(2);
   });
 });
 

@@ -13,6 +13,9 @@ describe('functionEnvironment (npm run invoke)', () => {
       CRL_KEY_TEMPLATE: 'crl/{caCertificateId}.crl',
       CRL_MODE: 'required',
       CRL_REFRESH_SECONDS: '300',
+      // An Fn::If the script cannot evaluate is empty: the variable's default applies (0: no pacing).
+      IOT_API_BUDGET_CONCURRENCY: '',
+      IOT_API_QUOTAS: '{}',
       CRL_MAX_STALENESS: '3600',
       CERT_CLOCK_SKEW_SECONDS: '300',
       TEMPLATE_SOURCE: 'bundled:default',

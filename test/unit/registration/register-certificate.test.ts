@@ -220,7 +220,11 @@ describe('registerCertificate', () => {
     expect(error.outcome).toBe('configuration');
     expect(w.fake.log).toEqual(['DescribeCertificate', 'DescribeCACertificate']);
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
-    expect(w.metrics.emitted).toEqual(['ProvisioningFailed[CaNotActive]', 'IotApiCalls=2']);
+    expect(w.metrics.emitted).toEqual([
+      'ProvisioningFailed[CaNotActive]',
+      'OperatorActionNeeded=1',
+      'IotApiCalls=2',
+    ]);
     expect(w.logger.summary().level).toBe('error');
     expect(w.logger.summary().extra.outcome).toBe('failed');
   });
@@ -376,7 +380,11 @@ describe('registerCertificate', () => {
     // Assess
     expect(error.code).toBe('MissingParameter');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
-    expect(w.metrics.emitted).toEqual(['ProvisioningFailed[MissingParameter]', 'IotApiCalls=2']);
+    expect(w.metrics.emitted).toEqual([
+      'ProvisioningFailed[MissingParameter]',
+      'OperatorActionNeeded=1',
+      'IotApiCalls=2',
+    ]);
   });
 
   it('reports the missing permission of an access-denied step and converges on retry', async () => {

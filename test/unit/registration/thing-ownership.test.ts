@@ -60,6 +60,7 @@ describe('registerCertificate with a certificate naming another device’s thing
     });
     expect(w.metrics.emitted).toEqual([
       'ProvisioningFailed[ThingOwnedByAnotherCertificate]',
+      'OperatorActionNeeded=1',
       'IotApiCalls=3',
     ]);
     const failure = w.logger.summary().extra.error as Record<string, unknown>;
