@@ -25,9 +25,25 @@ export async function startDynamoDb(options: {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   host?: string;
+  /** Delay before each request is answered (the sandbox's latency fault). */
+  latencyMs?: () => number;
 }): Promise<DynamoDbSandbox> {
   const host = options.host ?? '127.0.0.1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const latencyMs = options.latencyMs;
+  if (latencyMs !== undefined) {
+    // Put the latency in front of dynalite's own request handler.
+    const handlers = server.listeners('request') as Array<(...args: unknown[]) => void>;
+    server.removeAllListeners('request');
+    server.on('request', (...args: unknown[]) => {
+      const run = () => {
+        for (const handler of handlers) handler.apply(server, args);
+      };
+      const ms = latencyMs();
+      if (ms > 0) setTimeout(run, ms);
+      else run();
+    });
+  }
   const port = await listenLoopback(server, options.port, host);
   const endpoint = `http://${clientHost(host)}:${port}`;
   const client = new DynamoDBClient({ endpoint, region: options.region, credentials: options.credentials });

@@ -132,6 +132,12 @@ export class Faults {
     this.options.latency = latency ?? undefined;
   }
 
+  /** The latency to add to one call now (DynamoDB uses it too: every AWS call of the sandbox). */
+  latencyMs(): number {
+    const { fixedMs = 0, jitterMs = 0 } = this.options.latency ?? {};
+    return fixedMs + (jitterMs > 0 ? this.random() * jitterMs : 0);
+  }
+
   /** Sets the random 5xx probability, optionally limited to some operations. */
   setErrorRate(rate: number, operations?: string[]): void {
     this.options.errorRate = rate;
@@ -165,8 +171,7 @@ export class Faults {
   decide(service: string, operation: string, resource: string): FaultDecision {
     const key = `${service}:${operation}`;
     bump(this.counts.calls, key);
-    const { fixedMs = 0, jitterMs = 0 } = this.options.latency ?? {};
-    const latencyMs = fixedMs + (jitterMs > 0 ? this.random() * jitterMs : 0);
+    const latencyMs = this.latencyMs();
     if (this.denied.has(key)) {
       bump(this.counts.denied, key);
       const role = this.options.roleName ?? 'jitr-handler-role';

@@ -166,6 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       region,
       credentials: SANDBOX_CREDENTIALS,
       host,
+      latencyMs: () => faults.latencyMs(),
     });
     stops.push(() => dynamodb.stop());
     for (const name of options.stateTables ?? []) await dynamodb.createStateTable(name);
