@@ -302,8 +302,8 @@ describe('template.yaml', () => {
       ScalingConfig: { MaximumConcurrency: { Ref: 'QueueMaximumConcurrency' } },
     });
     // Each container paces every IoT API to quota ÷ the maximum concurrency.
-    const variables = (fn?.Properties.Environment as { Variables: Obj }).Variables;
-    expect(variables.IOT_API_BUDGET_CONCURRENCY).toEqual({
+    const environment = fn?.Properties.Environment as { Variables: Obj } | undefined;
+    expect(environment?.Variables.IOT_API_BUDGET_CONCURRENCY).toEqual({
       'Fn::If': ['QueueIngestion', { Ref: 'QueueMaximumConcurrency' }, '0'],
     });
     expect(template.Parameters.QueueMaximumConcurrency?.MinValue).toBe(2);
