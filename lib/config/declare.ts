@@ -112,6 +112,18 @@ export function oneOf<T extends string>(
   };
 }
 
+/** The entries of a JSON object (undefined: not JSON, or JSON that is not an object). */
+export function jsonObjectEntries(raw: string): Array<[string, unknown]> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return Object.entries(parsed);
+}
+
 /** Any non-empty text. */
 export function text(raw: string): string {
   return raw;

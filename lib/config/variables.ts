@@ -8,7 +8,15 @@ import { DEFAULT_CRL_MAX_STALENESS_SECONDS } from '../crl/load-crl.js';
 import { CA_ID_PLACEHOLDER, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import { THING_PRINCIPAL_POLICIES, type ThingPrincipalPolicy } from '../provisioning/thing-ownership.js';
 import { parseTemplateSourceRef, type TemplateSourceRef } from '../template-source/source-ref.js';
-import { type ConfigVariable, integerIn, invalidVariable, oneOf, text, variable } from './declare.js';
+import {
+  type ConfigVariable,
+  integerIn,
+  invalidVariable,
+  jsonObjectEntries,
+  oneOf,
+  text,
+  variable,
+} from './declare.js';
 import { parseDuration } from './duration.js';
 
 export type CrlMode = 'required' | 'optional';
@@ -93,15 +101,10 @@ export const TEMPLATE_SOURCE_BY_CA = variable({
     'JSON object mapping a CA certificate id (64 hex) to a template source in the TEMPLATE_SOURCE syntax, e.g. `{"<caId>":"s3://b/plant-7.json"}`. CAs not listed use TEMPLATE_SOURCE.',
   expected: 'a JSON object {"<64-hex CA certificate id>": "<template source>"}',
   parse: (raw): Record<string, TemplateSourceRef> | undefined => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const entries = jsonObjectEntries(raw);
+    if (entries === undefined) return undefined;
     const result: Record<string, TemplateSourceRef> = {};
-    for (const [key, value] of Object.entries(parsed)) {
+    for (const [key, value] of entries) {
       const caId = certificateIdFrom(key);
       if (caId === null || typeof value !== 'string') return undefined;
       const source = templateSource(value.trim());
@@ -166,15 +169,10 @@ export const IOT_API_QUOTAS = variable({
     'JSON object of IoT API quotas (requests per second per account and region) overriding the default table, e.g. `{"DescribeCertificate":50}` for an account with a raised quota.',
   expected: 'a JSON object {"<IoT API name>": <positive number>}',
   parse: (raw): Record<string, number> | undefined => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    const entries = jsonObjectEntries(raw);
+    if (entries === undefined) return undefined;
     const out: Record<string, number> = {};
-    for (const [api, tps] of Object.entries(parsed)) {
+    for (const [api, tps] of entries) {
       if (!/^[A-Za-z]+$/.test(api) || typeof tps !== 'number' || !(tps > 0) || !Number.isFinite(tps))
         return undefined;
       out[api] = tps;

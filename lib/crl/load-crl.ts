@@ -2,6 +2,7 @@
 import type { CertificateFacts } from '../certificate/index.js';
 import { toDer } from '../certificate/pem.js';
 import { signedBy } from '../certificate/signed-by.js';
+import { DEFAULT_VALIDITY_SKEW_SECONDS } from '../certificate/verify.js';
 import { JitrError } from '../errors/jitr-error.js';
 import { parseCrlFrame } from './crl-frame.js';
 import {
@@ -33,7 +34,7 @@ export const DEFAULT_CRL_MAX_STALENESS_SECONDS = 3600;
  * Allowance for the CRL signer's clock running ahead of ours when checking `thisUpdate ≤ now`
  * (same 5 minutes as certificate validity).
  */
-export const DEFAULT_CRL_CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_CRL_CLOCK_SKEW_SECONDS = DEFAULT_VALIDITY_SKEW_SECONDS;
 
 export interface LoadCrlOptions {
   now: Date;
