@@ -49,7 +49,10 @@ const VERBS: Record<string, IotAction> = {
 
 export async function explainTemplate(options: ExplainOptions): Promise<ExplainReport> {
   const question = parseQuestion(options.can);
-  const input = await loadRenderInput({ template: options.template, cert: options.cert });
+  const input = await loadRenderInput(
+    { template: options.template, cert: options.cert },
+    'jitr template explain',
+  );
   const plan: Plan = render(input.template, input.parameters);
   const facts = input.facts;
   const cn = facts?.subject.attributes.CN?.[0];

@@ -121,6 +121,11 @@ describe('jitr exit codes and errors', () => {
       step: 'jitr template render',
       message: `--template ${missing} does not exist`,
     });
+    const explain = await jitr('template', 'explain', '--template', missing, '--cert', missing);
+    expect([explain.code, explain.stderr.split('\n').slice(0, 2)]).toEqual([
+      1,
+      [`error FileNotFound: --template ${missing} does not exist`, '  while: jitr template explain'],
+    ]);
   });
 
   it('takes a DER CA in crl inspect, as its help promises', async () => {
