@@ -12,15 +12,14 @@ import {
 } from '../../lib/device/attempt.js';
 import { formatPlan, formatReport } from '../../lib/operations/replay/format.js';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
-import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
-import type { SubjectAttribute } from '../../lib/pki/names.js';
-import { createTemplateResources, uploadTemplate } from './aws-setup.js';
+import { createTemplateResources, uploadTemplate } from '../local-aws/aws-setup.js';
+import { deployJitr } from '../local-aws/deployment.js';
+import { addCa, startLocalAws } from '../local-aws/local-aws.js';
 import type { CleanupStack } from './cleanup.js';
-import { deployJitr } from './deployment.js';
-import { addCa, startLocalAws } from './local-aws.js';
+import { issueDevice } from './devices.js';
 import { replayCommand, replayWithCli } from './replay-cli.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from './template.js';
-import type { DemoWorld, Device, DeviceSession, DeviceSubject } from './world.js';
+import type { DemoWorld, Device, DeviceSession } from './world.js';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -29,16 +28,6 @@ export interface SandboxWorldOptions {
   log: (line: string) => void;
   /** Prints multi-line blocks (replay summaries). */
   print?: (text: string) => void;
-}
-
-/** The subject attributes of a demo device, most significant first. */
-export function subjectAttributes(subject: DeviceSubject): SubjectAttribute[] {
-  return [
-    { type: 'C', value: 'JP' },
-    ...(subject.organization === undefined ? [] : [{ type: 'O', value: subject.organization }]),
-    { type: 'CN', value: subject.commonName },
-    ...(subject.serialNumber === undefined ? [] : [{ type: 'serialNumber', value: subject.serialNumber }]),
-  ];
 }
 
 /** Starts everything; every server is registered on `cleanup` as soon as it runs. */
@@ -96,18 +85,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
     iot: aws.iot,
     caCertificateId: local.caCertificateId,
     async issueDevice(subject): Promise<Device> {
-      const issued = issueDeviceCertificate({
-        ca: local.ca,
-        subject: subjectAttributes(subject),
-        keyType: 'ec',
-      });
-      return {
-        name: subject.commonName,
-        certificatePem: issued.certificatePem,
-        certificateId: issued.certificateId,
-        serialBytes: issued.serialBytes,
-        privateKeyPem: issued.privateKeyPem,
-      };
+      return issueDevice(local.ca, subject);
     },
     async revoke(device) {
       revoked.push({ serial: device.serialBytes, revocationDate: new Date(), reason: 'keyCompromise' });

@@ -1,8 +1,8 @@
 // `jitr sandbox start --jitr`: the whole local AWS side of JITR in one command — IoT control
 // plane, S3 with the CRL bucket, SQS with the DLQ, the built handler deployed behind the
 // registered-event rule (on-failure destination = the DLQ), and the MQTT-over-TLS endpoint.
-import { baseFunctionEnv, deployJitr } from '../../infra/demo/deployment.js';
-import { startLocalAws } from '../../infra/demo/local-aws.js';
+import { baseFunctionEnv, deployJitr } from '../../infra/local-aws/deployment.js';
+import { startLocalAws } from '../../infra/local-aws/local-aws.js';
 import type { MqttEvent } from '../../infra/sandbox/index.js';
 import { writeResultText } from './output.js';
 

@@ -10,12 +10,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createTemplateResources, uploadTemplate } from '../../infra/demo/aws-setup.js';
-import { deployJitr } from '../../infra/demo/deployment.js';
-import { addCa, startLocalAws } from '../../infra/demo/local-aws.js';
-import { subjectAttributes } from '../../infra/demo/sandbox-world.js';
+import { subjectAttributes } from '../../infra/demo/devices.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../infra/demo/template.js';
+import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
+import { addCa, startLocalAws } from '../../infra/local-aws/local-aws.js';
 import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
+import { deployForTest } from '../helpers/e2e-deployment.js';
 import { percentile } from './burst/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,7 +72,7 @@ export async function run(argv: string[]): Promise<void> {
     };
     for (const mode of ['shared', 'exclusive'] as const) {
       aws.sandbox.faults.setLatency(null);
-      const deployment = await deployJitr(aws, {
+      const deployment = await deployForTest(aws, {
         env: {
           TEMPLATE_SOURCE: templateSource,
           THING_PRINCIPAL_POLICY: mode,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTClient, RegisterCertificateCommand } from '@aws-sdk/client-iot';
-import { addCa, startLocalAws } from '../../infra/demo/local-aws.js';
+import { addCa, startLocalAws } from '../../infra/local-aws/local-aws.js';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { systemClock } from '../../lib/pacing/token-bucket.js';
 import { issueDeviceCertificate } from '../../lib/pki/index.js';

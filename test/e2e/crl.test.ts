@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDeviceState } from '../../infra/demo/device-state.js';
 import { type Diagnosis, diagnoseDlq } from '../../infra/demo/diagnosis.js';
 import { summariseEmf } from '../../infra/demo/emf.js';
-import { addCa, type LocalCa } from '../../infra/demo/local-aws.js';
 import type { Device } from '../../infra/demo/world.js';
+import { addCa, type LocalCa } from '../../infra/local-aws/local-aws.js';
 import { type E2e, issueDevice, provisionedState, startE2e, untouchedState } from '../helpers/e2e-jitr.js';
 
 function diagnosisOf(

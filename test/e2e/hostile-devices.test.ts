@@ -5,9 +5,9 @@
 // deep, a value X.509 does not decode exactly) are never ACTIVE and get no policy; a well-behaved device on the same CA is provisioned as usual.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crlKey, uploadTemplate } from '../../infra/demo/aws-setup.js';
 import { readDeviceState } from '../../infra/demo/device-state.js';
-import { addCa, type LocalCa } from '../../infra/demo/local-aws.js';
+import { crlKey, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
+import { addCa, type LocalCa } from '../../infra/local-aws/local-aws.js';
 import {
   buildCrl,
   issueDeviceCertificate,

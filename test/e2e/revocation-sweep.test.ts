@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishCrl } from '../../infra/demo/aws-setup.js';
-import { baseFunctionEnv } from '../../infra/demo/deployment.js';
+import { publishCrl } from '../../infra/local-aws/aws-setup.js';
+import { baseFunctionEnv } from '../../infra/local-aws/deployment.js';
 import type { SandboxFunction } from '../../infra/sandbox/index.js';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { createCa } from '../../lib/pki/index.js';

@@ -2,10 +2,10 @@
 // different template per CA (TEMPLATE_SOURCE_BY_CA), including an AWS IoT provisioning template.
 import { CreateProvisioningTemplateCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplateResources, uploadTemplate } from '../../infra/demo/aws-setup.js';
 import { readDeviceState } from '../../infra/demo/device-state.js';
-import { addCa, type LocalCa } from '../../infra/demo/local-aws.js';
 import { DEMO_TEMPLATE_OPTIONS, type DemoTemplateOptions, demoTemplate } from '../../infra/demo/template.js';
+import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
+import { addCa, type LocalCa } from '../../infra/local-aws/local-aws.js';
 import { dlqRecords, type E2e, issueDevice, provisionedState, startE2e } from '../helpers/e2e-jitr.js';
 
 const GATEWAY: DemoTemplateOptions = {

@@ -2,17 +2,8 @@
 // with its thing type and groups, and the built bundle deployed with the DLQ as on-failure
 // destination. Final state is read back through the real SDK (infra/demo/device-state.ts).
 
-import { createTemplateResources, uploadTemplate } from '../../infra/demo/aws-setup.js';
-import { type Deployment, type DeployOptions, deployJitr } from '../../infra/demo/deployment.js';
 import type { DeviceState } from '../../infra/demo/device-state.js';
-import {
-  addCa,
-  type CrlState,
-  type LocalAws,
-  type LocalCa,
-  startLocalAws,
-} from '../../infra/demo/local-aws.js';
-import { subjectAttributes } from '../../infra/demo/sandbox-world.js';
+import { issueDevice as issueDemoDevice } from '../../infra/demo/devices.js';
 import {
   DEMO_TEMPLATE_OPTIONS,
   type DemoTemplateOptions,
@@ -20,10 +11,19 @@ import {
   demoTemplate,
 } from '../../infra/demo/template.js';
 import type { Device, DeviceSubject } from '../../infra/demo/world.js';
+import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
+import type { DeployOptions } from '../../infra/local-aws/deployment.js';
+import {
+  addCa,
+  type CrlState,
+  type LocalAws,
+  type LocalCa,
+  startLocalAws,
+} from '../../infra/local-aws/local-aws.js';
 import type { QuotaOption } from '../../infra/sandbox/index.js';
-import { issueDeviceCertificate } from '../../lib/pki/certificates.js';
 import { policyNameForDocument } from '../../lib/template/index.js';
 import { ensureHandlerBundle } from './e2e-bundle.js';
+import { deployForTest, type TestDeployment } from './e2e-deployment.js';
 
 /** The name AWS (and the handler) give the demo template's policy: a hash of its document. */
 export const DEMO_POLICY_NAME = policyNameForDocument(demoPolicyDocument());
@@ -49,7 +49,7 @@ export interface E2e {
   aws: LocalAws;
   ca: LocalCa;
   templateSource: string;
-  deployment: Deployment;
+  deployment: TestDeployment;
   stop(): Promise<void>;
 }
 
@@ -67,7 +67,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       containers: options.containers ?? 2,
       retries: options.retries ?? 2,
     };
-    const deployment = await deployJitr(aws, deployOptions);
+    const deployment = await deployForTest(aws, deployOptions);
     return {
       aws,
       ca,
@@ -86,14 +86,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
 
 /** Issues an EC device certificate from `ca`. */
 export function issueDevice(ca: LocalCa, subject: DeviceSubject): Device {
-  const issued = issueDeviceCertificate({ ca: ca.ca, subject: subjectAttributes(subject), keyType: 'ec' });
-  return {
-    name: subject.commonName,
-    certificatePem: issued.certificatePem,
-    certificateId: issued.certificateId,
-    serialBytes: issued.serialBytes,
-    privateKeyPem: issued.privateKeyPem,
-  };
+  return issueDemoDevice(ca.ca, subject);
 }
 
 /** The state a device provisioned by the demo template ends in. */

@@ -99,3 +99,53 @@ export function cycles(graph: Map<string, Set<string>>): string[][] {
   for (const node of [...graph.keys()].sort()) if (!indices.has(node)) visit(node);
   return found.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
 }
+
+/** A direction the tree forbids: files under `from` (minus `except`) never import files under `to`. */
+export interface ImportRule {
+  from: readonly string[];
+  except?: readonly string[];
+  to: readonly string[];
+  why: string;
+}
+
+/** The layers: product code, local AWS and the demo in infra/, test harnesses in test/helpers. */
+export const IMPORT_RULES: readonly ImportRule[] = [
+  {
+    from: ['handlers/', 'lib/'],
+    except: ['lib/cli/'],
+    to: ['infra/'],
+    why: 'product code never starts the sandbox',
+  },
+  {
+    from: ['lib/cli/'],
+    to: ['infra/demo/'],
+    why: '`jitr sandbox start` uses the local AWS account (infra/sandbox, infra/local-aws), not the demo',
+  },
+  {
+    from: ['infra/sandbox/', 'infra/local-aws/'],
+    to: ['infra/demo/'],
+    why: 'the local AWS side does not depend on the demo built on it',
+  },
+  { from: ['infra/sandbox/'], to: ['infra/local-aws/'], why: 'the emulator does not depend on its setup' },
+  {
+    from: ['handlers/', 'lib/', 'infra/', 'scripts/', 'bin/'],
+    to: ['test/'],
+    why: 'test harnesses use the product and infra/, never the other way round',
+  },
+];
+
+/** Every import that breaks a rule, as `file → target (why)`. */
+export function forbiddenImports(
+  graph: Map<string, Set<string>>,
+  rules: readonly ImportRule[] = IMPORT_RULES,
+): string[] {
+  const under = (file: string, prefixes: readonly string[] = []): boolean =>
+    prefixes.some((prefix) => file.startsWith(prefix));
+  return [...graph].flatMap(([file, targets]) =>
+    rules
+      .filter((rule) => under(file, rule.from) && !under(file, rule.except))
+      .flatMap((rule) =>
+        [...targets].filter((target) => under(target, rule.to)).map((t) => `${file} → ${t} (${rule.why})`),
+      ),
+  );
+}

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iot';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCa } from '../../infra/demo/aws-setup.js';
+import { registerCa } from '../../infra/local-aws/aws-setup.js';
 import { type Sandbox, startSandbox } from '../../infra/sandbox/index.js';
 import {
   attemptConnect,

@@ -1,9 +1,10 @@
 // Dependencies point one way (entry points → use cases → pure core): no import cycle between
-// files, nor between areas (lib/<folder>, infra/<folder>, handlers, scripts, bin). Type-only
+// files, nor between areas (lib/<folder>, infra/<folder>, handlers, scripts, bin), and no import
+// against the layers (IMPORT_RULES: product code, local AWS, demo, then test harnesses). Type-only
 // imports count: they still tie two files together.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { areaGraph, areaOf, cycles, importGraph } from '../helpers/import-graph.js';
+import { areaGraph, areaOf, cycles, forbiddenImports, importGraph } from '../helpers/import-graph.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const graph = importGraph(root, ['handlers', 'lib', 'infra', 'scripts', 'bin']);
@@ -37,16 +38,26 @@ describe('the import graph', () => {
     expect(cycles(areaGraph(graph))).toEqual([]);
   });
 
-  it('keeps infra/ (sandbox, demo) out of product code', () => {
-    // Act: only entry points may start the sandbox (`jitr sandbox start` in lib/cli/).
-    const reaches = [...graph]
-      .filter(
-        ([file]) => (file.startsWith('lib/') && !file.startsWith('lib/cli/')) || file.startsWith('handlers/'),
-      )
-      .flatMap(([file, targets]) =>
-        [...targets].filter((t) => t.startsWith('infra/')).map((t) => `${file} → ${t}`),
-      );
-    // Assess
-    expect(reaches).toEqual([]);
+  it('finds an import against the layers when there is one', () => {
+    // Prepare: a handler reaching the sandbox, the CLI reaching the demo, infra reaching a test helper.
+    const crossed = new Map([
+      ['handlers/x.ts', new Set(['infra/sandbox/index.ts', 'lib/a/y.ts'])],
+      ['lib/cli/z.ts', new Set(['infra/local-aws/local-aws.ts', 'infra/demo/world.ts'])],
+      ['infra/local-aws/w.ts', new Set(['test/helpers/e2e-jitr.ts', 'infra/sandbox/index.ts'])],
+      ['test/helpers/v.ts', new Set(['infra/demo/world.ts'])],
+    ]);
+    // Act / Assess
+    expect(forbiddenImports(crossed).map((line) => line.replace(/ \(.*$/, ''))).toEqual([
+      'handlers/x.ts → infra/sandbox/index.ts',
+      'lib/cli/z.ts → infra/demo/world.ts',
+      'infra/local-aws/w.ts → test/helpers/e2e-jitr.ts',
+    ]);
+  });
+
+  it('keeps the layers: product code (lib/, handlers/) → local AWS (infra/sandbox, infra/local-aws) → demo (infra/demo); test/ only on top', () => {
+    // Assess: the real tree has edges of each allowed kind, so the rules read something.
+    expect(graph.get('lib/cli/sandbox-jitr.ts')).toContain('infra/local-aws/local-aws.ts');
+    expect(graph.get('infra/demo/sandbox-world.ts')).toContain('infra/local-aws/local-aws.ts');
+    expect(forbiddenImports(graph)).toEqual([]);
   });
 });

@@ -3,11 +3,11 @@
  * runs in C concurrent containers (each its own SDK client and adaptive rate limiter).
  */
 import { readFile } from 'node:fs/promises';
-import { createTemplateResources, uploadTemplate } from '../../../infra/demo/aws-setup.js';
-import { deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
-import { subjectAttributes } from '../../../infra/demo/sandbox-world.js';
+import { subjectAttributes } from '../../../infra/demo/devices.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
+import { createTemplateResources, uploadTemplate } from '../../../infra/local-aws/aws-setup.js';
+import { deployJitr } from '../../../infra/local-aws/deployment.js';
+import { addCa, type LocalAws, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import { connectWithBackoff } from '../../../lib/device/backoff.js';
 import { type IssuedCertificate, issueDeviceCertificate } from '../../../lib/pki/certificates.js';
 import { type ApiBound, percentile, quotaBounds } from './stats.js';

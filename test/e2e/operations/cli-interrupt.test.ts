@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { baseFunctionEnv } from '../../../infra/local-aws/deployment.js';
+import { addCa, type LocalAws, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ensureHandlerBundle, repoRoot } from '../../helpers/e2e-bundle.js';
+import { deployForTest } from '../../helpers/e2e-deployment.js';
 
 let aws: LocalAws;
 const ids: string[] = [];
@@ -64,7 +65,7 @@ beforeAll(async () => {
   const bundle = await ensureHandlerBundle();
   aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
   const ca = await addCa(aws, { commonName: 'Ops Interrupt CA' });
-  const deployment = await deployJitr(aws, { bundle, retries: 0 });
+  const deployment = await deployForTest(aws, { bundle, retries: 0 });
   for (const n of [1, 2, 3, 4]) {
     const device = issueDeviceCertificate({
       ca: ca.ca,

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { baseFunctionEnv } from '../../../infra/local-aws/deployment.js';
+import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { ensureHandlerBundle, repoRoot } from '../../helpers/e2e-bundle.js';
+import { deployForTest } from '../../helpers/e2e-deployment.js';
 
 const run = promisify(execFile);
 let aws: LocalAws;
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const bundle = await ensureHandlerBundle();
   aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
   ca = await addCa(aws, { commonName: 'Ops CLI CA' });
-  const deployment = await deployJitr(aws, { bundle, retries: 0 });
+  const deployment = await deployForTest(aws, { bundle, retries: 0 });
   const device = issueDeviceCertificate({
     ca: ca.ca,
     keyType: 'ec',

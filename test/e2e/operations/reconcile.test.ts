@@ -6,14 +6,15 @@
 import { dirname, join } from 'node:path';
 import { DescribeCertificateCommand, ListCertificatesByCACommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { baseFunctionEnv, deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { baseFunctionEnv } from '../../../infra/local-aws/deployment.js';
+import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import { reconcileCa } from '../../../lib/operations/reconcile.js';
 import { useCaseInvoker } from '../../../lib/operations/replay/use-case-invoker.js';
 import { systemClock } from '../../../lib/pacing/token-bucket.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { createRuntimeFromEnv } from '../../../lib/runtime/runtime.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
+import { deployForTest } from '../../helpers/e2e-deployment.js';
 
 let aws: LocalAws;
 let ca: LocalCa;
@@ -36,7 +37,7 @@ beforeAll(async () => {
     subject: [{ type: 'CN', value: 'reconcile-lost' }],
   });
   stuck = (await aws.sandbox.registerDevice(lost.certificatePem, { wait: true })).certificateId;
-  const deployment = await deployJitr(aws, { bundle });
+  const deployment = await deployForTest(aws, { bundle });
   const fine = issueDeviceCertificate({
     ca: ca.ca,
     keyType: 'ec',

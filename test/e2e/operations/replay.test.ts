@@ -5,8 +5,7 @@ import { DescribeCertificateCommand } from '@aws-sdk/client-iot';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployJitr } from '../../../infra/demo/deployment.js';
-import { addCa, type LocalAws, startLocalAws } from '../../../infra/demo/local-aws.js';
+import { addCa, type LocalAws, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import { type ReplayOptions, replayDlq, replayExitCode } from '../../../lib/operations/replay/engine.js';
 import { LambdaInvoker } from '../../../lib/operations/replay/lambda-invoker.js';
 import { registryStatusReader } from '../../../lib/operations/replay/registry-status-reader.js';
@@ -15,6 +14,7 @@ import { systemClock } from '../../../lib/pacing/token-bucket.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
+import { deployForTest } from '../../helpers/e2e-deployment.js';
 
 let aws: LocalAws;
 let lambda: LambdaClient;
@@ -60,7 +60,7 @@ beforeAll(async () => {
     endpoint: aws.sandbox.endpoints.lambda,
   });
   const ca = await addCa(aws, { commonName: 'Ops Replay CA' });
-  const deployment = await deployJitr(aws, { bundle, retries: 1 });
+  const deployment = await deployForTest(aws, { bundle, retries: 1 });
   for (const name of ['replay-1', 'replay-2', 'replay-3']) {
     const device = issueDeviceCertificate({
       ca: ca.ca,

@@ -1,19 +1,14 @@
 /**
  * Deploys the built handler bundle (dist/handlers/jitr.cjs, the artifact SAM ships) into the
  * sandbox's Lambda side, configured like template.yaml configures it, with the DLQ as the
- * on-failure destination; and connects devices the way AWS IoT's JITR path does.
+ * on-failure destination (`jitr sandbox start --jitr`, the demo; the tests add their harness in
+ * test/helpers/e2e-deployment.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ReplayReport, replayDlq } from '../../lib/operations/replay/engine.js';
-import { registryStatusReader } from '../../lib/operations/replay/registry-status-reader.js';
-import { SqsDlqQueue } from '../../lib/operations/replay/sqs-dlq-queue.js';
-import { systemClock } from '../../lib/pacing/token-bucket.js';
-import { SdkIotRegistry } from '../../lib/provisioning/sdk-iot-registry.js';
 import type { SandboxFunction } from '../sandbox/index.js';
 import type { LocalAws } from './local-aws.js';
-import { sandboxFunctionInvoker } from './sandbox-invoker.js';
 
 /** The repository root: the nearest directory above this module with a package.json (works from sources and from the built CLI in dist/). */
 function packageRoot(): string {
@@ -39,18 +34,8 @@ export interface DeployOptions {
 
 export interface Deployment {
   fn: SandboxFunction;
-  /** The device connects; resolves when the function is done with the event it caused (retries included). */
-  connect(certificatePem: string): Promise<ConnectOutcome>;
   /** Every line the function printed, split into lines. */
   output(): string[];
-  /** `jitr replay` (the operations engine) against the deployed function. */
-  replay(certificateIds: readonly string[]): Promise<ReplayReport>;
-}
-
-export interface ConnectOutcome {
-  outcome: string;
-  certificateId: string;
-  reason: string | undefined;
 }
 
 /** The handler configuration every deployment starts from (CRLs and templates re-read on every event). */
@@ -81,32 +66,12 @@ export async function deployJitr(aws: LocalAws, options: DeployOptions = {}): Pr
   });
   return {
     fn,
-    async connect(certificatePem) {
-      const result = await aws.sandbox.registerDevice(certificatePem, { wait: true });
-      return { outcome: result.outcome, certificateId: result.certificateId, reason: result.reason };
-    },
     output() {
       // Every write is one whole line (or several); split per write so containers never interleave.
       return fn
         .logs()
         .flatMap((line) => line.text.split('\n'))
         .filter((line) => line.length > 0);
-    },
-    replay(certificateIds) {
-      return replayDlq(
-        {
-          queue: new SqsDlqQueue({
-            sqs: aws.sqs,
-            queueUrl: aws.queueUrl,
-            visibilityTimeoutSeconds: 30,
-            waitTimeSeconds: 0,
-          }),
-          invoker: sandboxFunctionInvoker(fn),
-          certificates: registryStatusReader(new SdkIotRegistry(aws.iot)),
-          clock: systemClock,
-        },
-        { max: 100, ratePerSecond: 10, dryRun: false, certificateIds },
-      );
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * A local AWS account for the demo, the end-to-end tests and the burst benchmark: the sandbox
+ * A local AWS account for `jitr sandbox start --jitr`, the demo, the end-to-end tests and the
+ * benchmarks: the sandbox
  * on loopback, SDK clients pointed at it, a bucket for CRLs and templates, the DLQ, and CAs
  * registered for auto-registration with their CRLs published.
  */
@@ -91,9 +92,8 @@ export interface LocalCa {
  */
 export async function addCa(
   aws: LocalAws,
-  options: { commonName: string; crl?: CrlState; now?: () => Date; keyUsage?: CreateCaOptions['keyUsage'] },
+  options: { commonName: string; crl?: CrlState; keyUsage?: CreateCaOptions['keyUsage'] },
 ): Promise<LocalCa> {
-  const now = options.now ?? (() => new Date());
   const ca = createCa({
     keyType: 'ec',
     ...(options.keyUsage === undefined ? {} : { keyUsage: options.keyUsage }),
@@ -110,7 +110,7 @@ export async function addCa(
     caCertificateId,
     async publishCrl(entries, state = 'fresh') {
       crlNumber += 1;
-      const at = now().getTime();
+      const at = Date.now();
       const thisUpdate = new Date(state === 'fresh' ? at - 60_000 : at - 9 * 86_400_000);
       const nextUpdate = new Date(state === 'fresh' ? at + 86_400_000 : at - 2 * 86_400_000);
       await publishCrl(aws.s3, aws.bucket, caCertificateId, {

@@ -12,13 +12,19 @@ import {
 } from '@aws-sdk/client-iot';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../../lib/crl/object-key.js';
 import { buildCrl, type CrlEntryInput } from '../../lib/pki/build-crl.js';
 import { type Ca, createVerificationCertificate } from '../../lib/pki/certificates.js';
-import type { DemoTemplateOptions } from './template.js';
 
 /** The object key the handler reads a CA's CRL from by default (CRL_KEY_TEMPLATE). */
 export function crlKey(caCertificateId: string): string {
-  return `crl/${caCertificateId}.crl`;
+  return crlObjectKey(DEFAULT_CRL_KEY_TEMPLATE, caCertificateId);
+}
+
+/** What a template refers to that must exist before it provisions a thing. */
+export interface TemplateResources {
+  thingTypeName: string;
+  thingGroups: readonly string[];
 }
 
 /**
@@ -47,7 +53,7 @@ export async function registerCa(iot: IoTClient, ca: Ca): Promise<string> {
 }
 
 /** Creates the thing type and the static thing groups a template refers to. */
-export async function createTemplateResources(iot: IoTClient, options: DemoTemplateOptions): Promise<void> {
+export async function createTemplateResources(iot: IoTClient, options: TemplateResources): Promise<void> {
   await iot.send(new CreateThingTypeCommand({ thingTypeName: options.thingTypeName }));
   for (const thingGroupName of options.thingGroups) {
     await iot.send(new CreateThingGroupCommand({ thingGroupName }));
