@@ -13,7 +13,6 @@ export {
   CertificateUnsupportedCriticalExtensionError,
 } from './errors.js';
 export { namesEqual } from './name.js';
-export { certificateParameters } from './parameters.js';
 export { KEY_USAGE_BITS, MAX_CERTIFICATE_BYTES, parseCertificate } from './parse-certificate.js';
 export { certificatePolicyVariables } from './policy-variables.js';
 export type {

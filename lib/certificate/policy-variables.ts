@@ -2,24 +2,35 @@
 // (cert-policy-variables.html), taken from a parsed certificate. A template's policy that uses
 // them lets certificate text into the policy without passing through the template engine, so
 // the registration checks these values too (lib/template/certificate-variables.ts).
+import { attributeOid } from './oids.js';
 import type { CertificateFacts, DistinguishedName } from './types.js';
 
-/** AWS's attribute names for `iot:Certificate.Subject.<Name>` / `Issuer.<Name>`, with their OIDs. */
-const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
-  Country: '2.5.4.6',
-  Organization: '2.5.4.10',
-  OrganizationalUnit: '2.5.4.11',
-  DistinguishedNameQualifier: '2.5.4.46',
-  State: '2.5.4.8',
-  CommonName: '2.5.4.3',
-  SerialNumber: '2.5.4.5',
-  Title: '2.5.4.12',
-  Surname: '2.5.4.4',
-  GivenName: '2.5.4.42',
-  Initials: '2.5.4.43',
-  Pseudonym: '2.5.4.65',
-  GenerationQualifier: '2.5.4.44',
+/**
+ * AWS's attribute names for `iot:Certificate.Subject.<Name>` / `Issuer.<Name>`, with the X.509
+ * short names (lib/certificate/oids.ts) they come from. The policy evaluator reads it too.
+ */
+export const CERTIFICATE_NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
+  Country: 'C',
+  Organization: 'O',
+  OrganizationalUnit: 'OU',
+  DistinguishedNameQualifier: 'dnQualifier',
+  State: 'ST',
+  CommonName: 'CN',
+  SerialNumber: 'serialNumber',
+  Title: 'title',
+  Surname: 'SN',
+  GivenName: 'GN',
+  Initials: 'initials',
+  Pseudonym: 'pseudonym',
+  GenerationQualifier: 'generationQualifier',
 };
+
+const NAME_ATTRIBUTE_OIDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(CERTIFICATE_NAME_ATTRIBUTES).map(([awsName, shortName]) => [
+    awsName,
+    attributeOid(shortName),
+  ]),
+);
 
 function valuesOf(name: DistinguishedName, oid: string): string[] {
   return name.rdns.flatMap((rdn) => rdn.filter((a) => a.oid === oid).map((a) => a.value));
@@ -35,7 +46,7 @@ function valuesOf(name: DistinguishedName, oid: string): string[] {
  */
 export function certificatePolicyVariables(facts: CertificateFacts): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [name, oid] of Object.entries(NAME_ATTRIBUTES)) {
+  for (const [name, oid] of Object.entries(NAME_ATTRIBUTE_OIDS)) {
     out[`Subject.${name}`] = valuesOf(facts.subject, oid);
     out[`Issuer.${name}`] = valuesOf(facts.issuer, oid);
   }

@@ -1,5 +1,5 @@
 /** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
-import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
+import { certificateIdFrom } from '../certificate/certificate-id.js';
 import { parseDuration } from '../config/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
@@ -33,7 +33,8 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
       'a duration like 90s, 10m, 2h or 1d',
     );
   }
-  if (!CERTIFICATE_ID_PATTERN.test(options.ca.toLowerCase())) {
+  const caCertificateId = certificateIdFrom(options.ca);
+  if (caCertificateId === null) {
     throw new InvalidOperationsOptionError(
       '--ca',
       `${options.ca} is not a CA certificate id`,
@@ -52,7 +53,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
         clock: systemClock,
       },
       {
-        caCertificateId: options.ca.toLowerCase(),
+        caCertificateId,
         olderThanMs,
         max: options.max,
         dryRun: options.dryRun === true,

@@ -1,4 +1,5 @@
 /** `jitr status <certificateId>`: why is this device (not) online? */
+import { certificateIdFrom } from '../certificate/certificate-id.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
@@ -68,7 +69,8 @@ export async function runStatus(
   options: StatusCliOptions,
   cli: CliRuntime,
 ): Promise<void> {
-  if (!/^[0-9a-fA-F]{64}$/.test(certificateId)) {
+  const id = certificateIdFrom(certificateId);
+  if (id === null) {
     throw new InvalidOperationsOptionError(
       '<certificateId>',
       `${certificateId} is not a certificate id`,
@@ -80,7 +82,7 @@ export async function runStatus(
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.table === undefined ? {} : { table: options.table }),
   });
-  const report = await certificateStatus({ iot, ledger }, certificateId);
+  const report = await certificateStatus({ iot, ledger }, id);
   if (options.json === true) printJson(report);
   else writeResult(formatStatus(report));
   if (!report.diagnosis.online) process.exitCode = 1;

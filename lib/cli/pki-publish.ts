@@ -2,7 +2,7 @@
 // it to the key the handler reads (CRL_KEY_TEMPLATE expanded with the CA certificate id).
 import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
+import { certificateIdFrom } from '../certificate/certificate-id.js';
 import { parseCertificate } from '../certificate/index.js';
 import type { AwsSettings } from '../config/config.js';
 import { loadCrl } from '../crl/index.js';
@@ -38,8 +38,9 @@ export interface PublishCrlDeps {
  */
 export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlDeps = {}) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
-  const caCertificateId = input.caCertificateId?.toLowerCase();
-  if (caCertificateId !== undefined && !CERTIFICATE_ID_PATTERN.test(caCertificateId)) {
+  const caCertificateId =
+    input.caCertificateId === undefined ? undefined : certificateIdFrom(input.caCertificateId);
+  if (caCertificateId === null) {
     throw new PkiInvalidArgumentError(
       '--ca-certificate-id',
       'expected the 64 hex characters AWS IoT shows for the CA',

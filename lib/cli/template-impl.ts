@@ -35,7 +35,8 @@ export async function loadRenderInput(options: RenderOptions, command = RENDER):
   const parameters: Record<string, string> = {};
   let facts: CertificateFacts | undefined;
   if (options.cert !== undefined) {
-    const { certificateParameters, parseCertificate } = await import('../certificate/index.js');
+    const { parseCertificate } = await import('../certificate/index.js');
+    const { certificateParameters } = await import('../template/certificate-parameters.js');
     facts = parseCertificate(await readInputFile(options.cert, '--cert', command));
     Object.assign(parameters, certificateParameters(facts, options.certificateId ?? facts.sha256));
   } else if (options.certificateId !== undefined) {

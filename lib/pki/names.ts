@@ -1,6 +1,6 @@
 // Distinguished names for the PKI toolkit: parse 'C=JP,O=Example,CN=dev-001' or an attribute
 // list and encode it as a DER Name, with a chosen ASN.1 string type per attribute.
-import { ATTRIBUTE_OIDS } from '../certificate/oids.js';
+import { ATTRIBUTE_OIDS, attributeOid } from '../certificate/oids.js';
 import { oid, sequence, set, tlv } from './der-writer.js';
 
 /** ASN.1 string types a subject attribute can be written as. */
@@ -30,7 +30,9 @@ const STRING_TAG: Record<AsnStringType, number> = {
   universal: 0x1c,
 };
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-const PRINTABLE_BY_DEFAULT = new Set(['2.5.4.6', '2.5.4.5', '2.5.4.46']);
+const PRINTABLE_BY_DEFAULT: ReadonlySet<string> = new Set(
+  ['C', 'serialNumber', 'dnQualifier'].map(attributeOid),
+);
 
 function encodeString(value: string, type: AsnStringType): Buffer {
   switch (type) {

@@ -1,5 +1,7 @@
 // What AWS IoT knows about a connection when it evaluates a policy. Pure data.
 
+import { CERTIFICATE_NAME_ATTRIBUTES } from '../certificate/policy-variables.js';
+
 /** Subject or issuer attributes by the names IoT policy variables use (`CommonName`, …), in DER order. */
 export type NameAttributes = Partial<Record<string, readonly string[]>>;
 
@@ -20,23 +22,6 @@ export interface PolicyContext {
   thing: ThingContext | undefined;
   certificate: { subject: NameAttributes; issuer: NameAttributes } | undefined;
 }
-
-/** The certificate name attributes IoT exposes, with the X.509 short names they come from. */
-export const CERTIFICATE_NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
-  Country: 'C',
-  Organization: 'O',
-  OrganizationalUnit: 'OU',
-  State: 'ST',
-  CommonName: 'CN',
-  SerialNumber: 'serialNumber',
-  DistinguishedNameQualifier: 'dnQualifier',
-  Title: 'title',
-  Surname: 'SN',
-  GivenName: 'GN',
-  Initials: 'initials',
-  Pseudonym: 'pseudonym',
-  GenerationQualifier: 'generationQualifier',
-};
 
 /** Maps attributes keyed by X.509 short name (`CN`, `O`, …) to the policy-variable names. */
 export function nameAttributes(byShortName: Readonly<Record<string, readonly string[]>>): NameAttributes {

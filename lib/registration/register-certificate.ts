@@ -26,7 +26,6 @@
 import { performance } from 'node:perf_hooks';
 import {
   type CertificateFacts,
-  certificateParameters,
   certificatePolicyVariables,
   checkExtensions,
   checkValidity,
@@ -38,6 +37,7 @@ import { isJitrError } from '../errors/jitr-error.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription } from '../provisioning/iot-registry.js';
+import { certificateParameters } from '../template/certificate-parameters.js';
 import { render } from '../template/render.js';
 import type { CachedCa } from './ca-cache.js';
 import type { RegistrationDeps } from './deps.js';

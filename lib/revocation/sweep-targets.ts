@@ -4,6 +4,7 @@
  * none: the configured ones).
  */
 import { certificateIdFrom } from '../certificate/certificate-id.js';
+import { CA_ID_PLACEHOLDER } from '../crl/object-key.js';
 
 /**
  * The CA id a CRL object key belongs to under the key template, or null when the key does not
@@ -12,11 +13,11 @@ import { certificateIdFrom } from '../certificate/certificate-id.js';
  * @example caIdFromCrlKey('crl/{caCertificateId}.crl', 'crl/ab…cd.crl') // 'ab…cd'
  */
 export function caIdFromCrlKey(keyTemplate: string, key: string): string | null {
-  const [prefix = '', suffix = ''] = keyTemplate.split('{caCertificateId}');
+  const [prefix = '', suffix = ''] = keyTemplate.split(CA_ID_PLACEHOLDER);
   if (!key.startsWith(prefix) || !key.endsWith(suffix) || key.length < prefix.length + suffix.length)
     return null;
   const id = key.slice(prefix.length, key.length - suffix.length);
-  return /^[0-9a-fA-F]{64}$/.test(id) ? id.toLowerCase() : null;
+  return id.trim() === id ? certificateIdFrom(id) : null;
 }
 
 /** S3 event notification keys are URL-encoded with `+` for spaces. */

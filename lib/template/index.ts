@@ -1,4 +1,5 @@
 // The template engine's public surface.
+export { certificateParameters } from './certificate-parameters.js';
 export { type CheckResult, checkTemplate } from './check.js';
 export * from './errors.js';
 export { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';

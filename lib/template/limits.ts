@@ -2,6 +2,7 @@
  * AWS IoT's own limits on what a template may create (aws-facts §3.3, from the IoT API model),
  * and the project's safe character set for certificate values inside policy documents.
  */
+import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 
 /** Thing, thing type, thing group and billing group names: 1–128 of `[a-zA-Z0-9:_-]`. */
 export const RESOURCE_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
@@ -11,8 +12,6 @@ export const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 export const ATTRIBUTE_KEY = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
 /** Thing attribute values: 0–800 of `[a-zA-Z0-9_.,@/:#=[\]-]`. */
 export const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]{0,800}$/;
-/** Certificate ids: `(0x)?[a-fA-F0-9]+`, exactly 64 characters. */
-export const CERTIFICATE_ID = /^(?=.{64}$)(0x)?[a-fA-F0-9]+$/;
 
 export const MAX_ATTRIBUTES_WITHOUT_TYPE = 3;
 export const MAX_ATTRIBUTES_WITH_TYPE = 50;
@@ -59,9 +58,11 @@ export const NAME_RULES = {
     pattern: ATTRIBUTE_VALUE,
     description: 'attribute value: 0-800 characters of [a-zA-Z0-9_.,@/:#=[]-]',
   },
+  // The one certificate-id rule (the id AWS IoT assigns: 64 lowercase hex characters). AWS's
+  // API pattern also admits `0x…` and uppercase, but no certificate AWS registers has such an id.
   certificateId: {
-    pattern: CERTIFICATE_ID,
-    description: 'certificate id: exactly 64 characters, (0x)?[a-fA-F0-9]+',
+    pattern: CERTIFICATE_ID_PATTERN,
+    description: 'certificate id: 64 lowercase hex characters',
   },
 } as const satisfies Record<string, NameRule>;
 

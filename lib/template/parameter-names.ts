@@ -1,3 +1,5 @@
+import { attributeOid } from '../certificate/oids.js';
+
 /**
  * Template parameter names filled from a device certificate.
  *
@@ -33,14 +35,23 @@ export const JITR_CERTIFICATE_PARAMETERS = {
   IssuerCommonName: 'JITR::Certificate::IssuerCommonName',
 } as const;
 
-/** Subject attribute (short name, OID) behind each subject-derived parameter, for error messages. */
-export const SUBJECT_ATTRIBUTE_OF_PARAMETER: Readonly<Record<string, { shortName: string; oid: string }>> = {
-  [AWS_CERTIFICATE_PARAMETERS.Country]: { shortName: 'C', oid: '2.5.4.6' },
-  [AWS_CERTIFICATE_PARAMETERS.Organization]: { shortName: 'O', oid: '2.5.4.10' },
-  [AWS_CERTIFICATE_PARAMETERS.OrganizationalUnit]: { shortName: 'OU', oid: '2.5.4.11' },
-  [AWS_CERTIFICATE_PARAMETERS.DistinguishedNameQualifier]: { shortName: 'dnQualifier', oid: '2.5.4.46' },
-  [AWS_CERTIFICATE_PARAMETERS.StateName]: { shortName: 'ST', oid: '2.5.4.8' },
-  [AWS_CERTIFICATE_PARAMETERS.CommonName]: { shortName: 'CN', oid: '2.5.4.3' },
-  [AWS_CERTIFICATE_PARAMETERS.SerialNumber]: { shortName: 'serialNumber', oid: '2.5.4.5' },
-  [JITR_CERTIFICATE_PARAMETERS.Locality]: { shortName: 'L', oid: '2.5.4.7' },
+/** The subject attribute (RFC 4514 short name) behind each subject-derived parameter. */
+const SUBJECT_SHORT_NAME_OF_PARAMETER: Readonly<Record<string, string>> = {
+  [AWS_CERTIFICATE_PARAMETERS.Country]: 'C',
+  [AWS_CERTIFICATE_PARAMETERS.Organization]: 'O',
+  [AWS_CERTIFICATE_PARAMETERS.OrganizationalUnit]: 'OU',
+  [AWS_CERTIFICATE_PARAMETERS.DistinguishedNameQualifier]: 'dnQualifier',
+  [AWS_CERTIFICATE_PARAMETERS.StateName]: 'ST',
+  [AWS_CERTIFICATE_PARAMETERS.CommonName]: 'CN',
+  [AWS_CERTIFICATE_PARAMETERS.SerialNumber]: 'serialNumber',
+  [JITR_CERTIFICATE_PARAMETERS.Locality]: 'L',
 };
+
+/** Subject attribute (short name, OID from the one OID table) behind each subject-derived parameter. */
+export const SUBJECT_ATTRIBUTE_OF_PARAMETER: Readonly<Record<string, { shortName: string; oid: string }>> =
+  Object.fromEntries(
+    Object.entries(SUBJECT_SHORT_NAME_OF_PARAMETER).map(([parameter, shortName]) => [
+      parameter,
+      { shortName, oid: attributeOid(shortName) },
+    ]),
+  );

@@ -4,15 +4,11 @@
 // measured by `npm run bench -- hostile`, not asserted here.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  certificateParameters,
-  checkExtensions,
-  parseCertificate,
-  verifyIssuedBy,
-} from '../../lib/certificate/index.js';
+import { checkExtensions, parseCertificate, verifyIssuedBy } from '../../lib/certificate/index.js';
 import { loadCrlIgnoringFreshness } from '../../lib/crl/index.js';
 import { isJitrError } from '../../lib/errors/jitr-error.js';
 import { buildCrl, issueDeviceCertificate } from '../../lib/pki/index.js';
+import { certificateParameters } from '../../lib/template/certificate-parameters.js';
 import { render } from '../../lib/template/render.js';
 import { ecCa, NOW } from '../helpers/pki-fixtures.js';
 

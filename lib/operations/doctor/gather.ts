@@ -3,6 +3,7 @@
  * fact (`{ error }`) so one broken permission does not hide the other checks.
  */
 import { CERTIFICATE_ID_PATTERN } from '../../certificate/certificate-id.js';
+import { crlObjectKey } from '../../crl/object-key.js';
 import { describeFailure } from '../../errors/system-errors.js';
 import { parseTemplate, requiredPermissions } from '../../template/index.js';
 import type { ProvisioningTemplate } from '../../template/template-types.js';
@@ -53,7 +54,7 @@ function permissionPairs(template: ProvisioningTemplate, target: DoctorTarget, c
   });
   const pairs = policy.Statement.map((s) => ({ actions: s.Action, resources: s.Resource }));
   if (target.crl !== null && caId !== null) {
-    const key = target.crl.keyTemplate.replace('{caCertificateId}', caId);
+    const key = crlObjectKey(target.crl.keyTemplate, caId);
     pairs.push({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${target.crl.bucket}/${key}`] });
   }
   return pairs;
@@ -112,7 +113,7 @@ export async function gatherFacts(
   else if (caId === null) skip('crl', "the CA's CRL", 'no CA', 'Pass --ca <caCertificateId>.');
   if (target.crl !== null && caId !== null) {
     const { bucket, keyTemplate, maxStalenessSeconds } = target.crl;
-    const key = keyTemplate.replace('{caCertificateId}', caId);
+    const key = crlObjectKey(keyTemplate, caId);
     facts.crl = {
       bucket,
       key,

@@ -4,8 +4,9 @@
 // Prints one JSON line.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { certificateParameters, parseCertificate } from '../../../lib/certificate/index.js';
+import { parseCertificate } from '../../../lib/certificate/index.js';
 import { loadCrl } from '../../../lib/crl/index.js';
+import { certificateParameters } from '../../../lib/template/certificate-parameters.js';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]): number => {

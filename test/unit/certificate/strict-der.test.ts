@@ -1,15 +1,12 @@
 // Issue 9, class 8: parse X.509 exactly as RFC 5280 / X.680 define it, and class 6: linear PEM
 // decoding with size caps. Every refusal is a typed CertificateMalformed.
 import { describe, expect, it } from 'vitest';
-import {
-  certificateParameters,
-  MAX_CERTIFICATE_BYTES,
-  parseCertificate,
-} from '../../../lib/certificate/index.js';
+import { MAX_CERTIFICATE_BYTES, parseCertificate } from '../../../lib/certificate/index.js';
 import { PemError, pemToDer, toDer } from '../../../lib/certificate/pem.js';
 import { MAX_CRL_BYTES } from '../../../lib/crl/index.js';
 import { tlv } from '../../../lib/pki/der-writer.js';
 import { issueDeviceCertificate, type SubjectInput } from '../../../lib/pki/index.js';
+import { certificateParameters } from '../../../lib/template/certificate-parameters.js';
 import { ecCa } from '../../helpers/pki-fixtures.js';
 
 function issue(subject: SubjectInput = 'CN=dev-1', san?: { dns?: string[]; uri?: string[] }): Buffer {

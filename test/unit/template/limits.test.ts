@@ -91,10 +91,19 @@ describe('render enforces AWS limits on template text', () => {
     const cert = (id: unknown) => ({
       Resources: { c: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: id } } },
     });
-    // Act / Assess
-    expect(render(cert({ Ref: ID }), { [ID]: `0x${'A'.repeat(62)}` }).certificate?.certificateId).toBe(
-      `0x${'A'.repeat(62)}`,
+    // Act / Assess: the one certificate-id rule (lib/certificate/certificate-id.ts), not AWS's
+    // looser API pattern: `0x…` or uppercase ids match no certificate AWS IoT registers.
+    expect(render(cert({ Ref: ID }), { [ID]: 'a'.repeat(64) }).certificate?.certificateId).toBe(
+      'a'.repeat(64),
     );
+    expectError(() => render(cert({ Ref: ID }), { [ID]: `0x${'a'.repeat(62)}` }), {
+      code: 'UnsafeCertificateValue',
+      path: 'Resources.c.Properties.CertificateId',
+    });
+    expectError(() => render(cert({ Ref: ID }), { [ID]: 'A'.repeat(64) }), {
+      code: 'UnsafeCertificateValue',
+      path: 'Resources.c.Properties.CertificateId',
+    });
     expectError(() => render(cert({ Ref: ID }), { [ID]: 'g'.repeat(64) }), {
       code: 'UnsafeCertificateValue',
       path: 'Resources.c.Properties.CertificateId',

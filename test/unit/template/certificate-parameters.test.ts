@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { certificateParameters, parseCertificate } from '../../../lib/certificate/index.js';
+import { parseCertificate } from '../../../lib/certificate/index.js';
 import { issueDeviceCertificate } from '../../../lib/pki/index.js';
+import { certificateParameters } from '../../../lib/template/certificate-parameters.js';
 import { ecCa } from '../../helpers/pki-fixtures.js';
 
 describe('certificateParameters', () => {

@@ -1,11 +1,12 @@
-// Template parameters from a certificate (names in lib/template/parameter-names.ts).
+// Template parameters from a certificate (names in parameter-names.ts). It lives with the
+// template engine, which defines the parameters; the certificate area knows nothing of templates.
+import { attributeOid } from '../certificate/oids.js';
+import type { AsnStringType, CertificateFacts, DistinguishedName } from '../certificate/types.js';
 import {
   AWS_CERTIFICATE_PARAMETERS as AWS,
   JITR_CERTIFICATE_PARAMETERS as JITR,
   SUBJECT_ATTRIBUTE_OF_PARAMETER,
-} from '../template/parameter-names.js';
-import { attributeOid } from './oids.js';
-import type { AsnStringType, CertificateFacts, DistinguishedName } from './types.js';
+} from './parameter-names.js';
 
 /**
  * String types whose bytes X.509 defines exactly, so their text may become a parameter.
