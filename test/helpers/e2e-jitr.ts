@@ -43,6 +43,8 @@ export interface E2eOptions {
   containers?: number;
   retries?: number;
   quotas?: QuotaOption;
+  /** Start the sandbox's MQTT-over-TLS endpoint too (devices connect for real). */
+  mqtt?: boolean;
 }
 
 export interface E2e {
@@ -56,7 +58,10 @@ export interface E2e {
 /** Starts the sandbox, sets up one CA and the demo template, deploys the bundle. */
 export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   const bundle = await ensureHandlerBundle();
-  const aws = await startLocalAws(options.quotas === undefined ? {} : { quotas: options.quotas });
+  const aws = await startLocalAws({
+    ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
+    mqtt: options.mqtt === true,
+  });
   try {
     const ca = await addCa(aws, { commonName: 'E2E Device CA', crl: options.crl ?? 'fresh' });
     await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
