@@ -7,21 +7,20 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishCrl } from '../../infra/local-aws/aws-setup.js';
 import { baseFunctionEnv } from '../../infra/local-aws/deployment.js';
 import type { SandboxFunction } from '../../infra/sandbox/index.js';
 import { type AttemptResult, attemptConnect } from '../../lib/device/attempt.js';
-import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
+import type { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { createCa } from '../../lib/pki/index.js';
 import { repoRoot } from '../helpers/e2e-bundle.js';
-import { type E2e, issueDevice, startE2e } from '../helpers/e2e-jitr.js';
+import { type E2e, issueDevice, sandboxLedger, startE2e } from '../helpers/e2e-jitr.js';
 
 let e2e: E2e;
 let sweep: SandboxFunction;
 let ledger: DynamoDbLedger;
-let dynamodb: DynamoDBClient;
+let closeLedger: (() => void) | undefined;
 interface SweptDevice {
   name: string;
   certificateId: string;
@@ -100,18 +99,12 @@ beforeAll(async () => {
     containers: 1,
     retries: 0,
   });
-  const env = e2e.aws.sandbox.env();
-  dynamodb = new DynamoDBClient({
-    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
-    region: e2e.aws.sandbox.region,
-    credentials: e2e.aws.sandbox.credentials,
-  });
-  ledger = new DynamoDbLedger({ client: dynamodb, tableName: e2e.aws.stateTable });
+  ({ ledger, close: closeLedger } = sandboxLedger(e2e.aws));
 }, 180_000);
 
 afterAll(async () => {
   for (const client of sessions.values()) client.end(true);
-  dynamodb?.destroy();
+  closeLedger?.();
   await sweep?.stop();
   await e2e?.stop();
 });

@@ -2,6 +2,7 @@
 // with its thing type and groups, and the built bundle deployed with the DLQ as on-failure
 // destination. Final state is read back through the real SDK (infra/demo/device-state.ts).
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeviceState } from '../../infra/demo/device-state.js';
 import { issueDevice as issueDemoDevice } from '../../infra/demo/devices.js';
 import {
@@ -21,6 +22,7 @@ import {
   startLocalAws,
 } from '../../infra/local-aws/local-aws.js';
 import type { QuotaOption } from '../../infra/sandbox/index.js';
+import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { policyNameForDocument } from '../../lib/template/index.js';
 import { ensureHandlerBundle } from './e2e-bundle.js';
 import { deployForTest, type TestDeployment } from './e2e-deployment.js';
@@ -87,6 +89,19 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     await aws.stop();
     throw error;
   }
+}
+
+/** The ledger in the sandbox's registration-state table, through the real SDK; `close` it after. */
+export function sandboxLedger(aws: LocalAws): { ledger: DynamoDbLedger; close(): void } {
+  const client = new DynamoDBClient({
+    endpoint: aws.sandbox.env().AWS_ENDPOINT_URL_DYNAMODB,
+    region: aws.sandbox.region,
+    credentials: aws.sandbox.credentials,
+  });
+  return {
+    ledger: new DynamoDbLedger({ client, tableName: aws.stateTable }),
+    close: () => client.destroy(),
+  };
 }
 
 /** Issues an EC device certificate from `ca`. */
