@@ -83,30 +83,11 @@ export type {
 } from './execution-types.js';
 
 /**
- * Runs the plan for one certificate. Never changes the certificate's status.
- * @example const result = await executePlan(plan, { certificateId, certificateArn }, { iot, logger });
- * `deps.thingPrincipalPolicy` defaults to `exclusive` (fail closed).
- * @throws {@link ThingOwnedByAnotherCertificateError}, {@link OverrideConflictError},
- *   {@link PolicyNameConflictError}, {@link PlanCertificateMismatchError}, and every error of
- *   the IoT port (AccessDenied, ThingGroupNotFound, PolicyNotFound, AwsThrottled, …).
+ * What an execution of `plan` has done before it starts. Pass one to {@link executePlan} to keep
+ * what a failed run did (created the thing, then an attachment failed): it is filled as it goes.
  */
-export async function executePlan(
-  plan: Plan,
-  target: ExecutionTarget,
-  deps: ExecutionDeps,
-): Promise<ExecutionResult> {
-  const { iot, logger } = deps;
-  const principalPolicy = deps.thingPrincipalPolicy ?? 'exclusive';
-  const clock = deps.clock ?? (() => performance.now());
-  const callsAtStart = iot.callCount;
-  if (
-    plan.certificate !== null &&
-    plan.certificate.certificateId.toLowerCase() !== target.certificateId.toLowerCase()
-  ) {
-    throw new PlanCertificateMismatchError(plan.certificate.certificateId, target.certificateId);
-  }
-  if (plan.thing !== null) checkOverrides(plan.thing);
-  const result: ExecutionResult = {
+export function emptyExecutionResult(plan: Plan): ExecutionResult {
+  return {
     thingName: plan.thing?.thingName ?? null,
     thing: null,
     thingGroups: { added: [], removed: [] },
@@ -119,6 +100,33 @@ export async function executePlan(
     iotApiCalls: 0,
     timings: {},
   };
+}
+
+/**
+ * Runs the plan for one certificate. Never changes the certificate's status.
+ * @example const result = await executePlan(plan, { certificateId, certificateArn }, { iot, logger });
+ * `deps.thingPrincipalPolicy` defaults to `exclusive` (fail closed).
+ * @throws {@link ThingOwnedByAnotherCertificateError}, {@link OverrideConflictError},
+ *   {@link PolicyNameConflictError}, {@link PlanCertificateMismatchError}, and every error of
+ *   the IoT port (AccessDenied, ThingGroupNotFound, PolicyNotFound, AwsThrottled, …).
+ */
+export async function executePlan(
+  plan: Plan,
+  target: ExecutionTarget,
+  deps: ExecutionDeps,
+  result: ExecutionResult = emptyExecutionResult(plan),
+): Promise<ExecutionResult> {
+  const { iot, logger } = deps;
+  const principalPolicy = deps.thingPrincipalPolicy ?? 'exclusive';
+  const clock = deps.clock ?? (() => performance.now());
+  const callsAtStart = iot.callCount;
+  if (
+    plan.certificate !== null &&
+    plan.certificate.certificateId.toLowerCase() !== target.certificateId.toLowerCase()
+  ) {
+    throw new PlanCertificateMismatchError(plan.certificate.certificateId, target.certificateId);
+  }
+  if (plan.thing !== null) checkOverrides(plan.thing);
   const timed = async <T>(step: ExecutionStep, run: () => Promise<T>): Promise<T> => {
     const started = clock();
     try {

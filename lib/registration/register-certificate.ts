@@ -35,7 +35,7 @@ import {
 import { checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
-import { executePlan } from '../provisioning/execute-plan.js';
+import { emptyExecutionResult, executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription } from '../provisioning/iot-registry.js';
 import { certificateParameters } from '../template/certificate-parameters.js';
 import { render } from '../template/render.js';
@@ -188,23 +188,33 @@ async function run(
 
   // 6. Provision (idempotent; never touches the certificate's status).
   const target = { certificateId, certificateArn: certificate.certificateArn };
-  const execution = await step('execute-plan', () =>
-    executePlan(plan, target, {
-      iot: deps.iot,
-      logger: deps.logger,
-      policyCache: deps.policyCache,
-      clock: monotonic(deps),
-      thingPrincipalPolicy: deps.config.provisioning?.thingPrincipalPolicy ?? 'exclusive',
-    }),
-  );
-  trace.thingName = execution.thingName;
-  trace.policies = execution.policyNames;
-  trace.execution = {
-    timings: execution.timings,
-    created: execution.created,
-    reused: execution.reused,
-    thingGroups: execution.thingGroups,
-  };
+  // Filled as the plan runs, so the summary of a failed attempt says what it created.
+  const execution = emptyExecutionResult(plan);
+  try {
+    await step('execute-plan', () =>
+      executePlan(
+        plan,
+        target,
+        {
+          iot: deps.iot,
+          logger: deps.logger,
+          policyCache: deps.policyCache,
+          clock: monotonic(deps),
+          thingPrincipalPolicy: deps.config.provisioning?.thingPrincipalPolicy ?? 'exclusive',
+        },
+        execution,
+      ),
+    );
+  } finally {
+    trace.thingName = execution.thingName;
+    trace.policies = execution.policyNames;
+    trace.execution = {
+      timings: execution.timings,
+      created: execution.created,
+      reused: execution.reused,
+      thingGroups: execution.thingGroups,
+    };
+  }
 
   // 7. Status last: only now may the device connect.
   const status = await step('activate', () =>

@@ -18,6 +18,16 @@ function setUp(options: Parameters<typeof createWorld>[0] = {}): World {
 
 const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
 
+/** An AWS IoT 500 answer. */
+function internalFailure(): IoTServiceException {
+  return new IoTServiceException({
+    name: 'InternalFailureException',
+    $fault: 'server',
+    message: 'boom',
+    $metadata: { httpStatusCode: 500 },
+  });
+}
+
 describe('registerCertificate', () => {
   it('provisions in JITP order and activates the certificate last', async () => {
     // Prepare
@@ -431,15 +441,7 @@ describe('registerCertificate', () => {
     const w = setUp();
     w.template.value = RICH_TEMPLATE;
     const { event } = w.device('CN=dev-017');
-    w.fake.failOn(
-      command,
-      new IoTServiceException({
-        name: 'InternalFailureException',
-        $fault: 'server',
-        message: 'boom',
-        $metadata: { httpStatusCode: 500 },
-      }),
-    );
+    w.fake.failOn(command, internalFailure());
     // Act
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
@@ -454,6 +456,29 @@ describe('registerCertificate', () => {
     expect(state.things['dev-017']?.principals).toEqual([certArn(event.certificateId)]);
     expect(state.attachments).toEqual({ [certArn(event.certificateId)]: ['device-base'] });
     expect(state.certificateStatus).toEqual({ [event.certificateId]: 'ACTIVE' });
+  });
+
+  it('says in the summary of a failed attempt what it created before the failure', async () => {
+    // Prepare
+    const w = setUp();
+    w.template.value = RICH_TEMPLATE;
+    const { event } = w.device('CN=dev-019');
+    w.fake.failOn('AttachPolicy', internalFailure());
+    // Act
+    const error = await expectJitrError(registerCertificate(event, w.deps));
+    // Assess
+    expect(error.code).toBe('AwsUnavailable');
+    const { extra } = w.logger.summary();
+    expect(extra.outcome).toBe('failed');
+    expect(extra.thingName).toBe('dev-019');
+    const execution = extra.execution as { thingGroups: { added: string[] } };
+    execution.thingGroups.added.sort(); // added in parallel
+    expect(execution).toEqual({
+      timings: expect.objectContaining({ thing: expect.any(Number) }),
+      created: ['thing:dev-019'],
+      reused: ['policy:device-base'],
+      thingGroups: { added: ['fleet', 'plant-7'], removed: [] },
+    });
   });
 
   it('throws a transient CRL error in required mode and activates nothing', async () => {
