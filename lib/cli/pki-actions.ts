@@ -2,7 +2,7 @@
 // lives in pki-publish.ts so that these commands never load it).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCertificate } from '../certificate/index.js';
+import { parseCertificate, verifyIssuedBy } from '../certificate/index.js';
 import { REVOCATION_REASON_CODES, type RevocationReason } from '../crl/reasons.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import {
@@ -136,12 +136,26 @@ export async function issueDeviceAction(input: IssueDeviceInput) {
   };
 }
 
-/** `jitr pki revoke`: records a revocation in the CA directory (idempotent per serial). */
-export async function revokeAction(input: { dir?: string; serial: string; reason?: string; now?: Date }) {
+/**
+ * `jitr pki revoke`: records a revocation in the CA directory (idempotent per serial). The
+ * serial comes from `--serial`, or from the certificate file `--cert` (which this CA must have
+ * issued: a serial only means something under its issuer).
+ */
+export async function revokeAction(input: {
+  dir?: string;
+  serial?: string;
+  cert?: string;
+  reason?: string;
+  now?: Date;
+}) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
-  const serial = normaliseSerial(input.serial);
+  if ((input.serial === undefined) === (input.cert === undefined)) {
+    throw new PkiInvalidArgumentError('--serial', 'give exactly one of --serial <hex> or --cert <file>');
+  }
+  const given = input.serial === undefined ? undefined : normaliseSerial(input.serial);
   const reason = parseReason(input.reason);
-  await readCa(dir); // a revocation without a CA is a mistake: fail early
+  const ca = await readCa(dir); // a revocation without a CA is a mistake: fail early
+  const serial = given ?? (await serialOfIssuedCertificate(input.cert ?? '', ca.certificatePem));
   const state = await readState(dir);
   const existing = state.revoked.find((r) => r.serial === serial);
   if (existing !== undefined) {
@@ -222,6 +236,26 @@ async function createFile(path: string, content: string, mode: number): Promise<
 }
 
 /** Normalises a serial to the lowercase DER INTEGER content hex (`0091f0…` keeps its 00). */
+/** The serial of a certificate file, refused unless the CA's key signed it. */
+async function serialOfIssuedCertificate(file: string, caPem: string): Promise<string> {
+  const { readInputFile } = await import('./errors.js');
+  const bytes = await readInputFile(file, '--cert', 'jitr pki revoke');
+  let facts: ReturnType<typeof parseCertificate>;
+  try {
+    facts = parseCertificate(bytes);
+  } catch (error) {
+    if (!isJitrError(error)) throw error;
+    throw new PkiInvalidArgumentError('--cert', `${file} is not a certificate (${error.message})`);
+  }
+  try {
+    verifyIssuedBy(facts, parseCertificate(caPem));
+  } catch (error) {
+    if (!isJitrError(error)) throw error;
+    throw new PkiInvalidArgumentError('--cert', `${file} was not issued by this CA (${error.code})`);
+  }
+  return normaliseSerial(facts.serialHex);
+}
+
 export function normaliseSerial(serial: string): string {
   try {
     return positiveIntegerContent(serialMagnitude(serial.trim())).toString('hex');

@@ -88,13 +88,14 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
   pki
     .command('revoke')
     .description('record a revocation in the CA directory (then run jitr pki crl and publish-crl)')
-    .requiredOption('--serial <hex>', 'certificate serial in hex (colons and a leading 00 allowed)')
+    .option('--serial <hex>', 'certificate serial in hex (colons and a leading 00 allowed)')
+    .option('--cert <file>', 'the certificate to revoke (PEM or DER), instead of --serial')
     .option('--reason <reason>', 'RFC 5280 reason: keyCompromise, superseded, cessationOfOperation, …')
     .option('--dir <dir>', DIR_HELP, './pki')
     .option('--json', JSON_HELP)
     .example('npx jitr pki revoke --dir /tmp/jitr-pki --serial 0091f0c3 --reason keyCompromise')
     .action(
-      action(async (options: { dir: string; serial: string; reason?: string }) => {
+      action(async (options: { dir: string; serial?: string; cert?: string; reason?: string }) => {
         const { revokeAction } = await import('./pki-actions.js');
         printJson(await revokeAction(options));
       }),

@@ -121,6 +121,43 @@ describe('jitr pki actions', () => {
     expect(verified.lookup(parseCertificate(await readFile(other.certificate)).serialBytes)).toBeNull();
   });
 
+  it('revokes by certificate file (--cert) the serial issue-device printed, and only a certificate of this CA', async () => {
+    // Prepare
+    await createCaAction({ dir, keyType: 'ec', now: NOW });
+    const device = await issueDeviceAction({ dir, subject: 'CN=dev-004', now: NOW });
+    const otherDir = join(root, 'other-ca');
+    await createCaAction({ dir: otherDir, keyType: 'ec', subject: 'CN=JITR Example Device CA', now: NOW });
+    const foreign = await issueDeviceAction({ dir: otherDir, subject: 'CN=dev-005', now: NOW });
+    await writeFile(join(root, 'empty.pem'), '');
+
+    // Act
+    const revoked = await revokeAction({ dir, cert: device.certificate, reason: 'keyCompromise', now: NOW });
+    const refusals = await Promise.all([
+      codeOf(revokeAction({ dir, cert: foreign.certificate, now: NOW })),
+      codeOf(revokeAction({ dir, cert: join(root, 'empty.pem'), now: NOW })),
+      codeOf(revokeAction({ dir, cert: join(root, 'missing.pem'), now: NOW })),
+      codeOf(revokeAction({ dir, cert: device.certificate, serial: device.serial, now: NOW })),
+      codeOf(revokeAction({ dir, now: NOW })),
+    ]);
+
+    // Assess
+    expect(revoked).toEqual({
+      serial: device.serial,
+      revocationDate: NOW.toISOString(),
+      reason: 'keyCompromise',
+      alreadyRevoked: false,
+      revokedCount: 1,
+    });
+    expect(refusals).toEqual([
+      'PkiInvalidArgument',
+      'PkiInvalidArgument',
+      'FileNotFound',
+      'PkiInvalidArgument',
+      'PkiInvalidArgument',
+    ]);
+    expect((await readState(dir)).revoked.map((r) => r.serial)).toEqual([device.serial]);
+  });
+
   it('increments the CRL number on every CRL and keeps revocations idempotent', async () => {
     // Prepare
     await createCaAction({ dir, keyType: 'ec', now: NOW });
