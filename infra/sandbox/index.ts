@@ -107,7 +107,8 @@ export interface Sandbox {
    * A device connects with this certificate: AWS IoT's JITR behaviour (auto-register under an
    * ACTIVE, auto-registration CA; publish the registered event while PENDING_ACTIVATION) and
    * the rule's asynchronous invocation of every deployed function matching the CA.
-   * With `wait: true`, resolves only once those invocations have settled.
+   * With `wait: true`, resolves only once those invocations have settled (queue path: once the
+   * message left the queue, processed or moved to the DLQ).
    */
   registerDevice(certificatePem: string, options?: { wait?: boolean }): Promise<RegisterDeviceResult>;
   lambda: {
@@ -124,9 +125,14 @@ export interface Sandbox {
 }
 
 export interface RegisterDeviceResult extends ConnectResult {
-  /** Request ids of the asynchronous invocations the event caused (one per matching function). */
+  /** Request ids of the asynchronous invocations the event caused (one per matching direct-path function). */
   requestIds: string[];
+  /** Ids of the SQS messages the rule wrote (one per matching function fed by a queue). */
+  messageIds: string[];
 }
+
+/** Where the rule delivered one event: an asynchronous invocation, or a message in a function's queue. */
+type Delivered = { fn: SandboxFunction; requestId: string } | { fn: SandboxFunction; messageId: string };
 
 /** The credentials the sandbox accepts (s3rver's fixed key pair). */
 export const SANDBOX_CREDENTIALS: SandboxCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -186,14 +192,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
      * every deployed function whose CA filter matches. Both registerDevice and the MQTT
      * endpoint publish through here.
      */
-    const publishRegisteredEvent = (
-      event: RegisteredEvent,
-    ): Array<{ fn: SandboxFunction; requestId: string }> => {
+    const publishRegisteredEvent = (event: RegisteredEvent): Delivered[] => {
       published.push(event);
-      const invoked: Array<{ fn: SandboxFunction; requestId: string }> = [];
+      const invoked: Delivered[] = [];
       for (const fn of functions) {
-        if (fn.caCertificateId === undefined || fn.caCertificateId === event.caCertificateId) {
-          invoked.push({ fn, requestId: fn.invokeAsync(event) });
+        if (fn.caCertificateId !== undefined && fn.caCertificateId !== event.caCertificateId) continue;
+        const source = fn.eventSource;
+        if (source === undefined) invoked.push({ fn, requestId: fn.invokeAsync(event) });
+        else {
+          // The rule's SQS action: the event's JSON as the body, no attributes (aws-facts §9.1).
+          const message = queues.send(source.queue, JSON.stringify(event));
+          invoked.push({ fn, messageId: message.messageId });
         }
       }
       return invoked;
@@ -267,10 +276,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       async registerDevice(certificatePem, registerOptions = {}) {
         const result = connectDevice(store, certificatePem);
         const invoked = result.event === undefined ? [] : publishRegisteredEvent(result.event);
-        if (registerOptions.wait === true)
-          await Promise.all(invoked.map(({ fn, requestId }) => fn.settled(requestId)));
-        const requestIds = invoked.map((i) => i.requestId);
-        return { ...result, requestIds };
+        if (registerOptions.wait === true) {
+          await Promise.all(
+            invoked.map((i) =>
+              'requestId' in i ? i.fn.settled(i.requestId) : i.fn.eventSource?.settled(i.messageId),
+            ),
+          );
+        }
+        const requestIds = invoked.flatMap((i) => ('requestId' in i ? [i.requestId] : []));
+        const messageIds = invoked.flatMap((i) => ('messageId' in i ? [i.messageId] : []));
+        return { ...result, requestIds, messageIds };
       },
       lambda: {
         functions: () => [...functions],
@@ -300,6 +315,7 @@ export type { CallCounters, FaultOptions, InjectedFailure, QuotaOption } from '.
 export type { CertificateView, IotInspector, ThingView } from './iot/inspect.js';
 export type { AttemptOutcome, ErrorPayload, LogLine } from './lambda/container.js';
 export type { DestinationRecord } from './lambda/destination.js';
+export type { EventSourceOptions, EventSourceStats } from './lambda/event-source.js';
 export type {
   AttemptRecord,
   DeployFunctionOptions,
@@ -307,4 +323,5 @@ export type {
   SandboxFunction,
 } from './lambda/function.js';
 export type { ConnectOutcome, ConnectResult, RegisteredEvent } from './lambda/registration.js';
+export { parseRetryDelays, RETRY_DELAYS, type RetryDelays } from './lambda/timing.js';
 export type { MqttEndpoint, MqttEvent } from './mqtt/endpoint.js';

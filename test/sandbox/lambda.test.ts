@@ -1,16 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  GetRegistrationCodeCommand,
-  type IoTClient,
-  RegisterCACertificateCommand,
-  UpdateCACertificateCommand,
-  UpdateCertificateCommand,
-} from '@aws-sdk/client-iot';
+import { type IoTClient, UpdateCACertificateCommand, UpdateCertificateCommand } from '@aws-sdk/client-iot';
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type InvocationRecord,
@@ -19,6 +9,7 @@ import {
   startSandbox,
 } from '../../infra/sandbox/index.js';
 import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
+import { buildTestHandler, registerTestCa } from './helpers/fixture-function.js';
 import { createTestPki, type TestCa, type TestPki } from './helpers/test-pki.js';
 
 /** The invocation of `fn` for the event about this certificate. */
@@ -35,34 +26,14 @@ describe('sandbox rule and Lambda side', () => {
   let pki: TestPki;
   let ca: TestCa;
   let caId: string;
-  let bundleDir: string;
   let bundle: string;
+  let cleanupBundle: () => void;
 
-  const registerCa = async (c: TestCa, autoRegistration: boolean): Promise<string> => {
-    const code = (await iot.send(new GetRegistrationCodeCommand({}))).registrationCode ?? '';
-    const out = await iot.send(
-      new RegisterCACertificateCommand({
-        caCertificate: c.certificatePem,
-        verificationCertificate: pki.issue(c, code),
-        setAsActive: true,
-        allowAutoRegistration: autoRegistration,
-      }),
-    );
-    return out.certificateId ?? '';
-  };
+  const registerCa = (c: TestCa, autoRegistration: boolean): Promise<string> =>
+    registerTestCa(iot, pki, c, autoRegistration);
 
   beforeAll(async () => {
-    bundleDir = mkdtempSync(join(tmpdir(), 'jitr-sandbox-fn-'));
-    bundle = join(bundleDir, 'handler.cjs');
-    await build({
-      entryPoints: [join(import.meta.dirname, 'fixtures', 'test-handler.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    ({ bundle, cleanup: cleanupBundle } = await buildTestHandler());
     sandbox = await startSandbox({ port: 0, queues: ['dlq', 'classic-dlq'] });
     ({ iot, sqs } = clientsFor(sandbox));
     pki = createTestPki();
@@ -73,7 +44,7 @@ describe('sandbox rule and Lambda side', () => {
   afterAll(async () => {
     await sandbox.stop();
     pki.cleanup();
-    rmSync(bundleDir, { recursive: true, force: true });
+    cleanupBundle();
   });
 
   it('registers a first-time device PENDING_ACTIVATION and publishes the registered event to the function', async () => {
@@ -92,6 +63,7 @@ describe('sandbox rule and Lambda side', () => {
       caCertificateId: caId,
       reason: undefined,
       requestIds: [expect.any(String)],
+      messageIds: [],
       event: {
         certificateId: cert?.certificateId,
         caCertificateId: caId,

@@ -7,7 +7,7 @@ export interface DestinationRecord {
   requestContext: {
     requestId: string;
     functionArn: string;
-    condition: 'RetriesExhausted';
+    condition: 'RetriesExhausted' | 'EventAgeExceeded';
     approximateInvokeCount: number;
   };
   requestPayload: unknown;
@@ -19,6 +19,7 @@ export function destinationRecord(input: {
   requestId: string;
   functionArn: string;
   attempts: number;
+  condition?: 'RetriesExhausted' | 'EventAgeExceeded';
   event: unknown;
   error: ErrorPayload;
   now: Date;
@@ -29,7 +30,7 @@ export function destinationRecord(input: {
     requestContext: {
       requestId: input.requestId,
       functionArn: `${input.functionArn}:$LATEST`,
-      condition: 'RetriesExhausted',
+      condition: input.condition ?? 'RetriesExhausted',
       approximateInvokeCount: input.attempts,
     },
     requestPayload: input.event,

@@ -3,7 +3,9 @@ import { delay } from '../http.js';
 import type { QueueStore } from '../sqs/queues.js';
 import { type AttemptOutcome, Container, type ErrorPayload, type LogLine } from './container.js';
 import { deadLetterAttributes, destinationRecord } from './destination.js';
+import { EventSourceMapping, type EventSourceOptions } from './event-source.js';
 import { ContainerPool } from './pool.js';
+import { type LambdaTiming, lambdaTiming, type RetryDelays } from './timing.js';
 
 export interface DeployFunctionOptions {
   /** Path to the CommonJS bundle (e.g. `dist/handlers/jitr.cjs`). */
@@ -14,12 +16,25 @@ export interface DeployFunctionOptions {
   name?: string;
   /** Function environment, on top of the sandbox's endpoints, region and credentials. */
   env?: Record<string, string>;
-  /** Maximum concurrent execution environments (worker threads), created on demand (default 1). */
+  /**
+   * The concurrency limit (the account's concurrency, as Lambda scales up to it): execution
+   * environments (worker threads) created on demand, default 1. At the limit, asynchronous and
+   * event-source invocations are throttled and retried as Lambda retries throttles.
+   */
   containers?: number;
   /** Async retries after a function error, 0–2 (default 2). */
   retries?: number;
-  /** Waits before retry 1 and 2 (default [100, 200] ms: Lambda's ~1 min / ~2 min, compressed). */
+  /**
+   * `compressed` (default: every Lambda and SQS wait ÷ 600, so function-error retries after
+   * 100 ms / 200 ms) or `aws` (the real ~1 min / ~2 min, throttle backoff 1 s … 5 min).
+   */
+  retryDelays?: RetryDelays;
+  /** Waits before retry 1 and 2, overriding the profile's function-error delays. */
   retryDelaysMs?: number[];
+  /** Asynchronous events older than this are dropped to the on-failure destination (default 21 600: AWS's 6 h). */
+  maximumEventAgeSeconds?: number;
+  /** Where an invocation lands among idle containers, and throttle jitter (default Math.random). */
+  random?: () => number;
   /** On-failure destination (SQS queue URL or name): gets the invocation record. */
   dlqQueueUrl?: string;
   /** Classic dead-letter queue (SQS URL or name): gets the event with RequestID/ErrorCode/ErrorMessage attributes. */
@@ -32,6 +47,12 @@ export interface DeployFunctionOptions {
   role?: string;
   /** Called for every line the function prints (after it is recorded). */
   onLog?: (line: LogLine) => void;
+  /**
+   * The queue ingestion path: the registered-event rule's SQS action writes every event to
+   * this queue and an SQS event source mapping feeds the function. Without it the rule invokes
+   * the function asynchronously (the direct path).
+   */
+  eventSource?: EventSourceOptions;
 }
 
 export interface AttemptRecord {
@@ -47,9 +68,14 @@ export interface AttemptRecord {
 export interface InvocationRecord {
   requestId: string;
   event: unknown;
-  kind: 'async' | 'sync';
-  status: 'running' | 'retry-wait' | 'succeeded' | 'failed';
+  /** `async` (the rule's invoke), `sync` (RequestResponse) or `sqs` (an event source batch). */
+  kind: 'async' | 'sync' | 'sqs';
+  status: 'running' | 'retry-wait' | 'throttled' | 'succeeded' | 'failed';
   attempts: AttemptRecord[];
+  /** Times Lambda throttled this event (no container under the limit): retried, not a function error. */
+  throttles: number;
+  /** Why the record went to the on-failure destination (async only). */
+  condition?: 'RetriesExhausted' | 'EventAgeExceeded';
   /** Set when the record was sent to the on-failure destination / dead-letter queue. */
   sentToDlq: boolean;
   /** Why the failure could not be delivered (e.g. the queue does not exist); the event is dropped. */
@@ -65,6 +91,10 @@ export class SandboxFunction {
   readonly caCertificateId: string | undefined;
   private readonly accountId: string;
   private readonly pool: ContainerPool;
+  /** The SQS event source mapping (queue ingestion), if deployed with one. */
+  readonly eventSource: EventSourceMapping | undefined;
+  readonly timing: LambdaTiming;
+  private readonly random: () => number;
   private readonly records = new Map<string, InvocationRecord>();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
   private readonly lines: LogLine[] = [];
@@ -83,6 +113,8 @@ export class SandboxFunction {
     this.accountId = sandbox.accountId;
     this.arn = `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${this.name}`;
     this.caCertificateId = options.caCertificateId;
+    this.timing = lambdaTiming(options.retryDelays ?? 'compressed');
+    this.random = options.random ?? Math.random;
     this.bundle = resolve(options.bundle);
     const retries = options.retries ?? 2;
     if (!Number.isInteger(retries) || retries < 0 || retries > 2)
@@ -111,7 +143,12 @@ export class SandboxFunction {
           { ...this.env, AWS_LAMBDA_LOG_STREAM_NAME: `sandbox/[$LATEST]container-${index}` },
           (line) => this.log(line),
         ),
+      this.random,
     );
+    this.eventSource =
+      options.eventSource === undefined
+        ? undefined
+        : new EventSourceMapping(this, queues, options.eventSource, this.timing, this.random, sandbox.region);
   }
 
   /** Queues an event the way an asynchronous invocation does; returns the request id at once. */
@@ -127,7 +164,7 @@ export class SandboxFunction {
     const record = this.newRecord(event, 'sync');
     this.inFlight += 1;
     try {
-      const attempt = await this.attempt(record);
+      const attempt = await this.attempt(record, await this.pool.acquire());
       record.status = attempt.ok ? 'succeeded' : 'failed';
       return attempt;
     } finally {
@@ -145,15 +182,17 @@ export class SandboxFunction {
     });
   }
 
-  /** True when nothing is running, waiting for a retry or queued. */
+  /** True when nothing is running, waiting for a retry or queued (in its event source's queue too). */
   get isIdle(): boolean {
-    return this.inFlight === 0;
+    return this.inFlight === 0 && (this.eventSource?.isIdle ?? true);
   }
 
-  /** Resolves when nothing is running, waiting for a retry or queued. */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((done) => this.idleWaiters.push(done));
+  /** Resolves when nothing is running, waiting for a retry or queued (in its event source's queue too). */
+  async idle(): Promise<void> {
+    while (!this.isIdle) {
+      if (this.inFlight > 0) await new Promise<void>((done) => this.idleWaiters.push(done));
+      else await delay(20);
+    }
   }
 
   /** Every invocation so far, oldest first. */
@@ -195,16 +234,18 @@ export class SandboxFunction {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.eventSource?.stop();
     await this.pool.stop();
   }
 
-  private newRecord(event: unknown, kind: 'async' | 'sync'): InvocationRecord {
+  private newRecord(event: unknown, kind: InvocationRecord['kind']): InvocationRecord {
     const record: InvocationRecord = {
       requestId: crypto.randomUUID(),
       event,
       kind,
       status: 'running',
       attempts: [],
+      throttles: 0,
       sentToDlq: false,
       logs: [],
     };
@@ -212,25 +253,66 @@ export class SandboxFunction {
     return record;
   }
 
+  /**
+   * Lambda's asynchronous queue for one event: a throttle (no container under the limit) puts
+   * the event back with backoff and costs no attempt; a function error is retried after the
+   * profile's delays; the on-failure destination gets it when the retries are exhausted or the
+   * event is older than the maximum event age.
+   */
   private async runAsync(record: InvocationRecord): Promise<void> {
     const retries = this.options.retries ?? 2;
-    const delays = this.options.retryDelaysMs ?? [100, 200];
+    const delays = this.options.retryDelaysMs ?? this.timing.functionErrorDelaysMs;
+    const maxAgeMs = (this.options.maximumEventAgeSeconds ?? 21_600) * 1000;
+    const enqueuedAt = Date.now();
     let last: AttemptOutcome | undefined;
-    for (let i = 0; i <= retries; i += 1) {
-      if (i > 0) {
+    for (let i = 0; i <= retries; ) {
+      if (i > 0 && record.status !== 'throttled') {
         record.status = 'retry-wait';
         await delay(delays[i - 1] ?? delays[delays.length - 1] ?? 0);
       }
       if (this.stopped) return;
+      if (Date.now() - enqueuedAt > maxAgeMs) {
+        record.status = 'failed';
+        record.condition = 'EventAgeExceeded';
+        this.deliverFailure(record, last?.ok === false ? last.error : eventAgeError(record));
+        return;
+      }
+      const slot = this.pool.tryAcquire();
+      if (slot === null) {
+        record.status = 'throttled';
+        await delay(this.timing.throttleBackoffMs(record.throttles, this.random));
+        record.throttles += 1;
+        continue;
+      }
       record.status = 'running';
-      last = await this.attempt(record);
+      last = await this.attempt(record, slot);
       if (last.ok) {
         record.status = 'succeeded';
         return;
       }
+      i += 1;
     }
     record.status = 'failed';
+    record.condition = 'RetriesExhausted';
     if (last !== undefined && !last.ok) this.deliverFailure(record, last.error);
+  }
+
+  /**
+   * One event-source (SQS) batch, invoked synchronously by the mapping; null when Lambda
+   * throttled it (no container under the limit), for the mapping to retry.
+   */
+  async tryInvokeBatch(event: unknown): Promise<AttemptOutcome | null> {
+    const slot = this.pool.tryAcquire();
+    if (slot === null) return null;
+    const record = this.newRecord(event, 'sqs');
+    this.inFlight += 1;
+    try {
+      const outcome = await this.attempt(record, slot);
+      record.status = outcome.ok ? 'succeeded' : 'failed';
+      return outcome;
+    } finally {
+      this.settle(record);
+    }
   }
 
   private deliverFailure(record: InvocationRecord, error: ErrorPayload): void {
@@ -249,6 +331,7 @@ export class SandboxFunction {
         requestId: record.requestId,
         functionArn: this.arn,
         attempts: record.attempts.length,
+        condition: record.condition ?? 'RetriesExhausted',
         event: record.event,
         error,
         now: new Date(),
@@ -267,8 +350,10 @@ export class SandboxFunction {
     }
   }
 
-  private async attempt(record: InvocationRecord): Promise<AttemptOutcome> {
-    const { container, cold } = await this.pool.acquire();
+  private async attempt(
+    record: InvocationRecord,
+    { container, cold }: { container: Container; cold: boolean },
+  ): Promise<AttemptOutcome> {
     const startedAt = Date.now();
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const outcome = await container.invoke(
@@ -313,4 +398,13 @@ export class SandboxFunction {
       for (const done of waiters) done();
     }
   }
+}
+
+/** The error an event that aged out while throttled carries (it never ran). */
+function eventAgeError(record: InvocationRecord): ErrorPayload {
+  return {
+    errorType: 'Lambda.EventAgeExceeded',
+    errorMessage: `event ${record.requestId} exceeded the maximum event age after ${record.throttles} throttles`,
+    trace: [],
+  };
 }

@@ -1,8 +1,12 @@
 import type { Container } from './container.js';
 
 /**
- * Lambda's execution environments for one function: reuse a free one (warm), create one
- * while under the concurrency limit (cold start), otherwise queue the invocation.
+ * Lambda's execution environments for one function, up to the concurrency limit (the
+ * account's concurrency in the sandbox). An invocation gets an idle environment — any of them,
+ * not the warmest or the first: Lambda promises no placement, so module state must never
+ * assume which container runs next — or a new one while under the limit (a cold start).
+ * At the limit, asynchronous and event-source invocations are throttled (`tryAcquire` → null);
+ * synchronous ones wait (`acquire`).
  */
 export class ContainerPool {
   private readonly containers: Container[] = [];
@@ -13,25 +17,42 @@ export class ContainerPool {
   constructor(
     private readonly max: number,
     private readonly create: (index: number) => Container,
-  ) {}
+    private readonly random: () => number = Math.random,
+  ) {
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('containers must be a positive integer');
+  }
 
   /** Number of containers created so far (cold starts). */
   get created(): number {
     return this.containers.length;
   }
 
-  acquire(): Promise<{ container: Container; cold: boolean }> {
-    const free = this.containers.find((c) => c.alive && !this.reserved.has(c));
-    if (free !== undefined) {
-      this.reserved.add(free);
-      return Promise.resolve({ container: free, cold: false });
+  /** Containers running an invocation now. */
+  get busy(): number {
+    return this.reserved.size;
+  }
+
+  /** An idle or new container, or null at the concurrency limit (a throttle). */
+  tryAcquire(): { container: Container; cold: boolean } | null {
+    const idle = this.containers.filter((c) => c.alive && !this.reserved.has(c));
+    if (idle.length > 0) {
+      const container = idle[Math.min(idle.length - 1, Math.floor(this.random() * idle.length))] as Container;
+      this.reserved.add(container);
+      return { container, cold: false };
     }
     if (this.containers.filter((c) => c.alive).length < this.max) {
       const container = this.create(this.containers.length);
       this.containers.push(container);
       this.reserved.add(container);
-      return Promise.resolve({ container, cold: true });
+      return { container, cold: true };
     }
+    return null;
+  }
+
+  /** A container, waiting for one at the limit (synchronous invocations). */
+  acquire(): Promise<{ container: Container; cold: boolean }> {
+    const got = this.tryAcquire();
+    if (got !== null) return Promise.resolve(got);
     return new Promise((done) => this.waiting.push(done));
   }
 

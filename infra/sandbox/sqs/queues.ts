@@ -44,10 +44,38 @@ export function nonExistentQueue(): SqsError {
   );
 }
 
+/** A message left a queue: deleted by a consumer, or moved to the dead-letter queue by redrive. */
+export interface MessageGone {
+  queue: Queue;
+  messageId: string;
+  how: 'deleted' | 'dead-lettered';
+}
+
+/** A queue's `RedrivePolicy` attribute (JSON), or undefined without one. */
+export function redrivePolicy(
+  queue: Queue,
+): { deadLetterTargetArn: string; maxReceiveCount: number } | undefined {
+  const text = queue.attributes.RedrivePolicy;
+  if (text === undefined || text === '') return undefined;
+  const parsed = JSON.parse(text) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+  const max = Number(parsed.maxReceiveCount);
+  if (typeof parsed.deadLetterTargetArn !== 'string' || !Number.isSafeInteger(max) || max < 1) {
+    throw new SqsError(
+      'InvalidParameterValue',
+      'InvalidParameterValue',
+      400,
+      'Value for parameter RedrivePolicy is invalid: it needs deadLetterTargetArn and a maxReceiveCount of 1 to 1000.',
+    );
+  }
+  return { deadLetterTargetArn: parsed.deadLetterTargetArn, maxReceiveCount: max };
+}
+
 /** In-memory standard queues. `baseUrl` is set once the server listens. */
 export class QueueStore {
   readonly queues = new Map<string, Queue>();
   baseUrl = '';
+  /** Told whenever a message leaves a queue (event source mappings wait on it). */
+  readonly onGone = new Set<(gone: MessageGone) => void>();
 
   constructor(
     readonly region: string,
@@ -62,6 +90,17 @@ export class QueueStore {
     }
     const existing = this.queues.get(name);
     if (existing !== undefined) return existing;
+    if (attributes.RedrivePolicy !== undefined) {
+      const policy = redrivePolicy({ attributes } as Queue);
+      if (policy !== undefined && this.byArn(policy.deadLetterTargetArn) === undefined) {
+        throw new SqsError(
+          'InvalidParameterValue',
+          'InvalidParameterValue',
+          400,
+          `Value ${attributes.RedrivePolicy} for parameter RedrivePolicy is invalid. Reason: Dead-letter target does not exist.`,
+        );
+      }
+    }
     const queue: Queue = {
       name,
       url: `${this.baseUrl}/${this.accountId}/${name}`,
@@ -81,6 +120,10 @@ export class QueueStore {
     const queue = this.queues.get(name);
     if (queue === undefined) throw nonExistentQueue();
     return queue;
+  }
+
+  byArn(arn: string): Queue | undefined {
+    return [...this.queues.values()].find((q) => q.arn === arn);
   }
 
   send(
@@ -103,13 +146,31 @@ export class QueueStore {
     return message;
   }
 
-  /** Receives up to `max` visible messages, hiding them for `visibilitySeconds`. */
+  /**
+   * Receives up to `max` visible messages, hiding them for `visibilitySeconds`. With a redrive
+   * policy, a message already received `maxReceiveCount` times moves to the dead-letter queue
+   * instead (body, attributes, message id and sent time kept), as SQS moves it.
+   */
   receive(queue: Queue, max: number, visibilitySeconds: number): StoredMessage[] {
     const now = this.now();
     const out: StoredMessage[] = [];
-    for (const m of queue.messages) {
+    const redrive = redrivePolicy(queue);
+    const dlq = redrive === undefined ? undefined : this.byArn(redrive.deadLetterTargetArn);
+    for (const m of [...queue.messages]) {
       if (out.length >= max) break;
       if (m.invisibleUntil > now) continue;
+      if (redrive !== undefined && dlq !== undefined && m.receiveCount >= redrive.maxReceiveCount) {
+        queue.messages = queue.messages.filter((x) => x !== m);
+        dlq.messages.push({
+          ...m,
+          receiveCount: 0,
+          firstReceiveTimestamp: undefined,
+          invisibleUntil: now,
+          receiptHandle: undefined,
+        });
+        this.gone({ queue, messageId: m.messageId, how: 'dead-lettered' });
+        continue;
+      }
       m.receiveCount += 1;
       m.firstReceiveTimestamp ??= now;
       m.invisibleUntil = now + visibilitySeconds * 1000;
@@ -138,7 +199,14 @@ export class QueueStore {
       );
     }
     const m = this.byHandle(queue, handle);
-    if (m !== undefined) queue.messages = queue.messages.filter((x) => x !== m);
+    if (m !== undefined) {
+      queue.messages = queue.messages.filter((x) => x !== m);
+      this.gone({ queue, messageId: m.messageId, how: 'deleted' });
+    }
+  }
+
+  private gone(event: MessageGone): void {
+    for (const listener of this.onGone) listener(event);
   }
 
   changeVisibility(queue: Queue, handle: string, seconds: number): void {
