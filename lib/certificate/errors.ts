@@ -22,7 +22,7 @@ export interface ValidityFacts {
 /** The input is not a parseable X.509 certificate (PEM or DER). */
 export class CertificateMalformedError extends JitrError {
   readonly code = 'CertificateMalformed';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(message: string, extra: Extra = {}) {
     super(`Malformed certificate: ${message}`, {
       step: 'certificate-parse',
@@ -35,7 +35,7 @@ export class CertificateMalformedError extends JitrError {
 /** The certificate's issuer is not the CA (issuer DN, AKI/SKI, or CA constraints). */
 export class CertificateNotIssuedByCaError extends JitrError {
   readonly code = 'CertificateNotIssuedByCa';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(failure: IssuerFailure, names: CertificateNames) {
     const message =
       failure.check === 'issuer-name'
@@ -54,7 +54,7 @@ export class CertificateNotIssuedByCaError extends JitrError {
 /** The CA's key does not verify the certificate's signature. */
 export class CertificateSignatureInvalidError extends JitrError {
   readonly code = 'CertificateSignatureInvalid';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(signatureAlgorithm: string, names: CertificateNames) {
     super('Certificate signature does not verify with the CA key', {
       step: 'certificate-issuer',
@@ -67,7 +67,7 @@ export class CertificateSignatureInvalidError extends JitrError {
 /** The signature algorithm is not one this handler verifies (fails closed). */
 export class CertificateUnsupportedAlgorithmError extends JitrError {
   readonly code = 'CertificateUnsupportedAlgorithm';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(signatureAlgorithm: string, names: CertificateNames) {
     super(`Unsupported certificate signature algorithm ${signatureAlgorithm}`, {
       step: 'certificate-issuer',
@@ -81,7 +81,7 @@ export class CertificateUnsupportedAlgorithmError extends JitrError {
 /** now > notAfter + skew. */
 export class CertificateExpiredError extends JitrError {
   readonly code = 'CertificateExpired';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(validity: ValidityFacts) {
     super(`Certificate expired at ${validity.notAfter}`, {
       step: 'certificate-validity',
@@ -94,7 +94,7 @@ export class CertificateExpiredError extends JitrError {
 /** now < notBefore − skew. */
 export class CertificateNotYetValidError extends JitrError {
   readonly code = 'CertificateNotYetValid';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(validity: ValidityFacts) {
     super(`Certificate is not valid before ${validity.notBefore}`, {
       step: 'certificate-validity',
@@ -107,7 +107,7 @@ export class CertificateNotYetValidError extends JitrError {
 /** A critical extension this handler does not recognise (RFC 5280 §4.2: MUST reject). */
 export class CertificateUnsupportedCriticalExtensionError extends JitrError {
   readonly code = 'CertificateUnsupportedCriticalExtension';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor(oid: string) {
     super(`Certificate carries an unsupported critical extension ${oid}`, {
       step: 'certificate-extensions',
@@ -121,7 +121,7 @@ export class CertificateUnsupportedCriticalExtensionError extends JitrError {
 /** The device certificate is itself a CA (basicConstraints cA=TRUE). */
 export class CertificateIsCaError extends JitrError {
   readonly code = 'CertificateIsCa';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   constructor() {
     super('Certificate is a CA certificate (basicConstraints cA=TRUE), not a device', {
       step: 'certificate-extensions',

@@ -4,7 +4,7 @@
  * does not answer). `describeFailure` turns anything a command throws into one of these (or
  * keeps a JitrError as it is), so no stack trace ever reaches the user.
  */
-import { JitrError, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError } from '../errors/jitr-error.js';
 import { describeFailure, SystemError } from '../errors/system-errors.js';
 
 export { describeFailure, SystemError };
@@ -12,7 +12,7 @@ export { describeFailure, SystemError };
 /** The command line cannot be run: unknown command or option, missing option, malformed value. */
 export class CommandLineError extends JitrError {
   readonly code = 'InvalidCommandLine';
-  readonly outcome: Outcome = 'invalid-input';
+  readonly disposition: Disposition = 'invalid-input';
   constructor(problem: string, command: string, remedy?: string) {
     super(problem, {
       step: command,

@@ -1,5 +1,5 @@
 // Error types of the config area (see lib/errors/jitr-error.ts for the model).
-import { JitrError, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError } from '../errors/jitr-error.js';
 
 /** What is wrong with a variable: its malformed `value`, or why it may not be unset (`requiredBecause`). */
 export type ConfigurationFacts = { variable: string; expected: string } & (
@@ -10,7 +10,7 @@ export type ConfigurationFacts = { variable: string; expected: string } & (
 /** An environment variable is missing or malformed (read once at cold start). */
 export class ConfigurationInvalidError extends JitrError {
   readonly code = 'ConfigurationInvalid';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   readonly variable: string;
 
   constructor(facts: ConfigurationFacts) {

@@ -26,7 +26,7 @@ export interface CrlFreshnessFacts {
 /** The bytes are not a well-formed X.509 CRL (PEM or DER). */
 export class CrlMalformedError extends JitrError {
   readonly code = 'CrlMalformed';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(message: string, extra: Extra = {}) {
     super(`Malformed CRL: ${message}`, {
       step: STEP,
@@ -39,7 +39,7 @@ export class CrlMalformedError extends JitrError {
 /** The CRL's signature does not verify with the CA's key. */
 export class CrlSignatureInvalidError extends JitrError {
   readonly code = 'CrlSignatureInvalid';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(signatureAlgorithm: string, names: CrlNames) {
     super("CRL signature does not verify with the CA's key", {
       step: STEP,
@@ -53,7 +53,7 @@ export class CrlSignatureInvalidError extends JitrError {
 /** The CRL's signature algorithm is not one this handler verifies. */
 export class CrlUnsupportedAlgorithmError extends JitrError {
   readonly code = 'CrlUnsupportedAlgorithm';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(signatureAlgorithm: string, names: CrlNames) {
     super(`Unsupported CRL signature algorithm ${signatureAlgorithm}`, {
       step: STEP,
@@ -67,7 +67,7 @@ export class CrlUnsupportedAlgorithmError extends JitrError {
 /** The CRL's issuer (or its authorityKeyIdentifier) is not the CA, or the CA may not sign CRLs. */
 export class CrlIssuerMismatchError extends JitrError {
   readonly code = 'CrlIssuerMismatch';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(failure: IssuerFailure, names: CrlNames) {
     const message =
       failure.check === 'issuer-name'
@@ -88,7 +88,7 @@ export class CrlIssuerMismatchError extends JitrError {
 /** now is past nextUpdate + the allowed staleness (or the CRL has no nextUpdate). */
 export class CrlStaleError extends JitrError {
   readonly code = 'CrlStale';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(freshness: CrlFreshnessFacts) {
     super(
       freshness.nextUpdate === null
@@ -107,7 +107,7 @@ export class CrlStaleError extends JitrError {
 /** thisUpdate is in the future (beyond the clock-skew allowance). */
 export class CrlNotYetValidError extends JitrError {
   readonly code = 'CrlNotYetValid';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(freshness: CrlFreshnessFacts & { clockSkewSeconds: number }) {
     super(`CRL thisUpdate ${freshness.thisUpdate} is in the future`, {
       step: STEP,
@@ -120,7 +120,7 @@ export class CrlNotYetValidError extends JitrError {
 /** A critical CRL or entry extension this handler does not implement (RFC 5280 §5.2, §5.3). */
 export class CrlUnsupportedCriticalExtensionError extends JitrError {
   readonly code = 'CrlUnsupportedCriticalExtension';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(message: string, extra: Extra = {}) {
     super(message, {
       step: STEP,
@@ -138,7 +138,7 @@ export class CrlUnsupportedCriticalExtensionError extends JitrError {
  */
 export class CrlSignerNotAuthorizedError extends JitrError {
   readonly code = 'CrlSignerNotAuthorized';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(facts: { caSubject: string; keyUsage: readonly string[] }) {
     super(
       `The CA "${facts.caSubject}" may not sign CRLs: its keyUsage (${facts.keyUsage.join(', ') || 'none'}) lacks cRLSign`,
@@ -160,7 +160,7 @@ export class CrlSignerNotAuthorizedError extends JitrError {
  */
 export class CrlScopeMismatchError extends JitrError {
   readonly code = 'CrlScopeMismatch';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(facts: {
     caCertificateId: string;
     crlDistributionPoints: readonly string[];
@@ -199,7 +199,7 @@ export interface RevocationEvidence {
 /** The device certificate is listed on its CA's CRL. The handler sets its status to REVOKED. */
 export class CertificateRevokedError extends JitrError {
   readonly code = 'CertificateRevoked';
-  readonly outcome = 'rejected' as const;
+  readonly disposition = 'rejected' as const;
   readonly evidence: RevocationEvidence;
   constructor(caCertificateId: string, evidence: RevocationEvidence) {
     super(`Certificate serial ${evidence.serial} is revoked on the CRL of CA ${caCertificateId}`, {

@@ -40,7 +40,7 @@ export interface CheckRevocationInput {
 /**
  * Decides whether a device certificate may proceed, given its CA's CRL.
  *
- * - Listed on the CRL: throws {@link CertificateRevokedError} (outcome `rejected`) with the evidence.
+ * - Listed on the CRL: throws {@link CertificateRevokedError} (disposition `rejected`) with the evidence.
  * - Not listed: `{ checked: true, evidence }`.
  * - No CRL published: `{ checked: false, reason: 'no-crl' }` in optional mode; in required mode
  *   throws {@link CrlMissingError} (transient).
@@ -116,7 +116,10 @@ function checkScope(crl: VerifiedCrl, cert: CertificateFacts, caCertificateId: s
  * {@link CrlNotUsableError} with the original as `cause`.
  */
 function asRevocationStepError(caCertificateId: string, error: unknown): unknown {
-  if (error instanceof JitrError && (error.outcome === 'transient' || error.outcome === 'configuration')) {
+  if (
+    error instanceof JitrError &&
+    (error.disposition === 'transient' || error.disposition === 'configuration')
+  ) {
     return error;
   }
   return new CrlNotUsableError(caCertificateId, error);

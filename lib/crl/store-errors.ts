@@ -16,7 +16,7 @@ export interface CrlObjectLocation {
  */
 export class CrlAccessDeniedError extends JitrError {
   readonly code = 'CrlAccessDenied';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(location: CrlObjectLocation, options: { awsErrorName?: string; cause?: unknown } = {}) {
     super(`Access denied reading the CRL s3://${location.bucket}/${location.key}`, {
       step: STEP,
@@ -37,7 +37,7 @@ export class CrlAccessDeniedError extends JitrError {
 /** The configured CRL bucket does not exist (in this region/account). */
 export class CrlBucketNotFoundError extends JitrError {
   readonly code = 'CrlBucketNotFound';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(location: CrlObjectLocation, options: { awsErrorName?: string; cause?: unknown } = {}) {
     super(`The CRL bucket ${location.bucket} does not exist`, {
       step: STEP,
@@ -52,7 +52,7 @@ export class CrlBucketNotFoundError extends JitrError {
 /** S3 could not be read right now (network, 5xx, throttling, or another S3 error). Retried. */
 export class CrlUnavailableError extends JitrError {
   readonly code = 'CrlUnavailable';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(
     location: CrlObjectLocation,
     options: { awsErrorName?: string; httpStatusCode?: number; cause?: unknown } = {},
@@ -76,7 +76,7 @@ export class CrlUnavailableError extends JitrError {
 /** `CRL_MODE=required` and the CA has no CRL object. Nothing is activated; the event is retried. */
 export class CrlMissingError extends JitrError {
   readonly code = 'CrlMissing';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(location: { caCertificateId: string }) {
     super(`No CRL is published for CA ${location.caCertificateId} and CRL_MODE is required`, {
       step: STEP,
@@ -95,7 +95,7 @@ export class CrlMissingError extends JitrError {
  */
 export class CrlNotUsableError extends JitrError {
   readonly code = 'CrlNotUsable';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(caCertificateId: string, cause: unknown) {
     const inner = cause instanceof JitrError ? cause : undefined;
     super(

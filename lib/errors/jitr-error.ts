@@ -2,13 +2,16 @@
  * The error model shared by every part of the handler and the CLI.
  *
  * Every failure is a {@link JitrError} subclass with a stable `code` (never reworded once
- * released), the `step` it happened in, its `outcome` class, a one-line `remedy`, and, when
+ * released), the `step` it happened in, its `disposition`, a one-line `remedy`, and, when
  * AWS answered, the AWS error name. Each area defines its own subclasses in its own
  * `errors.ts`, next to the code that throws them; there is no barrel (it would make every area
  * depend on every other).
  */
 
 /**
+ * What happens to an event that failed with the error (its disposition; not the registration
+ * outcome, which is what happened to the certificate):
+ *
  * - `rejected`: the device's fault (revoked, expired, wrong issuer, unsafe subject). Not retried.
  * - `configuration`: an operator must act (access denied, missing group, bad template). Thrown,
  *   so the event ends in the DLQ and can be replayed after the fix.
@@ -16,7 +19,7 @@
  * - `invalid-input`: the input itself is malformed (an event that is not a JITR event, a file
  *   that is not a certificate). Logged and dropped; retrying cannot help.
  */
-export type Outcome = 'rejected' | 'configuration' | 'transient' | 'invalid-input';
+export type Disposition = 'rejected' | 'configuration' | 'transient' | 'invalid-input';
 
 export interface JitrErrorOptions {
   /** Pipeline step, e.g. `template-render`, `crl`, `create-thing`. */
@@ -35,7 +38,7 @@ export interface JitrErrorOptions {
 export abstract class JitrError extends Error {
   /** Stable machine-readable code, PascalCase (e.g. `MissingParameter`). */
   abstract readonly code: string;
-  abstract readonly outcome: Outcome;
+  abstract readonly disposition: Disposition;
   readonly step: string;
   readonly remedy: string;
   readonly path: string | undefined;
@@ -62,7 +65,7 @@ export abstract class JitrError extends Error {
 
   /** Whether Lambda should retry (and the event eventually land in the DLQ). */
   get retryable(): boolean {
-    return this.outcome === 'transient' || this.outcome === 'configuration';
+    return this.disposition === 'transient' || this.disposition === 'configuration';
   }
 
   /** {@link errorRecord}: what `JSON.stringify` writes for the error. */
@@ -85,7 +88,7 @@ export function errorRecord(error: unknown): Record<string, unknown> {
   if (!isJitrError(error)) {
     return {
       code: 'UnexpectedError',
-      outcome: 'transient',
+      disposition: 'transient',
       name: error instanceof Error ? error.name : typeof error,
       message: error instanceof Error ? error.message : String(error),
     };
@@ -94,7 +97,7 @@ export function errorRecord(error: unknown): Record<string, unknown> {
   return {
     name: error.name,
     code: error.code,
-    outcome: error.outcome,
+    disposition: error.disposition,
     step: error.step,
     message: error.message,
     remedy: error.remedy,

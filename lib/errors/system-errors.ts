@@ -3,7 +3,7 @@
  * being done and the fix: `describeFailure` turns a raw error (ENOENT, ECONNREFUSED, an SDK
  * error) into one, so no tool ever shows a stack trace or a bare `connect ECONNREFUSED`.
  */
-import { JitrError, type JitrErrorOptions, type Outcome } from './jitr-error.js';
+import { type Disposition, JitrError, type JitrErrorOptions } from './jitr-error.js';
 
 /** The stable codes of {@link SystemError}, one per failure kind the operating system reports. */
 export type SystemErrorCode =
@@ -21,16 +21,16 @@ export type SystemErrorCode =
 /** What the operating system, the network or AWS answered, with the fix. */
 export class SystemError extends JitrError {
   readonly code: SystemErrorCode;
-  readonly outcome: Outcome;
+  readonly disposition: Disposition;
   constructor(
     code: SystemErrorCode,
     message: string,
     options: JitrErrorOptions,
-    outcome: Outcome = 'invalid-input',
+    disposition: Disposition = 'invalid-input',
   ) {
     super(message, options);
     this.code = code;
-    this.outcome = outcome;
+    this.disposition = disposition;
   }
 }
 

@@ -11,7 +11,7 @@ interface LedgerCall {
 /** The role may not use the table (an IAM statement is missing). */
 export class LedgerAccessDeniedError extends JitrError {
   readonly code = 'LedgerAccessDenied';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(call: LedgerCall, awsErrorName: string, cause: unknown) {
     super(`Access denied: dynamodb:${call.operation} on table ${call.tableName}`, {
       step: STEP,
@@ -26,7 +26,7 @@ export class LedgerAccessDeniedError extends JitrError {
 /** The table does not exist (wrong name, region or account). */
 export class LedgerTableNotFoundError extends JitrError {
   readonly code = 'LedgerTableNotFound';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(call: LedgerCall, awsErrorName: string, cause: unknown) {
     super(`The ledger table ${call.tableName} does not exist`, {
       step: STEP,
@@ -42,7 +42,7 @@ export class LedgerTableNotFoundError extends JitrError {
 /** Throttling, 5xx, network, or keys left unprocessed: try again later. */
 export class LedgerUnavailableError extends JitrError {
   readonly code = 'LedgerUnavailable';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(call: LedgerCall, awsErrorName: string | undefined, cause: unknown) {
     super(
       `DynamoDB ${call.operation} on ${call.tableName} failed: ${cause instanceof Error ? cause.message : String(cause)}`,

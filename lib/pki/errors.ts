@@ -4,7 +4,7 @@ import { JitrError } from '../errors/jitr-error.js';
 /** `jitr pki create-ca` would overwrite an existing CA. */
 export class PkiCaExistsError extends JitrError {
   readonly code = 'PkiCaExists';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(path: string) {
     super(`A CA already exists at ${path}`, {
       step: 'pki-create-ca',
@@ -18,7 +18,7 @@ export class PkiCaExistsError extends JitrError {
 /** A `jitr pki` command would overwrite a certificate or key file. */
 export class PkiFileExistsError extends JitrError {
   readonly code = 'PkiFileExists';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(path: string) {
     super(`${path} already exists`, {
       step: 'pki',
@@ -31,7 +31,7 @@ export class PkiFileExistsError extends JitrError {
 /** A `jitr pki` command needs a CA that is not there. */
 export class PkiCaNotFoundError extends JitrError {
   readonly code = 'PkiCaNotFound';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(path: string, cause?: unknown) {
     super(`No CA found at ${path}`, {
       step: 'pki',
@@ -45,7 +45,7 @@ export class PkiCaNotFoundError extends JitrError {
 /** A CA directory file exists but cannot be used (corrupt JSON, wrong shape, key not matching the certificate). */
 export class PkiStateInvalidError extends JitrError {
   readonly code = 'PkiStateInvalid';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(path: string, reason: string, cause?: unknown) {
     super(`${path} cannot be used: ${reason}`, {
       step: 'pki',
@@ -59,7 +59,7 @@ export class PkiStateInvalidError extends JitrError {
 /** A command-line value is malformed (serial, reason, subject, number of days, key type). */
 export class PkiInvalidArgumentError extends JitrError {
   readonly code = 'PkiInvalidArgument';
-  readonly outcome = 'invalid-input' as const;
+  readonly disposition = 'invalid-input' as const;
   constructor(option: string, reason: string) {
     super(`Invalid ${option}: ${reason}`, {
       step: 'pki',
@@ -72,7 +72,7 @@ export class PkiInvalidArgumentError extends JitrError {
 /** Uploading the CRL failed. */
 export class PkiPublishFailedError extends JitrError {
   readonly code = 'PkiPublishFailed';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(bucket: string, key: string, awsErrorName: string | undefined, cause: unknown) {
     super(
       `Could not upload the CRL to s3://${bucket}/${key}: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -4,7 +4,7 @@ import { JitrError } from '../errors/jitr-error.js';
 /** A policy document that is not an IoT policy: bad JSON, no Statement, bad Effect/Action/Resource. */
 export class InvalidPolicyDocumentError extends JitrError {
   readonly code = 'InvalidPolicyDocument';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(policyName: string, problem: string, path: string) {
     super(`policy ${policyName}: ${problem}`, {
       step: 'policy-parse',
@@ -22,7 +22,7 @@ export class InvalidPolicyDocumentError extends JitrError {
  */
 export class UnsupportedPolicyConditionError extends JitrError {
   readonly code = 'UnsupportedPolicyCondition';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(policyName: string, operator: string, path: string, supported: readonly string[]) {
     super(`policy ${policyName}: condition operator ${operator} is not supported by this evaluator`, {
       step: 'policy-parse',

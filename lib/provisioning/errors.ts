@@ -4,7 +4,7 @@
 // the edge; the executor (execute-plan.ts) adds the plan-level conflicts. Codes are stable.
 // One construction style: each class takes the domain facts (and, for an AWS answer, the
 // call's context) and builds its own message and remedy.
-import { JitrError, type JitrErrorOptions, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 import { type AccessDeniedFacts, accessDeniedRemedy } from './access-denied.js';
 
 /** Where a failure happened: the pipeline step and, for an AWS answer, its name, cause and facts. */
@@ -43,7 +43,7 @@ function options(
  */
 export class IotAccessDeniedError extends JitrError {
   readonly code = 'AccessDenied';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, operation: string, denied: AccessDeniedFacts) {
     super(
       `${operation} was denied: the function's role may not perform ${denied.missingPermission} on ${denied.resource}`,
@@ -62,7 +62,7 @@ export class IotAccessDeniedError extends JitrError {
 /** The thing type named by the template does not exist (CreateThing, UpdateThing). */
 export class ThingTypeNotFoundError extends JitrError {
   readonly code = 'ThingTypeNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, thingName: string, thingTypeName: string | null) {
     super(
       `thing type ${thingTypeName ?? '(none)'} does not exist`,
@@ -78,7 +78,7 @@ export class ThingTypeNotFoundError extends JitrError {
 /** A thing group named by the template does not exist (AddThingToThingGroup, RemoveThingFromThingGroup). */
 export class ThingGroupNotFoundError extends JitrError {
   readonly code = 'ThingGroupNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, thingName: string, thingGroupName: string) {
     super(
       `thing group ${thingGroupName} does not exist`,
@@ -97,7 +97,7 @@ export class ThingGroupNotFoundError extends JitrError {
 /** The billing group named by the template does not exist (AddThingToBillingGroup). */
 export class BillingGroupNotFoundError extends JitrError {
   readonly code = 'BillingGroupNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, thingName: string, billingGroupName: string) {
     super(
       `billing group ${billingGroupName} does not exist`,
@@ -113,7 +113,7 @@ export class BillingGroupNotFoundError extends JitrError {
 /** A policy named by the template (`PolicyName`) does not exist (AttachPolicy). */
 export class PolicyNotFoundError extends JitrError {
   readonly code = 'PolicyNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, policyName: string, target: string) {
     super(
       `policy ${policyName} does not exist`,
@@ -132,7 +132,7 @@ export class PolicyNotFoundError extends JitrError {
 /** The device certificate is unknown to AWS IoT (deleted, or wrong account/region). */
 export class CertificateNotFoundError extends JitrError {
   readonly code = 'CertificateNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, certificateId: string, facts: Record<string, unknown> = {}) {
     super(
       `certificate ${certificateId} does not exist`,
@@ -148,7 +148,7 @@ export class CertificateNotFoundError extends JitrError {
 /** The CA certificate is unknown to AWS IoT (DescribeCACertificate, ListCertificatesByCA). */
 export class CaCertificateNotFoundError extends JitrError {
   readonly code = 'CaCertificateNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, caCertificateId: string) {
     super(
       `CA certificate ${caCertificateId} does not exist`,
@@ -166,7 +166,7 @@ export class CaCertificateNotFoundError extends JitrError {
 /** The provisioning template named by `TEMPLATE_SOURCE=iot:<name>` does not exist. */
 export class ProvisioningTemplateNotFoundError extends JitrError {
   readonly code = 'ProvisioningTemplateNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, templateName: string) {
     super(
       `provisioning template ${templateName} does not exist`,
@@ -187,7 +187,7 @@ export class ProvisioningTemplateNotFoundError extends JitrError {
  */
 export class ThingNotFoundError extends JitrError {
   readonly code = 'ThingNotFound';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
   constructor(context: ProvisioningContext, thingName: string) {
     super(
       `thing ${thingName} disappeared during provisioning`,
@@ -201,7 +201,7 @@ export class ThingNotFoundError extends JitrError {
 /** A resource was not found and the call does not tell which one (details name the candidates). */
 export class IotResourceNotFoundError extends JitrError {
   readonly code = 'IotResourceNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `${answer.operation}: a resource does not exist: ${answer.said}`,
@@ -213,7 +213,7 @@ export class IotResourceNotFoundError extends JitrError {
 /** Throttled by AWS IoT after the SDK's own retries (`ThrottlingException`, HTTP 429, rate limits). */
 export class AwsThrottledError extends JitrError {
   readonly code = 'AwsThrottled';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
   /** `rateLimit`: IoT said LimitExceededException about a rate (not a hard limit). */
   constructor(context: ProvisioningContext, answer: AwsAnswer & { rateLimit?: boolean }) {
     super(
@@ -228,7 +228,7 @@ export class AwsThrottledError extends JitrError {
 /** AWS IoT answered 5xx, or the network failed (timeout, reset, DNS). */
 export class AwsUnavailableError extends JitrError {
   readonly code = 'AwsUnavailable';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `AWS IoT was unavailable for ${answer.operation}: ${answer.said}`,
@@ -240,7 +240,7 @@ export class AwsUnavailableError extends JitrError {
 /** A hard AWS IoT limit (`LimitExceededException`, e.g. too many policies on the certificate). */
 export class IotLimitExceededError extends JitrError {
   readonly code = 'IotLimitExceeded';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `${answer.operation} exceeded an AWS IoT limit: ${answer.said}`,
@@ -255,7 +255,7 @@ export class IotLimitExceededError extends JitrError {
 /** AWS IoT refused the request as invalid (`InvalidRequestException`); the AWS message is kept. */
 export class IotInvalidRequestError extends JitrError {
   readonly code = 'IotInvalidRequest';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   /** `remedy`: the caller's, when the request carried no template value (a CLI argument). */
   constructor(context: ProvisioningContext, answer: AwsAnswer & { remedy?: string | undefined }) {
     super(
@@ -271,7 +271,7 @@ export class IotInvalidRequestError extends JitrError {
 /** AWS IoT refused a policy document (`MalformedPolicyException`). */
 export class MalformedPolicyError extends JitrError {
   readonly code = 'MalformedPolicy';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `AWS IoT rejected the policy document: ${answer.said}`,
@@ -289,7 +289,7 @@ export class MalformedPolicyError extends JitrError {
  */
 export class CertificateStateError extends JitrError {
   readonly code = 'CertificateState';
-  readonly outcome: Outcome = 'invalid-input';
+  readonly disposition: Disposition = 'invalid-input';
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `${answer.operation} is not allowed in the certificate's current state: ${answer.said}`,
@@ -307,7 +307,7 @@ export class CertificateStateError extends JitrError {
  */
 export class IotConflictError extends JitrError {
   readonly code = 'IotConflict';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
   constructor(
     context: ProvisioningContext,
     conflict: AwsAnswer | { deletedConcurrently: 'thing' | 'policy'; name: string },
@@ -331,7 +331,7 @@ export class IotConflictError extends JitrError {
  */
 export class UnexpectedAwsError extends JitrError {
   readonly code = 'UnexpectedAwsError';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
   constructor(
     context: ProvisioningContext,
     answer: (AwsAnswer & { name: string }) | { operation: string; missingField: string },
@@ -359,7 +359,7 @@ export class UnexpectedAwsError extends JitrError {
  */
 export class OverrideConflictError extends JitrError {
   readonly code = 'OverrideConflict';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(facts: { thingName: string; property: string; existing: unknown; wanted: unknown }) {
     super(
       `thing ${facts.thingName} exists and its ${facts.property} differs from the template's (OverrideSettings ${facts.property}: FAIL)`,
@@ -375,7 +375,7 @@ export class OverrideConflictError extends JitrError {
 /** An override value the property does not accept (MERGE on `ThingTypeName`). */
 export class UnsupportedOverrideError extends JitrError {
   readonly code = 'UnsupportedOverride';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(thingName: string) {
     super(
       'OverrideSettings ThingTypeName: MERGE is not valid (only for attributes and groups)',
@@ -391,7 +391,7 @@ export class UnsupportedOverrideError extends JitrError {
 /** A policy with the plan's deterministic name exists with a different document. */
 export class PolicyNameConflictError extends JitrError {
   readonly code = 'PolicyNameConflict';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(policyName: string, existingDocument: unknown, wantedDocument: string) {
     super(
       `policy ${policyName} exists with a different document`,
@@ -410,7 +410,7 @@ export class PolicyNameConflictError extends JitrError {
  */
 export class PlanCertificateMismatchError extends JitrError {
   readonly code = 'PlanCertificateMismatch';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(planCertificateId: string, certificateId: string) {
     super(
       `the template's certificate resource names ${planCertificateId}, not the registered certificate ${certificateId}`,
@@ -434,7 +434,7 @@ export class PlanCertificateMismatchError extends JitrError {
  */
 export class ThingOwnedByAnotherCertificateError extends JitrError {
   readonly code = 'ThingOwnedByAnotherCertificate';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(facts: {
     thingName: string;
     certificateId: string;

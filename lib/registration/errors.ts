@@ -1,10 +1,10 @@
 // Error types of the registration area: event validation and CA state (see lib/errors/jitr-error.ts for the model).
-import { JitrError, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError } from '../errors/jitr-error.js';
 
 /** The invocation payload is not a JITR "certificate registered" event. Dropped, never retried. */
 export class InvalidEventError extends JitrError {
   readonly code = 'InvalidEvent';
-  readonly outcome: Outcome = 'invalid-input';
+  readonly disposition: Disposition = 'invalid-input';
 
   constructor(message: string, path: string) {
     super(message, {
@@ -19,7 +19,7 @@ export class InvalidEventError extends JitrError {
 /** The certificate was registered under a different CA than the event says. Dropped. */
 export class CertificateCaMismatchError extends JitrError {
   readonly code = 'CertificateCaMismatch';
-  readonly outcome: Outcome = 'invalid-input';
+  readonly disposition: Disposition = 'invalid-input';
 
   constructor(eventCaId: string, actualCaId: string | null) {
     super(
@@ -37,7 +37,7 @@ export class CertificateCaMismatchError extends JitrError {
 /** The CA that issued the device certificate is not ACTIVE in AWS IoT. */
 export class CaNotActiveError extends JitrError {
   readonly code = 'CaNotActive';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
 
   constructor(caCertificateId: string, status: string) {
     super(`CA certificate ${caCertificateId} is ${status}, not ACTIVE`, {

@@ -26,14 +26,14 @@ export async function handleFailure(
     return null;
   }
   const certificateId = trace.event?.certificateId;
-  if (error.outcome === 'invalid-input' || certificateId === undefined) {
+  if (error.disposition === 'invalid-input' || certificateId === undefined) {
     deps.metrics.count('EventDropped');
     return result(trace, 'dropped', error.code);
   }
-  if (error.outcome !== 'rejected') {
+  if (error.disposition !== 'rejected') {
     deps.metrics.countWithReason('ProvisioningFailed', error.code);
     // A retry cannot fix it: the alarm's signal (throttles and 5xx heal or reach the DLQ).
-    if (error.outcome === 'configuration') deps.metrics.count('OperatorActionNeeded');
+    if (error.disposition === 'configuration') deps.metrics.count('OperatorActionNeeded');
     return null;
   }
   if (error instanceof CertificateRevokedError) {

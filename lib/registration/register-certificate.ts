@@ -112,7 +112,7 @@ async function attempt(
     } catch (secondary) {
       // Setting a rejected certificate's status failed. If its state forbids the change (it was
       // revoked meanwhile), a retry cannot help: drop. Anything else: retry.
-      if (isJitrError(secondary) && secondary.outcome === 'invalid-input') {
+      if (isJitrError(secondary) && secondary.disposition === 'invalid-input') {
         deps.metrics.count('EventDropped');
         return { result: result(trace, 'dropped', secondary.code), error: secondary };
       }

@@ -6,7 +6,7 @@ const STEP = 'revocation-sweep';
 /** The CRL's number is not greater than the CA's last swept CRL number (older or replayed CRL). */
 export class CrlNotNewerError extends JitrError {
   readonly code = 'CrlNotNewer';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(caCertificateId: string, crlNumber: string, lastSweptCrlNumber: string) {
     super(
       `CRL number ${crlNumber} of CA ${caCertificateId} is not greater than the last swept CRL number ${lastSweptCrlNumber}; nothing was changed`,
@@ -23,7 +23,7 @@ export class CrlNotNewerError extends JitrError {
 /** The CRL has no cRLNumber extension, so it cannot be ordered against earlier sweeps. */
 export class CrlNumberMissingError extends JitrError {
   readonly code = 'CrlNumberMissing';
-  readonly outcome = 'configuration' as const;
+  readonly disposition = 'configuration' as const;
   constructor(caCertificateId: string) {
     super(`The CRL of CA ${caCertificateId} has no cRLNumber extension; nothing was changed`, {
       step: STEP,
@@ -36,7 +36,7 @@ export class CrlNumberMissingError extends JitrError {
 /** Some certificates could not be set; the sweep saved nothing, so the next run takes them again. */
 export class SweepIncompleteError extends JitrError {
   readonly code = 'SweepIncomplete';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(caCertificateId: string, failed: number, firstCode: string) {
     super(`${failed} certificate(s) of CA ${caCertificateId} could not be revoked (first: ${firstCode})`, {
       step: STEP,

@@ -1,10 +1,10 @@
 // Error types of the template-source area (see lib/errors/jitr-error.ts for the model).
-import { JitrError, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError } from '../errors/jitr-error.js';
 
 /** The provisioning template could not be read (missing object, access denied, not JSON, unknown name). */
 export class TemplateSourceUnreadableError extends JitrError {
   readonly code = 'TemplateSourceUnreadable';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
 
   constructor(source: string, reason: string, options: { awsErrorName?: string; cause?: unknown } = {}) {
     super(`template source ${source} is unreadable: ${reason}`, {
@@ -20,7 +20,7 @@ export class TemplateSourceUnreadableError extends JitrError {
 /** Reading the template failed for a reason a retry can fix (throttling, 5xx, network). */
 export class TemplateSourceUnavailableError extends JitrError {
   readonly code = 'TemplateSourceUnavailable';
-  readonly outcome: Outcome = 'transient';
+  readonly disposition: Disposition = 'transient';
 
   constructor(source: string, reason: string, options: { awsErrorName?: string; cause?: unknown } = {}) {
     super(`template source ${source} is temporarily unavailable: ${reason}`, {

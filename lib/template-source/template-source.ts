@@ -138,7 +138,7 @@ export function createTemplateSource(options: TemplateSourceOptions): TemplateSo
         try {
           return { source, template: await load(ref, source) };
         } catch (error) {
-          const transient = (error as { outcome?: string }).outcome === 'transient';
+          const transient = (error as { disposition?: string }).disposition === 'transient';
           if (!transient) throw error;
           options.logger.warn('template refresh failed; serving the cached copy', {
             templateSource: source,

@@ -1,5 +1,5 @@
 // Error types of the template area (see lib/errors/jitr-error.ts for the model).
-import { JitrError, type JitrErrorOptions, type Outcome } from '../errors/jitr-error.js';
+import { type Disposition, JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
 
 type TemplateErrorOptions = Omit<JitrErrorOptions, 'step'> & { step?: string };
 
@@ -10,7 +10,7 @@ function withStep(options: TemplateErrorOptions, step: string): JitrErrorOptions
 /** The template is not a valid AWS IoT provisioning template (bad JSON, wrong shape, missing property). */
 export class InvalidTemplateError extends JitrError {
   readonly code = 'InvalidTemplate';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-parse'));
   }
@@ -19,7 +19,7 @@ export class InvalidTemplateError extends JitrError {
 /** The template uses something AWS IoT provisioning templates (or this handler) do not support. */
 export class UnsupportedTemplateFeatureError extends JitrError {
   readonly code = 'UnsupportedTemplateFeature';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-parse'));
   }
@@ -28,7 +28,7 @@ export class UnsupportedTemplateFeatureError extends JitrError {
 /** An intrinsic function is malformed or cannot be evaluated (bad index, missing map key…). */
 export class InvalidIntrinsicError extends JitrError {
   readonly code = 'InvalidIntrinsic';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-render'));
   }
@@ -37,7 +37,7 @@ export class InvalidIntrinsicError extends JitrError {
 /** `Ref` / `${Name}` names a parameter the template does not declare (and that is no AWS built-in). */
 export class UndeclaredParameterError extends JitrError {
   readonly code = 'UndeclaredParameter';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-parse'));
   }
@@ -46,7 +46,7 @@ export class UndeclaredParameterError extends JitrError {
 /** A declared parameter has neither a supplied value nor a `Default`. */
 export class MissingParameterError extends JitrError {
   readonly code = 'MissingParameter';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-render'));
   }
@@ -58,7 +58,7 @@ export class MissingParameterError extends JitrError {
  */
 export class UnsafeCertificateValueError extends JitrError {
   readonly code = 'UnsafeCertificateValue';
-  readonly outcome: Outcome = 'rejected';
+  readonly disposition: Disposition = 'rejected';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-render'));
   }
@@ -67,7 +67,7 @@ export class UnsafeCertificateValueError extends JitrError {
 /** The rendered template breaks one of AWS's own limits (name pattern, length, count, size). */
 export class TemplateLimitExceededError extends JitrError {
   readonly code = 'TemplateLimitExceeded';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
   constructor(message: string, options: TemplateErrorOptions) {
     super(message, withStep(options, 'template-validate'));
   }

@@ -133,7 +133,7 @@ describe('loadConfig', () => {
     const error = errorOf(() => loadConfig(env));
     // Assess
     expect(error.code).toBe('ConfigurationInvalid');
-    expect(error.outcome).toBe('configuration');
+    expect(error.disposition).toBe('configuration');
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable.replace(/\[.*$/, ''));
   });

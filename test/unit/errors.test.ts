@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { JitrError, type Outcome } from '../../lib/errors/jitr-error.js';
+import { type Disposition, JitrError } from '../../lib/errors/jitr-error.js';
 
 class ExampleNotFoundError extends JitrError {
   readonly code = 'ExampleNotFound';
-  readonly outcome: Outcome = 'configuration';
+  readonly disposition: Disposition = 'configuration';
 }
 
 describe('JitrError', () => {
@@ -25,7 +25,7 @@ describe('JitrError', () => {
     expect(error.toJSON()).toEqual({
       name: 'ExampleNotFoundError',
       code: 'ExampleNotFound',
-      outcome: 'configuration',
+      disposition: 'configuration',
       step: 'thing-groups',
       message: 'thing group plant-7 does not exist',
       remedy: 'Create the thing group plant-7, then replay the DLQ.',
@@ -37,7 +37,7 @@ describe('JitrError', () => {
   it('is not retryable when the device is at fault', () => {
     class ExampleRevokedError extends JitrError {
       readonly code = 'ExampleRevoked';
-      readonly outcome: Outcome = 'rejected';
+      readonly disposition: Disposition = 'rejected';
     }
     const error = new ExampleRevokedError('revoked', { step: 'crl', remedy: 'Issue a new certificate.' });
     expect(error.retryable).toBe(false);
@@ -47,7 +47,7 @@ describe('JitrError', () => {
   it('names itself after its code, so minified bundles report stable error types', () => {
     class Mangled extends JitrError {
       readonly code = 'UnexpectedAwsError';
-      readonly outcome: Outcome = 'transient';
+      readonly disposition: Disposition = 'transient';
     }
     expect(new Mangled('boom', { step: 'thing', remedy: 'Retry.' }).name).toBe('UnexpectedAwsError');
     expect(String(new ExampleNotFoundError('gone', { step: 'thing', remedy: 'Create it.' }))).toBe(

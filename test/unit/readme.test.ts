@@ -47,7 +47,7 @@ function tableRows(text: string): string[][] {
     );
 }
 
-/** Every error class in lib/ with a literal code and outcome: code → outcome. */
+/** Every error class in lib/ with a literal code and disposition: code → disposition. */
 function declaredCodes(dir: string, out = new Map<string, string>()): Map<string, string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
@@ -57,8 +57,8 @@ function declaredCodes(dir: string, out = new Map<string, string>()): Map<string
       for (const match of source.matchAll(/class \w+ extends \w+ \{(.*?)\n\}/gs)) {
         const body = match[1] ?? '';
         const code = /readonly code(?:: string)? = '(\w+)'/.exec(body)?.[1];
-        const outcome = /readonly outcome(?:: Outcome)? = '([\w-]+)'/.exec(body)?.[1];
-        if (code !== undefined && outcome !== undefined) out.set(code, outcome);
+        const disposition = /readonly disposition(?:: Disposition)? = '([\w-]+)'/.exec(body)?.[1];
+        if (code !== undefined && disposition !== undefined) out.set(code, disposition);
       }
     }
   }
@@ -133,7 +133,7 @@ describe('README', () => {
     expect([...documented].sort()).toEqual([...outcomes, 'failed'].sort());
   });
 
-  it('gives every handler error code with the outcome its class declares', () => {
+  it('gives every handler error code with the disposition its class declares', () => {
     // Prepare: the CLI's own codes are documented with the commands, not in this table.
     const codes = declaredCodes(join(root, 'lib'));
     const cliOnly = declaredCodes(join(root, 'lib', 'cli'), declaredCodes(join(root, 'lib', 'pki')));
@@ -148,7 +148,7 @@ describe('README', () => {
     );
     // Act
     const table = new Map<string, string>();
-    for (const row of tableRows(section('### Outcome codes'))) {
+    for (const row of tableRows(section('### Error codes'))) {
       for (const code of (row[0] ?? '').matchAll(/`(\w+)`/g)) table.set(code[1] ?? '', row[1] ?? '');
     }
     // Assess
@@ -157,7 +157,7 @@ describe('README', () => {
         !cliOnly.has(code) && !operationsOnly.has(code) && !policyOnly.has(code) && !sweepOnly.has(code),
     );
     expect(handlerCodes.length).toBeGreaterThan(50);
-    expect(handlerCodes.filter(([code, outcome]) => table.get(code) !== outcome)).toEqual([]);
+    expect(handlerCodes.filter(([code, disposition]) => table.get(code) !== disposition)).toEqual([]);
     expect([...table.keys()].filter((code) => !codes.has(code))).toEqual(['UnexpectedError']);
   });
 

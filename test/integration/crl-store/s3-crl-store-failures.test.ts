@@ -31,7 +31,7 @@ describe('S3CrlStore S3 failures', () => {
     expect(error?.toJSON()).toEqual({
       name: 'CrlAccessDeniedError',
       code: 'CrlAccessDenied',
-      outcome: 'configuration',
+      disposition: 'configuration',
       step: 'crl',
       message: `Access denied reading the CRL s3://${f.server.bucket}/crl/${f.caId}.crl`,
       remedy: `Allow s3:GetObject on arn:aws:s3:::${f.server.bucket}/crl/${f.caId}.crl for the handler's role (and check that the object exists: without s3:ListBucket S3 reports a missing object as AccessDenied).`,
@@ -69,7 +69,7 @@ describe('S3CrlStore S3 failures', () => {
     const afterFaults = await crls.get(f.caId, f.caFacts);
 
     // Assess
-    expect(errors.map((e) => [e.code, e.outcome, e.awsErrorName, e.details.httpStatusCode])).toEqual([
+    expect(errors.map((e) => [e.code, e.disposition, e.awsErrorName, e.details.httpStatusCode])).toEqual([
       ['CrlUnavailable', 'transient', 'InternalError', 500],
       ['CrlUnavailable', 'transient', 'SlowDown', 503],
       ['CrlUnavailable', 'transient', undefined, undefined],

@@ -30,13 +30,13 @@ function outcomeOf(cert: CertificateFacts): unknown {
     return 'ok';
   } catch (error) {
     if (!isJitrError(error)) throw error;
-    return { code: error.code, outcome: error.outcome, step: error.step, details: error.details };
+    return { code: error.code, disposition: error.disposition, step: error.step, details: error.details };
   }
 }
 
 const unsupported = (extensionOid: string) => ({
   code: 'CertificateUnsupportedCriticalExtension',
-  outcome: 'rejected',
+  disposition: 'rejected',
   step: 'certificate-extensions',
   details: { oid: extensionOid },
 });
@@ -159,7 +159,7 @@ describe('checkExtensions', () => {
     expect(thrown).toBeInstanceOf(CertificateIsCaError);
     expect(outcomeOf(cert)).toEqual({
       code: 'CertificateIsCa',
-      outcome: 'rejected',
+      disposition: 'rejected',
       step: 'certificate-extensions',
       details: {},
     });
@@ -168,7 +168,7 @@ describe('checkExtensions', () => {
   it('rejects a CA certificate presented as a device certificate', () => {
     expect(outcomeOf(parseCertificate(ecCa().certificatePem))).toEqual({
       code: 'CertificateIsCa',
-      outcome: 'rejected',
+      disposition: 'rejected',
       step: 'certificate-extensions',
       details: {},
     });

@@ -134,7 +134,7 @@ describe('verifyIssuedBy', () => {
       expect((error as { toJSON(): unknown }).toJSON()).toEqual({
         name: 'CertificateNotIssuedByCaError',
         code: 'CertificateNotIssuedByCa',
-        outcome: 'rejected',
+        disposition: 'rejected',
         step: 'certificate-issuer',
         message:
           'Certificate issuer "CN=Other CA,O=Other Inc,C=US" is not the CA "CN=Example EC CA,O=Example Corp,C=JP"',

@@ -110,7 +110,7 @@ describe('checkRevocation', () => {
     expect(revoked.toJSON()).toEqual({
       name: 'CertificateRevokedError',
       code: 'CertificateRevoked',
-      outcome: 'rejected',
+      disposition: 'rejected',
       step: 'crl',
       message: `Certificate serial 0080aa is revoked on the CRL of CA ${CA_ID}`,
       remedy: 'None for this certificate: the CA revoked it. Issue the device a new certificate.',
@@ -163,7 +163,7 @@ describe('checkRevocation', () => {
     expect(error.toJSON()).toEqual({
       name: 'CrlMissingError',
       code: 'CrlMissing',
-      outcome: 'transient',
+      disposition: 'transient',
       step: 'crl',
       message: `No CRL is published for CA ${CA_ID} and CRL_MODE is required`,
       remedy:
@@ -230,7 +230,7 @@ describe('checkRevocation', () => {
     it.each([
       ['an unexpected exception', () => new RangeError('offset out of range')],
       [
-        'an error of another outcome (invalid-input)',
+        'an error of another disposition (invalid-input)',
         () => new CertificateMalformedError('not a certificate'),
       ],
     ])(`fails closed as transient CrlNotUsable on %s (${mode})`, async (_name, make) => {
@@ -251,7 +251,7 @@ describe('checkRevocation', () => {
 
       // Assess
       expect(error).toBeInstanceOf(CrlNotUsableError);
-      expect([error.code, error.outcome, error.cause]).toEqual(['CrlNotUsable', 'transient', thrown]);
+      expect([error.code, error.disposition, error.cause]).toEqual(['CrlNotUsable', 'transient', thrown]);
     });
   }
 });

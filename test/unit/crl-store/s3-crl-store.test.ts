@@ -105,7 +105,7 @@ describe('S3CrlStore edge cases', () => {
     const error = await expectJitrError(store().get(CA_ID, caA));
 
     // Assess
-    expect([error.code, error.outcome, error.details.httpStatusCode]).toEqual([
+    expect([error.code, error.disposition, error.details.httpStatusCode]).toEqual([
       'CrlUnavailable',
       'transient',
       304,
@@ -125,7 +125,7 @@ describe('S3CrlStore edge cases', () => {
     const error = await expectJitrError(store().get(CA_ID, caA));
 
     // Assess
-    expect([error.code, error.outcome, error.message]).toEqual([
+    expect([error.code, error.disposition, error.message]).toEqual([
       'CrlUnavailable',
       'transient',
       `Could not read the CRL s3://crls/crl/${CA_ID}.crl: socket hang up`,

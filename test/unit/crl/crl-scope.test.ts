@@ -48,7 +48,7 @@ async function decide(list: VerifiedCrl, cert: CertificateFacts): Promise<string
     });
     return decision.checked ? 'not-revoked' : 'unchecked';
   } catch (error) {
-    return `${(error as { code: string }).code}/${(error as { outcome: string }).outcome}`;
+    return `${(error as { code: string }).code}/${(error as { disposition: string }).disposition}`;
   }
 }
 
@@ -121,7 +121,7 @@ describe('CRL signer', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: 'CrlSignerNotAuthorized', outcome: 'configuration' });
+    expect(error).toMatchObject({ code: 'CrlSignerNotAuthorized', disposition: 'configuration' });
   });
 
   it('accepts a CA with cRLSign or without keyUsage', () => {

@@ -252,7 +252,7 @@ describe('loadCrl', () => {
       // Assess
       expect(error).toMatchObject({
         code: 'CrlMalformed',
-        outcome: 'transient',
+        disposition: 'transient',
         message: expect.stringContaining('unsupported CRL version field 0'),
       });
     });
@@ -308,7 +308,7 @@ describe('checkCrlFreshness', () => {
       expect((error as { toJSON(): unknown }).toJSON()).toEqual({
         name: 'CrlStaleError',
         code: 'CrlStale',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'crl',
         message: 'CRL is stale: nextUpdate 2026-06-08T12:00:00.000Z (+0 s allowed) has passed',
         remedy:

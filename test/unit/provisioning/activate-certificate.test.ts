@@ -58,7 +58,8 @@ describe('activateCertificate', () => {
     const outcome = activateCertificate(referencePlan(), { certificateId: CERT_ID }, { iot: newRegistry() });
     // Assess
     await expect(outcome).rejects.toSatisfy(
-      (error) => isJitrError(error) && error.code === 'CertificateState' && error.outcome === 'invalid-input',
+      (error) =>
+        isJitrError(error) && error.code === 'CertificateState' && error.disposition === 'invalid-input',
     );
   });
 });
@@ -94,11 +95,11 @@ describe('SdkIotRegistry.updateThing', () => {
       .updateThing({ thingName: 'dev-1', thingTypeName: 'sensor' })
       .catch((e: unknown) => e);
     // Assess
-    expect(isJitrError(vanished) && [vanished.code, vanished.outcome]).toEqual([
+    expect(isJitrError(vanished) && [vanished.code, vanished.disposition]).toEqual([
       'ThingNotFound',
       'transient',
     ]);
-    expect(isJitrError(missingType) && [missingType.code, missingType.outcome]).toEqual([
+    expect(isJitrError(missingType) && [missingType.code, missingType.disposition]).toEqual([
       'ThingTypeNotFound',
       'configuration',
     ]);

@@ -298,7 +298,7 @@ describe('executePlan idempotency', () => {
     if (row.container === 'cold') provision = newContainer();
     await provision(referencePlan());
     // Assess
-    expect(isJitrError(error) && [error.code, error.outcome]).toEqual(['AwsThrottled', 'transient']);
+    expect(isJitrError(error) && [error.code, error.disposition]).toEqual(['AwsThrottled', 'transient']);
     expect(statusAfterFailure).toBe('PENDING_ACTIVATION');
     expect(fake.snapshot()).toEqual(expectedFinalState());
   });
@@ -312,7 +312,7 @@ describe('executePlan idempotency', () => {
     // Act
     const replay = await provision(referencePlan());
     // Assess
-    expect(isJitrError(error) && [error.code, error.outcome]).toEqual([
+    expect(isJitrError(error) && [error.code, error.disposition]).toEqual([
       'ThingGroupNotFound',
       'configuration',
     ]);
@@ -357,7 +357,7 @@ describe('executePlan policies', () => {
     expect(isJitrError(error) && error.toJSON()).toEqual({
       name: 'PolicyNameConflictError',
       code: 'PolicyNameConflict',
-      outcome: 'configuration',
+      disposition: 'configuration',
       step: 'policies',
       message: `policy ${POLICY_NAME} exists with a different document`,
       remedy: `Delete or rename the existing AWS IoT policy ${POLICY_NAME} (its name is derived from the template's document), then replay the DLQ.`,

@@ -110,7 +110,7 @@ describe('SdkIotRegistry over the wire', () => {
     const error = await iot.attachPolicy('p', 'arn:aws:iot:eu-west-1:1:cert/x').catch((e: unknown) => e);
     // Assess
     expect(handler.requests).toBe(1);
-    expect(isJitrError(error) && [error.code, error.outcome, error.step]).toEqual([
+    expect(isJitrError(error) && [error.code, error.disposition, error.step]).toEqual([
       'IotLimitExceeded',
       'configuration',
       'attach-policies',

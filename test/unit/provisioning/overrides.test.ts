@@ -122,7 +122,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
       provision(referencePlan({ ...ALL_DO_NOTHING, [row.property]: 'FAIL' }), SHARED),
     );
     // Assess
-    expect(isJitrError(error) && [error.code, error.outcome, error.step]).toEqual([
+    expect(isJitrError(error) && [error.code, error.disposition, error.step]).toEqual([
       'OverrideConflict',
       'configuration',
       'thing',

@@ -194,7 +194,7 @@ describe('SdkIotRegistry', () => {
     expect(isJitrError(error) && error.toJSON()).toEqual({
       name: 'AccessDeniedError',
       code: 'AccessDenied',
-      outcome: 'configuration',
+      disposition: 'configuration',
       step: 'thing',
       message:
         "CreateThing was denied: the function's role may not perform iot:CreateThing on arn:aws:iot:eu-west-1:123456789012:thing/dev-1",
@@ -235,7 +235,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.updateCertificateStatus(CERT, 'ACTIVE'),
       want: {
         code: 'AccessDenied',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'update-certificate',
         awsErrorName: 'UnauthorizedException',
       },
@@ -248,7 +248,7 @@ describe('SdkIotRegistry', () => {
         iot.createThing({ thingName: 'd', thingTypeName: 'sensor', attributes: {} }),
       want: {
         code: 'ThingTypeNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'thing',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -260,7 +260,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.updateThing({ thingName: 'd', thingTypeName: 'sensor' }),
       want: {
         code: 'ThingTypeNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'thing',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -272,7 +272,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.addThingToThingGroup('d', 'g'),
       want: {
         code: 'ThingGroupNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'thing-groups',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -284,7 +284,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.addThingToBillingGroup('d', 'b'),
       want: {
         code: 'BillingGroupNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'billing-group',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -296,7 +296,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.attachPolicy('p', 'arn:c'),
       want: {
         code: 'PolicyNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'attach-policies',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -309,7 +309,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.attachPolicy('p', `arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
       want: {
         code: 'CertificateNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'attach-policies',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -322,7 +322,7 @@ describe('SdkIotRegistry', () => {
         iot.attachThingPrincipal('d', `arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
       want: {
         code: 'ThingNotFound',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'attach-thing-principal',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -334,7 +334,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeCertificate(CERT),
       want: {
         code: 'CertificateNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'describe-certificate',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -346,7 +346,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeCaCertificate(CA),
       want: {
         code: 'CaCertificateNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'describe-ca-certificate',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -358,7 +358,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeProvisioningTemplate('t1'),
       want: {
         code: 'ProvisioningTemplateNotFound',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'describe-provisioning-template',
         awsErrorName: 'ResourceNotFoundException',
       },
@@ -373,7 +373,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeThing('d'),
       want: {
         code: 'AwsThrottled',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'thing',
         awsErrorName: 'ThrottlingException',
       },
@@ -388,7 +388,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.attachPolicy('p', 'arn:c'),
       want: {
         code: 'AwsThrottled',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'attach-policies',
         awsErrorName: 'LimitExceededException',
       },
@@ -406,7 +406,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.attachPolicy('p', 'arn:c'),
       want: {
         code: 'IotLimitExceeded',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'attach-policies',
         awsErrorName: 'LimitExceededException',
       },
@@ -421,7 +421,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.createPolicy('p', '{}'),
       want: {
         code: 'AwsUnavailable',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'policies',
         awsErrorName: 'ServiceUnavailableException',
       },
@@ -436,7 +436,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeThing('d'),
       want: {
         code: 'AwsUnavailable',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'thing',
         awsErrorName: 'InternalFailureException',
       },
@@ -447,7 +447,7 @@ describe('SdkIotRegistry', () => {
       arrange: () =>
         iotMock.on(DescribeThingCommand).rejects(awsError('BadGateway', 502, 'bad gateway', 'server')),
       act: (iot: SdkIotRegistry) => iot.describeThing('d'),
-      want: { code: 'AwsUnavailable', outcome: 'transient', step: 'thing', awsErrorName: 'BadGateway' },
+      want: { code: 'AwsUnavailable', disposition: 'transient', step: 'thing', awsErrorName: 'BadGateway' },
       details: {},
     },
     {
@@ -457,7 +457,7 @@ describe('SdkIotRegistry', () => {
           .on(DescribeThingCommand)
           .rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })),
       act: (iot: SdkIotRegistry) => iot.describeThing('d'),
-      want: { code: 'AwsUnavailable', outcome: 'transient', step: 'thing', awsErrorName: undefined },
+      want: { code: 'AwsUnavailable', disposition: 'transient', step: 'thing', awsErrorName: undefined },
       details: { errorCode: 'ECONNREFUSED' },
     },
     {
@@ -470,7 +470,7 @@ describe('SdkIotRegistry', () => {
         iot.createThing({ thingName: 'a b', thingTypeName: null, attributes: {} }),
       want: {
         code: 'IotInvalidRequest',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'thing',
         awsErrorName: 'InvalidRequestException',
       },
@@ -485,7 +485,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.createPolicy('p', '{}'),
       want: {
         code: 'MalformedPolicy',
-        outcome: 'configuration',
+        disposition: 'configuration',
         step: 'policies',
         awsErrorName: 'MalformedPolicyException',
       },
@@ -500,7 +500,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.updateCertificateStatus(CERT, 'ACTIVE'),
       want: {
         code: 'CertificateState',
-        outcome: 'invalid-input',
+        disposition: 'invalid-input',
         step: 'update-certificate',
         awsErrorName: 'CertificateStateException',
       },
@@ -515,7 +515,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.updateThing({ thingName: 'd', attributes: { a: '1' }, merge: true }),
       want: {
         code: 'IotConflict',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'thing',
         awsErrorName: 'VersionConflictException',
       },
@@ -528,7 +528,7 @@ describe('SdkIotRegistry', () => {
       act: (iot: SdkIotRegistry) => iot.describeThing('d'),
       want: {
         code: 'UnexpectedAwsError',
-        outcome: 'transient',
+        disposition: 'transient',
         step: 'thing',
         awsErrorName: 'ExpiredTokenException',
       },
@@ -546,7 +546,7 @@ describe('SdkIotRegistry', () => {
     if (!isJitrError(error)) return;
     expect({
       code: error.code,
-      outcome: error.outcome,
+      disposition: error.disposition,
       step: error.step,
       awsErrorName: error.awsErrorName,
     }).toEqual(want);

@@ -98,7 +98,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     const error = await expectRejection(() => provision(referencePlan(WRITING_OVERRIDES)));
     // Assess
     expect(error).toBeInstanceOf(ThingOwnedByAnotherCertificateError);
-    expect(isJitrError(error) && [error.code, error.outcome, error.step, error.name]).toEqual([
+    expect(isJitrError(error) && [error.code, error.disposition, error.step, error.name]).toEqual([
       'ThingOwnedByAnotherCertificate',
       'configuration',
       'thing',

@@ -60,7 +60,7 @@ describe('registerCertificate and certificate extensions', () => {
     expect(w.logger.summary().extra.error).toEqual({
       name: 'CertificateUnsupportedCriticalExtensionError',
       code: 'CertificateUnsupportedCriticalExtension',
-      outcome: 'rejected',
+      disposition: 'rejected',
       step: 'certificate-extensions',
       message: `Certificate carries an unsupported critical extension ${UNKNOWN_OID}`,
       remedy: new CertificateUnsupportedCriticalExtensionError('').remedy,
@@ -99,7 +99,7 @@ describe('registerCertificate and certificate extensions', () => {
     expect(w.logger.summary().extra.error).toEqual({
       name: 'CertificateIsCaError',
       code: 'CertificateIsCa',
-      outcome: 'rejected',
+      disposition: 'rejected',
       step: 'certificate-extensions',
       message: 'Certificate is a CA certificate (basicConstraints cA=TRUE), not a device',
       remedy: new CertificateIsCaError().remedy,

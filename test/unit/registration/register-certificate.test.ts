@@ -198,7 +198,7 @@ describe('registerCertificate', () => {
     expect(summary.extra.error).toEqual({
       name: 'InvalidEventError',
       code: 'InvalidEvent',
-      outcome: 'invalid-input',
+      disposition: 'invalid-input',
       step: 'event',
       path: '$.timestamp',
       message: 'timestamp is not a non-negative integer of milliseconds',
@@ -227,7 +227,7 @@ describe('registerCertificate', () => {
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('CaNotActive');
-    expect(error.outcome).toBe('configuration');
+    expect(error.disposition).toBe('configuration');
     expect(w.fake.log).toEqual(['DescribeCertificate', 'DescribeCACertificate']);
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
     expect(w.metrics.emitted).toEqual([
@@ -445,7 +445,7 @@ describe('registerCertificate', () => {
     // Act
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
-    expect(error.outcome).toBe('transient');
+    expect(error.disposition).toBe('transient');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
     // Act
     const result = await registerCertificate(event, w.deps);
@@ -493,7 +493,7 @@ describe('registerCertificate', () => {
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('CrlUnavailable');
-    expect(error.outcome).toBe('transient');
+    expect(error.disposition).toBe('transient');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
   });
 

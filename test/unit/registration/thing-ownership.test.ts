@@ -35,7 +35,7 @@ describe('registerCertificate with a certificate naming another device’s thing
     // Act
     const error = await expectJitrError(registerCertificate(impostor, w.deps));
     // Assess
-    expect([error.code, error.outcome, error.step]).toEqual([
+    expect([error.code, error.disposition, error.step]).toEqual([
       'ThingOwnedByAnotherCertificate',
       'configuration',
       'thing',

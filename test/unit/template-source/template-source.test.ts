@@ -166,7 +166,7 @@ describe('createTemplateSource', () => {
     // Act
     const errors = [await expectJitrError(missing.forCa(CA_A)), await expectJitrError(invalid.forCa(CA_A))];
     // Assess
-    expect(errors.map((e) => [e.code, e.outcome, e.step])).toEqual([
+    expect(errors.map((e) => [e.code, e.disposition, e.step])).toEqual([
       ['TemplateSourceUnreadable', 'configuration', 'template-load'],
       ['TemplateSourceUnreadable', 'configuration', 'template-load'],
     ]);

@@ -68,7 +68,7 @@ describe('render with the AWS example templates', () => {
     const error = expectError(() => render(fixture('jitp-registration-config.json'), parameters), {
       code: 'MissingParameter',
       path: 'Parameters["AWS::IoT::Certificate::Country"]',
-      outcome: 'configuration',
+      disposition: 'configuration',
     });
     // Assess
     expect(error.details).toEqual({

@@ -13,15 +13,15 @@ export function fixture(name: string): string {
 /** A certificate id (64 lowercase hex). */
 export const CERT_ID = 'c0ffee'.padEnd(64, '0');
 
-/** Asserts the code, outcome and path of the error `fn` throws. */
+/** Asserts the code, disposition and path of the error `fn` throws. */
 export function expectError(
   fn: () => unknown,
-  want: { code: string; path?: string; outcome?: string },
+  want: { code: string; path?: string; disposition?: string },
 ): JitrError {
   const error = expectJitrErrorSync(fn);
   const got: Record<string, unknown> = { code: error.code };
   if (want.path !== undefined) got.path = error.path;
-  if (want.outcome !== undefined) got.outcome = error.outcome;
+  if (want.disposition !== undefined) got.disposition = error.disposition;
   expect(got).toEqual(want);
   expect(error.remedy.length).toBeGreaterThan(0);
   return error;

@@ -53,7 +53,7 @@ describe('pieces of a certificate value stay certificate-derived, even when empt
   ])('refuses the empty piece of %s instead of widening to devices/*', (_name, cn) => {
     expectError(() => render(policyTemplate(FIRST_PIECE_DOCUMENT), { [CN]: cn }), {
       code: 'UnsafeCertificateValue',
-      outcome: 'rejected',
+      disposition: 'rejected',
       path: `${DOC}.Statement[0].Resource`,
     });
   });
@@ -81,7 +81,7 @@ describe('pieces of a certificate value stay certificate-derived, even when empt
     };
     expectError(() => render(template, { [CN]: '-x' }), {
       code: 'UnsafeCertificateValue',
-      outcome: 'rejected',
+      disposition: 'rejected',
       path: 'Resources.thing.Properties.ThingName',
     });
   });
@@ -165,7 +165,7 @@ describe('a certificate value never writes a key or decides Effect, Action or No
     for (const value of ['Allow', 'Resource', 'lamp']) {
       expectError(() => render(policyTemplate(document), { [CN]: value }), {
         code: 'InvalidTemplate',
-        outcome: 'configuration',
+        disposition: 'configuration',
         path: DOC,
       });
     }
@@ -293,7 +293,7 @@ describe('thing attributes that a policy reads back', () => {
   ])('rejects %s in an attribute the policy reads (AWS would allow it as an attribute)', (_name, ou) => {
     expectError(() => render(siteTemplate(), { [CN]: 'lamp', [OU]: ou }), {
       code: 'UnsafeCertificateValue',
-      outcome: 'rejected',
+      disposition: 'rejected',
       path: 'Resources.thing.Properties.AttributePayload.site',
     });
   });
@@ -337,7 +337,7 @@ describe('nesting depth is bounded before any recursion', () => {
     expect(text.length).toBeLessThan(10240);
     expectError(() => parseTemplate(text), {
       code: 'TemplateLimitExceeded',
-      outcome: 'configuration',
+      disposition: 'configuration',
       path: '',
     });
     expectError(() => parseTemplate(JSON.parse(text)), { code: 'TemplateLimitExceeded', path: '' });
@@ -395,7 +395,7 @@ describe('certificate policy variables in a template policy', () => {
     for (const cn of ['a/b', '#', '']) {
       expectError(() => render(policyTemplate(document, []), {}, certificate(cn)), {
         code: 'UnsafeCertificateValue',
-        outcome: 'rejected',
+        disposition: 'rejected',
         path: DOC,
       });
     }

@@ -66,7 +66,7 @@ describe('render refuses certificate values that could widen a policy', () => {
     it.each(HOSTILE_VALUES)(`refuses %s in a ${documentName} policy`, (_name, value) => {
       expectError(() => render(policyTemplate(document), { [CN]: value }), {
         code: 'UnsafeCertificateValue',
-        outcome: 'rejected',
+        disposition: 'rejected',
         path,
       });
     });
@@ -75,7 +75,7 @@ describe('render refuses certificate values that could widen a policy', () => {
   it('refuses CN "*" in arn:…:client/${CN} (issue example)', () => {
     const error = expectError(() => render(policyTemplate(SUB_DOCUMENT), { [CN]: '*' }), {
       code: 'UnsafeCertificateValue',
-      outcome: 'rejected',
+      disposition: 'rejected',
     });
     expect(error.details).toEqual({ parameter: CN, length: 1 });
   });
@@ -102,7 +102,7 @@ describe('render refuses certificate values that could widen a policy', () => {
     // Act / Assess
     expectError(() => render(policyTemplate(document), { [CN]: 'true' }), {
       code: 'InvalidTemplate',
-      outcome: 'configuration',
+      disposition: 'configuration',
       path: 'Resources.policy.Properties.PolicyDocument',
     });
   });
@@ -126,7 +126,7 @@ describe('render refuses certificate values that are invalid names', () => {
   ])('refuses %s as a thing name', (_name, value) => {
     expectError(() => render(thingTemplate({ Ref: CN }), { [CN]: value }), {
       code: 'UnsafeCertificateValue',
-      outcome: 'rejected',
+      disposition: 'rejected',
       path: 'Resources.thing.Properties.ThingName',
     });
   });

@@ -121,7 +121,7 @@ describe('Fn::Select and Fn::Split', () => {
       code: 'UnsafeCertificateValue',
       path: 'Resources.thing.Properties.ThingName["Fn::Select"]',
     });
-    expect(error.outcome).toBe('rejected');
+    expect(error.disposition).toBe('rejected');
     expect(error.message).toBe(
       `Fn::Select index 3 is out of bounds (the list has 2 elements): the value of ${CN} decided the lookup`,
     );
@@ -208,7 +208,7 @@ describe('Fn::FindInMap', () => {
         path: 'Resources.thing.Properties.ThingName["Fn::FindInMap"]',
       },
     );
-    expect(error.outcome).toBe('rejected');
+    expect(error.disposition).toBe('rejected');
     expect(error.message).toBe(
       'Fn::FindInMap finds no value for ["Sites","Rome","Prefix"] in Mappings: the value of City decided the lookup',
     );

@@ -23,7 +23,7 @@ describe('render enforces AWS limits on template text', () => {
   ])('rejects an invalid literal %s', (property, properties) => {
     expectError(() => render(thingWith(properties), {}), {
       code: 'TemplateLimitExceeded',
-      outcome: 'configuration',
+      disposition: 'configuration',
       path: `Resources.thing.Properties.${property}`,
     });
   });
