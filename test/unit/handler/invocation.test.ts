@@ -1,4 +1,3 @@
-import { IoTServiceException } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationInvalidError } from '../../../lib/config/errors.js';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
@@ -10,6 +9,7 @@ import {
 } from '../../../lib/lambda/invocation.js';
 import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
 import { createObservability, powertoolsMetrics } from '../../../lib/runtime/powertools.js';
+import { accessDenied } from '../../helpers/fake-iot-registry.js';
 import { ACCOUNT, createWorld, REGION, type World } from '../registration/world.js';
 import { getTestEvent } from './events.js';
 
@@ -22,16 +22,13 @@ const context: LambdaContext = {
   getRemainingTimeInMillis: () => 30_000,
 };
 
-let world: World | undefined;
 afterEach(() => {
-  world?.fake.restore();
   vi.unstubAllEnvs();
 });
 
 /** A world whose use case logs and emits metrics through real Powertools, captured from stdout. */
 function setUp(): { w: World; runtime: InvocationRuntime; out: () => Record<string, unknown>[] } {
   const w = createWorld();
-  world = w;
   const chunks: string[] = [];
   // Powertools writes INFO lines and EMF to stdout, WARN/ERROR to stderr, and with
   // POWERTOOLS_DEV=true goes through the global console instead.
@@ -261,15 +258,13 @@ describe('handleInvocation', () => {
     const rule = JSON.parse(ruleError.body) as { base64OriginalPayload: string };
     rule.base64OriginalPayload = Buffer.from(JSON.stringify(revoked.event)).toString('base64');
     ruleError.body = JSON.stringify(rule);
-    w.fake.before('CreateThing', () => {
+    w.fake.before('createThing', () => {
       w.fake.failOn(
-        'CreateThing',
-        new IoTServiceException({
-          name: 'AccessDeniedException',
-          $fault: 'client',
-          message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/r/s is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:${REGION}:${ACCOUNT}:thing/dev-108`,
-          $metadata: { httpStatusCode: 403 },
-        }),
+        'createThing',
+        accessDenied(
+          'createThing',
+          `User: arn:aws:sts::${ACCOUNT}:assumed-role/r/s is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:${REGION}:${ACCOUNT}:thing/dev-108`,
+        ),
         1,
       );
     });
@@ -300,8 +295,8 @@ describe('handleInvocation', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(w.status(twice.certificateId)).toBe('ACTIVE');
     expect(w.status(once.certificateId)).toBe('ACTIVE');
-    expect(w.fake.log.filter((name) => name === 'DescribeCertificate')).toHaveLength(2);
-    expect(w.fake.log.filter((name) => name === 'UpdateCertificate')).toHaveLength(2);
+    expect(w.fake.log.filter((name) => name === 'describeCertificate')).toHaveLength(2);
+    expect(w.fake.log.filter((name) => name === 'updateCertificateStatus')).toHaveLength(2);
   });
 });
 

@@ -1,24 +1,17 @@
-// Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
-import 'aws-sdk-client-mock-vitest/extend';
-import { CertificateStateException, UpdateCertificateCommand } from '@aws-sdk/client-iot';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import {
   activateCertificate,
   finalCertificateStatus,
   rejectCertificate,
 } from '../../../lib/provisioning/activate-certificate.js';
-import { FakeIot, notFound } from './fake-iot.js';
-import { CERT_ID, newRegistry, referencePlan } from './plan-fixtures.js';
+import { certificateState, FakeIotRegistry } from '../../helpers/fake-iot-registry.js';
+import { CERT_ID, referencePlan } from './plan-fixtures.js';
 
-let fake: FakeIot;
+let fake: FakeIotRegistry;
 
 beforeEach(() => {
-  fake = new FakeIot();
-});
-
-afterEach(() => {
-  fake.restore();
+  fake = new FakeIotRegistry();
 });
 
 describe('finalCertificateStatus', () => {
@@ -36,26 +29,17 @@ describe('finalCertificateStatus', () => {
 describe('activateCertificate', () => {
   it('sets the given status in its (certificateId, status) form', async () => {
     // Act
-    const status = await activateCertificate(CERT_ID, 'INACTIVE', { iot: newRegistry() });
+    const status = await activateCertificate(CERT_ID, 'INACTIVE', { iot: fake });
     // Assess
     expect(status).toBe('INACTIVE');
-    expect(fake.mock).toHaveReceivedCommandExactlyOnceWith(UpdateCertificateCommand, {
-      certificateId: CERT_ID,
-      newStatus: 'INACTIVE',
-    });
+    expect(fake.calls).toEqual([{ method: 'updateCertificateStatus', args: [CERT_ID, 'INACTIVE'] }]);
   });
 
   it('fails with CertificateState (dropped, not retried) when the certificate was revoked meanwhile', async () => {
     // Prepare
-    fake.failOn(
-      'UpdateCertificate',
-      new CertificateStateException({
-        message: 'Certificate is revoked',
-        $metadata: { httpStatusCode: 406 },
-      }),
-    );
+    fake.failOn('updateCertificateStatus', certificateState());
     // Act
-    const outcome = activateCertificate(referencePlan(), { certificateId: CERT_ID }, { iot: newRegistry() });
+    const outcome = activateCertificate(referencePlan(), { certificateId: CERT_ID }, { iot: fake });
     // Assess
     await expect(outcome).rejects.toSatisfy(
       (error) =>
@@ -67,41 +51,8 @@ describe('activateCertificate', () => {
 describe('rejectCertificate', () => {
   it.each(['REVOKED', 'INACTIVE'] as const)('sets %s', async (status) => {
     // Act
-    await rejectCertificate(CERT_ID, status, { iot: newRegistry() });
+    await rejectCertificate(CERT_ID, status, { iot: fake });
     // Assess
     expect(fake.certificateStatus.get(CERT_ID)).toBe(status);
-  });
-});
-
-describe('SdkIotRegistry.updateThing', () => {
-  it('reports a vanished thing as transient ThingNotFound, and a missing type as ThingTypeNotFound', async () => {
-    // Prepare
-    const iot = newRegistry();
-    fake.failOn('UpdateThing', notFound('Thing dev-1 cannot be found.'));
-    // Then the in-memory IoT answers: the thing exists, the type does not.
-    fake.things.set('dev-1', {
-      thingTypeName: null,
-      attributes: {},
-      version: 1,
-      billingGroupName: null,
-      groups: [],
-      principals: [],
-    });
-    // Act
-    const vanished = await iot
-      .updateThing({ thingName: 'dev-1', thingTypeName: 'sensor' })
-      .catch((e: unknown) => e);
-    const missingType = await iot
-      .updateThing({ thingName: 'dev-1', thingTypeName: 'sensor' })
-      .catch((e: unknown) => e);
-    // Assess
-    expect(isJitrError(vanished) && [vanished.code, vanished.disposition]).toEqual([
-      'ThingNotFound',
-      'transient',
-    ]);
-    expect(isJitrError(missingType) && [missingType.code, missingType.disposition]).toEqual([
-      'ThingTypeNotFound',
-      'configuration',
-    ]);
   });
 });

@@ -1,38 +1,32 @@
-import { ThrottlingException } from '@aws-sdk/client-iot';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeIot } from './fake-iot.js';
+import { FakeIotRegistry, type Method, throttled } from '../../helpers/fake-iot-registry.js';
 import {
   CERT_ARN,
-  CERT_ID,
   newContainer,
-  POLICY_DOCUMENT,
-  POLICY_NAME,
   type Provision,
+  referenceFinalState,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
 
 /** The container under test: its policy cache lives as long as this function. */
-let provision: Provision = newContainer();
+let provision: Provision;
 
 const COMMANDS = [
-  'DescribeThing',
-  'CreateThing',
-  'UpdateThing',
-  'ListThingPrincipals',
-  'ListThingGroupsForThing',
-  'AddThingToThingGroup',
-  'AddThingToBillingGroup',
-  'CreatePolicy',
-  'GetPolicy',
-  'AttachPolicy',
-  'AttachThingPrincipal',
-  'UpdateCertificate',
-] as const;
-
-const throttled = () =>
-  new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+  'describeThing',
+  'createThing',
+  'updateThing',
+  'listThingPrincipals',
+  'listThingGroupsForThing',
+  'addThingToThingGroup',
+  'addThingToBillingGroup',
+  'createPolicy',
+  'getPolicy',
+  'attachPolicy',
+  'attachThingPrincipal',
+  'updateCertificateStatus',
+] as const satisfies readonly Method[];
 
 describe('executePlan convergence (property)', () => {
   it('reaches the same account state after any sequence of failures and retries, sequential or concurrent', async () => {
@@ -45,46 +39,25 @@ describe('executePlan convergence (property)', () => {
         fc.boolean(),
         async (faults, concurrent, coldRetries) => {
           // Prepare
-          provision = newContainer();
-          const fake = new FakeIot();
-          try {
-            seed(fake);
-            for (const fault of faults) fake.failOn(fault.command, throttled(), fault.skip);
-            // Act: deliver (twice at once when concurrent) and retry until done, as Lambda would.
-            const deliver = async () => {
-              for (let attempt = 0; attempt < 20; attempt += 1) {
-                if (coldRetries) provision = newContainer();
-                try {
-                  return await provision(referencePlan());
-                } catch {
-                  // retried
-                }
+          const fake = new FakeIotRegistry();
+          provision = newContainer(fake);
+          seed(fake);
+          for (const fault of faults) fake.failOn(fault.command, throttled(fault.command), fault.skip);
+          // Act: deliver (twice at once when concurrent) and retry until done, as Lambda would.
+          const deliver = async () => {
+            for (let attempt = 0; attempt < 20; attempt += 1) {
+              if (coldRetries) provision = newContainer(fake);
+              try {
+                return await provision(referencePlan());
+              } catch {
+                // retried
               }
-              throw new Error('did not converge in 20 attempts');
-            };
-            await (concurrent ? Promise.all([deliver(), deliver()]) : deliver());
-            // Assess
-            expect(fake.snapshot()).toEqual({
-              things: {
-                'dev-1': {
-                  thingTypeName: 'sensor',
-                  attributes: { model: 'm1', serial: 's-1' },
-                  version: 1,
-                  billingGroupName: 'billing-a',
-                  groups: ['eu', 'fleet'],
-                  principals: [CERT_ARN],
-                },
-              },
-              policies: {
-                'base-policy': '{"Version":"2012-10-17","Statement":[]}',
-                [POLICY_NAME]: JSON.stringify(POLICY_DOCUMENT),
-              },
-              attachments: { [CERT_ARN]: ['base-policy', POLICY_NAME] },
-              certificateStatus: { [CERT_ID]: 'ACTIVE' },
-            });
-          } finally {
-            fake.restore();
-          }
+            }
+            throw new Error('did not converge in 20 attempts');
+          };
+          await (concurrent ? Promise.all([deliver(), deliver()]) : deliver());
+          // Assess
+          expect(fake.snapshot()).toEqual(referenceFinalState());
         },
       ),
       { numRuns: 100 },
@@ -115,32 +88,28 @@ const principalPolicy = fc.constantFrom('exclusive', 'shared') as fc.Arbitrary<'
 async function outcome(
   thing: Record<string, unknown> | null,
   overrides: Record<string, 'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'>,
-  faults: { command: string; skip: number }[],
+  faults: { command: Method; skip: number }[],
   thingPrincipalPolicy: 'exclusive' | 'shared',
   onSeeded: (initial: unknown) => void = () => {},
 ): Promise<unknown> {
-  provision = newContainer();
-  const fake = new FakeIot();
-  try {
-    seed(fake);
-    if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
-    onSeeded(fake.snapshot());
-    for (const fault of faults) fake.failOn(fault.command, throttled(), fault.skip);
-    let lastCode: unknown = null;
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      try {
-        await provision(referencePlan(overrides), { thingPrincipalPolicy });
-        return fake.snapshot();
-      } catch (error) {
-        lastCode = (error as { code?: unknown }).code;
-        // A configuration error is final: report it (and the state it leaves) like the DLQ would.
-        if (lastCode !== 'AwsThrottled') return { error: lastCode, state: fake.snapshot() };
-      }
+  const fake = new FakeIotRegistry();
+  provision = newContainer(fake);
+  seed(fake);
+  if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
+  onSeeded(fake.snapshot());
+  for (const fault of faults) fake.failOn(fault.command, throttled(fault.command), fault.skip);
+  let lastCode: unknown = null;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    try {
+      await provision(referencePlan(overrides), { thingPrincipalPolicy });
+      return fake.snapshot();
+    } catch (error) {
+      lastCode = (error as { code?: unknown }).code;
+      // A configuration error is final: report it (and the state it leaves) like the DLQ would.
+      if (lastCode !== 'AwsThrottled') return { error: lastCode, state: fake.snapshot() };
     }
-    return { error: 'no convergence', lastCode };
-  } finally {
-    fake.restore();
   }
+  return { error: 'no convergence', lastCode };
 }
 
 describe('executePlan on any existing thing (property)', () => {
@@ -204,27 +173,23 @@ describe('executePlan on any existing thing (property)', () => {
         principalPolicy,
         async (thing, overrides, thingPrincipalPolicy) => {
           // Prepare
-          provision = newContainer();
-          const fake = new FakeIot();
-          try {
-            seed(fake);
-            if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
-            const first = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
-              () => 'ok',
-              (error: { code?: unknown }) => error.code,
-            );
-            const afterFirst = fake.snapshot();
-            // Act
-            const second = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
-              () => 'ok',
-              (error: { code?: unknown }) => error.code,
-            );
-            // Assess
-            expect(second).toBe(first);
-            expect(fake.snapshot()).toEqual(afterFirst);
-          } finally {
-            fake.restore();
-          }
+          const fake = new FakeIotRegistry();
+          provision = newContainer(fake);
+          seed(fake);
+          if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
+          const first = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
+            () => 'ok',
+            (error: { code?: unknown }) => error.code,
+          );
+          const afterFirst = fake.snapshot();
+          // Act
+          const second = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
+            () => 'ok',
+            (error: { code?: unknown }) => error.code,
+          );
+          // Assess
+          expect(second).toBe(first);
+          expect(fake.snapshot()).toEqual(afterFirst);
         },
       ),
       { numRuns: 150 },

@@ -1,83 +1,47 @@
-import {
-  AttachThingPrincipalCommand,
-  CreateThingCommand,
-  ThrottlingException,
-  UpdateCertificateCommand,
-} from '@aws-sdk/client-iot';
-// Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { executePlan } from '../../../lib/provisioning/execute-plan.js';
 import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
 import { expectRejection } from '../../helpers/expect-jitr-error.js';
-import { FakeIot } from './fake-iot.js';
+import { FakeIotRegistry, type Method, throttled } from '../../helpers/fake-iot-registry.js';
 import {
   CERT_ARN,
   CERT_ID,
   newContainer,
-  newRegistry,
-  POLICY_DOCUMENT,
   POLICY_NAME,
   type Provision,
   quietLogger,
+  referenceFinalState,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
 
+let fake: FakeIotRegistry;
 /** The container under test: its policy cache lives as long as this function. */
-let provision: Provision = newContainer();
-
-let fake: FakeIot;
+let provision: Provision;
 
 beforeEach(() => {
-  provision = newContainer();
-  fake = new FakeIot();
+  fake = new FakeIotRegistry();
   seed(fake);
+  provision = newContainer(fake);
 });
-
-afterEach(() => {
-  fake.restore();
-});
-
-/** The account after a successful registration with the reference plan. */
-function expectedFinalState() {
-  return {
-    things: {
-      'dev-1': {
-        thingTypeName: 'sensor',
-        attributes: { model: 'm1', serial: 's-1' },
-        version: 1,
-        billingGroupName: 'billing-a',
-        groups: ['eu', 'fleet'],
-        principals: [CERT_ARN],
-      },
-    },
-    policies: {
-      'base-policy': '{"Version":"2012-10-17","Statement":[]}',
-      [POLICY_NAME]: JSON.stringify(POLICY_DOCUMENT),
-    },
-    attachments: { [CERT_ARN]: ['base-policy', POLICY_NAME] },
-    certificateStatus: { [CERT_ID]: 'ACTIVE' },
-  };
-}
 
 // The order the fake sees: the thing first (DescribeThing, CreateThing), then every write that
 // needs only the thing at once (policies, billing group, the certificate's attachment, groups),
 // the post-attach re-check after the attachment, activation last (the use case's step).
-const HAPPY_PATH = [
-  'DescribeThing',
-  'CreateThing',
-  'CreatePolicy',
-  'AddThingToBillingGroup',
-  'AttachThingPrincipal',
-  'AddThingToThingGroup',
-  'AddThingToThingGroup',
+const HAPPY_PATH: Method[] = [
+  'describeThing',
+  'createThing',
+  'createPolicy',
+  'addThingToBillingGroup',
+  'attachThingPrincipal',
+  'addThingToThingGroup',
+  'addThingToThingGroup',
   // THING_PRINCIPAL_POLICY=exclusive (default): no other certificate got attached meanwhile.
-  'ListThingPrincipals',
-  'AttachPolicy',
-  'AttachPolicy',
-  'UpdateCertificate',
+  'listThingPrincipals',
+  'attachPolicy',
+  'attachPolicy',
+  'updateCertificateStatus',
 ];
 
 describe('executePlan', () => {
@@ -86,21 +50,12 @@ describe('executePlan', () => {
     const result = await provision(referencePlan());
     // Assess
     expect(fake.log).toEqual(HAPPY_PATH);
-    const sent = fake.mock.calls().map((call) => call.args[0].constructor.name);
-    expect(sent.at(-1)).toBe('UpdateCertificateCommand');
-    expect(fake.mock).toHaveReceivedCommandWith(CreateThingCommand, {
-      thingName: 'dev-1',
-      thingTypeName: 'sensor',
-      attributePayload: { attributes: { model: 'm1', serial: 's-1' } },
-    });
-    expect(fake.mock).toHaveReceivedCommandWith(AttachThingPrincipalCommand, {
-      thingName: 'dev-1',
-      principal: CERT_ARN,
-    });
-    expect(fake.mock).toHaveReceivedCommandExactlyOnceWith(UpdateCertificateCommand, {
-      certificateId: CERT_ID,
-      newStatus: 'ACTIVE',
-    });
+    expect(fake.calls.at(-1)?.method).toBe('updateCertificateStatus');
+    expect(fake.callsOf('createThing')).toEqual([
+      [{ thingName: 'dev-1', thingTypeName: 'sensor', attributes: { model: 'm1', serial: 's-1' } }],
+    ]);
+    expect(fake.callsOf('attachThingPrincipal')).toEqual([['dev-1', CERT_ARN]]);
+    expect(fake.callsOf('updateCertificateStatus')).toEqual([[CERT_ID, 'ACTIVE']]);
     expect(result).toEqual({
       thingName: 'dev-1',
       thing: { action: 'created', treatedAsNew: true },
@@ -124,7 +79,7 @@ describe('executePlan', () => {
         'attach-thing-principal': 0,
       },
     });
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 
   it('never sets the certificate status itself', async () => {
@@ -132,7 +87,7 @@ describe('executePlan', () => {
     await executePlan(
       referencePlan(),
       { certificateId: CERT_ID, certificateArn: CERT_ARN },
-      { iot: newRegistry(), logger: quietLogger, policyCache: createPolicyCache() },
+      { iot: fake, logger: quietLogger, policyCache: createPolicyCache() },
     );
     // Assess
     expect(fake.log).toEqual(HAPPY_PATH.slice(0, -1));
@@ -146,10 +101,7 @@ describe('executePlan', () => {
     // Act
     await provision(plan);
     // Assess
-    expect(fake.mock).toHaveReceivedCommandExactlyOnceWith(UpdateCertificateCommand, {
-      certificateId: CERT_ID,
-      newStatus: 'INACTIVE',
-    });
+    expect(fake.callsOf('updateCertificateStatus')).toEqual([[CERT_ID, 'INACTIVE']]);
   });
 
   it('runs only the policy steps for a plan without a thing', async () => {
@@ -158,7 +110,7 @@ describe('executePlan', () => {
     // Act
     const result = await provision(plan);
     // Assess
-    expect(fake.log).toEqual(['CreatePolicy', 'AttachPolicy', 'AttachPolicy', 'UpdateCertificate']);
+    expect(fake.log).toEqual(['createPolicy', 'attachPolicy', 'attachPolicy', 'updateCertificateStatus']);
     expect(result.principal).toBe('no-thing');
     expect(result.thing).toBeNull();
   });
@@ -184,12 +136,12 @@ describe('executePlan idempotency', () => {
     const second = await provision(referencePlan());
     // Assess
     expect(fake.log).toEqual([
-      'DescribeThing',
-      'ListThingPrincipals',
-      'ListThingGroupsForThing',
-      'AttachPolicy',
-      'AttachPolicy',
-      'UpdateCertificate',
+      'describeThing',
+      'listThingPrincipals',
+      'listThingGroupsForThing',
+      'attachPolicy',
+      'attachPolicy',
+      'updateCertificateStatus',
     ]);
     expect(second).toEqual({
       thingName: 'dev-1',
@@ -207,48 +159,48 @@ describe('executePlan idempotency', () => {
       iotApiCalls: 5,
       timings: { thing: 0, 'thing-groups': 0, 'billing-group': 0, policies: 0, 'attach-policies': 0 },
     });
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 
   it('reuses an existing policy with the same document in a cold container', async () => {
     // Prepare
     await provision(referencePlan());
-    provision = newContainer();
+    provision = newContainer(fake);
     fake.log.length = 0;
     // Act
     const second = await provision(referencePlan());
     // Assess
     expect(fake.log).toEqual([
-      'DescribeThing',
-      'ListThingPrincipals',
-      'CreatePolicy',
-      'ListThingGroupsForThing',
-      'GetPolicy',
-      'AttachPolicy',
-      'AttachPolicy',
-      'UpdateCertificate',
+      'describeThing',
+      'listThingPrincipals',
+      'createPolicy',
+      'listThingGroupsForThing',
+      'getPolicy',
+      'attachPolicy',
+      'attachPolicy',
+      'updateCertificateStatus',
     ]);
     expect(second.policies[0]).toEqual({ policyName: POLICY_NAME, source: 'document', action: 'reused' });
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 
   it('converges when two copies of the event run concurrently', async () => {
     // Act
     const [a, b] = await Promise.all([provision(referencePlan()), provision(referencePlan())]);
     // Assess
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
     expect([a.thing, b.thing]).toEqual([
       { action: 'created', treatedAsNew: true },
       { action: 'created', treatedAsNew: true },
     ]);
     // Both CreatePolicy calls were in flight together: one created, the other compared and reused.
     expect([a.policies[0]?.action, b.policies[0]?.action]).toEqual(['created', 'reused']);
-    expect(fake.log.filter((name) => name === 'UpdateCertificate')).toHaveLength(2);
+    expect(fake.log.filter((name) => name === 'updateCertificateStatus')).toHaveLength(2);
   });
 
   it('continues when CreateThing answers 409 because another writer created the thing meanwhile', async () => {
     // Prepare
-    fake.before('CreateThing', () => {
+    fake.before('createThing', () => {
       fake.things.set('dev-1', {
         thingTypeName: 'old-type',
         attributes: { model: 'm0' },
@@ -262,16 +214,16 @@ describe('executePlan idempotency', () => {
     const result = await provision(referencePlan());
     // Assess
     expect(fake.log.slice(0, 5)).toEqual([
-      'DescribeThing',
-      'CreateThing',
-      'DescribeThing',
-      'ListThingPrincipals',
-      'UpdateThing',
+      'describeThing',
+      'createThing',
+      'describeThing',
+      'listThingPrincipals',
+      'updateThing',
     ]);
     expect(result.thing).toEqual({ action: 'updated', treatedAsNew: true });
     expect(fake.snapshot()).toEqual({
-      ...expectedFinalState(),
-      things: { 'dev-1': { ...expectedFinalState().things['dev-1'], version: 2 } },
+      ...referenceFinalState(),
+      things: { 'dev-1': { ...referenceFinalState().things['dev-1'], version: 2 } },
     });
   });
 
@@ -287,20 +239,16 @@ describe('executePlan idempotency', () => {
 
   it.each(cases)('converges after a failure at call $label retry', async (row) => {
     // Prepare
-    fake.failOn(
-      row.command,
-      new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
-      row.skip,
-    );
+    fake.failOn(row.command, throttled(row.command), row.skip);
     // Act
     const error = await expectRejection(() => provision(referencePlan()));
     const statusAfterFailure = fake.certificateStatus.get(CERT_ID);
-    if (row.container === 'cold') provision = newContainer();
+    if (row.container === 'cold') provision = newContainer(fake);
     await provision(referencePlan());
     // Assess
     expect(isJitrError(error) && [error.code, error.disposition]).toEqual(['AwsThrottled', 'transient']);
     expect(statusAfterFailure).toBe('PENDING_ACTIVATION');
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 
   it('completes the groups after the operator creates a missing group and the DLQ is replayed', async () => {
@@ -318,7 +266,7 @@ describe('executePlan idempotency', () => {
     ]);
     expect(replay.thing).toEqual({ action: 'unchanged', treatedAsNew: true });
     expect(replay.thingGroups).toEqual({ added: ['eu'], removed: [] });
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 
   it('recreates a cached policy that was deleted by hand, on the retry', async () => {
@@ -331,7 +279,7 @@ describe('executePlan idempotency', () => {
     await provision(referencePlan());
     // Assess
     expect(isJitrError(error) && error.code).toBe('PolicyNotFound');
-    expect(fake.snapshot()).toEqual(expectedFinalState());
+    expect(fake.snapshot()).toEqual(referenceFinalState());
   });
 });
 
@@ -383,7 +331,7 @@ describe('executePlan policies', () => {
       'ResourceNotFoundException',
     ]);
     // The attachments went out together; whatever succeeded converges on the retry.
-    expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
+    expect(fake.log).not.toContain('updateCertificateStatus');
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
   });
 
@@ -398,7 +346,7 @@ describe('executePlan policies', () => {
       'eu',
     ]);
     // Policies went out with the groups (they need only the thing's checks); nothing is activated.
-    expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
+    expect(fake.log).not.toContain('updateCertificateStatus');
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
   });
 });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import type { OverrideValue } from '../../../lib/template/plan.js';
 import { expectRejection } from '../../helpers/expect-jitr-error.js';
-import { FakeIot } from './fake-iot.js';
+import { FakeIotRegistry } from '../../helpers/fake-iot-registry.js';
 import {
   CERT_ARN,
   CERT_ID,
@@ -14,18 +14,14 @@ import {
 } from './plan-fixtures.js';
 
 /** The container under test: its policy cache lives as long as this function. */
-let provision: Provision = newContainer();
+let provision: Provision;
 
-let fake: FakeIot;
+let fake: FakeIotRegistry;
 
 beforeEach(() => {
-  provision = newContainer();
-  fake = new FakeIot();
+  fake = new FakeIotRegistry();
   seed(fake);
-});
-
-afterEach(() => {
-  fake.restore();
+  provision = newContainer(fake);
 });
 
 /**
@@ -100,7 +96,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     await provision(referencePlan({}), SHARED);
     // Assess
     expect(fake.snapshot().things['dev-1']).toEqual(UNCHANGED);
-    expect(fake.log).not.toContain('UpdateThing');
+    expect(fake.log).not.toContain('updateThing');
   });
 
   const conflicts = [
@@ -149,7 +145,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     );
     // Assess
     expect(isJitrError(error) && error.code).toBe('OverrideConflict');
-    expect(fake.log).toEqual(['DescribeThing', 'ListThingGroupsForThing']);
+    expect(fake.log).toEqual(['describeThing', 'listThingGroupsForThing']);
     expect(fake.snapshot()).toEqual(before);
   });
 
@@ -170,7 +166,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
     );
     // Assess
     expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
-    expect(fake.log).not.toContain('UpdateThing');
+    expect(fake.log).not.toContain('updateThing');
   });
 
   it('rejects MERGE for ThingTypeName', async () => {
@@ -197,7 +193,7 @@ describe('executePlan OverrideSettings on an existing thing', () => {
       action: 'kept-existing',
       existing: 'billing-b',
     });
-    expect(fake.log).not.toContain('AddThingToBillingGroup');
+    expect(fake.log).not.toContain('addThingToBillingGroup');
   });
 });
 
@@ -255,7 +251,7 @@ describe('executePlan treated-as-new rule', () => {
     const result = await provision(referencePlan(), SHARED);
     // Assess
     expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
-    expect(fake.log).not.toContain('ListThingPrincipals');
+    expect(fake.log).not.toContain('listThingPrincipals');
     expect(fake.snapshot().things['dev-1']?.groups).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 // Plans and wiring shared by the executor tests.
-import { IoTClient } from '@aws-sdk/client-iot';
 import { activateCertificate } from '../../../lib/provisioning/activate-certificate.js';
 import {
   type ExecutionResult,
@@ -8,9 +7,8 @@ import {
   type ThingPrincipalPolicy,
 } from '../../../lib/provisioning/execute-plan.js';
 import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
-import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import type { OverrideValue, Plan } from '../../../lib/template/plan.js';
-import { ACCOUNT, type FakeIot, REGION } from './fake-iot.js';
+import { ACCOUNT, type FakeIotRegistry, REGION } from '../../helpers/fake-iot-registry.js';
 
 export const CERT_ID = 'c0ffee'.padEnd(64, '0');
 export const CERT_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${CERT_ID}`;
@@ -55,8 +53,30 @@ export function referencePlan(overrideSettings?: Record<string, OverrideValue>):
   };
 }
 
+/** The account after a successful registration with the reference plan (FakeIotRegistry.snapshot()). */
+export function referenceFinalState() {
+  return {
+    things: {
+      'dev-1': {
+        thingTypeName: 'sensor',
+        attributes: { model: 'm1', serial: 's-1' },
+        version: 1,
+        billingGroupName: 'billing-a',
+        groups: ['eu', 'fleet'],
+        principals: [CERT_ARN],
+      },
+    },
+    policies: {
+      'base-policy': '{"Version":"2012-10-17","Statement":[]}',
+      [POLICY_NAME]: JSON.stringify(POLICY_DOCUMENT),
+    },
+    attachments: { [CERT_ARN]: ['base-policy', POLICY_NAME] },
+    certificateStatus: { [CERT_ID]: 'ACTIVE' } as Record<string, string>,
+  };
+}
+
 /** The account resources a correct setup has (type, groups, billing group, named policy). */
-export function seed(fake: FakeIot): void {
+export function seed(fake: FakeIotRegistry): void {
   fake.thingTypes.add('sensor');
   fake.thingTypes.add('old-type');
   for (const group of ['fleet', 'eu', 'old-group']) fake.thingGroups.add(group);
@@ -66,13 +86,9 @@ export function seed(fake: FakeIot): void {
   fake.certificateStatus.set(CERT_ID, 'PENDING_ACTIVATION');
 }
 
-export function newRegistry(): SdkIotRegistry {
-  return new SdkIotRegistry(new IoTClient({ region: REGION }));
-}
-
 export type Provision = (
   plan: Plan,
-  options?: { iot?: SdkIotRegistry; thingPrincipalPolicy?: ThingPrincipalPolicy; target?: ExecutionTarget },
+  options?: { thingPrincipalPolicy?: ThingPrincipalPolicy; target?: ExecutionTarget },
 ) => Promise<ExecutionResult>;
 
 /**
@@ -81,10 +97,9 @@ export type Provision = (
  * `thingPrincipalPolicy` is left out by default, so the executor's own default (`exclusive`)
  * is what these tests exercise.
  */
-export function newContainer(): Provision {
+export function newContainer(iot: FakeIotRegistry): Provision {
   const policyCache = createPolicyCache();
   return async (plan, options = {}) => {
-    const iot = options.iot ?? newRegistry();
     const target = options.target ?? { certificateId: CERT_ID, certificateArn: CERT_ARN };
     const result = await executePlan(plan, target, {
       iot,

@@ -31,7 +31,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { expectRejection } from '../../helpers/expect-jitr-error.js';
-import { awsError, notFound } from './fake-iot.js';
+import { awsError, notFound } from './sdk-errors.js';
 
 const iotMock = mockClient(IoTClient);
 const registry = () => new SdkIotRegistry(new IoTClient({ region: 'eu-west-1' }));
@@ -567,5 +567,30 @@ describe('SdkIotRegistry', () => {
     // Assess
     expect(thing).toEqual({ created: false });
     expect(policy).toEqual({ created: false });
+  });
+
+  it('reports a vanished thing as transient ThingNotFound, and a missing type as ThingTypeNotFound', async () => {
+    // Prepare: UpdateThing right after DescribeThing; the 404's message says which is missing.
+    iotMock
+      .on(UpdateThingCommand)
+      .rejectsOnce(notFound('Thing dev-1 cannot be found.'))
+      .rejectsOnce(notFound('Thing type sensor not found'));
+    const iot = registry();
+    // Act
+    const vanished = await iot
+      .updateThing({ thingName: 'dev-1', thingTypeName: 'sensor' })
+      .catch((e: unknown) => e);
+    const missingType = await iot
+      .updateThing({ thingName: 'dev-1', thingTypeName: 'sensor' })
+      .catch((e: unknown) => e);
+    // Assess
+    expect(isJitrError(vanished) && [vanished.code, vanished.disposition]).toEqual([
+      'ThingNotFound',
+      'transient',
+    ]);
+    expect(isJitrError(missingType) && [missingType.code, missingType.disposition]).toEqual([
+      'ThingTypeNotFound',
+      'configuration',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
-import { notFound } from './fake-iot.js';
+import { notFound } from './sdk-errors.js';
 
 const iotMock = mockClient(IoTClient);
 const registry = () => new SdkIotRegistry(new IoTClient({ region: 'eu-west-1' }));

@@ -1,7 +1,4 @@
-import { AttachThingPrincipalCommand, UpdateCertificateCommand } from '@aws-sdk/client-iot';
-// Typed aws-sdk-client-mock matchers (the setup file registers them at runtime only).
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
 import { ThingOwnedByAnotherCertificateError } from '../../../lib/provisioning/errors.js';
 import {
@@ -13,34 +10,33 @@ import { requiredPermissions } from '../../../lib/template/permissions.js';
 import type { Plan } from '../../../lib/template/plan.js';
 import defaultTemplate from '../../../lib/template-source/templates/default.json' with { type: 'json' };
 import { expectRejection } from '../../helpers/expect-jitr-error.js';
-import { ACCOUNT, FakeIot, REGION } from './fake-iot.js';
+import { ACCOUNT, FakeIotRegistry, type Method, REGION } from '../../helpers/fake-iot-registry.js';
 import {
   CERT_ARN,
   CERT_ID,
   newContainer,
   OTHER_CERT_ARN,
-  POLICY_DOCUMENT,
-  POLICY_NAME,
   type Provision,
+  referenceFinalState,
   referencePlan,
   seed,
 } from './plan-fixtures.js';
 
 /** The container under test: its policy cache lives as long as this function. */
-let provision: Provision = newContainer();
+let provision: Provision;
 
 const OTHER_CERT_ID = 'd'.repeat(64);
 const COGNITO = 'eu-west-1:0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
 /** Every write the executor or the use case can make. */
-const WRITES = [
-  'UpdateThingCommand',
-  'AddThingToThingGroupCommand',
-  'RemoveThingFromThingGroupCommand',
-  'AddThingToBillingGroupCommand',
-  'CreatePolicyCommand',
-  'AttachPolicyCommand',
-  'AttachThingPrincipalCommand',
-  'UpdateCertificateCommand',
+const WRITES: Method[] = [
+  'updateThing',
+  'addThingToThingGroup',
+  'removeThingFromThingGroup',
+  'addThingToBillingGroup',
+  'createPolicy',
+  'attachPolicy',
+  'attachThingPrincipal',
+  'updateCertificateStatus',
 ];
 
 /** Overrides that would change the existing thing below in every property. */
@@ -50,17 +46,13 @@ const WRITING_OVERRIDES = {
   ThingGroups: 'MERGE',
 } as const;
 
-let fake: FakeIot;
+let fake: FakeIotRegistry;
 
 beforeEach(() => {
-  provision = newContainer();
-  fake = new FakeIot();
+  fake = new FakeIotRegistry();
   seed(fake);
   fake.certificateStatus.set(OTHER_CERT_ID, 'ACTIVE');
-});
-
-afterEach(() => {
-  fake.restore();
+  provision = newContainer(fake);
 });
 
 /** dev-1 as another device left it: its certificate attached, its own type, attributes and groups. */
@@ -82,11 +74,10 @@ function planFor(certificateId: string): Plan {
   return plan;
 }
 
-/** No write command reached the (mocked) SDK client. */
+/** No write reached the IoT port (and something was read). */
 function expectNoWrite(): void {
-  const sent = fake.mock.calls().map((call) => call.args[0].constructor.name);
-  expect(sent.length).toBeGreaterThan(0);
-  expect(sent.filter((name) => WRITES.includes(name))).toEqual([]);
+  expect(fake.log.length).toBeGreaterThan(0);
+  expect(fake.log.filter((name) => WRITES.includes(name))).toEqual([]);
 }
 
 describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
@@ -114,7 +105,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     expect(isJitrError(error) && error.remedy).toBe(
       `If this is a certificate rotation, detach the old certificate from dev-1 (aws iot detach-thing-principal --thing-name dev-1 --principal ${OTHER_CERT_ARN}) and replay the DLQ; to let several certificates share a thing, set THING_PRINCIPAL_POLICY=shared.`,
     );
-    expect(fake.log).toEqual(['DescribeThing', 'ListThingPrincipals']);
+    expect(fake.log).toEqual(['describeThing', 'listThingPrincipals']);
     expectNoWrite();
     expect(fake.snapshot()).toEqual(before);
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
@@ -158,17 +149,17 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
     );
     // Assess
     expect(isJitrError(error) && error.code).toBe('ThingOwnedByAnotherCertificate');
-    expect(fake.log).toEqual(['DescribeThing', 'ListThingPrincipals']);
+    expect(fake.log).toEqual(['describeThing', 'listThingPrincipals']);
   });
 
   it('refuses when CreateThing answers 409 because the other device created the thing meanwhile', async () => {
     // Prepare
-    fake.before('CreateThing', () => victimThing());
+    fake.before('createThing', () => victimThing());
     // Act
     const error = await expectRejection(() => provision(referencePlan()));
     // Assess
     expect(isJitrError(error) && error.code).toBe('ThingOwnedByAnotherCertificate');
-    expect(fake.log).toEqual(['DescribeThing', 'CreateThing', 'DescribeThing', 'ListThingPrincipals']);
+    expect(fake.log).toEqual(['describeThing', 'createThing', 'describeThing', 'listThingPrincipals']);
     expectNoWrite();
   });
 
@@ -190,35 +181,21 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
       'attached',
     ]);
     expect(fake.log).toEqual([
-      'DescribeThing',
-      'ListThingPrincipals',
-      'CreatePolicy',
-      'ListThingGroupsForThing',
-      'AddThingToBillingGroup',
-      'AttachThingPrincipal',
-      'ListThingPrincipals',
-      'AttachPolicy',
-      'AttachPolicy',
-      'AddThingToThingGroup',
-      'AddThingToThingGroup',
-      'UpdateCertificate',
+      'describeThing',
+      'listThingPrincipals',
+      'createPolicy',
+      'listThingGroupsForThing',
+      'addThingToBillingGroup',
+      'attachThingPrincipal',
+      'listThingPrincipals',
+      'attachPolicy',
+      'attachPolicy',
+      'addThingToThingGroup',
+      'addThingToThingGroup',
+      'updateCertificateStatus',
     ]);
     expect(fake.snapshot()).toEqual({
-      things: {
-        'dev-1': {
-          thingTypeName: 'sensor',
-          attributes: { model: 'm1', serial: 's-1' },
-          version: 1,
-          billingGroupName: 'billing-a',
-          groups: ['eu', 'fleet'],
-          principals: [CERT_ARN],
-        },
-      },
-      policies: {
-        'base-policy': '{"Version":"2012-10-17","Statement":[]}',
-        [POLICY_NAME]: JSON.stringify(POLICY_DOCUMENT),
-      },
-      attachments: { [CERT_ARN]: ['base-policy', POLICY_NAME] },
+      ...referenceFinalState(),
       certificateStatus: { [CERT_ID]: 'ACTIVE', [OTHER_CERT_ID]: 'ACTIVE' },
     });
   });
@@ -240,14 +217,14 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
       { action: 'unchanged', treatedAsNew: true },
       'already-attached',
     ]);
-    expect(fake.mock).not.toHaveReceivedCommand(AttachThingPrincipalCommand);
+    expect(fake.log).not.toContain('attachThingPrincipal');
     expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
     expect(fake.certificateStatus.get(CERT_ID)).toBe('ACTIVE');
   });
 
   it('fails after attaching, and activates nothing, when another certificate was attached concurrently', async () => {
     // Prepare: the other device's run attaches its certificate just before ours.
-    fake.before('AttachThingPrincipal', () => {
+    fake.before('attachThingPrincipal', () => {
       fake.things.get('dev-1')?.principals.push(OTHER_CERT_ARN);
     });
     // Act
@@ -265,10 +242,10 @@ describe('executePlan THING_PRINCIPAL_POLICY=exclusive (default)', () => {
       },
     ]);
     // The re-check follows the attachment; activation never comes.
-    expect(fake.log.lastIndexOf('ListThingPrincipals')).toBeGreaterThan(
-      fake.log.indexOf('AttachThingPrincipal'),
+    expect(fake.log.lastIndexOf('listThingPrincipals')).toBeGreaterThan(
+      fake.log.indexOf('attachThingPrincipal'),
     );
-    expect(fake.mock).not.toHaveReceivedCommand(UpdateCertificateCommand);
+    expect(fake.log).not.toContain('updateCertificateStatus');
     expect(fake.certificateStatus.get(CERT_ID)).toBe('PENDING_ACTIVATION');
     // Act: Lambda's retry (or a replay) stays refused until an operator detaches one of them.
     const retry = await expectRejection(() => provision(referencePlan()));
@@ -313,7 +290,7 @@ describe('executePlan THING_PRINCIPAL_POLICY=shared (JITP behaviour)', () => {
     expect(result.principal).toBe('attached');
     expect(fake.snapshot().things['dev-1']?.principals).toEqual([OTHER_CERT_ARN, CERT_ARN]);
     expect(fake.certificateStatus.get(CERT_ID)).toBe('ACTIVE');
-    expect(fake.log.filter((name) => name === 'ListThingPrincipals')).toEqual([]);
+    expect(fake.log.filter((name) => name === 'listThingPrincipals')).toEqual([]);
   });
 
   it('activates both certificates with the same name registering at once', async () => {

@@ -1,6 +1,6 @@
 // The handler's ledger write: after the outcome (activation first), awaited, and never able to
 // change the outcome.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalSerialHex } from '../../../lib/ledger/record.js';
 import { ledgerEntry, templateHash } from '../../../lib/registration/ledger-entry.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
@@ -8,14 +8,8 @@ import { emptyTrace } from '../../../lib/registration/result.js';
 import { FakeLedger } from '../../helpers/fake-ledger.js';
 import { createWorld, NOW, RICH_TEMPLATE, type World } from './world.js';
 
-let world: World | undefined;
-afterEach(() => {
-  world?.fake.restore();
-});
-
 function setUp(): { w: World; ledger: FakeLedger; iotCallsAtWrite: string[][] } {
   const w = createWorld();
-  world = w;
   const ledger = new FakeLedger();
   const iotCallsAtWrite: string[][] = [];
   const original = ledger.recordOutcome.bind(ledger);
@@ -40,7 +34,7 @@ describe('registerCertificate with a ledger', () => {
     // Assess
     expect(result.outcome).toBe('activated');
     expect(iotCallsAtWrite).toHaveLength(1);
-    expect(iotCallsAtWrite[0]?.at(-1)).toBe('UpdateCertificate');
+    expect(iotCallsAtWrite[0]?.at(-1)).toBe('updateCertificateStatus');
     expect(ledger.records.get(event.certificateId)).toEqual({
       certificateId: event.certificateId,
       caCertificateId: event.caCertificateId,

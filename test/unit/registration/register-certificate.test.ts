@@ -1,32 +1,16 @@
-import { IoTServiceException } from '@aws-sdk/client-iot';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrlUnavailableError } from '../../../lib/crl/store-errors.js';
 import { createCa, issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { registerCertificate } from '../../../lib/registration/register-certificate.js';
 import { expectJitrError } from '../../helpers/expect-jitr-error.js';
+import { accessDenied, certificateState, type Method, unavailable } from '../../helpers/fake-iot-registry.js';
 import { ACCOUNT, createWorld, NOW, REGION, RICH_TEMPLATE, type World } from './world.js';
 
-let world: World | undefined;
-afterEach(() => {
-  world?.fake.restore();
-});
-
 function setUp(options: Parameters<typeof createWorld>[0] = {}): World {
-  world = createWorld(options);
-  return world;
+  return createWorld(options);
 }
 
 const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
-
-/** An AWS IoT 500 answer. */
-function internalFailure(): IoTServiceException {
-  return new IoTServiceException({
-    name: 'InternalFailureException',
-    $fault: 'server',
-    message: 'boom',
-    $metadata: { httpStatusCode: 500 },
-  });
-}
 
 describe('registerCertificate', () => {
   it('provisions in JITP order and activates the certificate last', async () => {
@@ -47,17 +31,17 @@ describe('registerCertificate', () => {
       code: null,
     });
     expect(w.fake.log).toEqual([
-      'DescribeCertificate',
-      'DescribeCACertificate',
-      'DescribeThing',
-      'CreateThing',
+      'describeCertificate',
+      'describeCaCertificate',
+      'describeThing',
+      'createThing',
       // Then every write that needs only the thing, together.
-      'AttachThingPrincipal',
-      'AttachPolicy',
-      'AddThingToThingGroup',
-      'AddThingToThingGroup',
-      'ListThingPrincipals', // THING_PRINCIPAL_POLICY=exclusive: no other certificate got attached meanwhile
-      'UpdateCertificate',
+      'attachThingPrincipal',
+      'attachPolicy',
+      'addThingToThingGroup',
+      'addThingToThingGroup',
+      'listThingPrincipals', // THING_PRINCIPAL_POLICY=exclusive: no other certificate got attached meanwhile
+      'updateCertificateStatus',
     ]);
     expect(w.fake.snapshot()).toEqual({
       things: {
@@ -138,7 +122,7 @@ describe('registerCertificate', () => {
     const result = await registerCertificate(event, w.deps);
     // Assess
     expect(result.outcome).toBe('already-active');
-    expect(w.fake.log).toEqual(['DescribeCertificate']);
+    expect(w.fake.log).toEqual(['describeCertificate']);
     expect(w.fake.snapshot()).toEqual(before);
     expect(w.metrics.emitted).toEqual(['CertificateAlreadyActive=1', 'IotApiCalls=1']);
   });
@@ -171,7 +155,7 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('skipped');
     expect(result.certificateStatus).toBe(status);
-    expect(w.fake.log).toEqual(['DescribeCertificate']);
+    expect(w.fake.log).toEqual(['describeCertificate']);
     expect(w.metrics.emitted).toEqual(['CertificateSkipped=1', 'IotApiCalls=1']);
   });
 
@@ -215,7 +199,7 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('dropped');
     expect(result.code).toBe('CertificateCaMismatch');
-    expect(w.fake.log).toEqual(['DescribeCertificate']);
+    expect(w.fake.log).toEqual(['describeCertificate']);
   });
 
   it('throws CaNotActive and activates nothing when the CA is not ACTIVE', async () => {
@@ -228,7 +212,7 @@ describe('registerCertificate', () => {
     // Assess
     expect(error.code).toBe('CaNotActive');
     expect(error.disposition).toBe('configuration');
-    expect(w.fake.log).toEqual(['DescribeCertificate', 'DescribeCACertificate']);
+    expect(w.fake.log).toEqual(['describeCertificate', 'describeCaCertificate']);
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
     expect(w.metrics.emitted).toEqual([
       'ProvisioningFailed[CaNotActive]',
@@ -248,7 +232,7 @@ describe('registerCertificate', () => {
     await registerCertificate(first, w.deps);
     await registerCertificate(second, w.deps);
     // Assess
-    expect(w.fake.log.filter((c) => c === 'DescribeCACertificate')).toEqual(['DescribeCACertificate']);
+    expect(w.fake.log.filter((c) => c === 'describeCaCertificate')).toEqual(['describeCaCertificate']);
   });
 
   it('warns when the CA carries a JITP template', async () => {
@@ -276,11 +260,8 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('revoked');
     expect(result.code).toBe('CertificateRevoked');
-    expect(w.fake.log).toEqual(['DescribeCertificate', 'DescribeCACertificate', 'UpdateCertificate']);
-    expect(w.fake.mock).toHaveReceivedCommandWith(
-      (await import('@aws-sdk/client-iot')).UpdateCertificateCommand,
-      { certificateId: event.certificateId, newStatus: 'REVOKED' },
-    );
+    expect(w.fake.log).toEqual(['describeCertificate', 'describeCaCertificate', 'updateCertificateStatus']);
+    expect(w.fake.callsOf('updateCertificateStatus')).toEqual([[event.certificateId, 'REVOKED']]);
     expect(w.status(event.certificateId)).toBe('REVOKED');
     expect(w.fake.snapshot().things).toEqual({});
     expect(w.metrics.emitted).toEqual(['CertificateRevoked=1', 'IotApiCalls=3']);
@@ -315,7 +296,7 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('rejected');
     expect(result.code).toBe('CertificateNotYetValid');
-    expect(w.fake.log).toEqual(['DescribeCertificate', 'DescribeCACertificate']);
+    expect(w.fake.log).toEqual(['describeCertificate', 'describeCaCertificate']);
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
   });
 
@@ -329,10 +310,9 @@ describe('registerCertificate', () => {
       now: NOW,
     });
     const forged = issueDeviceCertificate({ ca: impostor, subject: 'CN=dev-014', keyType: 'ec', now: NOW });
-    w.devices.set(forged.certificateId, {
-      pem: forged.certificatePem,
-      status: 'PENDING_ACTIVATION',
-      caId: w.caId,
+    w.fake.certificates.set(forged.certificateId, {
+      certificatePem: forged.certificatePem,
+      caCertificateId: w.caId,
     });
     const { event } = w.device('CN=unused');
     // Act
@@ -351,15 +331,7 @@ describe('registerCertificate', () => {
       notBefore: new Date('2020-01-01'),
       notAfter: new Date('2021-01-01'),
     });
-    w.fake.failOn(
-      'UpdateCertificate',
-      new IoTServiceException({
-        name: 'CertificateStateException',
-        $fault: 'client',
-        message: 'Certificate is revoked',
-        $metadata: { httpStatusCode: 406 },
-      }),
-    );
+    w.fake.failOn('updateCertificateStatus', certificateState());
     // Act
     const result = await registerCertificate(event, w.deps);
     // Assess
@@ -403,21 +375,13 @@ describe('registerCertificate', () => {
     w.template.value = RICH_TEMPLATE;
     const { event } = w.device('CN=dev-016');
     const message = `User: arn:aws:sts::${ACCOUNT}:assumed-role/jitr-role/jitr is not authorized to perform: iot:CreateThing on resource: arn:aws:iot:${REGION}:${ACCOUNT}:thing/dev-016 because no identity-based policy allows the iot:CreateThing action`;
-    w.fake.failOn(
-      'CreateThing',
-      new IoTServiceException({
-        name: 'AccessDeniedException',
-        $fault: 'client',
-        message,
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
+    w.fake.failOn('createThing', accessDenied('createThing', message));
     // Act
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
     expect(error.code).toBe('AccessDenied');
     expect(w.status(event.certificateId)).toBe('PENDING_ACTIVATION');
-    expect(w.fake.log).not.toContain('UpdateCertificate');
+    expect(w.fake.log).not.toContain('updateCertificateStatus');
     const failure = w.logger.summary().extra.error as Record<string, unknown>;
     expect(failure.code).toBe('AccessDenied');
     expect(failure.missingPermission).toBe('iot:CreateThing');
@@ -430,18 +394,18 @@ describe('registerCertificate', () => {
     expect(Object.keys(w.fake.snapshot().things)).toEqual(['dev-016']);
   });
 
-  it.each([
-    'CreateThing',
-    'AddThingToThingGroup',
-    'AttachPolicy',
-    'AttachThingPrincipal',
-    'UpdateCertificate',
+  it.each<Method>([
+    'createThing',
+    'addThingToThingGroup',
+    'attachPolicy',
+    'attachThingPrincipal',
+    'updateCertificateStatus',
   ])('leaves the certificate pending when %s fails, and a retry converges', async (command) => {
     // Prepare
     const w = setUp();
     w.template.value = RICH_TEMPLATE;
     const { event } = w.device('CN=dev-017');
-    w.fake.failOn(command, internalFailure());
+    w.fake.failOn(command, unavailable(command));
     // Act
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess
@@ -463,7 +427,7 @@ describe('registerCertificate', () => {
     const w = setUp();
     w.template.value = RICH_TEMPLATE;
     const { event } = w.device('CN=dev-019');
-    w.fake.failOn('AttachPolicy', internalFailure());
+    w.fake.failOn('attachPolicy', unavailable('attachPolicy'));
     // Act
     const error = await expectJitrError(registerCertificate(event, w.deps));
     // Assess

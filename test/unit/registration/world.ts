@@ -1,15 +1,10 @@
 /**
- * A faked AWS side for the registration use case: the executor's in-memory IoT (FakeIot, the
- * SDK mocked at command level) plus DescribeCertificate / DescribeCACertificate /
- * DescribeProvisioningTemplate, a real CA and device certificates (generated here, never
- * committed), an in-memory CRL store, and recording logger and metrics.
+ * A faked AWS side for the registration use case, at its ports: the in-memory IoT registry
+ * (FakeIotRegistry: certificates, the CA, things, groups, policies), a real CA and device
+ * certificates (generated here, never committed), an in-memory CRL store and template source,
+ * and recording logger and metrics.
  */
 import { createHash } from 'node:crypto';
-import {
-  DescribeCACertificateCommand,
-  DescribeCertificateCommand,
-  DescribeProvisioningTemplateCommand,
-} from '@aws-sdk/client-iot';
 import type { CertificateFacts } from '../../../lib/certificate/index.js';
 import type { Config } from '../../../lib/config/config.js';
 import type { CrlStore } from '../../../lib/crl/revocation-check.js';
@@ -27,14 +22,12 @@ import {
   issueDeviceCertificate,
 } from '../../../lib/pki/index.js';
 import { createPolicyCache } from '../../../lib/provisioning/policy-cache.js';
-import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../../../lib/registration/ca-cache.js';
 import type { RegisteredEvent } from '../../../lib/registration/event.js';
 import type { RegistrationDeps } from '../../../lib/registration/register-certificate.js';
-import { createIotClient } from '../../../lib/runtime/aws-clients.js';
 import type { TemplateSource } from '../../../lib/template-source/template-source.js';
 import defaultTemplate from '../../../lib/template-source/templates/default.json' with { type: 'json' };
-import { ACCOUNT, FakeIot, REGION } from '../provisioning/fake-iot.js';
+import { ACCOUNT, FakeIotRegistry, REGION } from '../../helpers/fake-iot-registry.js';
 
 export const NOW = new Date('2026-11-22T05:00:00.000Z');
 export { ACCOUNT, REGION };
@@ -140,17 +133,10 @@ export const RICH_TEMPLATE = {
   },
 };
 
-interface DeviceRecord {
-  pem: string;
-  status: string;
-  caId: string;
-}
-
 export interface World {
   ca: Ca;
   caId: string;
-  fake: FakeIot;
-  devices: Map<string, DeviceRecord>;
+  fake: FakeIotRegistry;
   crl: FakeCrlStore;
   logger: RecordingLogger;
   metrics: RecordingMetrics;
@@ -176,44 +162,37 @@ export function createWorld(
 ): World {
   const ca = createCa({ keyType: 'ec', curve: 'P-256', subject: 'O=Example,CN=Example Device CA', now: NOW });
   const caId = sha256Hex(ca.certificateDer);
-  const fake = new FakeIot();
+  const fake = new FakeIotRegistry();
   fake.thingTypes.add('sensor');
   fake.thingGroups.add('plant-7');
   fake.thingGroups.add('fleet');
   fake.policies.set('device-base', '{"Version":"2012-10-17","Statement":[]}');
-  const devices = new Map<string, DeviceRecord>();
-  const caStatus: World['caStatus'] = { value: 'ACTIVE' };
-  const caRegistrationConfig: World['caRegistrationConfig'] = { value: undefined };
-  const certArn = (id: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:cert/${id}`;
-
-  fake.mock.on(DescribeCertificateCommand).callsFake(async (input: { certificateId: string }) => {
-    fake.log.push('DescribeCertificate');
-    const device = devices.get(input.certificateId);
-    if (device === undefined) throw new Error(`unknown certificate ${input.certificateId}`);
-    return {
-      certificateDescription: {
-        certificateId: input.certificateId,
-        certificateArn: certArn(input.certificateId),
-        caCertificateId: device.caId,
-        status: fake.certificateStatus.get(input.certificateId) ?? device.status,
-        certificatePem: device.pem,
-      },
-    };
-  });
-  fake.mock.on(DescribeCACertificateCommand).callsFake(async (input: { certificateId: string }) => {
-    fake.log.push('DescribeCACertificate');
-    return {
-      certificateDescription: {
-        certificateId: input.certificateId,
-        certificateArn: `arn:aws:iot:${REGION}:${ACCOUNT}:cacert/${input.certificateId}`,
-        status: caStatus.value,
-        certificatePem: ca.certificatePem,
-        autoRegistrationStatus: 'ENABLE',
-      },
-      ...(caRegistrationConfig.value === undefined ? {} : { registrationConfig: caRegistrationConfig.value }),
-    };
-  });
-  fake.mock.on(DescribeProvisioningTemplateCommand).rejects(new Error('not used by these tests'));
+  const ca$ = {
+    certificateId: caId,
+    certificateArn: `arn:aws:iot:${REGION}:${ACCOUNT}:cacert/${caId}`,
+    status: 'ACTIVE' as 'ACTIVE' | 'INACTIVE',
+    certificatePem: ca.certificatePem,
+    autoRegistrationStatus: 'ENABLE' as const,
+    registrationConfig: null as Record<string, string> | null,
+  };
+  fake.caCertificates.set(caId, ca$);
+  // The tests change the registered CA through these two boxes.
+  const caStatus: World['caStatus'] = {
+    get value() {
+      return ca$.status;
+    },
+    set value(status) {
+      ca$.status = status;
+    },
+  };
+  const caRegistrationConfig: World['caRegistrationConfig'] = {
+    get value() {
+      return ca$.registrationConfig ?? undefined;
+    },
+    set value(config) {
+      ca$.registrationConfig = config ?? null;
+    },
+  };
 
   const template: World['template'] = { value: defaultTemplate };
   const templates: TemplateSource = {
@@ -227,9 +206,7 @@ export function createWorld(
   const clock = () => NOW;
   let tick = 0;
   const deps: RegistrationDeps = {
-    iot: new SdkIotRegistry(
-      createIotClient({ region: REGION, credentials: { accessKeyId: 'a', secretAccessKey: 's' } }),
-    ),
+    iot: fake,
     crlStore: crl,
     templates,
     caCache: createCaCache({ ttlSeconds: 300, clock }),
@@ -257,7 +234,6 @@ export function createWorld(
     ca,
     caId,
     fake,
-    devices,
     crl,
     logger,
     metrics,
@@ -274,7 +250,11 @@ export function createWorld(
         now: new Date(NOW.getTime() - 3_600_000),
         ...options,
       });
-      devices.set(issued.certificateId, { pem: issued.certificatePem, status: 'PENDING_ACTIVATION', caId });
+      // JITR registered it PENDING_ACTIVATION (the fake's default status).
+      fake.certificates.set(issued.certificateId, {
+        certificatePem: issued.certificatePem,
+        caCertificateId: caId,
+      });
       return {
         serialHex: issued.serialBytes.toString('hex'),
         event: {
@@ -288,7 +268,8 @@ export function createWorld(
       };
     },
     status(certificateId) {
-      return fake.certificateStatus.get(certificateId) ?? devices.get(certificateId)?.status;
+      const known = fake.certificates.has(certificateId);
+      return fake.certificateStatus.get(certificateId) ?? (known ? 'PENDING_ACTIVATION' : undefined);
     },
   };
 }
