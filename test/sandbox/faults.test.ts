@@ -3,8 +3,8 @@ import {
   CreateThingCommand,
   DescribeCertificateCommand,
   DescribeThingCommand,
+  GetRegistrationCodeCommand,
   type IoTClient,
-  ListThingsCommand,
 } from '@aws-sdk/client-iot';
 import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ describe('sandbox fault injection', () => {
       Array.from({ length: 4 }, () => iot.send(new DescribeThingCommand({ thingName: 'none' }))),
     );
     const lists = await Promise.allSettled(
-      Array.from({ length: 30 }, () => iot.send(new ListThingsCommand({}))),
+      Array.from({ length: 30 }, () => iot.send(new GetRegistrationCodeCommand({}))),
     );
 
     // Assess
@@ -94,11 +94,11 @@ describe('sandbox fault injection', () => {
   it('fails calls at random with InternalFailureException (500) or ServiceUnavailableException (503), reproducibly for a seed', async () => {
     // Prepare
     const run = async (): Promise<string[]> => {
-      sandbox.faults.configure({ seed: 42, errorRate: 0.5, errorOperations: ['iot:ListThings'] });
+      sandbox.faults.configure({ seed: 42, errorRate: 0.5, errorOperations: ['iot:GetRegistrationCode'] });
       const out: string[] = [];
       for (let i = 0; i < 12; i += 1) {
         try {
-          await iot.send(new ListThingsCommand({}));
+          await iot.send(new GetRegistrationCodeCommand({}));
           out.push('ok');
         } catch (error) {
           const e = shapeOf(error as Error & Record<string, unknown>);
@@ -125,7 +125,7 @@ describe('sandbox fault injection', () => {
     const started = performance.now();
 
     // Act
-    await iot.send(new ListThingsCommand({}));
+    await iot.send(new GetRegistrationCodeCommand({}));
 
     // Assess
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
@@ -133,13 +133,13 @@ describe('sandbox fault injection', () => {
 
   it('counts calls per operation', async () => {
     // Act
-    await iot.send(new ListThingsCommand({}));
-    await iot.send(new ListThingsCommand({}));
+    await iot.send(new GetRegistrationCodeCommand({}));
+    await iot.send(new GetRegistrationCodeCommand({}));
     await errorOf(iot.send(new DescribeThingCommand({ thingName: 'none' })));
 
     // Assess
     expect(sandbox.counters()).toEqual({
-      calls: { 'iot:ListThings': 2, 'iot:DescribeThing': 1 },
+      calls: { 'iot:GetRegistrationCode': 2, 'iot:DescribeThing': 1 },
       throttled: {},
       denied: {},
       failed: {},
@@ -153,7 +153,7 @@ describe('sandbox fault injection', () => {
 
     // Act
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a' }));
-    const iotError = await errorOf(iot.send(new ListThingsCommand({})));
+    const iotError = await errorOf(iot.send(new GetRegistrationCodeCommand({})));
     sandbox.faults.setErrorRate(1, ['sqs:SendMessage']);
     const sqsError = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'b' })));
 
@@ -168,12 +168,12 @@ describe('sandbox fault injection', () => {
 
   it('fails the next N calls of one action, then answers normally', async () => {
     // Prepare
-    sandbox.faults.failNext('iot:ListThings', { times: 2, failure: 'ServiceUnavailableException' });
+    sandbox.faults.failNext('iot:GetRegistrationCode', { times: 2, failure: 'ServiceUnavailableException' });
 
     // Act
-    const first = await errorOf(iot.send(new ListThingsCommand({})));
-    const second = await errorOf(iot.send(new ListThingsCommand({})));
-    const third = await iot.send(new ListThingsCommand({}));
+    const first = await errorOf(iot.send(new GetRegistrationCodeCommand({})));
+    const second = await errorOf(iot.send(new GetRegistrationCodeCommand({})));
+    const third = await iot.send(new GetRegistrationCodeCommand({}));
 
     // Assess
     expect([shapeOf(first), shapeOf(second)]).toEqual([
@@ -188,8 +188,8 @@ describe('sandbox fault injection', () => {
         message: 'The service is temporarily unavailable.',
       },
     ]);
-    expect(third.things).toEqual(expect.any(Array));
-    expect(sandbox.counters().failed).toEqual({ 'iot:ListThings': 2 });
+    expect(third.registrationCode).toEqual(expect.any(String));
+    expect(sandbox.counters().failed).toEqual({ 'iot:GetRegistrationCode': 2 });
   });
 
   it('answers IAM SimulatePrincipalPolicy from the deny list, per resource when several are given', async () => {

@@ -13,7 +13,6 @@ import {
   ListAttachedPoliciesCommand,
   ListPrincipalThingsCommand,
   ListThingPrincipalsCommand,
-  ListThingPrincipalsV2Command,
   RegisterCACertificateCommand,
   RegisterCertificateCommand,
 } from '@aws-sdk/client-iot';
@@ -170,14 +169,10 @@ describe('sandbox IoT policies, principals, templates and rules', () => {
     await iot.send(new AttachThingPrincipalCommand({ thingName: 'thing-p', principal: certificateArn }));
     await iot.send(new AttachThingPrincipalCommand({ thingName: 'thing-p', principal: certificateArn }));
     const principals = await iot.send(new ListThingPrincipalsCommand({ thingName: 'thing-p' }));
-    const v2 = await iot.send(new ListThingPrincipalsV2Command({ thingName: 'thing-p' }));
     const things = await iot.send(new ListPrincipalThingsCommand({ principal: certificateArn }));
 
     // Assess
     expect(principals.principals).toEqual([certificateArn]);
-    expect(v2.thingPrincipalObjects).toEqual([
-      { principal: certificateArn, thingPrincipalType: 'NON_EXCLUSIVE_THING' },
-    ]);
     expect(things.things).toEqual(['thing-p']);
   });
 

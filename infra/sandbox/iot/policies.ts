@@ -216,24 +216,6 @@ export const policyRoutes: IotRoute[] = [
     },
   },
   {
-    op: 'ListThingPrincipalsV2',
-    method: 'GET',
-    path: '/things/{thingName}/principals-v2',
-    resource: (req, store) => arn(store, 'thing', req.labels.thingName ?? ''),
-    handle: (req, store) => {
-      const thing = getThing(store, req.labels.thingName ?? '');
-      const type = req.query.get('thingPrincipalType');
-      const all = (store.thingPrincipals.get(thing.thingName) ?? []).filter(
-        (p) => type === null || p.thingPrincipalType === type,
-      );
-      const { page, next } = paginate(all, req.query.get('nextToken'), req.query.get('maxResults'), 25);
-      return {
-        thingPrincipalObjects: page.map((p) => ({ ...p })),
-        ...(next === undefined ? {} : { nextToken: next }),
-      };
-    },
-  },
-  {
     op: 'ListPrincipalThings',
     method: 'GET',
     path: '/principals/things',

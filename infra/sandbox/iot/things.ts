@@ -166,37 +166,6 @@ export const thingRoutes: IotRoute[] = [
     },
   },
   {
-    op: 'ListThings',
-    method: 'GET',
-    path: '/things',
-    handle: (req, store) => {
-      const typeName = req.query.get('thingTypeName');
-      const attrName = req.query.get('attributeName');
-      const attrValue = req.query.get('attributeValue');
-      const prefix = req.query.get('usePrefixAttributeValue') === 'true';
-      const all = [...store.things.values()].filter((t) => {
-        if (typeName !== null && t.thingTypeName !== typeName) return false;
-        if (attrName !== null) {
-          const v = t.attributes[attrName];
-          if (v === undefined) return false;
-          if (attrValue !== null && !(prefix ? v.startsWith(attrValue) : v === attrValue)) return false;
-        }
-        return true;
-      });
-      const { page, next } = paginate(all, req.query.get('nextToken'), req.query.get('maxResults'), 50);
-      return {
-        things: page.map((t) => ({
-          thingName: t.thingName,
-          ...(t.thingTypeName === undefined ? {} : { thingTypeName: t.thingTypeName }),
-          thingArn: t.thingArn,
-          attributes: { ...t.attributes },
-          version: t.version,
-        })),
-        ...(next === undefined ? {} : { nextToken: next }),
-      };
-    },
-  },
-  {
     op: 'AddThingToThingGroup',
     method: 'PUT',
     path: '/thing-groups/addThingToThingGroup',
