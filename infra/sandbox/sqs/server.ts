@@ -122,15 +122,6 @@ async function dispatch(store: QueueStore, op: string, input: Json, gone: () => 
       const q = store.create(str(input, 'QueueName'), (input.Attributes ?? {}) as Record<string, string>);
       return { QueueUrl: q.url };
     }
-    case 'GetQueueUrl': {
-      return { QueueUrl: store.byUrl(str(input, 'QueueName')).url };
-    }
-    case 'ListQueues': {
-      const prefix = typeof input.QueueNamePrefix === 'string' ? input.QueueNamePrefix : '';
-      return {
-        QueueUrls: [...store.queues.values()].filter((q) => q.name.startsWith(prefix)).map((q) => q.url),
-      };
-    }
     case 'SendMessage': {
       const q = store.byUrl(str(input, 'QueueUrl'));
       const body = str(input, 'MessageBody');
@@ -161,9 +152,6 @@ async function dispatch(store: QueueStore, op: string, input: Json, gone: () => 
       const all = store.attributesOf(q);
       return { Attributes: Object.fromEntries(Object.entries(all).filter(([k]) => wanted(filter, k))) };
     }
-    case 'PurgeQueue':
-      store.byUrl(str(input, 'QueueUrl')).messages = [];
-      return {};
     default:
       throw new SqsError(
         'UnknownOperationException',
