@@ -85,13 +85,17 @@ export async function registerCertificate(
     }
   };
   const outcome = await attempt(payload, deps, trace, step, delivery);
+  // After the outcome (activation first), the ledger record and the registration-state settle
+  // go out together (one round trip, not two: they write different attributes of the item);
+  // both are awaited before returning, and the ledger write can never change the outcome.
+  const ledgerWrite =
+    trace.duplicate === null ? recordInLedger(deps, trace, outcome.result, outcome.error) : undefined;
   // Record a final outcome for duplicates, or give the lease up (not for a duplicate itself).
   if (trace.event !== null && trace.duplicate === null) {
     await conclude(trace.event, delivery, trace.claimed, outcome.result, deps);
   }
   finish(deps, trace, outcome.result, now, outcome.error);
-  // After the outcome (activation first); awaited, and never able to change the outcome.
-  if (trace.duplicate === null) await recordInLedger(deps, trace, outcome.result, outcome.error);
+  await ledgerWrite;
   if (outcome.result === null) throw outcome.error;
   return outcome.result;
 }

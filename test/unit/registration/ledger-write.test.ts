@@ -61,6 +61,60 @@ describe('registerCertificate with a ledger', () => {
     );
   });
 
+  it('sends the ledger record together with the registration-state settle, and returns only after both', async () => {
+    // Prepare: both writes wait on a gate, so the test sees what is in flight at once.
+    const { w, ledger } = setUp();
+    const { event } = w.device('CN=dev-ledger-together');
+    const log: string[] = [];
+    const gate = () => {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { opened, open: () => open() };
+    };
+    const settleGate = gate();
+    const ledgerGate = gate();
+    w.deps.state = {
+      claim: async (request) => ({ kind: 'claimed', leaseUntil: request.now + request.leaseMs }),
+      settle: async () => {
+        log.push('settle sent');
+        await settleGate.opened;
+        log.push('settle done');
+      },
+      release: async () => {},
+    };
+    const record = ledger.recordOutcome.bind(ledger);
+    ledger.recordOutcome = async (r) => {
+      log.push('ledger sent');
+      await ledgerGate.opened;
+      await record(r);
+      log.push('ledger done');
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    // Act
+    let returned = false;
+    const running = registerCertificate(event, w.deps).then((result) => {
+      returned = true;
+      return result;
+    });
+    for (let i = 0; i < 50 && log.length < 2; i++) await tick();
+    const inFlight = [...log];
+    settleGate.open();
+    for (let i = 0; i < 5; i++) await tick();
+    const returnedBeforeLedger = returned;
+    ledgerGate.open();
+    const result = await running;
+
+    // Assess
+    expect(inFlight.sort()).toEqual(['ledger sent', 'settle sent']);
+    expect(returnedBeforeLedger).toBe(false);
+    expect(result.outcome).toBe('activated');
+    expect(log.slice(2)).toEqual(['settle done', 'ledger done']);
+    expect(ledger.records.get(event.certificateId)?.outcome).toBe('activated');
+  });
+
   it('keeps the outcome when the ledger write fails, and logs and counts it', async () => {
     const { w, ledger } = setUp();
     ledger.failing = { methods: ['recordOutcome'], error: new Error('connect ECONNREFUSED') };
