@@ -25,9 +25,11 @@ export interface SweepCliOptions {
 
 export interface SweepCliReport extends SweepReport {
   full: FullWalkReport | null;
+  /** Sweeps run again under the same lease because another trigger asked meanwhile (usually none). */
+  reruns: SweepReport[];
 }
 
-function formatReport(report: SweepCliReport): string {
+function formatRun(report: SweepReport): string[] {
   const lines = [
     `CA ${report.caCertificateId}: ${report.result}${report.dryRun ? ' (dry run: nothing changed)' : ''}`,
     `  CRL number ${report.crlNumber ?? '-'} (${report.entryCount} entries), last swept ${report.lastSweptCrlNumber ?? '-'}, diff against ${report.diffBaseCrlNumber ?? 'nothing (every entry checked)'}`,
@@ -39,13 +41,25 @@ function formatReport(report: SweepCliReport): string {
       `    remedy: ${report.refusal.remedy}`,
     );
   }
+  return lines;
+}
+
+function formatReport(report: SweepCliReport): string {
+  const lines = formatRun(report);
+  for (const rerun of report.reruns)
+    lines.push('again (another trigger arrived meanwhile):', ...formatRun(rerun));
   if (report.full !== null) {
     const f = report.full;
     lines.push(
       `  --full: ${f.scanned} certificates listed, ${f.active} ACTIVE, ${f.knownToLedger} known to the ledger, ${f.described} described, ${f.revokedActive} to revoke, ${f.revoked} revoked${f.interrupted ? ' (interrupted)' : ''}`,
     );
   }
-  for (const failure of [...report.failures, ...(report.full?.failures ?? [])]) {
+  const failures = [
+    ...report.failures,
+    ...report.reruns.flatMap((r) => r.failures),
+    ...(report.full?.failures ?? []),
+  ];
+  for (const failure of failures) {
     lines.push(`  ✗ ${failure.certificateId}: ${failure.code}: ${failure.message}`);
   }
   return lines.join('\n');
@@ -87,7 +101,7 @@ export async function runRevocationSweep(options: SweepCliOptions, cli: CliRunti
   const show = progressLine();
   let verified: VerifiedCrl | null = null;
   try {
-    const { sweepCa } = await import('../revocation/sweep.js');
+    const { sweepCaExclusively, sweepLeaseOwner } = await import('../revocation/sweep-lease.js');
     const bucket = runtime.bucket;
     if (bucket === null) {
       throw new InvalidOperationsOptionError(
@@ -97,49 +111,56 @@ export async function runRevocationSweep(options: SweepCliOptions, cli: CliRunti
       );
     }
     const deps = runtime.depsFor(bucket);
-    const report = await sweepCa(deps, {
+    // Set by the walk under the lease (a holder object: TypeScript does not track closure writes).
+    const walked: { report: FullWalkReport | null } = { report: null };
+    // Under the CA's lease, as the sweep function runs: never two sweeps of a CA at once.
+    const [report, ...reruns] = await sweepCaExclusively(deps, {
       caCertificateId,
       dryRun: options.dryRun === true,
+      owner: sweepLeaseOwner('cli'),
       signal: interrupt.signal,
       onVerified: (crl) => {
         verified = crl;
       },
       onProgress: (p) =>
         show?.(`sweep: ${p.lookedUp} newly revoked looked up, ${p.revoked}/${p.toRevoke} revoked`),
+      afterFirstRun: async (_first, signal) => {
+        const crl: VerifiedCrl | null = verified;
+        if (options.full !== true || crl === null || signal.aborted) return;
+        const { fullWalk } = await import('../revocation/full-walk.js');
+        const rate = runtime.settings.ratePerSecond;
+        walked.report = await fullWalk(
+          {
+            ...deps,
+            iot: runtime.iot,
+            clock: systemClock,
+            rates: { list: rate, describe: rate, update: rate },
+          },
+          {
+            caCertificateId,
+            crl,
+            dryRun: options.dryRun === true,
+            signal,
+            onProgress: (p: FullWalkProgress) =>
+              show?.(
+                `--full ${p.phase}: ${p.done}${p.total === null ? '' : `/${p.total}`}${eta(p.etaSeconds)}`,
+              ),
+          },
+        );
+      },
     });
-    let full: FullWalkReport | null = null;
-    const crl: VerifiedCrl | null = verified;
-    if (options.full === true && crl !== null && !interrupt.signal.aborted) {
-      const { fullWalk } = await import('../revocation/full-walk.js');
-      const rate = runtime.settings.ratePerSecond;
-      full = await fullWalk(
-        {
-          ...deps,
-          iot: runtime.iot,
-          clock: systemClock,
-          rates: { list: rate, describe: rate, update: rate },
-        },
-        {
-          caCertificateId,
-          crl,
-          dryRun: options.dryRun === true,
-          signal: interrupt.signal,
-          onProgress: (p: FullWalkProgress) =>
-            show?.(
-              `--full ${p.phase}: ${p.done}${p.total === null ? '' : `/${p.total}`}${eta(p.etaSeconds)}`,
-            ),
-        },
-      );
-    }
+    if (report === undefined) throw new Error('the sweep returned no report');
     if (show !== null) process.stderr.write('\n');
-    const out: SweepCliReport = { ...report, full };
+    const walk = walked.report;
+    const out: SweepCliReport = { ...report, full: walk, reruns };
     if (options.json === true) printJson(out);
     else writeResult(formatReport(out));
-    if (report.result === 'interrupted' || full?.interrupted === true)
+    const last = reruns.at(-1) ?? report;
+    if (last.result === 'interrupted' || walk?.interrupted === true)
       process.exitCode = EXIT_CODES.interrupted;
     else if (
-      !['swept', 'already-swept', 'dry-run'].includes(report.result) ||
-      (full?.failures.length ?? 0) > 0
+      !['swept', 'already-swept', 'dry-run'].includes(last.result) ||
+      (walk?.failures.length ?? 0) > 0
     ) {
       process.exitCode = EXIT_CODES.failed;
     }

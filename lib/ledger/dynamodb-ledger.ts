@@ -4,7 +4,9 @@
  * and retry `UnprocessedKeys` with backoff; every SDK failure leaves as a ledger error with a code.
  */
 import {
+  type AttributeValue,
   BatchGetItemCommand,
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
@@ -27,14 +29,32 @@ import {
   certificateKey,
   type LedgerFailure,
   type LedgerRecord,
+  type SweepLeaseAcquisition,
+  type SweepLeaseRelease,
   type SweepRevocation,
   type SweepState,
   serialKey,
   sweepKey,
+  sweepLeaseKey,
 } from './record.js';
 
 const BATCH = 100;
 const UNPROCESSED_RETRIES = 8;
+/** A lease item outlives its lease by this long before DynamoDB's TTL removes it. */
+const LEASE_TTL_GRACE_SECONDS = 3600;
+
+const isConditionFailure = (error: unknown): error is ConditionalCheckFailedException =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+function leaseHolder(item: Record<string, AttributeValue> | undefined): {
+  owner: string;
+  leaseUntil: number;
+} {
+  const owner = item?.owner?.S ?? '';
+  const leaseUntil = Number(item?.leaseUntil?.N ?? '0');
+  return { owner, leaseUntil: Number.isFinite(leaseUntil) ? leaseUntil : 0 };
+}
 
 export interface DynamoDbLedgerOptions {
   client: DynamoDBClient;
@@ -206,6 +226,15 @@ export class DynamoDbLedger implements SweepLedger {
     );
   }
 
+  async #readItem(pk: string): Promise<Record<string, AttributeValue> | undefined> {
+    const out = await this.#send('GetItem', () =>
+      this.#client.send(
+        new GetItemCommand({ TableName: this.#table, Key: { pk: { S: pk } }, ConsistentRead: true }),
+      ),
+    );
+    return out.Item;
+  }
+
   async sweepState(caCertificateId: string): Promise<SweepState | null> {
     const out = await this.#send('GetItem', () =>
       this.#client.send(
@@ -240,6 +269,126 @@ export class DynamoDbLedger implements SweepLedger {
       return true;
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw ledgerError(error, { operation: 'UpdateItem', tableName: this.#table });
+    }
+  }
+
+  async acquireSweepLease(
+    caCertificateId: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<SweepLeaseAcquisition> {
+    const key = { pk: str(sweepLeaseKey(caCertificateId)) as AttributeValue };
+    // Twice at most: the holder may release or expire between our two writes.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#client.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: key,
+            UpdateExpression:
+              'SET #owner = :owner, leaseUntil = :until, expiresAt = :expires, caCertificateId = :ca REMOVE rerun',
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: {
+              ':owner': { S: owner },
+              ':until': { N: String(until) },
+              ':expires': { N: String(Math.ceil(until / 1000) + LEASE_TTL_GRACE_SECONDS) },
+              ':ca': { S: caCertificateId.toLowerCase() },
+              ':now': { N: String(now) },
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { acquired: true };
+      } catch (error) {
+        if (!isConditionFailure(error))
+          throw ledgerError(error, { operation: 'UpdateItem', tableName: this.#table });
+        // DynamoDB returns the item with the failure; engines that do not (dynalite) are read.
+        const holder = leaseHolder(error.Item ?? (await this.#readItem(sweepLeaseKey(caCertificateId))));
+        // Ask the holder to sweep again when it is done: it read its CRL before ours landed.
+        try {
+          await this.#client.send(
+            new UpdateItemCommand({
+              TableName: this.#table,
+              Key: key,
+              UpdateExpression: 'SET rerun = :yes',
+              ConditionExpression: '#owner = :holder AND leaseUntil >= :now',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: {
+                ':yes': { BOOL: true },
+                ':holder': { S: holder.owner },
+                ':now': { N: String(now) },
+              },
+            }),
+          );
+          return { acquired: false, ...holder };
+        } catch (markError) {
+          if (!isConditionFailure(markError) || attempt >= 1)
+            throw ledgerError(markError, { operation: 'UpdateItem', tableName: this.#table });
+        }
+      }
+    }
+  }
+
+  async renewSweepLease(caCertificateId: string, owner: string, until: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: str(sweepLeaseKey(caCertificateId)) as AttributeValue },
+          UpdateExpression: 'SET leaseUntil = :until, expiresAt = :expires',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':owner': { S: owner },
+            ':until': { N: String(until) },
+            ':expires': { N: String(Math.ceil(until / 1000) + LEASE_TTL_GRACE_SECONDS) },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw ledgerError(error, { operation: 'UpdateItem', tableName: this.#table });
+    }
+  }
+
+  async releaseSweepLease(caCertificateId: string, owner: string): Promise<SweepLeaseRelease> {
+    const key = { pk: str(sweepLeaseKey(caCertificateId)) as AttributeValue };
+    const names = { '#owner': 'owner' };
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: '#owner = :owner AND attribute_not_exists(rerun)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':owner': { S: owner }, ':zero': { N: '0' } },
+        }),
+      );
+      return 'released';
+    } catch (error) {
+      if (!isConditionFailure(error))
+        throw ledgerError(error, { operation: 'UpdateItem', tableName: this.#table });
+    }
+    // Ours with a rerun request, or not ours any more: clear the request if it is ours.
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'REMOVE rerun',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
+      return 'rerun';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'lost';
       throw ledgerError(error, { operation: 'UpdateItem', tableName: this.#table });
     }
   }

@@ -21,6 +21,27 @@ export function sweepKey(caCertificateId: string): string {
   return `sweep#${caCertificateId.toLowerCase()}`;
 }
 
+/**
+ * Key of a CA's sweep lease: at most one sweep of a CA at a time, so that two (an S3 event and
+ * the schedule, the CLI and the function) never spend the UpdateCertificate share twice. A
+ * transient item: TTL on `expiresAt`.
+ */
+export function sweepLeaseKey(caCertificateId: string): string {
+  return `lease#sweep#${caCertificateId.toLowerCase()}`;
+}
+
+/** What taking a CA's sweep lease found. */
+export type SweepLeaseAcquisition =
+  | { acquired: true }
+  /** Held by `owner` until `leaseUntil` (epoch ms); it was asked to sweep again when done. */
+  | { acquired: false; owner: string; leaseUntil: number };
+
+/**
+ * What giving the lease up did: `released`; `rerun` (kept: another sweep asked meanwhile, the
+ * holder sweeps again); `lost` (it had expired and another sweep took it).
+ */
+export type SweepLeaseRelease = 'released' | 'rerun' | 'lost';
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**

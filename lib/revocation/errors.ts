@@ -46,3 +46,20 @@ export class SweepIncompleteError extends JitrError {
     });
   }
 }
+
+/** Another sweep of the CA holds its lease: this one changed nothing (that one sweeps again when done). */
+export class SweepInProgressError extends JitrError {
+  readonly code = 'SweepInProgress';
+  readonly outcome = 'transient' as const;
+  constructor(caCertificateId: string, holder: string, leaseUntil: string) {
+    super(
+      `Another sweep of CA ${caCertificateId} is running (lease held by ${holder} until ${leaseUntil}); nothing was changed`,
+      {
+        step: STEP,
+        remedy:
+          'Nothing to do: the running sweep was asked to sweep the newest CRL again when it finishes (one sweep per CA at a time, so the UpdateCertificate share is never spent twice). If its holder died, the lease expires within a minute; run jitr revocation sweep again then.',
+        details: { caCertificateId, holder, leaseUntil },
+      },
+    );
+  }
+}

@@ -3,12 +3,15 @@
  * EventBridge "Object Created" event for a CRL object; a schedule for configured CAs), swept one
  * after the other. Refusals are reported (and alarmed through `RevocationSweepRefused`), not
  * thrown: retrying a forged or older CRL cannot help. A sweep with certificates it could not
- * revoke throws, so Lambda retries it (finished certificates are skipped).
+ * revoke throws, so Lambda retries it (finished certificates are skipped). Each CA is swept
+ * under its lease: a CA another sweep is busy with is reported `in-progress` (that sweep runs
+ * again for the newest CRL when done).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigurationInvalidError } from '../config/errors.js';
 import { SweepIncompleteError } from './errors.js';
-import { type SweepDeps, type SweepReport, sweepCa } from './sweep.js';
+import type { SweepDeps, SweepReport } from './sweep.js';
+import { sweepCaExclusively, sweepLeaseOwner } from './sweep-lease.js';
 import { sweepTargets } from './sweep-targets.js';
 
 export interface SweepInvocationRuntime {
@@ -37,6 +40,8 @@ export async function handleSweepInvocation(
     if (ignoredKeys.length > 0)
       runtime.logger.info('objects that are no CRL of the key template; ignored', { ignoredKeys });
     const reports: SweepReport[] = [];
+    const lastRuns: SweepReport[] = [];
+    const owner = sweepLeaseOwner('function');
     for (const target of targets) {
       const bucket = target.bucket ?? runtime.bucket;
       if (bucket === null) {
@@ -46,11 +51,18 @@ export async function handleSweepInvocation(
           expected: 'the bucket holding the CRLs',
         });
       }
-      reports.push(
-        await sweepCa(runtime.depsFor(bucket), { caCertificateId: target.caCertificateId, dryRun: false }),
-      );
+      // Under the CA's lease: one sweep per CA at a time (an S3 event and the schedule, the CLI).
+      const runs = await sweepCaExclusively(runtime.depsFor(bucket), {
+        caCertificateId: target.caCertificateId,
+        dryRun: false,
+        owner,
+      });
+      reports.push(...runs);
+      const last = runs.at(-1);
+      if (last !== undefined) lastRuns.push(last);
     }
-    const incomplete = reports.find((r) => r.result === 'incomplete');
+    // A run that a rerun finished is not incomplete any more.
+    const incomplete = lastRuns.find((r) => r.result === 'incomplete');
     if (incomplete !== undefined) {
       throw new SweepIncompleteError(
         incomplete.caCertificateId,

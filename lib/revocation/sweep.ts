@@ -79,7 +79,9 @@ export type SweepResult =
   | 'no-crl'
   | 'refused'
   | 'incomplete'
-  | 'interrupted';
+  | 'interrupted'
+  /** Another sweep of the CA holds its lease (lib/revocation/sweep-lease.ts): nothing changed. */
+  | 'in-progress';
 
 export interface SweepReport {
   caCertificateId: string;
@@ -111,19 +113,9 @@ export function crlSha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/**
- * Runs one sweep of a CA. Returns a report for every outcome the CRL causes (refusals
- * included); throws only when a dependency fails before anything was changed (the CA cannot
- * be read, S3 or the ledger is unavailable).
- *
- * @example
- * const report = await sweepCa(deps, { caCertificateId, dryRun: false });
- * @throws CaCertificateNotFoundError, CrlAccessDenied/CrlUnavailable-style store errors, ledger errors.
- */
-export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const startedAt = deps.clock.now();
-  const caCertificateId = options.caCertificateId.toLowerCase();
-  const report: SweepReport = {
+/** A report of a sweep that has done nothing yet (`no-crl` until it finds one). */
+export function emptySweepReport(caCertificateId: string, dryRun: boolean): SweepReport {
+  return {
     caCertificateId,
     result: 'no-crl',
     crlNumber: null,
@@ -138,8 +130,23 @@ export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<S
     refusal: null,
     ledgerReads: 0,
     durationMs: 0,
-    dryRun: options.dryRun,
+    dryRun,
   };
+}
+
+/**
+ * Runs one sweep of a CA. Returns a report for every outcome the CRL causes (refusals
+ * included); throws only when a dependency fails before anything was changed (the CA cannot
+ * be read, S3 or the ledger is unavailable).
+ *
+ * @example
+ * const report = await sweepCa(deps, { caCertificateId, dryRun: false });
+ * @throws CaCertificateNotFoundError, CrlAccessDenied/CrlUnavailable-style store errors, ledger errors.
+ */
+export async function sweepCa(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
+  const startedAt = deps.clock.now();
+  const caCertificateId = options.caCertificateId.toLowerCase();
+  const report = emptySweepReport(caCertificateId, options.dryRun);
   const finish = (): SweepReport => {
     report.durationMs = deps.clock.now() - startedAt;
     const log = report.result === 'refused' || report.result === 'incomplete' ? 'error' : 'info';

@@ -6,6 +6,8 @@ import {
   emptyLedgerRecord,
   type LedgerFailure,
   type LedgerRecord,
+  type SweepLeaseAcquisition,
+  type SweepLeaseRelease,
   type SweepRevocation,
   type SweepState,
 } from '../../lib/ledger/record.js';
@@ -15,6 +17,8 @@ export class FakeLedger implements SweepLedger {
   /** `<caId>#<canonical serial>` → certificate id. */
   readonly serials = new Map<string, string>();
   readonly states = new Map<string, SweepState>();
+  /** Sweep leases by CA id, as the lease items hold them. */
+  readonly leases = new Map<string, { owner: string; leaseUntil: number; rerun: boolean }>();
   /** Keys requested by reads, in order (one entry per item). */
   readonly reads: string[] = [];
   /** Fails every call of these methods with this error. */
@@ -93,6 +97,42 @@ export class FakeLedger implements SweepLedger {
     if (current !== expected) return false;
     this.states.set(state.caCertificateId, structuredClone(state));
     return true;
+  }
+
+  async acquireSweepLease(
+    caCertificateId: string,
+    owner: string,
+    now: number,
+    until: number,
+  ): Promise<SweepLeaseAcquisition> {
+    this.#check('acquireSweepLease');
+    const lease = this.leases.get(caCertificateId);
+    if (lease === undefined || lease.leaseUntil < now || lease.owner === owner) {
+      this.leases.set(caCertificateId, { owner, leaseUntil: until, rerun: false });
+      return { acquired: true };
+    }
+    lease.rerun = true;
+    return { acquired: false, owner: lease.owner, leaseUntil: lease.leaseUntil };
+  }
+
+  async renewSweepLease(caCertificateId: string, owner: string, until: number): Promise<boolean> {
+    this.#check('renewSweepLease');
+    const lease = this.leases.get(caCertificateId);
+    if (lease?.owner !== owner) return false;
+    lease.leaseUntil = until;
+    return true;
+  }
+
+  async releaseSweepLease(caCertificateId: string, owner: string): Promise<SweepLeaseRelease> {
+    this.#check('releaseSweepLease');
+    const lease = this.leases.get(caCertificateId);
+    if (lease?.owner !== owner) return 'lost';
+    if (lease.rerun) {
+      lease.rerun = false;
+      return 'rerun';
+    }
+    lease.leaseUntil = 0;
+    return 'released';
   }
 
   async recordRevocation(certificateId: string, revocation: SweepRevocation): Promise<void> {

@@ -1,76 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CrlObjectVersion } from '../../../lib/ledger/record.js';
-import { buildCrl, type Ca, type CrlEntryInput } from '../../../lib/pki/index.js';
+import { buildCrl } from '../../../lib/pki/index.js';
 import { CertificateNotFoundError } from '../../../lib/provisioning/errors.js';
-import type {
-  CaCertificateDescription,
-  SettableCertificateStatus,
-} from '../../../lib/provisioning/iot-registry.js';
-import type { CrlObject, CrlObjectSource } from '../../../lib/revocation/crl-objects.js';
 import { type SweepDeps, type SweepMetric, sweepCa } from '../../../lib/revocation/sweep.js';
 import { activatedRecord, FakeLedger } from '../../helpers/fake-ledger.js';
 import { ecCa, impostorEcCa, NOW } from '../../helpers/pki-fixtures.js';
+import { CA_ID, crl, FakeCrlObjects, FakeIot, REVOKED_AT, revoked } from '../../helpers/sweep-fakes.js';
 import { FakeClock } from '../operations/fakes.js';
-
-const CA_ID = 'c'.repeat(64);
-const REVOKED_AT = new Date('2026-05-30T00:00:00Z');
-
-/** S3 as the sweep sees it: the current object per CA and every version ever put. */
-class FakeCrlObjects implements CrlObjectSource {
-  readonly versions = new Map<string, Uint8Array>();
-  current_: CrlObject | null = null;
-  put(bytes: Uint8Array): void {
-    const versionId = `v${this.versions.size + 1}`;
-    this.versions.set(versionId, bytes);
-    this.current_ = {
-      bytes,
-      version: { bucket: 'crls', key: `crl/${CA_ID}.crl`, versionId, etag: `"${versionId}"` },
-    };
-  }
-  async current(): Promise<CrlObject | null> {
-    return this.current_;
-  }
-  async read(version: CrlObjectVersion): Promise<Uint8Array | null> {
-    return version.versionId === null ? null : (this.versions.get(version.versionId) ?? null);
-  }
-}
-
-class FakeIot {
-  readonly updates: [string, SettableCertificateStatus][] = [];
-  failFor = new Map<string, Error>();
-  constructor(readonly ca: Ca) {}
-  async describeCaCertificate(): Promise<CaCertificateDescription> {
-    return {
-      certificateId: CA_ID,
-      certificateArn: `arn:aws:iot:us-east-1:123456789012:cacert/${CA_ID}`,
-      status: 'ACTIVE',
-      certificatePem: this.ca.certificatePem,
-      autoRegistrationStatus: 'ENABLE',
-      registrationConfig: null,
-    };
-  }
-  async updateCertificateStatus(certificateId: string, status: SettableCertificateStatus): Promise<void> {
-    const failure = this.failFor.get(certificateId);
-    if (failure !== undefined) throw failure;
-    this.updates.push([certificateId, status]);
-  }
-}
-
-function crl(entries: CrlEntryInput[], crlNumber: number | null, signer: Ca = ecCa()): Buffer {
-  return buildCrl({
-    ca: signer,
-    entries,
-    thisUpdate: NOW,
-    nextUpdate: new Date(NOW.getTime() + 86_400_000),
-    crlNumber,
-  });
-}
-
-const revoked = (serial: string, reason?: CrlEntryInput['reason']): CrlEntryInput => ({
-  serial,
-  revocationDate: REVOKED_AT,
-  ...(reason === undefined ? {} : { reason }),
-});
 
 /** 20 active devices with serials 01..14 (hex) in the ledger. */
 function world() {
