@@ -155,7 +155,7 @@ describe('jitr revocation sweep (built CLI, sandbox)', () => {
     expect((await ledger.getMany(unknown.map((c) => c.certificateId))).size).toBe(0);
   });
 
-  it('the sweep revokes the ACTIVE certificates the ledger knows,; no progress output off a terminal', async () => {
+  it('the sweep revokes the ACTIVE certificates the ledger knows; no progress output off a terminal', async () => {
     e2e.aws.sandbox.faults.resetCounters();
 
     const result = await sweep('--json');
@@ -167,6 +167,35 @@ describe('jitr revocation sweep (built CLI, sandbox)', () => {
     expect(Object.keys(after).filter((id) => after[id] === 'REVOKED')).toEqual(revokedIds.slice(0, 2));
     expect(iotCalls('UpdateCertificate')).toBe(2);
     expect((await ledger.sweepState(e2e.ca.caCertificateId))?.lastSweptCrlNumber).toBe('2');
+  });
+
+  it('while another sweep of the CA holds its lease: exit 1, in-progress, nothing changed, and the holder is asked to rerun', async () => {
+    const now = Date.now();
+    expect(
+      await ledger.acquireSweepLease(e2e.ca.caCertificateId, 'function:elsewhere', now, now + 60_000),
+    ).toEqual({
+      acquired: true,
+    });
+    e2e.aws.sandbox.faults.resetCounters();
+
+    const asJson = await sweep('--json');
+    const asText = await sweep();
+
+    expect(asJson.code).toBe(1);
+    expect(json(asJson)).toMatchObject({
+      result: 'in-progress',
+      revoked: 0,
+      refusal: { code: 'SweepInProgress' },
+      reruns: [],
+    });
+    expect(asText.code).toBe(1);
+    expect(asText.stdout).toContain(`CA ${e2e.ca.caCertificateId}: in-progress`);
+    expect(asText.stdout).toContain(
+      `✗ SweepInProgress: Another sweep of CA ${e2e.ca.caCertificateId} is running (lease held by function:elsewhere until ${new Date(now + 60_000).toISOString()}); nothing was changed`,
+    );
+    expect(iotCalls('UpdateCertificate')).toBe(0);
+    expect(await ledger.releaseSweepLease(e2e.ca.caCertificateId, 'function:elsewhere')).toBe('rerun');
+    expect(await ledger.releaseSweepLease(e2e.ca.caCertificateId, 'function:elsewhere')).toBe('released');
   });
 
   it('--full, interrupted (SIGINT) while describing, exits 130 having recorded what it described', async () => {
