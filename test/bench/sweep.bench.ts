@@ -5,6 +5,7 @@
 // and one sweep runs in process (the same code as the sweep function). Writes
 // test/bench/results/sweep-<N>-<R>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -48,8 +49,15 @@ export async function run(argv: string[]): Promise<void> {
     const dynamodb = new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
     const ledger = new DynamoDbLedger({ client: dynamodb, tableName: aws.stateTable });
     process.stderr.write(`setup: ${devices} devices in the registry and the ledger…\n`);
+    const setupStarted = performance.now();
     const serials: string[] = [];
     for (let i = 0; i < devices; i++) {
+      if (i > 0 && i % 10_000 === 0) {
+        const elapsed = (performance.now() - setupStarted) / 1000;
+        process.stderr.write(
+          `setup: ${i} of ${devices} (${elapsed.toFixed(0)} s; load ${loadavg()[0]?.toFixed(1)})\n`,
+        );
+      }
       const issued = issueDeviceCertificate({ ca: ca.ca, subject: `CN=bench-${i}`, keyType: 'ec' });
       const serial = issued.serialBytes.toString('hex');
       await iotClient.send(
@@ -62,10 +70,12 @@ export async function run(argv: string[]): Promise<void> {
       await ledger.recordOutcome(activatedRecord(issued.certificateId, ca.caCertificateId, serial));
       serials.push(serial);
     }
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
     const revokedAt = new Date(Date.now() - 60_000);
     await ca.publishCrl(serials.slice(0, revoked).map((serial) => ({ serial, revocationDate: revokedAt })));
     process.stderr.write(`sweep: ${revoked} revoked at ${UPDATE_TPS * SHARE}/s…\n`);
     const readsBefore = ledger.itemsRead;
+    const loadAtStart = Math.round((loadavg()[0] ?? 0) * 10) / 10;
     const started = performance.now();
     const report = await sweepCa(
       {
@@ -90,7 +100,12 @@ export async function run(argv: string[]): Promise<void> {
       ratio: Math.round((wallSeconds / quotaBoundSeconds) * 1000) / 1000,
       ledgerReadsPerRevokedSerial:
         Math.round(((ledger.itemsRead - readsBefore) / Math.max(1, report.newlyRevoked)) * 100) / 100,
+      // Of this process, which also runs the sandbox (AWS IoT's registry and dynalite in memory).
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      setupSeconds: Math.round(setupSeconds),
+      // 1-minute load average when the sweep started and ended (the machine is shared).
+      loadAverage: { sweepStart: loadAtStart, sweepEnd: Math.round((loadavg()[0] ?? 0) * 10) / 10 },
+      cpus: cpus().length,
       result: report.result,
       revokedBySweep: report.revoked,
       failures: report.failures.length,
