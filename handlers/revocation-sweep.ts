@@ -10,6 +10,9 @@ import { createSweepRuntime } from '../lib/runtime/sweep-runtime.js';
 const runtime = createSweepRuntime(process.env, { aws: loadAwsSettings(process.env) });
 
 /** Lambda entry point (`Handler: revocation-sweep.handler`). Returns one report per CA swept. */
-export async function handler(event: unknown): Promise<SweepReport[]> {
-  return handleSweepInvocation(runtime, event);
+export async function handler(
+  event: unknown,
+  context: { getRemainingTimeInMillis(): number },
+): Promise<SweepReport[]> {
+  return handleSweepInvocation(runtime, event, context);
 }

@@ -63,3 +63,20 @@ export class SweepInProgressError extends JitrError {
     );
   }
 }
+
+/** The sweep stopped before the function's timeout; the retry (or the next run) continues. */
+export class SweepStoppedError extends JitrError {
+  readonly code = 'SweepStopped';
+  readonly outcome = 'transient' as const;
+  constructor(caCertificateId: string, revoked: number, toRevoke: number) {
+    super(
+      `The sweep of CA ${caCertificateId} stopped before the function's timeout with ${revoked} of ${toRevoke} certificate(s) revoked; nothing saved, the lease given up`,
+      {
+        step: STEP,
+        remedy:
+          'Nothing to do: Lambda retries the invocation and the retry continues, skipping what the ledger shows as done (10,000 revocations take ≈ 2,000 s at 5/s: several runs). Or run jitr revocation sweep, which has no time limit.',
+        details: { caCertificateId, revoked, toRevoke },
+      },
+    );
+  }
+}

@@ -9,10 +9,13 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigurationInvalidError } from '../config/errors.js';
-import { SweepIncompleteError } from './errors.js';
+import { SweepIncompleteError, SweepStoppedError } from './errors.js';
 import type { SweepDeps, SweepReport } from './sweep.js';
 import { sweepCaExclusively, sweepLeaseOwner } from './sweep-lease.js';
 import { sweepTargets } from './sweep-targets.js';
+
+/** How long before the function's timeout a sweep stops (the requests in flight finish first). */
+const STOP_BEFORE_TIMEOUT_MS = 20_000;
 
 export interface SweepInvocationRuntime {
   bucket: string | null;
@@ -30,7 +33,17 @@ export interface SweepInvocationRuntime {
 export async function handleSweepInvocation(
   runtime: SweepInvocationRuntime,
   event: unknown,
+  context?: { getRemainingTimeInMillis(): number },
 ): Promise<SweepReport[]> {
+  // Stop before the function's timeout, so the lease is given up and the retry can take it at
+  // once (a killed invocation would hold it until it expires, and a retry could find it held).
+  const deadline = new AbortController();
+  const remaining = context?.getRemainingTimeInMillis();
+  const timer =
+    remaining === undefined
+      ? undefined
+      : setTimeout(() => deadline.abort(), Math.max(0, remaining - STOP_BEFORE_TIMEOUT_MS));
+  timer?.unref();
   try {
     const { targets, ignoredKeys } = sweepTargets(event, {
       bucket: runtime.bucket,
@@ -56,11 +69,15 @@ export async function handleSweepInvocation(
         caCertificateId: target.caCertificateId,
         dryRun: false,
         owner,
+        signal: deadline.signal,
       });
       reports.push(...runs);
       const last = runs.at(-1);
       if (last !== undefined) lastRuns.push(last);
     }
+    const stopped = lastRuns.find((r) => r.result === 'interrupted');
+    if (stopped !== undefined && deadline.signal.aborted)
+      throw new SweepStoppedError(stopped.caCertificateId, stopped.revoked, stopped.revokedActive);
     // A run that a rerun finished is not incomplete any more.
     const incomplete = lastRuns.find((r) => r.result === 'incomplete');
     if (incomplete !== undefined) {
@@ -72,6 +89,7 @@ export async function handleSweepInvocation(
     }
     return reports;
   } finally {
+    clearTimeout(timer);
     runtime.metrics.publishStoredMetrics();
   }
 }

@@ -9,6 +9,7 @@ import { DynamoDbLedger } from '../../../lib/ledger/dynamodb-ledger.js';
 import type { SweepLedger } from '../../../lib/ledger/ports.js';
 import { systemClock } from '../../../lib/pacing/token-bucket.js';
 import type { SweepDeps } from '../../../lib/revocation/sweep.js';
+import { handleSweepInvocation } from '../../../lib/revocation/sweep-invocation.js';
 import { sweepCaExclusively } from '../../../lib/revocation/sweep-lease.js';
 import { activatedRecord, FakeLedger } from '../../helpers/fake-ledger.js';
 import { ecCa } from '../../helpers/pki-fixtures.js';
@@ -243,5 +244,39 @@ describe('two sweeps of one CA racing (an S3 event and the schedule, or the CLI 
       'sweep lease lost to another sweep; stopping',
     ]);
     expect(ledger.leases.get(CA_ID)?.owner).toBe('successor');
+  });
+
+  it('the function stops 20 s before its timeout, gives the lease up and throws SweepStopped for Lambda to retry', async () => {
+    // Prepare: 10 revocations at 5/s need 2 s; the invocation has 20.3 s left.
+    const ledger = new FakeLedger();
+    const w = await sweepWorld(ledger);
+    w.crls.put(
+      crl(
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => revoked(serial(i))),
+        2,
+      ),
+    );
+    const quiet = () => undefined;
+    const runtime = {
+      bucket: 'crls',
+      keyTemplate: 'crl/{caCertificateId}.crl',
+      settings: { caCertificateIds: [CA_ID] },
+      logger: { info: quiet, warn: quiet, error: quiet, debug: quiet },
+      metrics: { publishStoredMetrics: quiet },
+      depsFor: () => w.deps,
+    };
+
+    // Act
+    const outcome = await handleSweepInvocation(runtime, {}, { getRemainingTimeInMillis: () => 20_300 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ code: 'SweepStopped', outcome: 'transient' });
+    expect(w.iot.updates.length).toBeGreaterThan(0);
+    expect(w.iot.updates.length).toBeLessThan(10);
+    expect(ledger.leases.get(CA_ID)?.leaseUntil).toBe(0);
+    expect(ledger.states.get(CA_ID)?.lastSweptCrlNumber).toBe('1');
   });
 });
