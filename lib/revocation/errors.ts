@@ -50,7 +50,7 @@ export class SweepIncompleteError extends JitrError {
 /** Another sweep of the CA holds its lease: this one changed nothing (that one sweeps again when done). */
 export class SweepInProgressError extends JitrError {
   readonly code = 'SweepInProgress';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(caCertificateId: string, holder: string, leaseUntil: string) {
     super(
       `Another sweep of CA ${caCertificateId} is running (lease held by ${holder} until ${leaseUntil}); nothing was changed`,
@@ -67,7 +67,7 @@ export class SweepInProgressError extends JitrError {
 /** The sweep stopped before the function's timeout; the retry (or the next run) continues. */
 export class SweepStoppedError extends JitrError {
   readonly code = 'SweepStopped';
-  readonly outcome = 'transient' as const;
+  readonly disposition = 'transient' as const;
   constructor(caCertificateId: string, revoked: number, toRevoke: number) {
     super(
       `The sweep of CA ${caCertificateId} stopped before the function's timeout with ${revoked} of ${toRevoke} certificate(s) revoked; nothing saved, the lease given up`,

@@ -273,7 +273,7 @@ describe('two sweeps of one CA racing (an S3 event and the schedule, or the CLI 
     );
 
     // Assess
-    expect(outcome).toMatchObject({ code: 'SweepStopped', outcome: 'transient' });
+    expect(outcome).toMatchObject({ code: 'SweepStopped', disposition: 'transient' });
     expect(w.iot.updates.length).toBeGreaterThan(0);
     expect(w.iot.updates.length).toBeLessThan(10);
     expect(ledger.leases.get(CA_ID)?.leaseUntil).toBe(0);
