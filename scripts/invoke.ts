@@ -12,40 +12,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse, type Tags } from 'yaml';
+import {
+  cloudFormationTags,
+  loadSamTemplate as loadStackTemplate,
+  type SamTemplate as StackTemplate,
+} from '../infra/local-aws/stack-template.js';
 import { CommandLineError, readInputFile } from '../lib/cli/errors.js';
 import { EXIT_CODES, USAGE_ERROR_CODES } from '../lib/cli/exit-codes.js';
 import { formatError } from '../lib/cli/output.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-const SHORT_FORMS = [
-  'GetAtt',
-  'Sub',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Select',
-  'Split',
-  'Join',
-  'FindInMap',
-];
-
-/** `yaml` tags for CloudFormation's short forms (`!Ref x` → `{ Ref: x }`, …). */
-export function cloudFormationTags(): Tags {
-  const tags: Tags = [];
-  for (const name of ['Ref', 'Condition', ...SHORT_FORMS, 'Base64', 'GetAZs', 'ImportValue', 'Cidr']) {
-    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-    const scalar = (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value });
-    const collection = (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() });
-    tags.push({ tag: `!${name}`, resolve: scalar } as Tags[number]);
-    tags.push({ tag: `!${name}`, collection: 'seq', resolve: collection } as unknown as Tags[number]);
-    tags.push({ tag: `!${name}`, collection: 'map', resolve: collection } as unknown as Tags[number]);
-  }
-  return tags;
-}
 
 interface SamFunction {
   Type: string;
@@ -57,15 +33,12 @@ interface SamFunction {
   };
 }
 
-interface SamTemplate {
-  Parameters?: Record<string, { Default?: unknown }>;
-  Resources: Record<string, SamFunction>;
-}
+type SamTemplate = Omit<StackTemplate, 'Resources'> & { Resources: Record<string, SamFunction> };
 
 /** Reads template.yaml with its CloudFormation tags. */
-export function loadSamTemplate(path = join(ROOT, 'template.yaml')): SamTemplate {
-  return parse(readFileSync(path, 'utf8'), { customTags: cloudFormationTags() }) as SamTemplate;
-}
+export const loadSamTemplate = (path?: string): SamTemplate =>
+  loadStackTemplate(path) as unknown as SamTemplate;
+export { cloudFormationTags };
 
 /** A template value as `sam local` sees it: literals and parameter defaults; anything else is empty. */
 function templateValue(value: unknown, template: SamTemplate): string {

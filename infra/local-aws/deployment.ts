@@ -5,21 +5,10 @@
  * test/helpers/e2e-deployment.ts).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SandboxFunction } from '../sandbox/index.js';
+import { join } from 'node:path';
+import type { RetryDelays, SandboxFunction } from '../sandbox/index.js';
 import type { LocalAws } from './local-aws.js';
-
-/** The repository root: the nearest directory above this module with a package.json (works from sources and from the built CLI in dist/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find package.json above the sandbox deployment module');
-    dir = parent;
-  }
-  return dir;
-}
+import { type IngestionMode, packageRoot, type StackIngestion, stackIngestion } from './stack-template.js';
 
 /** The handler bundle `npm run build` produces. */
 export const HANDLER_BUNDLE = join(packageRoot(), 'dist', 'handlers', 'jitr.cjs');
@@ -27,13 +16,24 @@ export const HANDLER_BUNDLE = join(packageRoot(), 'dist', 'handlers', 'jitr.cjs'
 export interface DeployOptions {
   /** Handler environment on top of {@link baseFunctionEnv} (e.g. TEMPLATE_SOURCE, CRL_MODE). */
   env?: Record<string, string>;
+  /** The account's Lambda concurrency in the sandbox (default 2). */
   containers?: number;
+  /** Async retries after a function error (direct path; default: template.yaml's MaximumRetryAttempts). */
   retries?: number;
   bundle?: string;
+  /** The ingestion path (default: template.yaml's `IngestionMode` default). */
+  ingestion?: IngestionMode;
+  /** Lambda's and SQS's waits: `compressed` (default: tests and the demo stay fast) or `aws`. */
+  retryDelays?: RetryDelays;
 }
+
+/** The queue the stack's IoT rule writes to on the queue path (IngestionQueue). */
+export const INGESTION_QUEUE = 'jitr-ingest';
 
 export interface Deployment {
   fn: SandboxFunction;
+  /** The ingestion path and its settings, as template.yaml deploys it. */
+  ingestion: StackIngestion;
   /** Every line the function printed, split into lines. */
   output(): string[];
 }
@@ -53,19 +53,58 @@ export function baseFunctionEnv(aws: LocalAws): Record<string, string> {
   };
 }
 
-/** Deploys the bundle with the DLQ as on-failure destination. */
+/**
+ * Deploys the bundle as template.yaml deploys it: on the queue path (the stack default) the
+ * rule writes to an ingestion queue with the template's visibility timeout and redrive to the
+ * DLQ, and an event source mapping with its batch size, window, maximum concurrency and
+ * partial-batch responses feeds the function, which paces its IoT calls to quota ÷ that
+ * concurrency; on the direct path the rule invokes it asynchronously with the template's
+ * retries and maximum event age, the DLQ as on-failure destination.
+ */
 export async function deployJitr(aws: LocalAws, options: DeployOptions = {}): Promise<Deployment> {
   const bundle = options.bundle ?? HANDLER_BUNDLE;
   if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first`);
+  const ingestion = stackIngestion(
+    options.ingestion === undefined ? {} : { IngestionMode: options.ingestion },
+  );
+  const queue = ingestion.queue;
+  if (queue !== undefined) {
+    aws.sandbox.sqs.create(INGESTION_QUEUE, {
+      VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: aws.sandbox.sqs.byUrl(aws.queueUrl).arn,
+        maxReceiveCount: queue.maxReceiveCount,
+      }),
+    });
+  }
   const fn = aws.sandbox.deployFunction({
     bundle,
-    env: { ...baseFunctionEnv(aws), ...(options.env ?? {}) },
+    env: {
+      ...baseFunctionEnv(aws),
+      IOT_API_BUDGET_CONCURRENCY: String(ingestion.budgetConcurrency),
+      ...(options.env ?? {}),
+    },
     containers: options.containers ?? 2,
-    retries: options.retries ?? 2,
+    retries: options.retries ?? ingestion.maximumRetryAttempts,
+    retryDelays: options.retryDelays ?? 'compressed',
+    maximumEventAgeSeconds: ingestion.maximumEventAgeSeconds,
+    timeoutMs: ingestion.functionTimeoutSeconds * 1000,
     dlqQueueUrl: aws.queueUrl,
+    ...(queue === undefined
+      ? {}
+      : {
+          eventSource: {
+            queueUrl: INGESTION_QUEUE,
+            batchSize: queue.batchSize,
+            maximumBatchingWindowSeconds: queue.maximumBatchingWindowSeconds,
+            maximumConcurrency: queue.maximumConcurrency,
+            reportBatchItemFailures: queue.reportBatchItemFailures,
+          },
+        }),
   });
   return {
     fn,
+    ingestion,
     output() {
       // Every write is one whole line (or several); split per write so containers never interleave.
       return fn

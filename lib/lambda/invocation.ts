@@ -18,6 +18,7 @@ import {
   type RegistrationResult,
   registerCertificate,
 } from '../registration/register-certificate.js';
+import { withSettledPrefetch } from '../registration-state/settled-prefetch.js';
 
 /** The subset of the Lambda context the handler uses. */
 export interface LambdaContext {
@@ -82,6 +83,7 @@ function registerWithKeys(
  */
 async function processRecord(
   runtime: InvocationRuntime,
+  deps: RegistrationDeps,
   record: SqsRecord,
   payload: unknown,
   context: LambdaContext,
@@ -89,7 +91,7 @@ async function processRecord(
   const logger = runtime.logger.createChild();
   logger.appendKeys({ ...eventIds(payload), messageId: record.messageId });
   try {
-    await registerCertificate(payload, { ...runtime.deps, logger }, delivery(record.messageId, context));
+    await registerCertificate(payload, { ...deps, logger }, delivery(record.messageId, context));
     return true;
   } catch (error) {
     // Already logged by the use case's summary line; keep the record for the next try.
@@ -97,6 +99,30 @@ async function processRecord(
       retryable: isJitrError(error),
     });
     return false;
+  }
+}
+
+/**
+ * The batch's dependencies: with a registration-state table that reads in batches, one read of
+ * every certificate in the batch first, so that copies of an event already settled (a device
+ * reconnecting while it waited in the queue) stop without a write each. If that read fails,
+ * every record claims on its own (and counts the table's unavailability there).
+ */
+async function withBatchRead(
+  runtime: InvocationRuntime,
+  certificateIds: ReadonlyArray<string | undefined>,
+): Promise<RegistrationDeps> {
+  const state = runtime.deps.state;
+  const ids = certificateIds.filter((id): id is string => id !== undefined);
+  if (state === undefined || state === null || state.readSettled === undefined || ids.length === 0)
+    return runtime.deps;
+  try {
+    return { ...runtime.deps, state: withSettledPrefetch(state, await state.readSettled(ids)) };
+  } catch (error) {
+    runtime.logger.debug('batch read of the registration-state table failed; records claim one by one', {
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    return runtime.deps;
   }
 }
 
@@ -134,13 +160,17 @@ async function processBatch(
     if (group === undefined) groups.set(key, { payload: decoded.event, records: [record] });
     else group.records.push(record);
   }
+  const deps = await withBatchRead(
+    runtime,
+    [...groups.values()].map((g) => eventIds(g.payload).certificateId),
+  );
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const [first] = group.records;
       if (first === undefined) return;
       if (group.records.length > 1)
         runtime.deps.metrics.count('DuplicateSuppressed', group.records.length - 1);
-      if (!(await processRecord(runtime, first, group.payload, context))) {
+      if (!(await processRecord(runtime, deps, first, group.payload, context))) {
         failed.push(...group.records.map((r) => r.messageId));
       }
     }),

@@ -29,10 +29,14 @@ export class TokenBucket {
     this.#clock = clock;
   }
 
-  /** Waits until a token is available, then takes it. */
+  /**
+   * Takes the next free slot at once, then waits for it: concurrent callers (the records of a
+   * batch) queue one interval apart instead of all waking at the same slot.
+   */
   async acquire(): Promise<void> {
     const now = this.#clock.now();
-    if (this.#nextAt > now) await this.#clock.sleep(this.#nextAt - now);
-    this.#nextAt = Math.max(now, this.#nextAt) + this.#intervalMs;
+    const at = Math.max(now, this.#nextAt);
+    this.#nextAt = at + this.#intervalMs;
+    if (at > now) await this.#clock.sleep(at - now);
   }
 }

@@ -7,6 +7,7 @@
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -18,8 +19,12 @@ import {
   type ClaimResult,
   certificateKey,
   type RegistrationStateStore,
+  type SettledState,
   type SettleRequest,
 } from './state-store.js';
+
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_KEYS = 100;
 
 type Item = Record<string, AttributeValue>;
 
@@ -150,6 +155,33 @@ export class DynamoDbStateStore implements RegistrationStateStore {
       // Someone else's lease or a settled item by now: nothing of ours to release.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  async readSettled(certificateIds: readonly string[]): Promise<Map<string, SettledState>> {
+    const found = new Map<string, SettledState>();
+    const byKey = new Map(certificateIds.map((id) => [certificateKey(id), id]));
+    const unique = [...byKey.keys()];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+      const keys = unique.slice(i, i + BATCH_GET_KEYS).map((pk) => ({ pk: { S: pk } }));
+      const answer = await this.client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      // Unprocessed keys are simply not known here: their records claim one by one.
+      for (const item of answer.Responses?.[this.tableName] ?? []) {
+        const id = byKey.get(text(item, 'pk') ?? '');
+        const settled = claimResultFromItem(item, 0);
+        if (id === undefined || settled?.kind !== 'settled') continue;
+        found.set(id, {
+          outcome: settled.outcome,
+          code: settled.code,
+          settledAt: settled.settledAt,
+          registeredAt: number(item, 'registeredAt'),
+        });
+      }
+    }
+    return found;
   }
 
   private async read(certificateId: string): Promise<Item | undefined> {

@@ -40,8 +40,23 @@ export interface SettleRequest {
   registeredAt: number | null;
 }
 
+/** A settled item as a batch read finds it. */
+export interface SettledState {
+  outcome: string;
+  code: string | null;
+  settledAt: number | null;
+  /** The registration it was recorded for (epoch ms), or null when the item has none. */
+  registeredAt: number | null;
+}
+
 export interface RegistrationStateStore {
   claim(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * The settled items among these certificates, in one read per 100 (strongly consistent):
+   * a batch of queued events learns which are duplicates of a final outcome without a write
+   * each. Optional: a store without it is claimed record by record.
+   */
+  readSettled?(certificateIds: readonly string[]): Promise<Map<string, SettledState>>;
   /** Records a final outcome (removes the lease and its TTL). */
   settle(request: SettleRequest): Promise<void>;
   /** Gives the lease up at once (the delivery failed; a retry or a duplicate may claim). */

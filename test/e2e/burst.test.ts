@@ -12,32 +12,98 @@ describe('a burst of 30 devices under the default quotas, 3 containers', () => {
     bundle = await ensureHandlerBundle();
   });
 
-  it('activates every device, leaves the DLQ empty and is bound by a 10 TPS API', async () => {
+  it('activates every device on the stack-default queue path, leaves the DLQ empty and is bound by the 10 TPS quotas', async () => {
     // Act
-    const result = await runBurst({ devices: 30, containers: 3, bundle });
+    const result = await runBurst({ devices: 30, containers: 3, bundle, retryDelays: 'compressed' });
 
     // Assess
+    expect(Object.keys(result).slice(0, 13)).toEqual([
+      'devices',
+      'active',
+      'dlq',
+      'wallSeconds',
+      'quotaBoundSeconds',
+      'ratio',
+      'requestsSent',
+      'throttledTotal',
+      'iotCallsPerActivation',
+      'describeCertificatePerDuplicate',
+      'timeToActiveMs',
+      'ingestionMode',
+      'retryDelays',
+    ]);
     expect({
       active: result.active,
       statuses: result.statuses,
       dlq: result.dlq,
-      invocationsFailed: result.invocationsFailed,
+      failed: result.lambda.failed,
+      ingestionMode: result.ingestionMode,
+      retryDelays: result.retryDelays,
+      quotaBoundSeconds: result.quotaBoundSeconds,
       describeCertificateTps: result.quotas.DescribeCertificate,
       updateCertificateTps: result.quotas.UpdateCertificate,
     }).toEqual({
       active: 30,
       statuses: { ACTIVE: 30 },
       dlq: 0,
-      invocationsFailed: 0,
+      failed: 0,
+      ingestionMode: 'queue',
+      retryDelays: 'compressed',
+      quotaBoundSeconds: 3,
       describeCertificateTps: 10,
       updateCertificateTps: 10,
     });
-    expect(['DescribeCertificate', 'UpdateCertificate']).toContain(result.tightestApi);
     expect(result.answered.UpdateCertificate).toBe(30);
-    expect(result.answered.DescribeCertificate).toBeGreaterThanOrEqual(30);
+    expect(result.answered.DescribeCertificate).toBe(30);
+    expect(result.requestsSent).toBe(
+      Object.values(result.answered).reduce((a, b) => a + b, 0) + result.throttledTotal,
+    );
+    // The event source never runs more batches than MaximumConcurrency (template.yaml: 5),
+    // and 3 containers (the account's concurrency) cap it further.
+    expect(result.eventSource?.maxConcurrentBatches).toBeLessThanOrEqual(3);
     // A bucket starts with one second of tokens: 30 calls at 10 TPS need at least 2 s.
     expect(result.wallSeconds).toBeGreaterThanOrEqual(2);
     expect(result.timeToActiveMs.p50).toBeLessThanOrEqual(result.timeToActiveMs.p99);
+  }, 60_000);
+
+  it('--duplicates: a pending device publishes its event again while it waits; the copies cost no DescribeCertificate', async () => {
+    // Act
+    const result = await runBurst({
+      devices: 20,
+      containers: 3,
+      bundle,
+      retryDelays: 'compressed',
+      duplicates: 2,
+      backoff: { initialMs: 50, maxMs: 200 },
+    });
+    const published = result.duplicates.published;
+
+    // Assess
+    expect([result.active, result.dlq, result.duplicates.perDevice]).toEqual([20, 0, 2]);
+    // 20 devices need 2 s of DescribeCertificate at 10 TPS; their copies come within 150 ms.
+    expect(published).toBe(40);
+    expect([result.answered.DescribeCertificate, result.describeCertificatePerDuplicate]).toEqual([20, 0]);
+  }, 60_000);
+
+  it('--ingestion direct: asynchronous invokes, throttled beyond the account concurrency, adaptive retries', async () => {
+    // Act
+    const result = await runBurst({
+      devices: 20,
+      containers: 3,
+      bundle,
+      retryDelays: 'compressed',
+      ingestion: 'direct',
+    });
+
+    // Assess
+    expect([result.ingestionMode, result.active, result.dlq, result.eventSource]).toEqual([
+      'direct',
+      20,
+      0,
+      undefined,
+    ]);
+    expect(result.lambda.throttles).toBeGreaterThan(0);
+    expect(result.lambda.containersStarted).toBe(3);
   }, 60_000);
 
   it('--via mqtt: devices connect over MQTT/TLS with backoff; each refused retry while pending publishes the event again', async () => {
@@ -47,6 +113,7 @@ describe('a burst of 30 devices under the default quotas, 3 containers', () => {
       containers: 2,
       bundle,
       via: 'mqtt',
+      retryDelays: 'compressed',
       backoff: { initialMs: 100, maxMs: 400 },
     });
 

@@ -424,7 +424,10 @@ describe('template.yaml', () => {
         dynamodb.map((s) => [list(s.Action).sort(), s.Resource]),
         role,
       ).toEqual([
-        [['dynamodb:GetItem', 'dynamodb:UpdateItem'], { 'Fn::GetAtt': ['RegistrationStateTable', 'Arn'] }],
+        [
+          ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          { 'Fn::GetAtt': ['RegistrationStateTable', 'Arn'] },
+        ],
       ]);
     }
   });

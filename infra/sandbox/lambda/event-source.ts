@@ -165,8 +165,12 @@ export class EventSourceMapping {
 
   private async process(batch: StoredMessage[]): Promise<void> {
     const receivedAt = Date.now();
-    // When the records reappear in this profile (in `aws`, their visibility timeout as set).
-    const reappearAt = receivedAt + this.timing.scale(this.queue.visibilityTimeoutSeconds * 1000);
+    const visibilityMs = this.queue.visibilityTimeoutSeconds * 1000;
+    // Throttled batches are retried (with the profile's backoff) while the records stay
+    // invisible — a limit, not a wait, so never compressed; kept records reappear after the
+    // profile's visibility timeout (a wait: compressed in `compressed`).
+    const invisibleUntil = receivedAt + visibilityMs;
+    const reappearAt = receivedAt + this.timing.scale(visibilityMs);
     const handles = new Map(batch.map((m) => [m.messageId, m.receiptHandle ?? '']));
     const event = { Records: batch.map((m) => this.record(m)) };
     let outcome: AttemptOutcome | null = null;
@@ -175,7 +179,7 @@ export class EventSourceMapping {
       if (outcome !== null) break;
       this.stats.throttles += 1;
       const wait = this.timing.throttleBackoffMs(n, this.random);
-      if (Date.now() + wait >= reappearAt) break;
+      if (Date.now() + wait >= invisibleUntil) break;
       await delay(wait);
     }
     this.stats.batches += outcome === null ? 0 : 1;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbSandbox, startDynamoDb } from '../../../infra/sandbox/dynamodb.js';
 import { SANDBOX_CREDENTIALS } from '../../../infra/sandbox/index.js';
 import { DynamoDbStateStore } from '../../../lib/registration-state/dynamodb-state-store.js';
+import { withSettledPrefetch } from '../../../lib/registration-state/settled-prefetch.js';
 
 const TABLE = 'state-test';
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -106,6 +107,64 @@ describe('DynamoDbStateStore', () => {
     expect((await claim(6, 'b', 12_000, 1000)).kind).toBe('settled');
     expect((await claim(6, 'b', 12_000, null)).kind).toBe('settled');
     expect(await claim(6, 'c', 12_000, 5000)).toEqual({ kind: 'claimed', leaseUntil: 22_000 });
+  });
+
+  it('reads the settled items of a batch in one BatchGetItem, and the prefetched view answers their claims without a write', async () => {
+    // Prepare: 20 settled (one for an older registration), 21 claimed only, 22 absent.
+    for (const [n, registeredAt] of [
+      [20, 1000],
+      [23, 500],
+    ] as const) {
+      await claim(n, 'a', 10_000, registeredAt);
+      await store.settle({
+        certificateId: id(n),
+        caCertificateId: CA,
+        outcome: 'activated',
+        code: null,
+        now: 11_000,
+        registeredAt,
+      });
+    }
+    await claim(21, 'a', 10_000);
+    let sent: string[] = [];
+    const counting = new DynamoDBClient({
+      endpoint: db.endpoint,
+      region: 'us-east-1',
+      credentials: SANDBOX_CREDENTIALS,
+    });
+    counting.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const batchStore = new DynamoDbStateStore(counting, TABLE);
+
+    // Act
+    const settled = await batchStore.readSettled([id(20), id(21), id(22), id(23)]);
+    const readCalls = sent;
+    sent = [];
+    const view = withSettledPrefetch(batchStore, settled);
+    const answers = await Promise.all(
+      [20, 23].map((n) =>
+        view.claim({ certificateId: id(n), owner: 'b', now: 99_000, leaseMs: 10_000, registeredAt: 1000 }),
+      ),
+    );
+
+    // Assess
+    expect(readCalls).toEqual(['BatchGetItemCommand']);
+    expect(Object.fromEntries(settled)).toEqual({
+      [id(20)]: { outcome: 'activated', code: null, settledAt: 11_000, registeredAt: 1000 },
+      [id(23)]: { outcome: 'activated', code: null, settledAt: 11_000, registeredAt: 500 },
+    });
+    // 20 stops with no request; 23 was settled for an older registration: this one claims it.
+    expect(answers).toEqual([
+      { kind: 'settled', outcome: 'activated', code: null, settledAt: 11_000 },
+      { kind: 'claimed', leaseUntil: 109_000 },
+    ]);
+    expect(sent).toEqual(['UpdateItemCommand']);
+    counting.destroy();
   });
 
   it('fails loudly (for the caller to fall back) when the table does not exist', async () => {

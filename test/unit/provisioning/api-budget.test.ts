@@ -30,6 +30,24 @@ describe('createApiPacer', () => {
     expect(clock.slept).toEqual([500, 500]);
   });
 
+  it('spaces the concurrent calls of a batch one interval apart (none share a slot)', async () => {
+    // Prepare: the clock does not move while the four calls of a batch wait together.
+    const slept: number[] = [];
+    const clock: Clock = {
+      now: () => 1_000_000,
+      async sleep(ms) {
+        slept.push(ms);
+      },
+    };
+    const pace = createApiPacer({ concurrency: 5, clock });
+
+    // Act
+    await Promise.all([1, 2, 3, 4].map(() => pace?.('DescribeCertificate')));
+
+    // Assess: 2/s each: the first goes now, then 500, 1000 and 1500 ms later.
+    expect(slept).toEqual([500, 1000, 1500]);
+  });
+
   it('takes overrides for raised quotas and leaves unknown APIs unpaced', async () => {
     const clock = fakeClock();
     const pace = createApiPacer({ concurrency: 10, quotas: { DescribeCertificate: 100 }, clock });
