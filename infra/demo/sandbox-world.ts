@@ -52,10 +52,13 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
     `template ${templateSource}: thing type ${DEMO_TEMPLATE_OPTIONS.thingTypeName}, groups ${DEMO_TEMPLATE_OPTIONS.thingGroups.join(' + ')}, policy on \${iot:Connection.Thing.ThingName}`,
   );
 
+  // The demo shows the direct path's DLQ records (the error and its remedy in each message);
+  // on the queue path the DLQ holds the bare event after QueueMaxReceiveCount receives.
   const deployment = await deployJitr(aws, {
     env: { TEMPLATE_SOURCE: templateSource },
     containers: 2,
     retries: 2,
+    ingestion: 'direct',
   });
   cleanup.add('function', () => deployment.fn.stop());
   log('bundle dist/handlers/jitr.cjs deployed: 2 retries, on-failure destination = the DLQ');

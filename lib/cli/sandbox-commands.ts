@@ -53,6 +53,10 @@ export function registerSandboxCommands(program: JitrCommand): void {
     )
     .option('--crl-bucket <name>', 'with --jitr: the CRL bucket', 'jitr-crls')
     .option('--dlq <name>', 'with --jitr: the dead-letter queue', 'jitr-dlq')
+    .option(
+      '--ingestion <path>',
+      "with --jitr: queue (template.yaml's default: rule → SQS queue → event source mapping) or direct (asynchronous invoke)",
+    )
     .option('--json', 'print endpoints and environment as JSON')
     .example('npx jitr sandbox start --bucket jitr-crls --queue jitr-dlq --port 4566')
     .action(

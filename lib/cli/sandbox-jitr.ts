@@ -1,9 +1,12 @@
 // `jitr sandbox start --jitr`: the whole local AWS side of JITR in one command — IoT control
 // plane, S3 with the CRL bucket, SQS with the DLQ, the built handler deployed behind the
-// registered-event rule (on-failure destination = the DLQ), and the MQTT-over-TLS endpoint.
-import { baseFunctionEnv, deployJitr } from '../../infra/local-aws/deployment.js';
+// registered-event rule on the stack's ingestion path (template.yaml's default: the queue, or
+// `--ingestion direct`), and the MQTT-over-TLS endpoint.
+import { baseFunctionEnv, deployJitr, INGESTION_QUEUE } from '../../infra/local-aws/deployment.js';
 import { startLocalAws } from '../../infra/local-aws/local-aws.js';
-import type { MqttEvent } from '../../infra/sandbox/index.js';
+import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
+import type { InvocationRecord, MqttEvent } from '../../infra/sandbox/index.js';
+import { CommandLineError } from './errors.js';
 import { writeResultText } from './output.js';
 
 export interface SandboxJitrOptions {
@@ -14,6 +17,8 @@ export interface SandboxJitrOptions {
   deny?: string[];
   crlBucket: string;
   dlq: string;
+  /** `queue` or `direct` (default: template.yaml's IngestionMode default). */
+  ingestion?: string;
   json?: boolean;
 }
 
@@ -22,6 +27,10 @@ export interface SandboxJitrInfo {
   mqttTrustFile: string;
   crlBucket: string;
   deadLetterQueueUrl: string;
+  /** The ingestion path the rule feeds the function by. */
+  ingestion: IngestionMode;
+  /** Queue path: the queue the rule writes to. */
+  ingestionQueueUrl?: string;
   functionName: string;
   functionEnv: Record<string, string>;
   region: string;
@@ -47,12 +56,35 @@ function describeEvent(e: MqttEvent): string {
   }
 }
 
+/** The certificate ids an invocation carried: the event's, or each record's of a batch. */
+function certificatesOf(record: InvocationRecord): string[] {
+  const event = record.event as { certificateId?: unknown; Records?: Array<{ body?: unknown }> };
+  if (record.kind !== 'sqs') return [String(event.certificateId ?? '?')];
+  return (event.Records ?? []).map((r) => {
+    try {
+      return String((JSON.parse(String(r.body)) as { certificateId?: unknown }).certificateId ?? '?');
+    } catch {
+      return '?';
+    }
+  });
+}
+
+function ingestionOption(value: string | undefined): IngestionMode | undefined {
+  if (value === undefined || value === 'queue' || value === 'direct') return value;
+  throw new CommandLineError(
+    `--ingestion must be queue or direct, got ${value}`,
+    'jitr sandbox start',
+    'Give --ingestion queue (the stack default) or --ingestion direct.',
+  );
+}
+
 export async function runSandboxJitr(
   options: SandboxJitrOptions,
   signal: AbortSignal,
   write: (text: string) => void = writeResultText,
 ): Promise<void> {
   const progress = options.json === true ? (t: string) => process.stderr.write(t) : write;
+  const ingestion = ingestionOption(options.ingestion);
   const aws = await startLocalAws({
     mqtt: true,
     port: options.port ?? 0,
@@ -67,12 +99,20 @@ export async function runSandboxJitr(
     const mqtt = aws.sandbox.mqtt;
     if (mqtt === undefined) throw new Error('the MQTT endpoint did not start');
     const functionEnv = { ...baseFunctionEnv(aws), POWERTOOLS_LOG_LEVEL: 'WARN' };
-    const deployment = await deployJitr(aws, { env: functionEnv, containers: 2, retries: 2 });
+    const deployment = await deployJitr(aws, {
+      env: functionEnv,
+      containers: 2,
+      ...(ingestion === undefined ? {} : { ingestion }),
+    });
     const info: SandboxJitrInfo = {
       endpoints: { ...aws.sandbox.endpoints },
       mqttTrustFile: mqtt.trustFile,
       crlBucket: aws.bucket,
       deadLetterQueueUrl: aws.queueUrl,
+      ingestion: deployment.ingestion.mode,
+      ...(deployment.fn.eventSource === undefined
+        ? {}
+        : { ingestionQueueUrl: aws.sandbox.sqs.byUrl(INGESTION_QUEUE).url }),
       functionName: deployment.fn.name,
       functionEnv,
       region: aws.sandbox.region,
@@ -89,9 +129,11 @@ export async function runSandboxJitr(
       printed = events.length;
       for (const r of deployment.fn.invocations().slice(settled)) {
         if (r.status !== 'succeeded' && r.status !== 'failed') break;
-        const event = r.event as { certificateId?: string };
+        const ids = certificatesOf(r).map((id) => `${id.slice(0, 12)}…`);
         progress(
-          `lambda: ${deployment.fn.name} ${r.status} for ${String(event.certificateId ?? '?').slice(0, 12)}… after ${r.attempts.length} attempt(s)${r.sentToDlq ? ' → DLQ' : ''}\n`,
+          r.kind === 'sqs'
+            ? `lambda: ${deployment.fn.name} ${r.status} for a batch of ${ids.length} from the ingestion queue (${ids.join(', ')})\n`
+            : `lambda: ${deployment.fn.name} ${r.status} for ${ids[0]} after ${r.attempts.length} attempt(s)${r.sentToDlq ? ' → DLQ' : ''}\n`,
         );
         settled += 1;
       }
@@ -118,8 +160,8 @@ function formatInfo(info: SandboxJitrInfo): string {
     `  MQTT   ${info.endpoints.mqtt}  (trust file ${info.mqttTrustFile})`,
     `  IoT    ${info.endpoints.iot}`,
     `  S3     ${info.endpoints.s3}  (CRL bucket ${info.crlBucket})`,
-    `  SQS    ${info.endpoints.sqs}  (DLQ ${info.deadLetterQueueUrl})`,
-    `  Lambda ${info.endpoints.lambda}  (function ${info.functionName}: dist/handlers/jitr.cjs behind the registered-event rule)`,
+    `  SQS    ${info.endpoints.sqs}  (DLQ ${info.deadLetterQueueUrl}${info.ingestionQueueUrl === undefined ? '' : `; ingestion queue ${info.ingestionQueueUrl}`})`,
+    `  Lambda ${info.endpoints.lambda}  (function ${info.functionName}: dist/handlers/jitr.cjs behind the registered-event rule, ${info.ingestion === 'queue' ? 'queue path: rule → ingestion queue → event source mapping' : 'direct path: asynchronous invoke'})`,
     `  IAM    ${info.endpoints.iam}`,
     '',
     '# environment for the AWS SDK, the AWS CLI (≥ 2.13) and jitr:',

@@ -88,6 +88,8 @@ export async function run(argv: string[]): Promise<void> {
         },
         containers: 1,
         retries: 0,
+        // One event at a time, unpaced: the handler's own round trips, not the queue's pacing.
+        ingestion: 'direct',
       });
       try {
         // Warm: the container, the CA, the CRL, the template and the policy are cached.

@@ -18,6 +18,8 @@ interface SandboxInfo {
   mqttTrustFile: string;
   crlBucket: string;
   deadLetterQueueUrl: string;
+  ingestion: string;
+  ingestionQueueUrl?: string;
   functionName: string;
   env: Record<string, string>;
 }
@@ -84,6 +86,9 @@ describe('README walkthrough: a real device against jitr sandbox start --jitr', 
       expect(info.endpoints[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect([info.crlBucket, info.functionName]).toEqual(['jitr-crls', 'jitr']);
     expect(info.deadLetterQueueUrl).toMatch(/\/jitr-dlq$/);
+    // The stack's default path (template.yaml IngestionMode: queue): the rule writes to the queue.
+    expect(info.ingestion).toBe('queue');
+    expect(info.ingestionQueueUrl).toMatch(/\/jitr-ingest$/);
     expect(info.env.AWS_ENDPOINT_URL_IOT).toBe(info.endpoints.iot);
   });
 

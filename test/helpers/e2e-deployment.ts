@@ -25,9 +25,14 @@ export interface TestDeployment extends Deployment {
   replay(certificateIds: readonly string[]): Promise<ReplayReport>;
 }
 
-/** Deploys the bundle (as {@link deployJitr} does) and adds the harness's connect and replay. */
+/**
+ * Deploys the bundle (as {@link deployJitr} does) and adds the harness's connect and replay. The
+ * ingestion path defaults to `direct` here: these tests pin the asynchronous path's DLQ records
+ * (destination records with the error) and its retries, and one event's round trips; the queue
+ * path (the stack default) is covered by the burst tests and the sandbox's event source tests.
+ */
 export async function deployForTest(aws: LocalAws, options: DeployOptions = {}): Promise<TestDeployment> {
-  const deployment = await deployJitr(aws, options);
+  const deployment = await deployJitr(aws, { ingestion: 'direct', ...options });
   const { fn } = deployment;
   return {
     ...deployment,

@@ -21,6 +21,7 @@ import {
   type LocalCa,
   startLocalAws,
 } from '../../infra/local-aws/local-aws.js';
+import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
 import type { QuotaOption } from '../../infra/sandbox/index.js';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { policyNameForDocument } from '../../lib/template/index.js';
@@ -47,6 +48,8 @@ export interface E2eOptions {
   quotas?: QuotaOption;
   /** Start the sandbox's MQTT-over-TLS endpoint too (devices connect for real). */
   mqtt?: boolean;
+  /** The ingestion path (default `direct`, as {@link deployForTest} explains). */
+  ingestion?: IngestionMode;
 }
 
 export interface E2e {
@@ -73,6 +76,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       env: { TEMPLATE_SOURCE: templateSource, ...((await options.env?.({ aws, ca, templateSource })) ?? {}) },
       containers: options.containers ?? 2,
       retries: options.retries ?? 2,
+      ingestion: options.ingestion ?? 'direct',
     };
     const deployment = await deployForTest(aws, deployOptions);
     return {

@@ -87,7 +87,7 @@ beforeAll(async () => {
   ca = await addCa(aws, { commonName: 'Ops Doctor CA' });
   await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
   const source = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());
-  const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source } });
+  const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source }, ingestion: 'direct' });
   functionArn = String(deployment.fn.configuration().FunctionArn);
   const topic = `$aws/events/certificates/registered/${ca.caCertificateId}`;
   await createRule(aws.iot, RULE, { sql: `SELECT * FROM '${topic}'`, fn: functionArn });
