@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientHost } from './http.js';
@@ -10,6 +10,25 @@ export interface S3Sandbox {
   /** Creates a bucket (no error if it exists). */
   createBucket(name: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * s3rver answers a PUT when its MD5 pass has seen the body, while the file write (which
+ * truncated the object first) may still be under way; the next GET reports the file's current
+ * size, so a CRL read right after it is republished can come back empty or cut. Wait until the
+ * file holds every byte before answering, as S3 does (read-after-write).
+ */
+function flushBeforeAnswering(store: import('s3rver').default['store']): void {
+  const put = store.putObject.bind(store);
+  store.putObject = async (object) => {
+    const written = await put(object);
+    const path = store.getResourcePath(object.bucket, object.key, 'object');
+    for (let waited = 0; (await stat(path)).size < written.size; waited += 2) {
+      if (waited > 10_000) throw new Error(`s3rver did not finish writing ${object.bucket}/${object.key}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return written;
+  };
 }
 
 /**
@@ -31,6 +50,7 @@ export async function startS3(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
+  flushBeforeAnswering(server.store);
   let port: number;
   try {
     ({ port } = await server.run());

@@ -4,5 +4,10 @@ declare module 's3rver' {
     constructor(options: Record<string, unknown>);
     run(): Promise<{ port: number; address: string }>;
     close(): Promise<void>;
+    /** The filesystem store (s3.ts makes its putObject wait for the write to reach the file). */
+    store: {
+      getResourcePath(bucket: string, key: string, resource: string): string;
+      putObject(object: { bucket: string; key: string }): Promise<{ size: number; md5: string }>;
+    };
   }
 }
