@@ -18,7 +18,7 @@ export interface S3Sandbox {
  * size, so a CRL read right after it is republished can come back empty or cut. Wait until the
  * file holds every byte before answering, as S3 does (read-after-write).
  */
-function flushBeforeAnswering(store: import('s3rver').default['store']): void {
+export function flushBeforeAnswering(store: import('s3rver').default['store']): void {
   const put = store.putObject.bind(store);
   store.putObject = async (object) => {
     const written = await put(object);
