@@ -8,8 +8,8 @@ import { percentile } from '../device/stats.js';
 import { CommandLineError, readInputFile } from './errors.js';
 import { writeResultText } from './output.js';
 
-/** The command named in errors (`while: jitr device`). */
-const COMMAND = 'jitr device';
+/** The commands named in errors (`while: jitr device connect`). */
+type DeviceCommand = 'jitr device connect' | 'jitr device fleet';
 
 export interface ConnectOptions {
   endpoint: string;
@@ -35,40 +35,40 @@ export interface ConnectResultReport extends ConnectReport {
 }
 
 /** `host[:port]` or `mqtts://host:port`; the port defaults to 8883 (MQTT over TLS). */
-export function parseEndpoint(endpoint: string): { host: string; port: number } {
+export function parseEndpoint(endpoint: string, command: DeviceCommand): { host: string; port: number } {
   const text = endpoint.replace(/^mqtts:\/\//, '').replace(/\/$/, '');
   const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]/\s]+)(?::(\d{1,5}))?$/.exec(text);
   const port = m?.[2] === undefined ? 8883 : Number(m[2]);
   if (m === null || port < 1 || port > 65535)
     throw new CommandLineError(
       `--endpoint ${JSON.stringify(endpoint)} is not host[:port]`,
-      COMMAND,
+      command,
       'Give the endpoint as host[:port], e.g. abc123-ats.iot.eu-west-1.amazonaws.com or 127.0.0.1:8883 (the sandbox prints it).',
     );
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
-function positive(value: string, option: string): number {
+function positive(value: string, option: string, command: DeviceCommand): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
     throw new CommandLineError(
       `${option} ${JSON.stringify(value)} is not a positive number`,
-      COMMAND,
+      command,
       `Give ${option} a number above 0.`,
     );
   return n;
 }
 
-async function readText(file: string, option: string): Promise<string> {
-  return (await readInputFile(file, option, COMMAND)).toString('utf8');
+async function readText(file: string, option: string, command: DeviceCommand): Promise<string> {
+  return (await readInputFile(file, option, command)).toString('utf8');
 }
 
-function mqttVersion(value: string): 4 | 5 {
+function mqttVersion(value: string, command: DeviceCommand): 4 | 5 {
   if (value === '3.1.1' || value === '4') return 4;
   if (value === '5') return 5;
   throw new CommandLineError(
     `--mqtt-version ${value} is not 3.1.1 or 5`,
-    COMMAND,
+    command,
     'Use --mqtt-version 3.1.1 or --mqtt-version 5.',
   );
 }
@@ -87,12 +87,13 @@ export async function runDeviceConnect(
   signal: AbortSignal,
   write: (text: string) => void = writeResultText,
 ): Promise<ConnectResultReport> {
-  const { host, port } = parseEndpoint(options.endpoint);
-  const cert = await readText(options.cert, '--cert');
-  const key = await readText(options.key, '--key');
-  const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca');
-  checkKey(key);
-  const clientId = options.clientId ?? commonName(cert);
+  const command = 'jitr device connect';
+  const { host, port } = parseEndpoint(options.endpoint, command);
+  const cert = await readText(options.cert, '--cert', command);
+  const key = await readText(options.key, '--key', command);
+  const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca', command);
+  checkKey(key, command);
+  const clientId = options.clientId ?? commonName(cert, command);
   const target: DeviceTarget = {
     host,
     port,
@@ -100,12 +101,12 @@ export async function runDeviceConnect(
     key,
     ca,
     clientId,
-    protocolVersion: mqttVersion(options.mqttVersion),
+    protocolVersion: mqttVersion(options.mqttVersion, command),
   };
   const backoff = {
-    initialMs: positive(options.backoffInitialMs, '--backoff-initial-ms'),
-    maxMs: positive(options.backoffMaxMs, '--backoff-max-ms'),
-    timeoutMs: positive(options.timeoutS, '--timeout-s') * 1000,
+    initialMs: positive(options.backoffInitialMs, '--backoff-initial-ms', command),
+    maxMs: positive(options.backoffMaxMs, '--backoff-max-ms', command),
+    timeoutMs: positive(options.timeoutS, '--timeout-s', command) * 1000,
   };
   const log = options.json === true ? (t: string) => process.stderr.write(t) : write;
   log(`connecting to ${host}:${port} as ${clientId}\n`);
@@ -168,33 +169,33 @@ async function afterConnect(
   }
 }
 
-function checkKey(keyPem: string): void {
+function checkKey(keyPem: string, command: DeviceCommand): void {
   try {
     createPrivateKey(keyPem);
   } catch {
     throw new CommandLineError(
       '--key is not a PEM private key',
-      COMMAND,
+      command,
       "Give the device's private key (PEM), e.g. the .key file jitr pki issue-device wrote.",
     );
   }
 }
 
-function commonName(certPem: string): string {
+function commonName(certPem: string, command: DeviceCommand): string {
   let cn: string | undefined;
   try {
     cn = parseCertificate(certPem).subject.attributes.CN?.[0];
   } catch {
     throw new CommandLineError(
       '--cert is not a PEM or DER certificate',
-      COMMAND,
+      command,
       'Give the device certificate issued for this device.',
     );
   }
   if (cn === undefined || cn === '')
     throw new CommandLineError(
       'the certificate has no CN to use as the client id',
-      COMMAND,
+      command,
       'Give the client id: --client-id ID.',
     );
   return cn;
@@ -235,26 +236,27 @@ export async function runDeviceFleet(
   signal: AbortSignal,
   write: (text: string) => void = writeResultText,
 ): Promise<FleetReport> {
-  const { host, port } = parseEndpoint(options.endpoint);
-  const count = positive(options.count, '--count');
+  const command = 'jitr device fleet';
+  const { host, port } = parseEndpoint(options.endpoint, command);
+  const count = positive(options.count, '--count', command);
   if (!Number.isInteger(count) || count > 10_000)
     throw new CommandLineError(
       `--count ${options.count} is not a whole number up to 10000`,
-      COMMAND,
+      command,
       'Give --count N with 1 ≤ N ≤ 10000.',
     );
-  const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca');
+  const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca', command);
   const { readCa } = await import('../pki/ca-store.js');
   const { issueDeviceCertificate, loadCa } = await import('../pki/certificates.js');
   const issuer = loadCa(await readCa(options.dir));
   const run = randomBytes(3).toString('hex');
   const subject = options.subject ?? `CN=fleet-${run}-{i},serialNumber=SN-${run}-{i}`;
   const backoff = {
-    initialMs: positive(options.backoffInitialMs, '--backoff-initial-ms'),
-    maxMs: positive(options.backoffMaxMs, '--backoff-max-ms'),
-    timeoutMs: positive(options.timeoutS, '--timeout-s') * 1000,
+    initialMs: positive(options.backoffInitialMs, '--backoff-initial-ms', command),
+    maxMs: positive(options.backoffMaxMs, '--backoff-max-ms', command),
+    timeoutMs: positive(options.timeoutS, '--timeout-s', command) * 1000,
   };
-  const version = mqttVersion(options.mqttVersion);
+  const version = mqttVersion(options.mqttVersion, command);
   const log = options.json === true ? (t: string) => process.stderr.write(t) : write;
   const targets: DeviceTarget[] = [];
   for (let i = 1; i <= count; i += 1) {
@@ -269,7 +271,7 @@ export async function runDeviceFleet(
       cert: issued.certificatePem,
       key: issued.privateKeyPem,
       ca,
-      clientId: commonName(issued.certificatePem),
+      clientId: commonName(issued.certificatePem, command),
       protocolVersion: version,
     });
   }

@@ -4,10 +4,21 @@
  * does not answer). `describeFailure` turns anything a command throws into one of these (or
  * keeps a JitrError as it is), so no stack trace ever reaches the user.
  */
+import { ConfigurationInvalidError } from '../config/errors.js';
 import { type Disposition, JitrError } from '../errors/jitr-error.js';
 import { describeFailure, SystemError } from '../errors/system-errors.js';
 
 export { describeFailure, SystemError };
+
+/**
+ * {@link describeFailure} for a command-line tool: a configuration error (the handler's own
+ * configuration, read by `replay --local`, `reconcile`, `revocation sweep`, …) gets the remedy
+ * of a shell (set the variable, run the command again), not the deployed function's.
+ */
+export function describeCliFailure(error: unknown, command: string): JitrError {
+  const e = describeFailure(error, command);
+  return e instanceof ConfigurationInvalidError && e.facts.command === undefined ? e.inCommand(command) : e;
+}
 
 /** The command line cannot be run: unknown command or option, missing option, malformed value. */
 export class CommandLineError extends JitrError {

@@ -10,7 +10,7 @@
  *   `{"error": {code, message, step, remedy, …}}` so it still holds one JSON document;
  * - exit codes: lib/cli/exit-codes.ts.
  */
-import { describeFailure } from './errors.js';
+import { describeCliFailure } from './errors.js';
 import { EXIT_CODES, USAGE_ERROR_CODES } from './exit-codes.js';
 
 /** The real stdout once {@link reserveStdoutForResults} took it over. */
@@ -44,7 +44,7 @@ export function printJson(value: unknown): void {
 
 /** The human lines of an error: code and message, what was being done, where, the remedy. */
 export function formatError(error: unknown, command: string): string {
-  const e = describeFailure(error, command);
+  const e = describeCliFailure(error, command);
   const lines = [`error ${e.code}: ${e.message}`];
   const doing =
     e.step.startsWith('jitr') || e.step === command
@@ -64,7 +64,7 @@ export function formatError(error: unknown, command: string): string {
  * 2 for a usage error, 1 otherwise.
  */
 export function reportError(error: unknown, command: string, json = false): void {
-  const e = describeFailure(error, command);
+  const e = describeCliFailure(error, command);
   process.stderr.write(formatError(e, command));
   if (json) printJson({ error: e.toJSON() });
   process.exitCode = USAGE_ERROR_CODES.has(e.code) ? EXIT_CODES.usage : EXIT_CODES.failed;

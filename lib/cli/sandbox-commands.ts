@@ -33,7 +33,7 @@ export function registerSandboxCommands(program: JitrCommand): void {
     )
     .option(
       '--port <n>',
-      'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, MQTT (--jitr) on N+5 (default: random free ports)',
+      'IoT on N, SQS on N+1, S3 on N+2, Lambda on N+3, IAM on N+4, MQTT (--jitr) on N+5, DynamoDB on N+6 (default: random free ports)',
       port,
     )
     .option(

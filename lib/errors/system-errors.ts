@@ -117,7 +117,7 @@ function fromErrno(e: ErrnoLike, command: string): SystemError | undefined {
         {
           step,
           remedy:
-            'Stop what listens there (LocalStack also uses 4566) or choose other ports with --port N (the sandbox uses N to N+4); without --port it picks free ports.',
+            'Stop what listens there (LocalStack also uses 4566) or choose other ports with --port N (the sandbox uses N to N+6); without --port it picks free ports.',
         },
       );
     case 'EADDRNOTAVAIL':
@@ -158,6 +158,25 @@ function fromErrno(e: ErrnoLike, command: string): SystemError | undefined {
 }
 
 /**
+ * The SDK found no credentials (`CredentialsProviderError`): `AwsCredentialsMissing`, a
+ * configuration error (an operator must act; retrying cannot help), with how to provide them.
+ */
+export function credentialsMissing(error: unknown, step: string): SystemError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new SystemError(
+    'AwsCredentialsMissing',
+    `no AWS credentials: ${message}`,
+    {
+      step,
+      remedy:
+        'Configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the sandbox, export what jitr sandbox start prints.',
+      cause: error,
+    },
+    'configuration',
+  );
+}
+
+/**
  * Turns anything a command threw into a JitrError with a code, what was being done and a
  * remedy: a JitrError stays as it is; an operating-system or network error gets its code
  * (`FileNotFound`, `PortInUse`, `EndpointUnreachable`, …); an AWS SDK error becomes
@@ -172,13 +191,7 @@ export function describeFailure(error: unknown, command: string): JitrError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrnoLike;
   const name = str(e.name) ?? 'Error';
   const message = str(e.message) ?? String(error);
-  if (name === 'CredentialsProviderError') {
-    return new SystemError('AwsCredentialsMissing', `no AWS credentials: ${message}`, {
-      step: command,
-      remedy:
-        'Configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the sandbox, export what jitr sandbox start prints.',
-    });
-  }
+  if (name === 'CredentialsProviderError') return credentialsMissing(error, command);
   if (e.$metadata !== undefined) {
     return new SystemError(
       'AwsRequestFailed',

@@ -191,6 +191,7 @@ export class SdkIotRegistry implements IotRegistry {
         operation: 'UpdateCertificate',
         step: 'update-certificate',
         notFound: (base) => new CertificateNotFoundError(base, certificateId, { status }),
+        invalidRequestRemedy: ID_REMEDY,
       },
       (c) => c.send(new UpdateCertificateCommand({ certificateId, newStatus: status })),
     );
@@ -203,6 +204,8 @@ export class SdkIotRegistry implements IotRegistry {
         operation: op,
         step: 'describe-provisioning-template',
         notFound: (base) => new ProvisioningTemplateNotFoundError(base, templateName),
+        invalidRequestRemedy:
+          'Check the provisioning template name in TEMPLATE_SOURCE or TEMPLATE_SOURCE_BY_CA (iot:<name>, 1 to 36 characters of [0-9A-Za-z_-]), deploy, then replay the DLQ.',
       },
       (c) => c.send(new DescribeProvisioningTemplateCommand({ templateName })),
     );
@@ -454,6 +457,7 @@ export class SdkIotRegistry implements IotRegistry {
           step: 'status',
           notFound: (b) =>
             new CertificateNotFoundError(b, idOfCertificateArn(principal), { certificateArn: principal }),
+          invalidRequestRemedy: ID_REMEDY,
         },
         (c) => c.send(new ListPrincipalThingsCommand({ principal, maxResults: 250, ...token })),
       );
@@ -472,6 +476,7 @@ export class SdkIotRegistry implements IotRegistry {
           step: 'status',
           notFound: (b) =>
             new CertificateNotFoundError(b, idOfCertificateArn(target), { certificateArn: target }),
+          invalidRequestRemedy: ID_REMEDY,
         },
         (c) =>
           c.send(

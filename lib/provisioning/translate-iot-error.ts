@@ -5,6 +5,7 @@
  * those fields), plus Node network codes. This module imports nothing from the SDK.
  */
 import { isJitrError, type JitrError } from '../errors/jitr-error.js';
+import { credentialsMissing } from '../errors/system-errors.js';
 import { parseAccessDenied } from './access-denied.js';
 import {
   AwsThrottledError,
@@ -151,6 +152,11 @@ export function translateIotError(error: unknown, context: IotCallContext): Jitr
   if (facts.name === 'CertificateStateException') return new CertificateStateError(base, answer);
   if (facts.name === 'VersionConflictException' || facts.name === 'ConflictingResourceUpdateException') {
     return new IotConflictError(base, answer);
+  }
+  if (facts.name === 'CredentialsProviderError') {
+    // No credentials reached the call (a shell without AWS configuration): not AWS's answer,
+    // and nothing Lambda's retries can fix.
+    return credentialsMissing(error, step);
   }
   if (
     facts.fault === 'server' ||

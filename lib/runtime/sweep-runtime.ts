@@ -71,8 +71,8 @@ export function createSweepRuntime(env: Env, options: SweepRuntimeOptions): Swee
     throw new ConfigurationInvalidError({
       variable: 'REGISTRATION_STATE_TABLE',
       requiredBecause: 'the revocation sweep reads the ledger in that table',
-      expected:
-        'the name of the registration-state table (stack output RegistrationStateTableName), or --table',
+      expected: 'the name of the registration-state table (stack output RegistrationStateTableName)',
+      option: '--table',
     });
   }
   const bucket = options.bucket ?? readVariable(env, CRL_BUCKET) ?? null;

@@ -33,7 +33,14 @@ export function checkCrl(facts: DoctorFacts): CheckResult[] {
   if (crl === undefined) return [];
   const where = `s3://${crl.bucket}/${crl.key}`;
   if (isGatherError(crl.bytes))
-    return [line('crl', false, `CRL ${where} can be read`, `GetObject failed: ${crl.bytes.error}`)];
+    return [
+      line(
+        'crl',
+        false,
+        `CRL ${where} can be read`,
+        `GetObject failed: ${crl.bytes.error}. Check the bucket name and region, and that your credentials may s3:GetObject ${where} (and s3:ListBucket on ${crl.bucket}, without which S3 reports a missing object as AccessDenied).`,
+      ),
+    ];
   if (crl.bytes === null && crl.optional === true) {
     return [
       {

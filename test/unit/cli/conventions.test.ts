@@ -158,10 +158,46 @@ describe('jitr exit codes and errors', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`error PortInUse: port 127.0.0.1:${port} is already in use`);
       expect(result.stderr).toContain('LocalStack also uses 4566');
+      expect(result.stderr).toContain('the sandbox uses N to N+6');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it.each([
+    [['device', 'connect', '--endpoint', 'a b', '--cert', 'c.pem', '--key', 'k.pem'], 'jitr device connect'],
+    [['device', 'fleet', '--dir', 'pki', '--count', '0', '--endpoint', '127.0.0.1'], 'jitr device fleet'],
+  ])('names the device subcommand an error happened in: %s', async (args, command) => {
+    // Act
+    const result = await jitr(...args);
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[1]).toBe(`  while: ${command}`);
+    expect(result.stderr).toContain(`remedy: Give `);
+  });
+
+  it.each([
+    [
+      ['revocation', 'sweep', '--ca', 'a'.repeat(64)],
+      'error ConfigurationInvalid: REGISTRATION_STATE_TABLE is not set but the revocation sweep reads the ledger in that table',
+      '  while: jitr revocation sweep',
+      '  remedy: Set REGISTRATION_STATE_TABLE to the name of the registration-state table (stack output RegistrationStateTableName) in the environment (or pass --table), then run jitr revocation sweep again.',
+    ],
+    [
+      ['reconcile', '--ca', 'a'.repeat(64)],
+      'error ConfigurationInvalid: CRL_BUCKET is not set but CRL_MODE is required',
+      '  while: jitr reconcile',
+      '  remedy: Set CRL_BUCKET to the name of the S3 bucket holding the CRLs (or CRL_MODE=optional) in the environment, then run jitr reconcile again.',
+    ],
+  ])(
+    'gives a configuration error the remedy of a shell, not of the deployed function: %s',
+    async (args, ...lines) => {
+      // Act
+      const result = await jitr(...args);
+      // Assess
+      expect(result).toEqual({ code: 1, stdout: '', stderr: `${lines.join('\n')}\n` });
+    },
+  );
 });
 
 describe('describeFailure', () => {

@@ -13,13 +13,15 @@ describe('parseEndpoint', () => {
     ['[::1]:8883', { host: '::1', port: 8883 }],
     ['localhost', { host: 'localhost', port: 8883 }],
   ])('%s', (endpoint, want) => {
-    expect(parseEndpoint(endpoint)).toEqual(want);
+    expect(parseEndpoint(endpoint, 'jitr device connect')).toEqual(want);
   });
 
   it.each(['', 'host:0', 'host:70000', 'http://x/y', 'a b'])(
     'refuses %j with InvalidCommandLine',
     (endpoint) => {
-      expect(() => parseEndpoint(endpoint)).toThrow(expect.objectContaining({ code: 'InvalidCommandLine' }));
+      expect(() => parseEndpoint(endpoint, 'jitr device fleet')).toThrow(
+        expect.objectContaining({ code: 'InvalidCommandLine', step: 'jitr device fleet' }),
+      );
     },
   );
 });

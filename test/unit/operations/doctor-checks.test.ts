@@ -272,23 +272,43 @@ describe('doctor checks', () => {
     const facts = goodFacts();
     if (facts.crl) facts.crl.bytes = crlBytes(other, new Date(NOW.getTime() + 86_400_000));
     // Act
-    const titles = failures(facts).map((f) => f.title);
-    // Assess
-    expect(titles).toHaveLength(1);
-    expect(titles[0]).toMatch(
-      /^the CRL parses and is signed by the CA \(Crl(IssuerMismatch|SignatureInvalid): /,
-    );
+    const found = failures(facts);
+    // Assess: both CAs have the default subject; the CRL's authorityKeyIdentifier names the other key.
+    expect(found).toEqual([
+      {
+        title:
+          "the CRL parses and is signed by the CA (CrlIssuerMismatch: CRL authorityKeyIdentifier does not match the CA's key)",
+        remedy:
+          "Publish this CA's own CRL at the CA's key (CRL_KEY_TEMPLATE); another CA's CRL says nothing about it.",
+      },
+    ]);
+  });
+
+  it('says why the CRL could not be read, and what to check', () => {
+    // Prepare
+    const facts = goodFacts();
+    if (facts.crl) facts.crl.bytes = { error: 'AccessDenied: Access Denied' };
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title: `CRL s3://crls/crl/${CA_ID}.crl can be read`,
+        remedy: `GetObject failed: AccessDenied: Access Denied. Check the bucket name and region, and that your credentials may s3:GetObject s3://crls/crl/${CA_ID}.crl (and s3:ListBucket on crls, without which S3 reports a missing object as AccessDenied).`,
+      },
+    ]);
   });
 
   it('catches a stale CRL', () => {
     // Prepare
     const facts = goodFacts();
     if (facts.crl) facts.crl.bytes = crlBytes(ca, new Date(NOW.getTime() - 2 * 3_600_000));
-    // Act
-    const titles = failures(facts).map((f) => f.title);
-    // Assess
-    expect(titles).toHaveLength(1);
-    expect(titles[0]).toMatch(/^the CRL is fresh \(CrlStale: /);
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title: expect.stringMatching(/^the CRL is fresh \(CrlStale: /),
+        remedy:
+          'Publish a fresh CRL (before nextUpdate), or raise CRL_MAX_STALENESS if late publication is acceptable.',
+      },
+    ]);
   });
 
   it('catches an invalid template', () => {

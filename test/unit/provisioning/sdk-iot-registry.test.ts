@@ -14,7 +14,9 @@ import {
   InvalidRequestException,
   IoTClient,
   LimitExceededException,
+  ListAttachedPoliciesCommand,
   ListCertificatesByCACommand,
+  ListPrincipalThingsCommand,
   ListThingGroupsForThingCommand,
   ListThingPrincipalsCommand,
   MalformedPolicyException,
@@ -553,6 +555,93 @@ describe('SdkIotRegistry', () => {
     expect(error.details).toMatchObject(details);
     expect(error.cause).toBeInstanceOf(Error);
     expect(error.remedy.length).toBeGreaterThan(10);
+  });
+
+  const ids =
+    'Check the certificate and CA ids (64 hex characters, as AWS IoT assigns) in the event or on the command line; no template is involved.';
+  it.each([
+    [
+      'DescribeCertificate',
+      DescribeCertificateCommand,
+      (iot: SdkIotRegistry) => iot.describeCertificate(CERT),
+      ids,
+    ],
+    [
+      'DescribeCACertificate',
+      DescribeCACertificateCommand,
+      (iot: SdkIotRegistry) => iot.describeCaCertificate(CA),
+      ids,
+    ],
+    [
+      'UpdateCertificate',
+      UpdateCertificateCommand,
+      (iot: SdkIotRegistry) => iot.updateCertificateStatus(CERT, 'ACTIVE'),
+      ids,
+    ],
+    [
+      'ListPrincipalThings',
+      ListPrincipalThingsCommand,
+      (iot: SdkIotRegistry) => iot.listPrincipalThings(`arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
+      ids,
+    ],
+    [
+      'ListAttachedPolicies',
+      ListAttachedPoliciesCommand,
+      (iot: SdkIotRegistry) => iot.listAttachedPolicies(`arn:aws:iot:eu-west-1:123456789012:cert/${CERT}`),
+      ids,
+    ],
+    [
+      'ListCertificatesByCA',
+      ListCertificatesByCACommand,
+      (iot: SdkIotRegistry) => iot.listCertificatesByCa(CA, {}),
+      'Check the CA certificate id (64 hex characters, a CA registered in this account and region, e.g. from aws iot list-ca-certificates); no template is involved.',
+    ],
+    [
+      'DescribeProvisioningTemplate',
+      DescribeProvisioningTemplateCommand,
+      (iot: SdkIotRegistry) => iot.describeProvisioningTemplate('plant 7'),
+      'Check the provisioning template name in TEMPLATE_SOURCE or TEMPLATE_SOURCE_BY_CA (iot:<name>, 1 to 36 characters of [0-9A-Za-z_-]), deploy, then replay the DLQ.',
+    ],
+    [
+      'CreateThing (a template value)',
+      CreateThingCommand,
+      (iot: SdkIotRegistry) => iot.createThing({ thingName: 'a b', thingTypeName: null, attributes: {} }),
+      'Fix the template or the value named in the AWS message, then replay the DLQ.',
+    ],
+  ] as const)(
+    'says what to do about an InvalidRequestException from %s',
+    async (_name, command, act, remedy) => {
+      // Prepare
+      iotMock.on(command as never).rejects(new InvalidRequestException({ message: 'invalid', ...meta(400) }));
+      // Act
+      const error = await expectRejection(() => act(registry()));
+      // Assess
+      expect(error).toMatchObject({
+        code: 'IotInvalidRequest',
+        awsErrorName: 'InvalidRequestException',
+        remedy,
+      });
+    },
+  );
+
+  it('says a call without credentials needs credentials, not a Lambda retry (e.g. jitr status reading the CA)', async () => {
+    // Prepare: what the SDK's default provider chain throws when it finds nothing.
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+      tryNextLink: false,
+    });
+    iotMock.on(DescribeCACertificateCommand).rejects(missing);
+    // Act
+    const error = await expectRejection(() => registry().describeCaCertificate(CA));
+    // Assess
+    expect(error).toMatchObject({
+      code: 'AwsCredentialsMissing',
+      step: 'describe-ca-certificate',
+      message: 'no AWS credentials: Could not load credentials from any providers',
+      remedy:
+        'Configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the sandbox, export what jitr sandbox start prints.',
+      retryable: true,
+    });
   });
 
   it('reports 409 from CreateThing and CreatePolicy as not created', async () => {
