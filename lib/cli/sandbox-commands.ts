@@ -1,12 +1,13 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CommandLineError } from './errors.js';
 import { action } from './output.js';
 import type { JitrCommand } from './program.js';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 65530)
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > 65529)
     throw new InvalidArgumentError(
-      `expected a port number from 1 to 65530 (the sandbox uses N to N+5), got ${value}`,
+      `expected a port number from 1 to 65529 (the sandbox uses N to N+6), got ${value}`,
     );
   return n;
 }
@@ -15,6 +16,27 @@ function host(value: string): string {
   if (!/^[A-Za-z0-9.:-]+$/.test(value))
     throw new InvalidArgumentError(`expected an IP address or host name, got ${value}`);
   return value;
+}
+
+/** Options one form of `sandbox start` would silently ignore: a usage error instead. */
+const ONLY_WITHOUT_JITR = ['host', 'bucket', 'queue'];
+const ONLY_WITH_JITR = ['crlBucket', 'dlq'];
+
+function refuseIgnoredOptions(command: Command, jitr: boolean): void {
+  const given = (jitr ? ONLY_WITHOUT_JITR : ONLY_WITH_JITR).filter(
+    (name) => command.getOptionValueSource(name) === 'cli',
+  );
+  if (given.length === 0) return;
+  const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+  throw new CommandLineError(
+    jitr
+      ? `${flags} cannot be used with --jitr (its endpoints listen on 127.0.0.1; its bucket and queue are --crl-bucket and --dlq)`
+      : `${flags} only apply with --jitr`,
+    'jitr sandbox start',
+    jitr
+      ? 'Drop the option, or start the sandbox without --jitr (--host, --bucket, --queue).'
+      : 'Add --jitr, or create the bucket and queue with --bucket and --queue.',
+  );
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -60,7 +82,8 @@ export function registerSandboxCommands(program: JitrCommand): void {
     .option('--json', 'print endpoints and environment as JSON')
     .example('npx jitr sandbox start --bucket jitr-crls --queue jitr-dlq --port 4566')
     .action(
-      action(async (options) => {
+      action(async (options, command: Command) => {
+        refuseIgnoredOptions(command, options.jitr === true);
         const { runSandboxStart } = await import('./sandbox-start.js');
         const controller = new AbortController();
         const stop = (): void => controller.abort();

@@ -62,7 +62,7 @@ export class CrlUnavailableError extends JitrError {
     super(`Could not read the CRL s3://${location.bucket}/${location.key}: ${reason}`, {
       step: STEP,
       remedy:
-        "Transient: Lambda retries the event; if it persists, check S3 availability and the function's network path to S3.",
+        'Transient: the function retries the event by itself (run a command again); if it persists, check S3 availability and the network path to S3.',
       awsErrorName: options.awsErrorName,
       details: {
         ...location,

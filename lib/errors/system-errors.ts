@@ -15,6 +15,7 @@ export type SystemErrorCode =
   | 'EndpointUnreachable'
   | 'HostNotFound'
   | 'AwsCredentialsMissing'
+  | 'AwsRegionMissing'
   | 'AwsRequestFailed'
   | 'UnexpectedError';
 
@@ -176,6 +177,26 @@ export function credentialsMissing(error: unknown, step: string): SystemError {
   );
 }
 
+/** The SDK's answer when no region is configured anywhere (a plain Error: its message is all it has). */
+export function isRegionMissing(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Region is missing';
+}
+
+/** No region for an AWS call: `AwsRegionMissing`, a configuration error, with where to set one. */
+export function regionMissing(error: unknown, step: string): SystemError {
+  return new SystemError(
+    'AwsRegionMissing',
+    'no AWS region is configured',
+    {
+      step,
+      remedy:
+        'Give the region: --region, AWS_REGION (or AWS_DEFAULT_REGION), or region in your AWS profile (aws configure); for the sandbox, export what jitr sandbox start prints.',
+      cause: error,
+    },
+    'configuration',
+  );
+}
+
 /**
  * Turns anything a command threw into a JitrError with a code, what was being done and a
  * remedy: a JitrError stays as it is; an operating-system or network error gets its code
@@ -192,6 +213,7 @@ export function describeFailure(error: unknown, command: string): JitrError {
   const name = str(e.name) ?? 'Error';
   const message = str(e.message) ?? String(error);
   if (name === 'CredentialsProviderError') return credentialsMissing(error, command);
+  if (isRegionMissing(error)) return regionMissing(error, command);
   if (e.$metadata !== undefined) {
     return new SystemError(
       'AwsRequestFailed',

@@ -23,9 +23,9 @@ export interface AwsAnswer {
 }
 
 const REPLAY = 'then replay the DLQ.';
-const RETRIED = 'Transient; Lambda retries and the retry converges.';
+const RETRIED = 'Transient: the function retries by itself and the retry converges (run a command again).';
 const THROTTLED =
-  'Transient; Lambda retries. If it persists, raise the IoT API quota or lower the concurrency.';
+  'Transient: the function retries by itself (run a command again). If it persists, raise the IoT API quota or lower the concurrency.';
 
 function options(
   context: ProvisioningContext,
@@ -232,7 +232,10 @@ export class AwsUnavailableError extends JitrError {
   constructor(context: ProvisioningContext, answer: AwsAnswer) {
     super(
       `AWS IoT was unavailable for ${answer.operation}: ${answer.said}`,
-      options(context, 'Transient; Lambda retries. Check the AWS Health Dashboard if it persists.'),
+      options(
+        context,
+        'Transient: the function retries by itself (run a command again). Check the AWS Health Dashboard if it persists.',
+      ),
     );
   }
 }
@@ -341,13 +344,17 @@ export class UnexpectedAwsError extends JitrError {
         ? `${answer.operation} answered without ${answer.missingField}`
         : `${answer.operation} failed with an unexpected error: ${answer.name}: ${answer.said}`,
       'missingField' in answer
-        ? options(context, 'Treated as transient; Lambda retries. Report it if it persists.', {
-            operation: answer.operation,
-            field: answer.missingField,
-          })
+        ? options(
+            context,
+            'Treated as transient: try again (the function retries by itself); report it if it persists.',
+            {
+              operation: answer.operation,
+              field: answer.missingField,
+            },
+          )
         : options(
             context,
-            'Treated as transient; Lambda retries. If it persists, read the cause in the DLQ record and report it.',
+            'Treated as transient: try again (the function retries by itself). If it persists, report it with this message (for the function, the cause is in its DLQ record).',
           ),
     );
   }

@@ -5,7 +5,7 @@
  * those fields), plus Node network codes. This module imports nothing from the SDK.
  */
 import { isJitrError, type JitrError } from '../errors/jitr-error.js';
-import { credentialsMissing } from '../errors/system-errors.js';
+import { credentialsMissing, isRegionMissing, regionMissing } from '../errors/system-errors.js';
 import { parseAccessDenied } from './access-denied.js';
 import {
   AwsThrottledError,
@@ -158,6 +158,7 @@ export function translateIotError(error: unknown, context: IotCallContext): Jitr
     // and nothing Lambda's retries can fix.
     return credentialsMissing(error, step);
   }
+  if (isRegionMissing(error)) return regionMissing(error, step);
   if (
     facts.fault === 'server' ||
     (facts.status !== undefined && facts.status >= 500) ||

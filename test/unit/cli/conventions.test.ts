@@ -90,7 +90,7 @@ describe('jitr exit codes and errors', () => {
     const result = await jitr('sandbox', 'start', '--port', 'abc');
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(
-      "error InvalidCommandLine: option '--port <n>' argument 'abc' is invalid. expected a port number from 1 to 65530 (the sandbox uses N to N+5), got abc",
+      "error InvalidCommandLine: option '--port <n>' argument 'abc' is invalid. expected a port number from 1 to 65529 (the sandbox uses N to N+6), got abc",
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
@@ -162,6 +162,27 @@ describe('jitr exit codes and errors', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it.each([
+    [
+      ['sandbox', 'start', '--jitr', '--host', '0.0.0.0'],
+      'error InvalidCommandLine: --host cannot be used with --jitr (its endpoints listen on 127.0.0.1; its bucket and queue are --crl-bucket and --dlq)',
+    ],
+    [
+      ['sandbox', 'start', '--jitr', '--bucket', 'b', '--queue', 'q'],
+      'error InvalidCommandLine: --bucket, --queue cannot be used with --jitr (its endpoints listen on 127.0.0.1; its bucket and queue are --crl-bucket and --dlq)',
+    ],
+    [
+      ['sandbox', 'start', '--crl-bucket', 'crls'],
+      'error InvalidCommandLine: --crl-bucket only apply with --jitr',
+    ],
+  ])('refuses a sandbox option its form would ignore, exit 2: %s', async (args, first) => {
+    // Act
+    const result = await jitr(...args);
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').slice(0, 2)).toEqual([first, '  while: jitr sandbox start']);
   });
 
   it.each([
@@ -244,5 +265,14 @@ describe('describeFailure', () => {
     );
     expect([aws.code, aws.awsErrorName]).toEqual(['AwsRequestFailed', 'QueueDoesNotExist']);
     expect(describeFailure(new TypeError('x is undefined'), 'jitr').code).toBe('UnexpectedError');
+  });
+
+  it('turns the SDK without a region (SQS, S3, Lambda clients) into AwsRegionMissing, not a bug', () => {
+    const e = describeFailure(new Error('Region is missing'), 'jitr replay');
+    expect([e.code, e.message, e.step]).toEqual([
+      'AwsRegionMissing',
+      'no AWS region is configured',
+      'jitr replay',
+    ]);
   });
 });

@@ -644,6 +644,21 @@ describe('SdkIotRegistry', () => {
     });
   });
 
+  it('says a call without a region needs a region (e.g. jitr status in a shell without AWS_REGION)', async () => {
+    // Prepare: what the SDK throws when no region is configured anywhere.
+    iotMock.on(DescribeCertificateCommand).rejects(new Error('Region is missing'));
+    // Act
+    const error = await expectRejection(() => registry().describeCertificate(CERT));
+    // Assess
+    expect(error).toMatchObject({
+      code: 'AwsRegionMissing',
+      step: 'describe-certificate',
+      message: 'no AWS region is configured',
+      remedy:
+        'Give the region: --region, AWS_REGION (or AWS_DEFAULT_REGION), or region in your AWS profile (aws configure); for the sandbox, export what jitr sandbox start prints.',
+    });
+  });
+
   it('reports 409 from CreateThing and CreatePolicy as not created', async () => {
     // Prepare
     const exists = awsError('ResourceAlreadyExistsException', 409, 'exists');
