@@ -105,5 +105,6 @@ describe('README examples, run as a new user runs them', () => {
     expect(output('npx jitr device connect')).toMatch(
       /published to devices\/lamp-0001\/hello \(acknowledged\)/,
     );
+    expect(output('npx jitr device fleet')).toMatch(/"devices": 5,\s+"connected": 5,/);
   });
 });
