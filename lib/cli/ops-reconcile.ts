@@ -76,7 +76,8 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
         lines.push(
           `  taking the first ${report.selected.length} (--max ${options.max}); run again for the rest`,
         );
-      if (report.dryRun) lines.push(...report.selected.map((id) => `  would reconcile ${id}`));
+      if (report.selected.length === 0) lines.push('  nothing to reconcile');
+      else if (report.dryRun) lines.push(...report.selected.map((id) => `  would reconcile ${id}`));
       else {
         lines.push(
           textTable(

@@ -108,6 +108,24 @@ describe('jitr operations CLI against the sandbox', () => {
     expect(result.code).toBe(0);
   });
 
+  it('says there is nothing to reconcile when no pending certificate is old enough (not an empty table)', async () => {
+    // Act
+    const result = await jitr([
+      'reconcile',
+      '--ca',
+      ca.caCertificateId,
+      '--older-than',
+      '1d',
+      '--function-name',
+      'jitr',
+    ]);
+    // Assess
+    expect(result.stdout).toBe(
+      `CA ${ca.caCertificateId}: 1 certificates scanned, 1 PENDING_ACTIVATION, 0 older than 1d\n  nothing to reconcile\n`,
+    );
+    expect(result.code).toBe(0);
+  });
+
   it('shows the doctor checklist and exits 1 on a ✗', async () => {
     // Act
     const result = await jitr([
