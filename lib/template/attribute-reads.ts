@@ -6,7 +6,7 @@
  * literal in a policy resource while the device can use it as a wildcard in a subscription.
  */
 import { UnsafeCertificateValueError } from './errors.js';
-import { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';
+import { POLICY_SAFE_VALUE } from './limits.js';
 import { type TString, taintedSegments } from './tainted.js';
 import { isPlainObject } from './template-types.js';
 
@@ -57,13 +57,14 @@ export function checkAttributeRead(read: AttributeRead, value: TString, path: st
     if (POLICY_SAFE_VALUE.test(segment.text)) continue;
     const parameter = segment.source ?? '';
     throw new UnsafeCertificateValueError(
-      `the value of ${parameter} fills thing attribute ${read.attribute}, which policy ${read.policy} reads as \${iot:Connection.Thing.Attributes[${read.attribute}]}; there it must be ${POLICY_SAFE_DESCRIPTION}`,
       {
-        path,
-        remedy:
-          'Issue the certificate without wildcards, slashes or an empty value in this field (or, knowing the risk, list the attribute in Metadata JITR::UncheckedPolicyAttributes).',
-        details: { parameter, attribute: read.attribute, policy: read.policy, length: segment.text.length },
+        kind: 'attribute-read',
+        parameter,
+        attribute: read.attribute,
+        policy: read.policy,
+        length: segment.text.length,
       },
+      path,
     );
   }
 }

@@ -6,7 +6,7 @@
  * a policy reads must pass the policy-safe set, like any certificate value in a template.
  */
 import { UnsafeCertificateValueError } from './errors.js';
-import { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';
+import { POLICY_SAFE_VALUE } from './limits.js';
 import { isPlainObject } from './template-types.js';
 
 const CERTIFICATE_VARIABLE = /\$\{iot:Certificate\.([A-Za-z0-9.]+)\}/g;
@@ -50,12 +50,8 @@ export function checkCertificateVariables(
     for (const value of Object.hasOwn(values, key) ? (values[key] ?? []) : []) {
       if (POLICY_SAFE_VALUE.test(value)) continue;
       throw new UnsafeCertificateValueError(
-        `policy ${policy} reads \${iot:Certificate.${name}}, and this certificate's value there is not ${POLICY_SAFE_DESCRIPTION}`,
-        {
-          path,
-          remedy: 'Issue the certificate without wildcards, slashes or an empty value in this field.',
-          details: { variable: `iot:Certificate.${name}`, policy, length: value.length },
-        },
+        { kind: 'certificate-variable', variable: `iot:Certificate.${name}`, policy, length: value.length },
+        path,
       );
     }
   }

@@ -2,10 +2,10 @@ import type { JitrError } from '../errors/jitr-error.js';
 import { InvalidIntrinsicError, UnsafeCertificateValueError } from './errors.js';
 import { POLICY_SAFE_DESCRIPTION } from './limits.js';
 import { AWS_CERTIFICATE_PARAMETERS, SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
-import { AWS_BUILTIN_PARAMETERS, parseTemplate, UNCHECKED_ATTRIBUTES_KEY } from './parse.js';
+import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
 import { isProvisioningTemplate, renderWithReport } from './render.js';
 import { setOwn } from './render-resources.js';
-import { childPath } from './template-types.js';
+import { childPath, UNCHECKED_ATTRIBUTES_KEY } from './template-types.js';
 
 /** What `checkTemplate` found out about a template without any certificate. */
 export interface CheckResult {

@@ -40,12 +40,5 @@ export function deeperThan(value: unknown, max: number): boolean {
  */
 export function checkDepth(value: unknown, path: string): void {
   if (!deeperThan(value, MAX_TEMPLATE_DEPTH)) return;
-  throw new TemplateLimitExceededError(
-    `the template nests objects and arrays deeper than ${MAX_TEMPLATE_DEPTH} levels`,
-    {
-      path,
-      remedy: `Flatten the template: at most ${MAX_TEMPLATE_DEPTH} levels of nested objects, arrays and intrinsic functions.`,
-      details: { maxDepth: MAX_TEMPLATE_DEPTH },
-    },
-  );
+  throw new TemplateLimitExceededError({ kind: 'depth', max: MAX_TEMPLATE_DEPTH }, path);
 }

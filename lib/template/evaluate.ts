@@ -1,8 +1,9 @@
 import {
+  blame,
   InvalidIntrinsicError,
+  type InvalidIntrinsicProblem,
   InvalidTemplateError,
   UndeclaredParameterError,
-  UnsafeCertificateValueError,
 } from './errors.js';
 import {
   concat,
@@ -30,10 +31,7 @@ export interface EvalContext {
 export function evalString(node: unknown, ctx: EvalContext, path: string): TString {
   const value = evalValue(node, ctx, path);
   if (value.kind !== 'string') {
-    throw new InvalidIntrinsicError('expected a string here but the expression yields a list', {
-      path,
-      remedy: 'Pick one element with Fn::Select, or join the list with Fn::Join.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'list-where-string' }, path);
   }
   return value;
 }
@@ -45,10 +43,7 @@ export function evalList(node: unknown, ctx: EvalContext, path: string): TList {
   }
   const value = evalValue(node, ctx, path);
   if (value.kind !== 'list') {
-    throw new InvalidIntrinsicError('expected a list here', {
-      path,
-      remedy: 'Write a JSON array or use Fn::Split.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'string-where-list' }, path);
   }
   return value;
 }
@@ -57,10 +52,7 @@ function evalValue(node: unknown, ctx: EvalContext, path: string): TValue {
   if (typeof node === 'string') return literal(node);
   const fn = intrinsicName(node);
   if (fn === null || !isPlainObject(node)) {
-    throw new InvalidTemplateError(`expected a string or an intrinsic function, found ${describe(node)}`, {
-      path,
-      remedy: 'Write the value as a JSON string or as {"Ref": …} / {"Fn::…": …}.',
-    });
+    throw new InvalidTemplateError({ kind: 'not-a-value', found: node }, path);
   }
   const args = node[fn];
   const fnPath = childPath(path, fn);
@@ -79,43 +71,31 @@ function evalValue(node: unknown, ctx: EvalContext, path: string): TValue {
       return sub(args, ctx, fnPath);
     default:
       // parseTemplate rejects every other function first; this is a fail-safe.
-      throw new InvalidIntrinsicError(`${fn} is not an AWS IoT provisioning template function`, {
-        path: fnPath,
-        remedy: 'Use Ref, Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap or Fn::Sub.',
-      });
+      throw new InvalidIntrinsicError({ kind: 'unknown-function', fn }, fnPath);
   }
 }
 
 function ref(name: unknown, ctx: EvalContext, path: string): TString {
   if (typeof name !== 'string') {
-    throw new InvalidIntrinsicError('Ref takes a parameter name', { path, remedy: 'Write {"Ref": "Name"}.' });
+    throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Ref' }, path);
   }
   const value = ctx.parameter(name);
   if (value === null) {
-    throw new UndeclaredParameterError(`Ref names ${name}, which the Parameters section does not declare`, {
-      path,
-      remedy: `Declare "${name}": {"Type": "String"} in Parameters.`,
-    });
+    throw new UndeclaredParameterError(name, 'Ref', path);
   }
   return value;
 }
 
 function join(args: unknown, ctx: EvalContext, path: string): TString {
   if (!Array.isArray(args) || args.length !== 2 || typeof args[0] !== 'string') {
-    throw new InvalidIntrinsicError('Fn::Join takes [delimiter, [values…]]', {
-      path,
-      remedy: 'Write {"Fn::Join": ["-", ["a", {"Ref": "B"}]]}.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Fn::Join' }, path);
   }
   return joinList(args[0], evalList(args[1], ctx, childPath(path, 1)));
 }
 
 function select(args: unknown, ctx: EvalContext, path: string): TString {
   if (!Array.isArray(args) || args.length !== 2) {
-    throw new InvalidIntrinsicError('Fn::Select takes [index, [values…]]', {
-      path,
-      remedy: 'Write {"Fn::Select": ["0", {"Fn::Split": [",", {"Ref": "A"}]}]}.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Fn::Select' }, path);
   }
   const rawIndex = args[0];
   const indexValue =
@@ -125,14 +105,7 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
   const chosenBy = firstSource(indexValue);
   const pick = (value: TString): TString => (chosenBy === null ? value : taintAll(value, chosenBy));
   if (!/^(0|[1-9][0-9]{0,8})$/.test(indexText)) {
-    throw lookupFailure(
-      `Fn::Select index ${JSON.stringify(indexText)} is not a non-negative integer`,
-      chosenBy,
-      {
-        path: childPath(path, 0),
-        remedy: 'Use a literal index such as "0".',
-      },
-    );
+    throw lookupFailure({ kind: 'select-index', index: indexText }, childPath(path, 0), chosenBy);
   }
   const index = Number(indexText);
   const listNode = args[1];
@@ -141,10 +114,10 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
     if (index >= listNode.length || element === null) {
       throw lookupFailure(
         index >= listNode.length
-          ? `Fn::Select index ${index} is out of bounds (the list has ${listNode.length} elements)`
-          : `Fn::Select picks a null element at index ${index}`,
+          ? { kind: 'select-out-of-bounds', index, length: listNode.length }
+          : { kind: 'select-null', index },
+        path,
         chosenBy,
-        { path, remedy: 'Choose an index inside the list and make sure the element is not null.' },
       );
     }
     return pick(evalString(element, ctx, childPath(childPath(path, 1), index)));
@@ -154,12 +127,9 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
   if (picked === undefined) {
     // A certificate decided either the index or how many elements the list has.
     throw lookupFailure(
-      `Fn::Select index ${index} is out of bounds (the list has ${list.items.length} elements)`,
+      { kind: 'select-out-of-bounds', index, length: list.items.length },
+      path,
       chosenBy ?? list.lengthSource,
-      {
-        path,
-        remedy: 'Choose an index inside the list (a certificate value may have fewer parts than expected).',
-      },
     );
   }
   return pick(picked);
@@ -167,23 +137,14 @@ function select(args: unknown, ctx: EvalContext, path: string): TString {
 
 function splitFn(args: unknown, ctx: EvalContext, path: string): TList {
   if (!Array.isArray(args) || args.length !== 2 || typeof args[0] !== 'string' || args[0] === '') {
-    throw new InvalidIntrinsicError(
-      'Fn::Split takes [delimiter, string] with a non-empty literal delimiter',
-      {
-        path,
-        remedy: 'Write {"Fn::Split": ["-", {"Ref": "A"}]}.',
-      },
-    );
+    throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Fn::Split' }, path);
   }
   return split(evalString(args[1], ctx, childPath(path, 1)), args[0]);
 }
 
 function findInMap(args: unknown, ctx: EvalContext, path: string): TValue {
   if (!Array.isArray(args) || args.length !== 3) {
-    throw new InvalidIntrinsicError('Fn::FindInMap takes [mapName, topLevelKey, secondLevelKey]', {
-      path,
-      remedy: 'Write {"Fn::FindInMap": ["Map", {"Ref": "Key"}, "Value"]}.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Fn::FindInMap' }, path);
   }
   const keys = args.map((arg, i) => evalString(arg, ctx, childPath(path, i)));
   const [mapName, topKey, secondKey] = keys.map(textOf);
@@ -194,9 +155,9 @@ function findInMap(args: unknown, ctx: EvalContext, path: string): TValue {
     // The key whose lookup missed decides whose fault it is.
     const missed = keys[map === undefined ? 0 : top === undefined ? 1 : 2];
     throw lookupFailure(
-      `Fn::FindInMap finds no value for ${JSON.stringify([mapName, topKey, secondKey])} in Mappings`,
+      { kind: 'find-in-map-missing', keys: [mapName, topKey, secondKey] },
+      path,
       missed === undefined ? null : firstSource(missed),
-      { path, remedy: 'Add the key to Mappings, or make sure the parameter value is one the map knows.' },
     );
   }
   // Mapping values are template text, but one that a certificate chose (by a key) is
@@ -213,19 +174,13 @@ function sub(args: unknown, ctx: EvalContext, path: string): TString {
   let vars: Record<string, unknown> = {};
   if (Array.isArray(args)) {
     if (args.length !== 2 || !isPlainObject(args[1])) {
-      throw new InvalidIntrinsicError('Fn::Sub takes a string or [string, {variables}]', {
-        path,
-        remedy: `Write {"Fn::Sub": ["\${Prefix}-x", {"Prefix": "a"}]}.`,
-      });
+      throw new InvalidIntrinsicError({ kind: 'arguments', fn: 'Fn::Sub' }, path);
     }
     template = args[0];
     vars = args[1];
   }
   if (typeof template !== 'string') {
-    throw new InvalidIntrinsicError('the Fn::Sub template must be a literal string', {
-      path,
-      remedy: 'Write the text to substitute into as a JSON string.',
-    });
+    throw new InvalidIntrinsicError({ kind: 'sub-not-literal' }, path);
   }
   const parts: TString[] = [];
   let rest = template;
@@ -238,10 +193,7 @@ function sub(args: unknown, ctx: EvalContext, path: string): TString {
     parts.push(literal(rest.slice(0, open)));
     const close = rest.indexOf('}', open + 2);
     if (close === -1) {
-      throw new InvalidIntrinsicError(`Fn::Sub has a "\${" without a closing "}"`, {
-        path,
-        remedy: `Close the variable with "}", or write "\${!" for a literal "\${".`,
-      });
+      throw new InvalidIntrinsicError({ kind: 'sub-unclosed' }, path);
     }
     const name = rest.slice(open + 2, close);
     parts.push(subVariable(name, vars, ctx, path));
@@ -258,13 +210,7 @@ function subVariable(name: string, vars: Record<string, unknown>, ctx: EvalConte
   if (value !== null) return value;
   // An IoT policy variable that names no parameter stays for IoT to resolve at connect time.
   if (name.startsWith('iot:')) return literal(`\${${name}}`);
-  throw new UndeclaredParameterError(
-    `Fn::Sub variable \${${name}} is neither a Fn::Sub variable nor a declared parameter`,
-    {
-      path,
-      remedy: `Declare ${name} in Parameters, pass it in the Fn::Sub variable map, or write \${!${name}} for literal text.`,
-    },
-  );
+  throw new UndeclaredParameterError(name, 'Fn::Sub', path);
 }
 
 /**
@@ -272,21 +218,6 @@ function subVariable(name: string, vars: Record<string, unknown>, ctx: EvalConte
  * value decided the lookup (the certificate holds a value the template does not expect), the
  * template's otherwise.
  */
-function lookupFailure(
-  message: string,
-  decidedBy: string | null,
-  options: { path: string; remedy: string },
-): InvalidIntrinsicError | UnsafeCertificateValueError {
-  if (decidedBy === null) return new InvalidIntrinsicError(message, options);
-  return new UnsafeCertificateValueError(`${message}: the value of ${decidedBy} decided the lookup`, {
-    ...options,
-    remedy: 'Issue the certificate with a value the template expects, or extend the template to cover it.',
-    details: { parameters: [decidedBy] },
-  });
-}
-
-function describe(node: unknown): string {
-  if (node === null) return 'null';
-  if (Array.isArray(node)) return 'a list';
-  return typeof node === 'object' ? 'an object' : `a ${typeof node}`;
+function lookupFailure(problem: InvalidIntrinsicProblem, path: string, decidedBy: string | null): Error {
+  return blame({ of: 'intrinsic', problem }, path, decidedBy === null ? null : [decidedBy]);
 }

@@ -49,56 +49,35 @@ const OVERRIDE_ALIASES: Readonly<Record<string, string>> = {
 /** Validates one `Resources` entry (type, property names, OverrideSettings); values are checked at render. */
 export function parseResource(logicalName: string, value: unknown, path: string): ResourceDeclaration {
   if (!isPlainObject(value)) {
-    throw new InvalidTemplateError(`resource ${logicalName} must be an object`, {
-      path,
-      remedy: 'Declare the resource as {"Type": …, "Properties": {…}}.',
-    });
+    throw new InvalidTemplateError({ kind: 'resource-not-object', logicalName }, path);
   }
   for (const key of Object.keys(value)) {
     if (key !== 'Type' && key !== 'Properties' && key !== 'OverrideSettings') {
-      throw new UnsupportedTemplateFeatureError(
-        `AWS IoT provisioning template resources do not support "${key}"`,
-        {
-          path: childPath(path, key),
-          remedy: 'A resource holds only Type, Properties and OverrideSettings.',
-        },
-      );
+      throw new UnsupportedTemplateFeatureError({ kind: 'resource-key', key }, childPath(path, key));
     }
   }
   const type = value.Type;
   if (typeof type !== 'string' || !(type in RULES)) {
-    throw new UnsupportedTemplateFeatureError(
-      `AWS IoT provisioning templates do not support the resource type ${JSON.stringify(type)}`,
-      {
-        path: childPath(path, 'Type'),
-        remedy: 'Use AWS::IoT::Thing, AWS::IoT::Certificate or AWS::IoT::Policy.',
-      },
-    );
+    throw new UnsupportedTemplateFeatureError({ kind: 'resource-type', type }, childPath(path, 'Type'));
   }
   const rules = RULES[type as ResourceType];
   const properties = value.Properties ?? {};
   const propsPath = childPath(path, 'Properties');
   if (!isPlainObject(properties)) {
-    throw new InvalidTemplateError(`the Properties of ${logicalName} must be an object`, {
-      path: propsPath,
-      remedy: 'Write Properties as a JSON object.',
-    });
+    throw new InvalidTemplateError({ kind: 'properties-not-object', logicalName }, propsPath);
   }
   for (const key of Object.keys(properties)) {
     const reason = rules.unsupported[key];
     if (reason !== undefined) {
-      throw new UnsupportedTemplateFeatureError(`${type} property ${key} is not supported: ${reason}`, {
-        path: childPath(propsPath, key),
-        remedy: `Remove ${key} from ${logicalName}.`,
-      });
+      throw new UnsupportedTemplateFeatureError(
+        { kind: 'property-refused', type, property: key, reason, logicalName },
+        childPath(propsPath, key),
+      );
     }
     if (!rules.properties.includes(key)) {
       throw new UnsupportedTemplateFeatureError(
-        `AWS IoT provisioning templates do not support ${type} property ${key}`,
-        {
-          path: childPath(propsPath, key),
-          remedy: `Use only ${rules.properties.join(', ')}.`,
-        },
+        { kind: 'property-unknown', type, property: key, supported: rules.properties },
+        childPath(propsPath, key),
       );
     }
   }
@@ -113,25 +92,22 @@ export function parseResource(logicalName: string, value: unknown, path: string)
 
 function checkRequired(type: ResourceType, name: string, props: Record<string, unknown>, path: string): void {
   if (type === 'AWS::IoT::Thing' && props.ThingName === undefined) {
-    throw new InvalidTemplateError(`thing ${name} has no ThingName`, {
-      path: childPath(path, 'ThingName'),
-      remedy: 'Add ThingName, e.g. {"Ref": "AWS::IoT::Certificate::CommonName"}.',
-    });
+    throw new InvalidTemplateError(
+      { kind: 'thing-without-name', logicalName: name },
+      childPath(path, 'ThingName'),
+    );
   }
   if (type === 'AWS::IoT::Certificate' && props.CertificateId === undefined) {
-    throw new InvalidTemplateError(`certificate ${name} has no CertificateId`, {
-      path: childPath(path, 'CertificateId'),
-      remedy: 'Add "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}.',
-    });
+    throw new InvalidTemplateError(
+      { kind: 'certificate-without-id', logicalName: name },
+      childPath(path, 'CertificateId'),
+    );
   }
   if (type === 'AWS::IoT::Policy') {
     const hasName = props.PolicyName !== undefined;
     const hasDocument = props.PolicyDocument !== undefined;
     if (hasName === hasDocument) {
-      throw new InvalidTemplateError(`policy ${name} must have PolicyName or PolicyDocument, but not both`, {
-        path,
-        remedy: 'Give either the name of an existing policy (PolicyName) or a PolicyDocument.',
-      });
+      throw new InvalidTemplateError({ kind: 'policy-name-or-document', logicalName: name }, path);
     }
   }
 }
@@ -140,19 +116,10 @@ function parseOverrides(type: ResourceType, section: unknown, path: string): Rec
   if (section === undefined) return {};
   const allowed = RULES[type].overrides;
   if (Object.keys(allowed).length === 0) {
-    throw new UnsupportedTemplateFeatureError(
-      `AWS IoT provisioning templates do not support OverrideSettings on ${type}`,
-      {
-        path,
-        remedy: 'Remove OverrideSettings from the policy resource.',
-      },
-    );
+    throw new UnsupportedTemplateFeatureError({ kind: 'overrides-on-type', type }, path);
   }
   if (!isPlainObject(section)) {
-    throw new InvalidTemplateError('OverrideSettings must be an object', {
-      path,
-      remedy: 'Write OverrideSettings as {"Property": "DO_NOTHING" | "REPLACE" | "FAIL" | "MERGE"}.',
-    });
+    throw new InvalidTemplateError({ kind: 'overrides-not-object' }, path);
   }
   const result: Record<string, OverrideValue> = {};
   for (const [rawKey, value] of Object.entries(section)) {
@@ -161,18 +128,12 @@ function parseOverrides(type: ResourceType, section: unknown, path: string): Rec
     const keyPath = childPath(path, rawKey);
     if (accepted === undefined) {
       throw new UnsupportedTemplateFeatureError(
-        `AWS IoT provisioning templates do not support an override for ${rawKey}`,
-        {
-          path: keyPath,
-          remedy: `Override only ${Object.keys(allowed).join(', ')}.`,
-        },
+        { kind: 'override-property', property: rawKey, overridable: Object.keys(allowed) },
+        keyPath,
       );
     }
     if (typeof value !== 'string' || !(accepted as readonly string[]).includes(value)) {
-      throw new InvalidTemplateError(`override ${JSON.stringify(value)} is not valid for ${key}`, {
-        path: keyPath,
-        remedy: `Use one of ${accepted.join(', ')} (MERGE only for AttributePayload and ThingGroups).`,
-      });
+      throw new InvalidTemplateError({ kind: 'override-value', property: key, value, accepted }, keyPath);
     }
     result[key] = value as OverrideValue;
   }

@@ -15,6 +15,7 @@ import {
   type ParameterDeclaration,
   type ProvisioningTemplate,
   SUPPORTED_FUNCTIONS,
+  UNCHECKED_ATTRIBUTES_KEY,
 } from './template-types.js';
 
 const UNSUPPORTED_SECTIONS = new Set([
@@ -26,13 +27,6 @@ const UNSUPPORTED_SECTIONS = new Set([
   'Description',
 ]);
 const KNOWN_SECTIONS = new Set(['Parameters', 'Mappings', 'Resources', 'DeviceConfiguration', 'Metadata']);
-
-/**
- * The one `Metadata` key this handler reads: thing attributes that a certificate may fill with
- * any AWS-valid attribute value even though a policy reads them back (see README, "Certificate
- * values are untrusted"). A JITR extension: JITP does not know it.
- */
-export const UNCHECKED_ATTRIBUTES_KEY = 'JITR::UncheckedPolicyAttributes';
 
 /** The eight `AWS::IoT::Certificate::*` names AWS fills itself; a template may `Ref` them undeclared. */
 export const AWS_BUILTIN_PARAMETERS: ReadonlySet<string> = new Set(Object.values(AWS_CERTIFICATE_PARAMETERS));
@@ -56,30 +50,15 @@ export function parseTemplate(input: unknown): ProvisioningTemplate {
   for (const key of Object.keys(body)) {
     if (KNOWN_SECTIONS.has(key)) continue;
     if (UNSUPPORTED_SECTIONS.has(key)) {
-      throw new UnsupportedTemplateFeatureError(
-        `AWS IoT provisioning templates do not support the ${key} section`,
-        {
-          path: key,
-          remedy: `Remove the ${key} section; only Parameters, Mappings, Resources and DeviceConfiguration are allowed.`,
-        },
-      );
+      throw new UnsupportedTemplateFeatureError({ kind: 'section', section: key }, key);
     }
-    throw new UnsupportedTemplateFeatureError(
-      `AWS IoT provisioning templates do not support a top-level "${key}"`,
-      {
-        path: childPath('', key),
-        remedy: 'Use only the sections Parameters, Mappings, Resources and DeviceConfiguration.',
-      },
-    );
+    throw new UnsupportedTemplateFeatureError({ kind: 'top-level-key', key }, childPath('', key));
   }
   const uncheckedAttributes = parseMetadata(body.Metadata);
   const parameters = parseParameters(body.Parameters);
   const mappings = parseMappings(body.Mappings);
   if (!isPlainObject(body.Resources)) {
-    throw new InvalidTemplateError('the template has no Resources object', {
-      path: 'Resources',
-      remedy: 'Add a Resources section declaring the thing, certificate and policies.',
-    });
+    throw new InvalidTemplateError({ kind: 'no-resources' }, 'Resources');
   }
   const resources = Object.entries(body.Resources).map(([name, value]) =>
     parseResource(name, value, childPath('Resources', name)),
@@ -99,23 +78,18 @@ export function parseTemplate(input: unknown): ProvisioningTemplate {
 
 function parseMetadata(section: unknown): string[] {
   if (section === undefined) return [];
-  const fail = (path: string, message: string): never => {
-    throw new UnsupportedTemplateFeatureError(message, {
-      path,
-      remedy: `Metadata may only hold "${UNCHECKED_ATTRIBUTES_KEY}": ["attributeName", …].`,
-    });
-  };
-  if (!isPlainObject(section)) return fail('Metadata', 'Metadata must be an object');
+  if (!isPlainObject(section))
+    throw new UnsupportedTemplateFeatureError({ kind: 'metadata-not-object' }, 'Metadata');
   for (const key of Object.keys(section)) {
     if (key !== UNCHECKED_ATTRIBUTES_KEY)
-      fail(childPath('Metadata', key), `AWS IoT provisioning templates do not support Metadata "${key}"`);
+      throw new UnsupportedTemplateFeatureError({ kind: 'metadata-key', key }, childPath('Metadata', key));
   }
   const list = section[UNCHECKED_ATTRIBUTES_KEY];
   if (list === undefined) return [];
   if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
-    return fail(
+    throw new UnsupportedTemplateFeatureError(
+      { kind: 'metadata-list' },
       childPath('Metadata', UNCHECKED_ATTRIBUTES_KEY),
-      'the list must hold attribute names (strings)',
     );
   }
   return [...new Set(list as string[])];
@@ -134,21 +108,14 @@ function unwrap(input: unknown): Record<string, unknown> {
     ('templateBody' in value || 'templateName' in value)
   ) {
     if (typeof value.templateBody !== 'string') {
-      throw new InvalidTemplateError('the wrapper names a provisioning template but holds no templateBody', {
-        path: 'templateBody',
-        remedy:
-          'Fetch the template with DescribeProvisioningTemplate and pass its answer (or its templateBody).',
-      });
+      throw new InvalidTemplateError({ kind: 'wrapper-without-body' }, 'templateBody');
     }
     value = parseJsonText(value.templateBody, 'templateBody');
   } else if (isPlainObject(value) && typeof input !== 'string') {
     checkBodySize(JSON.stringify(value).length, '');
   }
   if (!isPlainObject(value)) {
-    throw new InvalidTemplateError('a provisioning template must be a JSON object', {
-      path: '',
-      remedy: 'Pass a JSON object with Parameters and Resources, or a {"templateBody": …} wrapper.',
-    });
+    throw new InvalidTemplateError({ kind: 'not-an-object' }, '');
   }
   return value;
 }
@@ -159,11 +126,7 @@ function parseJsonText(text: string, path: string): unknown {
   try {
     parsed = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidTemplateError(`the template is not valid JSON: ${(error as Error).message}`, {
-      path,
-      remedy: 'Fix the JSON syntax (a templateBody must be the template serialised as one escaped string).',
-      cause: error,
-    });
+    throw new InvalidTemplateError({ kind: 'not-json', reason: (error as Error).message }, path, error);
   }
   checkDepth(parsed, path);
   return parsed;
@@ -171,51 +134,39 @@ function parseJsonText(text: string, path: string): unknown {
 
 function checkBodySize(length: number, path: string): void {
   if (length > MAX_TEMPLATE_BODY_CHARS) {
-    throw new TemplateLimitExceededError(
-      `the template body has ${length} characters; AWS allows at most ${MAX_TEMPLATE_BODY_CHARS}`,
-      { path, remedy: 'Shorten the template (e.g. reference an existing policy by PolicyName).' },
-    );
+    throw new TemplateLimitExceededError({ kind: 'body-size', length, max: MAX_TEMPLATE_BODY_CHARS }, path);
   }
 }
 
 function parseParameters(section: unknown): ParameterDeclaration[] {
   if (section === undefined) return [];
   if (!isPlainObject(section)) {
-    throw new InvalidTemplateError('Parameters must be an object', {
-      path: 'Parameters',
-      remedy: 'Declare parameters as {"Name": {"Type": "String"}}.',
-    });
+    throw new InvalidTemplateError({ kind: 'parameters-not-object' }, 'Parameters');
   }
   return Object.entries(section).map(([name, decl]) => {
     const path = childPath('Parameters', name);
     if (!isPlainObject(decl)) {
-      throw new InvalidTemplateError(`parameter ${name} must be an object`, {
-        path,
-        remedy: 'Declare the parameter as {"Type": "String"} with an optional "Default".',
-      });
+      throw new InvalidTemplateError({ kind: 'parameter-not-object', parameter: name }, path);
     }
     for (const key of Object.keys(decl)) {
       if (key !== 'Type' && key !== 'Default') {
         throw new UnsupportedTemplateFeatureError(
-          `AWS IoT provisioning template parameters do not support "${key}"`,
-          {
-            path: childPath(path, key),
-            remedy: 'A parameter declares only Type (String) and an optional Default.',
-          },
+          { kind: 'parameter-property', property: key },
+          childPath(path, key),
         );
       }
     }
     if (decl.Type !== 'String') {
       throw new UnsupportedTemplateFeatureError(
-        `AWS IoT provisioning templates support only parameters of Type String, not ${JSON.stringify(decl.Type)}`,
-        { path: childPath(path, 'Type'), remedy: 'Set "Type": "String".' },
+        { kind: 'parameter-type', type: decl.Type },
+        childPath(path, 'Type'),
       );
     }
     if (decl.Default !== undefined && typeof decl.Default !== 'string') {
-      throw new InvalidTemplateError(`the Default of parameter ${name} must be a string`, {
-        path: childPath(path, 'Default'),
-        remedy: 'Write the Default as a JSON string.',
-      });
+      throw new InvalidTemplateError(
+        { kind: 'parameter-default-not-string', parameter: name },
+        childPath(path, 'Default'),
+      );
     }
     return { name, default: decl.Default ?? null };
   });
@@ -224,10 +175,7 @@ function parseParameters(section: unknown): ParameterDeclaration[] {
 function parseMappings(section: unknown): ProvisioningTemplate['mappings'] {
   if (section === undefined) return {};
   const fail = (path: string): never => {
-    throw new InvalidTemplateError('Mappings must be map → key → key → string (or list of strings)', {
-      path,
-      remedy: 'Mappings hold literal values only: no parameters, pseudo parameters or intrinsic functions.',
-    });
+    throw new InvalidTemplateError({ kind: 'mappings-malformed' }, path);
   };
   if (!isPlainObject(section)) return fail('Mappings');
   const result: ProvisioningTemplate['mappings'] = {};
@@ -274,16 +222,10 @@ function checkIntrinsics(
   if (fn !== null) {
     const fnPath = childPath(path, fn);
     if (!(SUPPORTED_FUNCTIONS as readonly string[]).includes(fn)) {
-      throw new UnsupportedTemplateFeatureError(`AWS IoT provisioning templates do not support ${fn}`, {
-        path: fnPath,
-        remedy: `Use only ${SUPPORTED_FUNCTIONS.join(', ')}.`,
-      });
+      throw new UnsupportedTemplateFeatureError({ kind: 'function', fn }, fnPath);
     }
     if (Object.keys(node).length !== 1) {
-      throw new InvalidTemplateError(`an intrinsic function object must hold only its ${fn} key`, {
-        path,
-        remedy: `Move the other keys out of the ${fn} object.`,
-      });
+      throw new InvalidTemplateError({ kind: 'intrinsic-extra-keys', fn }, path);
     }
     if (fn === 'Ref') checkRef(node.Ref, fnPath, declared);
   }
@@ -293,25 +235,19 @@ function checkIntrinsics(
 
 function checkRef(name: unknown, path: string, declared: ReadonlySet<string>): void {
   if (typeof name !== 'string') {
-    throw new InvalidTemplateError('Ref takes a parameter name (a string)', {
-      path,
-      remedy: 'Write {"Ref": "ParameterName"}.',
-    });
+    throw new InvalidTemplateError({ kind: 'ref-not-a-name' }, path);
   }
   if (!declared.has(name) && !AWS_BUILTIN_PARAMETERS.has(name)) {
-    throw new UndeclaredParameterError(`Ref names ${name}, which the Parameters section does not declare`, {
-      path,
-      remedy: `Declare "${name}": {"Type": "String"} in Parameters.`,
-    });
+    throw new UndeclaredParameterError(name, 'Ref', path);
   }
 }
 
 function checkSingle(resources: ProvisioningTemplate['resources'], type: string): void {
   const found = resources.filter((r) => r.type === type);
   if (found.length > 1) {
-    throw new UnsupportedTemplateFeatureError(`a provisioning template declares at most one ${type}`, {
-      path: childPath('Resources', found[1]?.logicalName ?? ''),
-      remedy: `Keep a single ${type} resource.`,
-    });
+    throw new UnsupportedTemplateFeatureError(
+      { kind: 'resource-count', type },
+      childPath('Resources', found[1]?.logicalName ?? ''),
+    );
   }
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { checkDepth } from './depth.js';
-import { InvalidTemplateError, UnsafeCertificateValueError } from './errors.js';
+import { type DocumentPath, InvalidTemplateError, UnsafeCertificateValueError } from './errors.js';
 import { type EvalContext, evalString } from './evaluate.js';
-import { POLICY_SAFE_DESCRIPTION, POLICY_SAFE_VALUE } from './limits.js';
+import { POLICY_SAFE_VALUE } from './limits.js';
 import { type TString, taintedSegments, textOf } from './tainted.js';
 import { childPath, intrinsicName, isPlainObject } from './template-types.js';
 
@@ -34,9 +34,6 @@ export function policyNameForDocument(document: unknown): string {
   return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
 
-/** A JSON path inside a policy document, from its root (`["Statement", 0, "Resource"]`). */
-type DocumentPath = readonly (string | number)[];
-
 /**
  * Where a certificate-derived value may stand in a policy document: a `Resource` (string or list
  * element) or a condition value (`Condition › operator › key`, string or list element) of a
@@ -57,20 +54,7 @@ export function certificateValueAllowedAt(path: DocumentPath): boolean {
 }
 
 function forbiddenPosition(path: string, at: DocumentPath): InvalidTemplateError {
-  return new InvalidTemplateError(
-    `a certificate value would decide ${describePosition(at)} of the policy document; certificate values may only stand in a Resource or a condition value`,
-    {
-      path,
-      remedy:
-        'Use certificate values only inside Resource ARNs or condition values; write Effect, Action, Not* and every key as template text.',
-      details: { documentPath: at.map(String) },
-    },
-  );
-}
-
-function describePosition(at: DocumentPath): string {
-  const last = [...at].reverse().find((key) => typeof key === 'string');
-  return last === undefined ? 'an element' : `"${last}"`;
+  return new InvalidTemplateError({ kind: 'certificate-value-position', documentPath: at }, path);
 }
 
 /**
@@ -85,10 +69,7 @@ export function renderPolicyDocument(node: unknown, ctx: EvalContext, path: stri
   }
   if (intrinsicName(node) !== null) return renderBuiltText(evalString(node, ctx, path), path);
   if (!isPlainObject(node)) {
-    throw new InvalidTemplateError('PolicyDocument must be a JSON object or an escaped JSON string', {
-      path,
-      remedy: 'Write the policy as an object or as one escaped JSON string.',
-    });
+    throw new InvalidTemplateError({ kind: 'policy-document-shape' }, path);
   }
   const counter = { chars: 0, pieces: 0 };
   const document = renderObject(node, ctx, path, [], counter) as Record<string, unknown>;
@@ -151,10 +132,7 @@ function renderBuiltText(value: TString, path: string): RenderedDocument {
 }
 
 function structureChanged(path: string): UnsafeCertificateValueError {
-  return new UnsafeCertificateValueError('a certificate value changes the structure of the policy document', {
-    path,
-    remedy: 'Issue the certificate with plain values in the fields the template uses.',
-  });
+  return new UnsafeCertificateValueError({ kind: 'policy-structure' }, path);
 }
 
 /**
@@ -216,13 +194,7 @@ function variableSpansDiffer(x: string, y: string): boolean {
 }
 
 function certificateValueInVariable(path: string): InvalidTemplateError {
-  return new InvalidTemplateError(
-    `a certificate value would stand inside a policy variable \${…}, choosing what IoT substitutes there`,
-    {
-      path,
-      remedy: `Write every policy variable (\${iot:…}) as template text; never build its name from a parameter.`,
-    },
-  );
+  return new InvalidTemplateError({ kind: 'certificate-value-in-variable' }, path);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -230,14 +202,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function parameterOutsideValue(path: string, at: DocumentPath): InvalidTemplateError {
-  return new InvalidTemplateError(
-    'a parameter decides a key or the structure of the policy document; parameters may only stand inside JSON string values',
-    {
-      path,
-      remedy: 'Write every key of the policy as template text; put parameters only inside quoted values.',
-      details: { documentPath: at.map(String) },
-    },
-  );
+  return new InvalidTemplateError({ kind: 'parameter-outside-value', documentPath: at }, path);
 }
 
 function parseDocumentText(text: string, path: string, blame: 'template' | 'value'): Record<string, unknown> {
@@ -246,27 +211,18 @@ function parseDocumentText(text: string, path: string, blame: 'template' | 'valu
     parsed = JSON.parse(text) as unknown;
   } catch (error) {
     if (blame === 'value') {
-      throw new UnsafeCertificateValueError(
-        'with the certificate values the policy document is not valid JSON',
-        {
-          path,
-          remedy: 'Issue the certificate with plain values in the fields the template uses.',
-          cause: error,
-        },
-      );
+      throw new UnsafeCertificateValueError({ kind: 'policy-not-json' }, path, error);
     }
     throw new InvalidTemplateError(
-      `the policy document is not valid JSON (parameters may only appear inside JSON strings): ${(error as Error).message}`,
-      { path, remedy: 'Fix the policy JSON; put every parameter inside a quoted JSON string.', cause: error },
+      { kind: 'policy-not-json', reason: (error as Error).message },
+      path,
+      error,
     );
   }
   // Policy text is parsed from a string, so its nesting was never bounded by the template's.
   checkDepth(parsed, path);
   if (!isPlainObject(parsed)) {
-    throw new InvalidTemplateError('the policy document must be a JSON object', {
-      path,
-      remedy: 'Write the policy as {"Version": "2012-10-17", "Statement": [...]}.',
-    });
+    throw new InvalidTemplateError({ kind: 'policy-not-object' }, path);
   }
   return parsed;
 }
@@ -274,12 +230,5 @@ function parseDocumentText(text: string, path: string, blame: 'template' | 'valu
 /** Rejects a certificate value that is not in the policy-safe set. */
 export function checkSafe(text: string, parameter: string, path: string): void {
   if (POLICY_SAFE_VALUE.test(text)) return;
-  throw new UnsafeCertificateValueError(
-    `the value of ${parameter} is not allowed in a policy document (allowed: ${POLICY_SAFE_DESCRIPTION})`,
-    {
-      path,
-      remedy: 'Issue the certificate without wildcards, slashes, quotes, braces or spaces in this field.',
-      details: { parameter, length: text.length },
-    },
-  );
+  throw new UnsafeCertificateValueError({ kind: 'not-policy-safe', parameter, length: text.length }, path);
 }

@@ -1,4 +1,9 @@
-import { InvalidTemplateError, TemplateLimitExceededError, UnsafeCertificateValueError } from './errors.js';
+import {
+  blame,
+  InvalidTemplateError,
+  TemplateLimitExceededError,
+  UnsafeCertificateValueError,
+} from './errors.js';
 import { type EvalContext, evalList, evalString } from './evaluate.js';
 import {
   MAX_ATTRIBUTES_WITH_TYPE,
@@ -11,7 +16,7 @@ import {
 } from './limits.js';
 import type { CertificatePlan, OverrideValue, PolicyPlan, ThingPlan } from './plan.js';
 import { policyNameForDocument, renderPolicyDocument } from './policy-document.js';
-import { isTainted, type TString, textOf } from './tainted.js';
+import { isTainted, sourcesOf, type TString, textOf } from './tainted.js';
 import { childPath, isPlainObject, type ResourceDeclaration } from './template-types.js';
 
 /** Sets an own property even for keys such as `__proto__`. */
@@ -28,21 +33,12 @@ export function checkName(kind: NameKind, value: TString, path: string): string 
   const rule = NAME_RULES[kind];
   if (rule.pattern.test(text)) return text;
   if (isTainted(value)) {
-    const sources = [...new Set(value.segments.flatMap((s) => (s.source === null ? [] : [s.source])))];
     throw new UnsafeCertificateValueError(
-      `the value of ${sources.join(', ')} makes an invalid ${rule.description}`,
-      {
-        path,
-        remedy: 'Issue the certificate with a value AWS accepts here, or transform it in the template.',
-        details: { parameters: sources, length: text.length, rule: rule.description },
-      },
+      { kind: 'invalid-name', parameters: sourcesOf([value]), rule: rule.description, length: text.length },
+      path,
     );
   }
-  throw new TemplateLimitExceededError(`${JSON.stringify(text)} is not a valid ${rule.description}`, {
-    path,
-    remedy: 'Change the value in the template to satisfy the AWS rule.',
-    details: { rule: rule.description },
-  });
+  throw new TemplateLimitExceededError({ kind: 'name-rule', value: text, rule: rule.description }, path);
 }
 
 /**
@@ -75,10 +71,12 @@ export function renderThing(
       thingGroups.push(checkName('thingGroupName', item, childPath(at('ThingGroups'), i)));
     });
     if (thingGroups.length > MAX_THING_GROUPS) {
-      const message = `the thing would be in ${thingGroups.length} thing groups; AWS allows at most ${MAX_THING_GROUPS}`;
-      const options = { path: at('ThingGroups'), remedy: 'List at most 10 thing groups.' };
-      if (list.items.some((item) => isTainted(item))) throw new UnsafeCertificateValueError(message, options);
-      throw new TemplateLimitExceededError(message, options);
+      const decidedBy = sourcesOf(list.items);
+      throw blame(
+        { of: 'limit', problem: { kind: 'thing-groups', count: thingGroups.length, max: MAX_THING_GROUPS } },
+        at('ThingGroups'),
+        decidedBy.length === 0 ? null : decidedBy,
+      );
     }
   }
   const attributes = renderAttributes(
@@ -115,23 +113,12 @@ function renderAttributes(
   const attributes: Record<string, string> = {};
   if (node === undefined) return attributes;
   if (!isPlainObject(node) || Object.keys(node).some((k) => k === 'Ref' || k.startsWith('Fn::'))) {
-    throw new InvalidTemplateError('AttributePayload must be an object of attribute name to value', {
-      path,
-      remedy: 'Write {"name": "value", "other": {"Ref": "Param"}}.',
-    });
+    throw new InvalidTemplateError({ kind: 'attribute-payload-shape' }, path);
   }
   const entries = Object.entries(node);
   const max = hasType ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
   if (entries.length > max) {
-    throw new TemplateLimitExceededError(
-      `the thing has ${entries.length} attributes; AWS allows at most ${max} ${hasType ? 'with' : 'without'} a thing type`,
-      {
-        path,
-        remedy: hasType
-          ? 'Keep at most 50 attributes.'
-          : 'Keep at most 3 attributes, or set a ThingTypeName.',
-      },
-    );
+    throw new TemplateLimitExceededError({ kind: 'attributes', count: entries.length, max, hasType }, path);
   }
   for (const [key, value] of entries) {
     const keyPath = childPath(path, key);
@@ -162,10 +149,12 @@ export function renderCertificate(
     // The AWS fleet example writes "Active"; accept any case.
     const upper = textOf(value).toUpperCase();
     if (upper !== 'ACTIVE' && upper !== 'INACTIVE') {
-      const options = { path: at('Status'), remedy: 'Set Status to ACTIVE or INACTIVE.' };
-      const message = `certificate Status ${JSON.stringify(textOf(value))} is not ACTIVE or INACTIVE`;
-      if (isTainted(value)) throw new UnsafeCertificateValueError(message, options);
-      throw new InvalidTemplateError(message, options);
+      const decidedBy = sourcesOf([value]);
+      throw blame(
+        { of: 'template', problem: { kind: 'certificate-status', value: textOf(value) } },
+        at('Status'),
+        decidedBy.length === 0 ? null : decidedBy,
+      );
     }
     status = upper;
   }
@@ -192,13 +181,13 @@ export function renderPolicy(resource: ResourceDeclaration, ctx: EvalContext, pa
   const rendered = renderPolicyDocument(props.PolicyDocument, ctx, at('PolicyDocument'));
   const size = policyDocumentSize(rendered.document);
   if (size > MAX_POLICY_DOCUMENT_CHARS) {
-    const message = `the policy document has ${size} characters without whitespace; AWS allows ${MAX_POLICY_DOCUMENT_CHARS}`;
-    const options = { path: at('PolicyDocument'), remedy: 'Shorten the policy document.' };
     // Blame the certificate only when the template text alone would have fitted.
-    if (size - rendered.taintedChars + rendered.taintedPieces <= MAX_POLICY_DOCUMENT_CHARS) {
-      throw new UnsafeCertificateValueError(message, options);
-    }
-    throw new TemplateLimitExceededError(message, options);
+    const templateFits = size - rendered.taintedChars + rendered.taintedPieces <= MAX_POLICY_DOCUMENT_CHARS;
+    throw blame(
+      { of: 'limit', problem: { kind: 'policy-size', size, max: MAX_POLICY_DOCUMENT_CHARS } },
+      at('PolicyDocument'),
+      templateFits ? [] : null,
+    );
   }
   return {
     logicalName: resource.logicalName,

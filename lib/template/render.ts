@@ -3,7 +3,6 @@ import { certificateVariablesReadBy, checkCertificateVariables } from './certifi
 import { checkDepth } from './depth.js';
 import { InvalidTemplateError, MissingParameterError } from './errors.js';
 import type { EvalContext } from './evaluate.js';
-import { SUBJECT_ATTRIBUTE_OF_PARAMETER } from './parameter-names.js';
 import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
 import type { Plan, PolicyPlan } from './plan.js';
 import { renderCertificate, renderPolicy, renderThing, setOwn } from './render-resources.js';
@@ -72,7 +71,7 @@ export function renderWithReport(
     const value = supplied.get(declaration.name);
     if (value !== undefined) resolved.set(declaration.name, tainted(value, declaration.name));
     else if (declaration.default !== null) resolved.set(declaration.name, literal(declaration.default));
-    else throw missing(declaration.name, childPath('Parameters', declaration.name));
+    else throw new MissingParameterError(declaration.name, childPath('Parameters', declaration.name));
   }
   const usedBuiltins = new Map<string, TString>();
   const ctx: EvalContext = {
@@ -82,7 +81,7 @@ export function renderWithReport(
       if (declared !== undefined) return declared;
       if (!AWS_BUILTIN_PARAMETERS.has(name)) return null;
       const value = supplied.get(name);
-      if (value === undefined) throw missing(name, name);
+      if (value === undefined) throw new MissingParameterError(name, name);
       const result = tainted(value, name);
       usedBuiltins.set(name, result);
       return result;
@@ -170,42 +169,16 @@ export function isProvisioningTemplate(value: unknown): value is ProvisioningTem
 function readSupplied(parameters: Record<string, string>): Map<string, string> {
   const supplied = new Map<string, string>();
   if (!isPlainObject(parameters)) {
-    throw new InvalidTemplateError('parameters must be an object of name to string value', {
-      path: 'parameters',
-      remedy: 'Pass parameter values as {"Name": "value"}.',
-      step: 'template-render',
-    });
+    throw new InvalidTemplateError({ kind: 'parameter-values-not-object' }, 'parameters');
   }
   for (const [name, value] of Object.entries(parameters)) {
     if (typeof value !== 'string') {
-      throw new InvalidTemplateError(`the value of parameter ${name} is not a string`, {
-        path: childPath('parameters', name),
-        remedy: 'Pass every parameter value as a string.',
-        step: 'template-render',
-      });
+      throw new InvalidTemplateError(
+        { kind: 'parameter-value-not-string', parameter: name },
+        childPath('parameters', name),
+      );
     }
     supplied.set(name, value);
   }
   return supplied;
-}
-
-function missing(name: string, path: string): MissingParameterError {
-  const attribute = Object.hasOwn(SUBJECT_ATTRIBUTE_OF_PARAMETER, name)
-    ? SUBJECT_ATTRIBUTE_OF_PARAMETER[name]
-    : undefined;
-  if (attribute !== undefined) {
-    return new MissingParameterError(
-      `parameter ${name} has no value: the certificate subject has no ${attribute.shortName} (${attribute.oid}) attribute and the template gives no Default`,
-      {
-        path,
-        remedy: `Issue certificates with a subject ${attribute.shortName}, or give ${name} a Default, or stop using it.`,
-        details: { parameter: name, subjectAttribute: attribute.shortName, oid: attribute.oid },
-      },
-    );
-  }
-  return new MissingParameterError(`parameter ${name} has no value and the template gives no Default`, {
-    path,
-    remedy: `Supply ${name}, or give it a Default in Parameters.`,
-    details: { parameter: name },
-  });
 }

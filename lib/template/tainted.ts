@@ -75,6 +75,13 @@ export function firstSource(value: TString): string | null {
   return value.segments.find((s) => s.source !== null)?.source ?? null;
 }
 
+/** Every parameter that decided part of `values`, in order of first appearance (none: template text). */
+export function sourcesOf(values: readonly TString[]): string[] {
+  return [
+    ...new Set(values.flatMap((v) => v.segments.flatMap((s) => (s.source === null ? [] : [s.source])))),
+  ];
+}
+
 /** `value` as one certificate-derived segment (its selection or extent came from `source`). */
 export function taintAll(value: TString, source: string): TString {
   return tainted(textOf(value), firstSource(value) ?? source);

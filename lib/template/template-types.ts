@@ -27,6 +27,13 @@ export interface ProvisioningTemplate {
   uncheckedAttributes: string[];
 }
 
+/**
+ * The one `Metadata` key this handler reads: thing attributes that a certificate may fill with
+ * any AWS-valid attribute value even though a policy reads them back (see README, "Certificate
+ * values are untrusted"). A JITR extension: JITP does not know it.
+ */
+export const UNCHECKED_ATTRIBUTES_KEY = 'JITR::UncheckedPolicyAttributes';
+
 /** Intrinsic functions AWS documents for provisioning templates. */
 export const SUPPORTED_FUNCTIONS = [
   'Ref',

@@ -65,9 +65,5 @@ function limit(count: number, max: number, path: string, what: string): void {
 }
 
 function fail(path: string, rule: string): never {
-  throw new TemplateLimitExceededError(`the plan breaks an AWS limit: ${rule}`, {
-    path,
-    remedy: 'Change the template so that the rendered value satisfies the AWS rule.',
-    details: { rule },
-  });
+  throw new TemplateLimitExceededError({ kind: 'plan', rule }, path);
 }
