@@ -14,8 +14,10 @@ import {
 } from '../policy/index.js';
 import type { Plan } from '../template/plan.js';
 import { render } from '../template/render.js';
-import { TemplateCommandLineError } from './template-errors.js';
+import { CommandLineError } from './errors.js';
 import { loadRenderInput } from './template-impl.js';
+
+const EXPLAIN = 'jitr template explain';
 
 export interface ExplainOptions {
   template: string;
@@ -49,18 +51,17 @@ const VERBS: Record<string, IotAction> = {
 
 export async function explainTemplate(options: ExplainOptions): Promise<ExplainReport> {
   const question = parseQuestion(options.can);
-  const input = await loadRenderInput(
-    { template: options.template, cert: options.cert },
-    'jitr template explain',
-  );
+  const input = await loadRenderInput({ template: options.template, cert: options.cert }, EXPLAIN);
   const plan: Plan = render(input.template, input.parameters);
   const facts = input.facts;
   const cn = facts?.subject.attributes.CN?.[0];
   const clientId = options.clientId ?? cn;
   if (clientId === undefined || clientId === '') {
-    throw new TemplateCommandLineError('the certificate has no CN to use as the client id', {
-      remedy: 'Give the MQTT client id the device uses: --client-id ID.',
-    });
+    throw new CommandLineError(
+      'the certificate has no CN to use as the client id',
+      EXPLAIN,
+      'Give the MQTT client id the device uses: --client-id ID.',
+    );
   }
   const thing = plan.thing;
   const thingResolves = thing !== null && thing.thingName === clientId;
@@ -127,12 +128,10 @@ function parseQuestion(can: string[] | undefined): { action: IotAction; name: st
   const [verb, name] = can;
   const action = verb === undefined ? undefined : VERBS[verb];
   if (action === undefined || name === undefined || name === '' || can.length !== 2) {
-    throw new TemplateCommandLineError(
+    throw new CommandLineError(
       `--can ${can.join(' ')} is not "<publish|subscribe|connect|receive> <topic-or-id>"`,
-      {
-        remedy:
-          'Write e.g. --can publish devices/lamp-1/state, --can subscribe devices/lamp-1/#, --can connect lamp-1.',
-      },
+      EXPLAIN,
+      'Write e.g. --can publish devices/lamp-1/state, --can subscribe devices/lamp-1/#, --can connect lamp-1.',
     );
   }
   return { action, name };

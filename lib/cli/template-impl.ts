@@ -7,7 +7,6 @@ import { type IamPolicy, requiredPermissions } from '../template/permissions.js'
 import type { Plan } from '../template/plan.js';
 import { render } from '../template/render.js';
 import { CommandLineError, readInputFile } from './errors.js';
-import { TemplateCommandLineError } from './template-errors.js';
 
 const RENDER = 'jitr template render';
 
@@ -45,9 +44,11 @@ export async function loadRenderInput(options: RenderOptions, command = RENDER):
   for (const pair of options.param ?? []) {
     const at = pair.indexOf('=');
     if (at <= 0) {
-      throw new TemplateCommandLineError(`--param ${JSON.stringify(pair)} is not NAME=VALUE`, {
-        remedy: 'Write --param NAME=VALUE, e.g. --param AWS::IoT::Certificate::CommonName=lamp-1.',
-      });
+      throw new CommandLineError(
+        `--param ${JSON.stringify(pair)} is not NAME=VALUE`,
+        command,
+        'Write --param NAME=VALUE, e.g. --param AWS::IoT::Certificate::CommonName=lamp-1.',
+      );
     }
     parameters[pair.slice(0, at)] = pair.slice(at + 1);
   }

@@ -1,18 +1,29 @@
 // Error types of the registration area: event validation and CA state (see lib/errors/jitr-error.ts for the model).
 import { type Disposition, JitrError } from '../errors/jitr-error.js';
+import { EVENT_FIELDS, type EventField } from './event-fields.js';
 
-/** The invocation payload is not a JITR "certificate registered" event. Dropped, never retried. */
+/**
+ * The invocation payload is not a JITR "certificate registered" event: not a JSON object
+ * (`field` null), or `field` is missing or not what the event defines. Dropped, never retried.
+ */
 export class InvalidEventError extends JitrError {
   readonly code = 'InvalidEvent';
   readonly disposition: Disposition = 'invalid-input';
 
-  constructor(message: string, path: string) {
-    super(message, {
-      step: 'event',
-      path,
-      remedy:
-        "Check the IoT rule: its SQL must be SELECT * FROM '$aws/events/certificates/registered/<caCertificateId>' and its action must forward the message unchanged.",
-    });
+  constructor(field: EventField | null, problem: 'missing' | 'malformed' = 'malformed') {
+    super(
+      field === null
+        ? 'the event is not a JSON object'
+        : problem === 'missing'
+          ? `${field} is missing`
+          : `${field} is not ${EVENT_FIELDS[field]}`,
+      {
+        step: 'event',
+        path: field === null ? '$' : `$.${field}`,
+        remedy:
+          "Check the IoT rule: its SQL must be SELECT * FROM '$aws/events/certificates/registered/<caCertificateId>' and its action must forward the message unchanged.",
+      },
+    );
   }
 }
 

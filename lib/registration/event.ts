@@ -6,6 +6,7 @@
 
 import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 import { InvalidEventError } from './errors.js';
+import { EVENT_FIELDS } from './event-fields.js';
 
 /** An id as AWS IoT writes it, in either case (no surrounding space: the event is exact). */
 const isCertificateId = (text: string): boolean => CERTIFICATE_ID_PATTERN.test(text.toLowerCase());
@@ -42,38 +43,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * @throws {@link InvalidEventError} naming the first field that is missing or malformed.
  */
 export function parseRegisteredEvent(value: unknown): RegisteredEvent {
-  if (!isRecord(value)) throw new InvalidEventError('the event is not a JSON object', '$');
+  if (!isRecord(value)) throw new InvalidEventError(null);
   const { certificateId, caCertificateId, timestamp, certificateStatus, awsAccountId } = value;
   const registered = value.certificateRegistrationTimestamp;
   if (typeof certificateId !== 'string' || !isCertificateId(certificateId)) {
-    throw new InvalidEventError('certificateId is not a 64-hex-character certificate id', '$.certificateId');
+    throw new InvalidEventError('certificateId');
   }
   if (typeof caCertificateId !== 'string' || !isCertificateId(caCertificateId)) {
-    throw new InvalidEventError(
-      'caCertificateId is not a 64-hex-character certificate id',
-      '$.caCertificateId',
-    );
+    throw new InvalidEventError('caCertificateId');
   }
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new InvalidEventError('timestamp is not a non-negative integer of milliseconds', '$.timestamp');
+    throw new InvalidEventError('timestamp');
   }
   if (certificateStatus !== 'PENDING_ACTIVATION') {
-    throw new InvalidEventError('certificateStatus is not PENDING_ACTIVATION', '$.certificateStatus');
+    throw new InvalidEventError('certificateStatus');
   }
   if (typeof awsAccountId !== 'string' || !ACCOUNT_ID.test(awsAccountId)) {
-    throw new InvalidEventError('awsAccountId is not a 12-digit account id', '$.awsAccountId');
+    throw new InvalidEventError('awsAccountId');
   }
   if (!('certificateRegistrationTimestamp' in value)) {
-    throw new InvalidEventError(
-      'certificateRegistrationTimestamp is missing',
-      '$.certificateRegistrationTimestamp',
-    );
+    throw new InvalidEventError('certificateRegistrationTimestamp', 'missing');
   }
   if (registered !== null && (typeof registered !== 'string' || !MILLIS.test(registered))) {
-    throw new InvalidEventError(
-      'certificateRegistrationTimestamp is neither null nor a string of milliseconds',
-      '$.certificateRegistrationTimestamp',
-    );
+    throw new InvalidEventError('certificateRegistrationTimestamp');
   }
   return {
     certificateId: certificateId.toLowerCase(),
@@ -85,14 +77,7 @@ export function parseRegisteredEvent(value: unknown): RegisteredEvent {
   };
 }
 
-const KNOWN_FIELDS = new Set([
-  'certificateId',
-  'caCertificateId',
-  'timestamp',
-  'certificateStatus',
-  'awsAccountId',
-  'certificateRegistrationTimestamp',
-]);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(EVENT_FIELDS));
 
 /** Fields of `value` that the registered event does not define (for a warning in the log). */
 export function unknownEventFields(value: unknown): string[] {

@@ -268,7 +268,7 @@ describe('decodeDlqMessage', () => {
     [
       'a numeric registration timestamp',
       JSON.stringify({ ...EVENT, certificateRegistrationTimestamp: 5 }),
-      'not a registered event: certificateRegistrationTimestamp is neither null nor a string of milliseconds',
+      'not a registered event: certificateRegistrationTimestamp is not null or a string of milliseconds',
     ],
     [
       'a record with a bad payload',
