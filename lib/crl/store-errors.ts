@@ -1,4 +1,5 @@
 // Error types of the S3 CRL store and the revocation decision (see lib/errors/jitr-error.ts for the model).
+import { s3ObjectArn } from '../arn/arn.js';
 import { JitrError } from '../errors/jitr-error.js';
 
 const STEP = 'crl';
@@ -21,13 +22,13 @@ export class CrlAccessDeniedError extends JitrError {
     super(`Access denied reading the CRL s3://${location.bucket}/${location.key}`, {
       step: STEP,
       remedy:
-        `Allow s3:GetObject on arn:aws:s3:::${location.bucket}/${location.key} for the handler's role ` +
+        `Allow s3:GetObject on ${s3ObjectArn(location.bucket, location.key)} for the handler's role ` +
         '(and check that the object exists: without s3:ListBucket S3 reports a missing object as AccessDenied).',
       awsErrorName: options.awsErrorName,
       details: {
         ...location,
         missingPermission: 's3:GetObject',
-        resource: `arn:aws:s3:::${location.bucket}/${location.key}`,
+        resource: s3ObjectArn(location.bucket, location.key),
       },
       cause: options.cause,
     });

@@ -9,6 +9,7 @@
  * 4. count outcomes. An abort stops before the next certificate.
  */
 
+import { accountOfArn } from '../arn/arn.js';
 import { type Clock, TokenBucket } from '../pacing/token-bucket.js';
 import type { CertificateSummary, IotRegistry } from '../provisioning/iot-registry.js';
 import type { RegisteredEvent } from './registered-event.js';
@@ -65,12 +66,6 @@ export function selectStuck(
   );
 }
 
-/** The account id inside a certificate ARN (`arn:aws:iot:<region>:<account>:cert/<id>`). */
-export function accountFromArn(arn: string): string | null {
-  const account = arn.split(':')[4];
-  return account !== undefined && /^[0-9]{12}$/.test(account) ? account : null;
-}
-
 /**
  * The registered event AWS IoT would have published for `certificate`: same fields, the
  * registration timestamp from the certificate's creation date, `timestamp` now.
@@ -80,7 +75,7 @@ export function synthesiseEvent(
   caCertificateId: string,
   now: number,
 ): RegisteredEvent | null {
-  const awsAccountId = accountFromArn(certificate.certificateArn);
+  const awsAccountId = accountOfArn(certificate.certificateArn);
   if (awsAccountId === null) return null;
   return {
     certificateId: certificate.certificateId.toLowerCase(),

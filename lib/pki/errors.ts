@@ -1,4 +1,5 @@
 // Error types of the `jitr pki` toolkit (operator CLI; not part of the handler).
+import { s3ObjectArn } from '../arn/arn.js';
 import { JitrError } from '../errors/jitr-error.js';
 
 /** `jitr pki create-ca` would overwrite an existing CA. */
@@ -80,7 +81,7 @@ export class PkiPublishFailedError extends JitrError {
         step: 'pki-publish-crl',
         remedy:
           awsErrorName === 'AccessDenied'
-            ? `Allow s3:PutObject on arn:aws:s3:::${bucket}/${key} for your credentials.`
+            ? `Allow s3:PutObject on ${s3ObjectArn(bucket, key)} for your credentials.`
             : 'Check the bucket name, region, credentials and AWS_ENDPOINT_URL_S3, then retry.',
         awsErrorName,
         details: { bucket, key },

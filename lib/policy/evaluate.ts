@@ -1,6 +1,7 @@
 // The decision AWS IoT makes for one request: explicit Deny wins over any Allow, no Allow is
 // an implicit deny (aws-facts §9.5). Pure.
 
+import { iotArn } from '../arn/arn.js';
 import { conditionsHold } from './conditions.js';
 import type { PolicyContext } from './context.js';
 import type { Policy, Statement } from './document.js';
@@ -39,7 +40,7 @@ export interface AuthResult {
 /** The resource ARN for an action: `client/<id>`, `topic/<t>` or `topicfilter/<f>`. */
 export function resourceArn(action: IotAction, name: string, region: string, accountId: string): string {
   const kind = action === 'iot:Connect' ? 'client' : action === 'iot:Subscribe' ? 'topicfilter' : 'topic';
-  return `arn:aws:iot:${region}:${accountId}:${kind}/${name}`;
+  return iotArn(region, accountId, kind, name);
 }
 
 export function evaluate(

@@ -1,5 +1,6 @@
 // "What may a device with this context do?" — the statements of a policy set per action, with
 // the variables substituted. Pure.
+import { iotResourceOf } from '../arn/arn.js';
 import type { PolicyContext } from './context.js';
 import type { Condition, Policy } from './document.js';
 import { compilePattern, matches, renderPattern } from './pattern.js';
@@ -31,7 +32,7 @@ export function explainPolicies(policies: readonly Policy[], context: PolicyCont
           const rendered = renderPattern(resource, context);
           out[action].push({
             effect: statement.effect,
-            resource: `${statement.notResource ? 'NOT ' : ''}${shortResource(rendered.text)}`,
+            resource: `${statement.notResource ? 'NOT ' : ''}${iotResourceOf(rendered.text)}`,
             policyName: policy.name,
             statement: statement.index,
             conditions: statement.conditions.map(describeCondition),
@@ -42,12 +43,6 @@ export function explainPolicies(policies: readonly Policy[], context: PolicyCont
     }
   }
   return out;
-}
-
-/** `arn:aws:iot:us-east-1:123456789012:topic/a/b` → `topic/a/b` (the part a firmware team reads). */
-function shortResource(arn: string): string {
-  const m = /^arn:[^:]*:iot:[^:]*:[^:]*:(.+)$/.exec(arn);
-  return m?.[1] ?? arn;
 }
 
 function describeCondition(c: Condition): string {

@@ -25,6 +25,7 @@ import {
   UpdateCertificateCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
+import { iotResourceName } from '../arn/arn.js';
 import type { ApiPacer } from './api-budget.js';
 import {
   BillingGroupNotFoundError,
@@ -70,8 +71,7 @@ function aboutCertificate(awsMessage: string): boolean {
 
 /** `arn:aws:iot:<region>:<account>:cert/<id>` → `<id>` (the input itself when it is no such ARN). */
 function idOfCertificateArn(arn: string): string {
-  const at = arn.lastIndexOf(':cert/');
-  return at === -1 ? arn : arn.slice(at + ':cert/'.length);
+  return iotResourceName(arn, 'cert') ?? arn;
 }
 
 /**

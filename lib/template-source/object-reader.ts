@@ -2,7 +2,9 @@
  * The S3 side of template loading: a one-method port and its SDK adapter. S3 errors are
  * translated here into the registration area's template-source errors.
  */
+
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { s3ObjectArn } from '../arn/arn.js';
 import { TemplateSourceUnavailableError, TemplateSourceUnreadableError } from './errors.js';
 
 /** Reads a whole object as UTF-8 text. */
@@ -41,7 +43,7 @@ export function s3ObjectReader(s3: S3Client): ObjectReader {
         if (name !== undefined && CONFIGURATION_ERRORS.has(name)) {
           const reason =
             name === 'AccessDenied' || name === 'Forbidden'
-              ? `access denied (the function role needs s3:GetObject on arn:aws:s3:::${bucket}/${key})`
+              ? `access denied (the function role needs s3:GetObject on ${s3ObjectArn(bucket, key)})`
               : `${name}: the object does not exist`;
           throw new TemplateSourceUnreadableError(source, reason, options);
         }

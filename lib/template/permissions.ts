@@ -1,3 +1,4 @@
+import { iotArn } from '../arn/arn.js';
 import type { EvalContext } from './evaluate.js';
 import { evalList, evalString } from './evaluate.js';
 import { AWS_BUILTIN_PARAMETERS, parseTemplate } from './parse.js';
@@ -25,6 +26,9 @@ export interface PermissionOptions {
   account?: string;
 }
 
+/** The IAM resource pattern of an IoT resource in the target region and account (`*` when unknown). */
+type ArnOf = (type: string, name: string) => string;
+
 /**
  * The minimal IAM policy the handler's role needs to provision with this template: exactly the
  * IoT actions the executor calls, scoped to the resource types the IAM Service Authorization
@@ -36,20 +40,20 @@ export interface PermissionOptions {
  */
 export function requiredPermissions(template: unknown, options: PermissionOptions = {}): IamPolicy {
   const parsed = isProvisioningTemplate(template) ? template : parseTemplate(template);
-  const prefix = `arn:aws:iot:${options.region ?? '*'}:${options.account ?? '*'}:`;
-  const certs = `${prefix}cert/*`;
+  const arn: ArnOf = (type, name) => iotArn(options.region ?? '*', options.account ?? '*', type, name);
+  const certs = arn('cert', '*');
   const ctx = wildcardContext(parsed);
   const statements: IamStatement[] = [
     statement('ReadAndActivateCertificate', ['iot:DescribeCertificate', 'iot:UpdateCertificate'], [certs]),
-    statement('ReadCaCertificate', ['iot:DescribeCACertificate'], [`${prefix}cacert/*`]),
+    statement('ReadCaCertificate', ['iot:DescribeCACertificate'], [arn('cacert', '*')]),
   ];
   const thing = parsed.resources.find((r) => r.type === 'AWS::IoT::Thing');
-  if (thing !== undefined) statements.push(...thingStatements(thing, ctx, prefix, certs));
+  if (thing !== undefined) statements.push(...thingStatements(thing, ctx, arn, certs));
   const policies = parsed.resources.filter((r) => r.type === 'AWS::IoT::Policy');
   if (policies.length > 0) {
     const named = policies.map((p) => ({
       document: p.properties.PolicyDocument !== undefined,
-      arn: policyArn(p, ctx, prefix),
+      arn: policyArn(p, ctx, arn),
     }));
     statements.push(
       statement(
@@ -68,11 +72,14 @@ export function requiredPermissions(template: unknown, options: PermissionOption
 function thingStatements(
   thing: ResourceDeclaration,
   ctx: EvalContext,
-  prefix: string,
+  arn: ArnOf,
   certs: string,
 ): IamStatement[] {
   const props = thing.properties;
-  const thingArn = `${prefix}thing/${namePattern(() => evalString(props.ThingName, ctx, ''))}`;
+  const thingArn = arn(
+    'thing',
+    namePattern(() => evalString(props.ThingName, ctx, '')),
+  );
   const result = [
     statement(
       'ManageThing',
@@ -83,13 +90,16 @@ function thingStatements(
     statement('AttachCertificateToThing', ['iot:AttachThingPrincipal'], [thingArn, certs]),
   ];
   if (props.ThingGroups !== undefined) {
-    const groups = groupPatterns(props.ThingGroups, ctx).map((g) => `${prefix}thinggroup/${g}`);
+    const groups = groupPatterns(props.ThingGroups, ctx).map((g) => arn('thinggroup', g));
     const actions = ['iot:AddThingToThingGroup', 'iot:ListThingGroupsForThing'];
     if (thing.overrideSettings.ThingGroups === 'REPLACE') actions.push('iot:RemoveThingFromThingGroup');
     result.push(statement('ThingGroupMembership', actions, [...groups, thingArn]));
   }
   if (props.BillingGroup !== undefined) {
-    const billing = `${prefix}billinggroup/${namePattern(() => evalString(props.BillingGroup, ctx, ''))}`;
+    const billing = arn(
+      'billinggroup',
+      namePattern(() => evalString(props.BillingGroup, ctx, '')),
+    );
     result.push(statement('BillingGroupMembership', ['iot:AddThingToBillingGroup'], [billing, thingArn]));
   }
   return result;
@@ -103,16 +113,19 @@ function groupPatterns(node: unknown, ctx: EvalContext): string[] {
   }
 }
 
-function policyArn(policy: ResourceDeclaration, ctx: EvalContext, prefix: string): string {
+function policyArn(policy: ResourceDeclaration, ctx: EvalContext, arn: ArnOf): string {
   const props = policy.properties;
   if (props.PolicyName !== undefined)
-    return `${prefix}policy/${namePattern(() => evalString(props.PolicyName, ctx, ''))}`;
+    return arn(
+      'policy',
+      namePattern(() => evalString(props.PolicyName, ctx, '')),
+    );
   try {
     const rendered = renderPolicyDocument(props.PolicyDocument, ctx, '');
     // A document without parameters always gets the same name; any other could get any name.
-    return `${prefix}policy/${rendered.taintedPieces === 0 ? policyNameForDocument(rendered.document) : '*'}`;
+    return arn('policy', rendered.taintedPieces === 0 ? policyNameForDocument(rendered.document) : '*');
   } catch {
-    return `${prefix}policy/*`;
+    return arn('policy', '*');
   }
 }
 

@@ -1,3 +1,4 @@
+import { iotArn } from '../../../lib/arn/arn.js';
 import type { ServiceError } from './service-error.js';
 
 export type CertificateStatus =
@@ -162,7 +163,7 @@ export type { ServiceError };
 
 /** `arn:aws:iot:<region>:<account>:<kind>/<name>`. */
 export function arn(store: IotStore, kind: string, name: string): string {
-  return `arn:aws:iot:${store.region}:${store.accountId}:${kind}/${name}`;
+  return iotArn(store.region, store.accountId, kind, name);
 }
 
 /** Epoch seconds, as restJson1 serialises timestamps. */

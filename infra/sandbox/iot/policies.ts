@@ -1,3 +1,5 @@
+import { accountOfArn, iotResourceName } from '../../../lib/arn/arn.js';
+import { CERTIFICATE_ID_PATTERN } from '../../../lib/certificate/certificate-id.js';
 import {
   arn,
   epochSeconds,
@@ -56,23 +58,31 @@ function getPolicy(store: IotStore, name: string): PolicyRecord {
 
 /** A policy target must exist: a certificate ARN or a thing-group ARN (Cognito ids are accepted as is). */
 function requireTarget(store: IotStore, target: string): void {
-  const cert = /^arn:aws:iot:[^:]+:\d{12}:cert\/([a-f0-9]{64})$/.exec(target);
-  if (cert !== null) {
-    if (!store.certificates.has(cert[1] ?? '')) throw notFound(`The certificate ${cert[1]} does not exist`);
+  const certificateId = certificateIdOfArn(target);
+  if (certificateId !== null) {
+    if (!store.certificates.has(certificateId))
+      throw notFound(`The certificate ${certificateId} does not exist`);
     return;
   }
-  const group = /^arn:aws:iot:[^:]+:\d{12}:thinggroup\/(.+)$/.exec(target);
-  if (group !== null) {
-    if (!store.thingGroups.has(group[1] ?? '')) throw notFound(`Thing group ${group[1]} does not exist`);
+  const group = accountOfArn(target) === null ? null : iotResourceName(target, 'thinggroup');
+  if (group !== null && group !== '') {
+    if (!store.thingGroups.has(group)) throw notFound(`Thing group ${group} does not exist`);
     return;
   }
   if (target.startsWith('arn:')) throw invalidRequest(`Invalid target ${target}`);
 }
 
+/** The id in a certificate ARN of some account (`arn:aws:iot:<region>:<account>:cert/<id>`), or null. */
+function certificateIdOfArn(arn: string): string | null {
+  const id = accountOfArn(arn) === null ? null : iotResourceName(arn, 'cert');
+  return id !== null && CERTIFICATE_ID_PATTERN.test(id) ? id : null;
+}
+
 function certificateFromPrincipal(store: IotStore, principal: string): string {
-  const m = /^arn:aws:iot:[^:]+:\d{12}:cert\/([a-f0-9]{64})$/.exec(principal);
-  if (m === null) throw invalidRequest(`Invalid principal ${principal}`);
-  if (!store.certificates.has(m[1] ?? '')) throw notFound(`The certificate ${m[1]} does not exist`);
+  const certificateId = certificateIdOfArn(principal);
+  if (certificateId === null) throw invalidRequest(`Invalid principal ${principal}`);
+  if (!store.certificates.has(certificateId))
+    throw notFound(`The certificate ${certificateId} does not exist`);
   return principal;
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { lambdaFunctionName } from '../../../lib/arn/arn.js';
 import { readBody, sendJson } from '../http.js';
 import type { SandboxFunction } from './function.js';
 
@@ -11,9 +12,7 @@ function lambdaError(res: ServerResponse, status: number, name: string, message:
 
 /** The function named by a path label: a name, a function ARN, or an ARN with `:$LATEST`. */
 function resolveName(label: string): string {
-  const decoded = decodeURIComponent(label);
-  const m = /^arn:aws:lambda:[^:]+:\d{12}:function:([^:]+)(?::.+)?$/.exec(decoded);
-  return m?.[1] ?? decoded;
+  return lambdaFunctionName(decodeURIComponent(label));
 }
 
 async function handle(

@@ -1,4 +1,5 @@
 /** Doctor checks of the deployed wiring: the CA, the topic rule and the DLQ. Pure. */
+import { lambdaFunctionName } from '../../arn/arn.js';
 import { type CheckResult, type DoctorFacts, isGatherError } from './types.js';
 
 const TOPIC_PREFIX = '$aws/events/certificates/registered/';
@@ -10,12 +11,6 @@ function line(section: string, ok: boolean, title: string, remedy: string): Chec
 /** The topic in a rule's `SELECT … FROM '<topic>'`, null when there is none. */
 export function ruleTopic(sql: string): string | null {
   return /\bFROM\s+'([^']+)'/i.exec(sql)?.[1] ?? null;
-}
-
-/** `arn:aws:lambda:r:a:function:NAME[:qualifier]` or a bare name → NAME. */
-export function functionNameOf(arnOrName: string): string {
-  const parts = arnOrName.split(':');
-  return parts.length >= 7 ? (parts[6] ?? arnOrName) : arnOrName;
 }
 
 /** The CA is ACTIVE, auto-registers, and carries no JITP template. */
@@ -102,13 +97,13 @@ export function checkRule(facts: DoctorFacts): CheckResult[] {
     ),
   );
   if (facts.functionArn !== undefined && facts.functionArn !== null) {
-    const fn = functionNameOf(facts.functionArn);
-    const targets = rule.lambdaTargets.some((t) => functionNameOf(t) === fn);
+    const fn = lambdaFunctionName(facts.functionArn);
+    const targets = rule.lambdaTargets.some((t) => lambdaFunctionName(t) === fn);
     results.push(
       line(
         'rule',
         targets,
-        `the rule invokes function ${fn}${targets ? '' : ` (it invokes ${rule.lambdaTargets.map(functionNameOf).join(', ') || 'no function'})`}`,
+        `the rule invokes function ${fn}${targets ? '' : ` (it invokes ${rule.lambdaTargets.map(lambdaFunctionName).join(', ') || 'no function'})`}`,
         `Give the rule a Lambda action on ${facts.functionArn} (the stack does this), then redeploy.`,
       ),
     );
@@ -132,7 +127,7 @@ export function checkDlq(facts: DoctorFacts): CheckResult[] {
     return [line('dlq', false, 'the DLQ can be read', `Reading ${queueUrl} failed: ${dlq.error}`)];
   if (dlq.count === 0) return [line('dlq', true, 'the DLQ is empty', '')];
   const groups = dlq.groups.map((g) => `${g.count} × ${g.reason}`).join('; ');
-  const fn = facts.functionArn ? functionNameOf(facts.functionArn) : '<function>';
+  const fn = facts.functionArn ? lambdaFunctionName(facts.functionArn) : '<function>';
   return [
     line(
       'dlq',

@@ -2,6 +2,7 @@
  * Gathers the facts doctor checks, through {@link DoctorPorts}. Each step's failure becomes a
  * fact (`{ error }`) so one broken permission does not hide the other checks.
  */
+import { s3ObjectArn } from '../../arn/arn.js';
 import { CERTIFICATE_ID_PATTERN } from '../../certificate/certificate-id.js';
 import { crlObjectKey } from '../../crl/object-key.js';
 import { describeFailure } from '../../errors/system-errors.js';
@@ -55,7 +56,7 @@ function permissionPairs(template: ProvisioningTemplate, target: DoctorTarget, c
   const pairs = policy.Statement.map((s) => ({ actions: s.Action, resources: s.Resource }));
   if (target.crl !== null && caId !== null) {
     const key = crlObjectKey(target.crl.keyTemplate, caId);
-    pairs.push({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${target.crl.bucket}/${key}`] });
+    pairs.push({ actions: ['s3:GetObject'], resources: [s3ObjectArn(target.crl.bucket, key)] });
   }
   return pairs;
 }

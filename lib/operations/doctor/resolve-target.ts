@@ -3,6 +3,7 @@
  * resources (CloudFormation) name the function, rule, DLQ and bucket; the function's
  * configuration (Lambda) gives its role and the handler's own settings (CRL and template).
  */
+import { accountOfArn, regionOfArn } from '../../arn/arn.js';
 import { valueOrDefault } from '../../config/declare.js';
 import { CRL_KEY_TEMPLATE, CRL_MAX_STALENESS, TEMPLATE_SOURCE } from '../../config/variables.js';
 import { describeFailure } from '../../errors/system-errors.js';
@@ -48,13 +49,11 @@ function byType(stack: StackFacts | null, type: string): string | undefined {
   return stack?.resources.find((r) => r.type === type)?.physicalId;
 }
 
-/** Parses `arn:aws:lambda:<region>:<account>:function:<name>`. */
+/** The region and account of a function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`). */
 function arnParts(arn: string | null): { region: string | null; account: string | null } {
-  const parts = arn?.split(':') ?? [];
-  return {
-    region: parts[3] || null,
-    account: /^[0-9]{12}$/.test(parts[4] ?? '') ? (parts[4] ?? null) : null,
-  };
+  return arn === null
+    ? { region: null, account: null }
+    : { region: regionOfArn(arn), account: accountOfArn(arn) };
 }
 
 /**
