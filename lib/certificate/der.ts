@@ -102,38 +102,36 @@ export function toHex(buf: Uint8Array, start = 0, end = buf.length): string {
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('hex');
 }
 
-const oidCache = new Map<string, string>();
-
-/** Dotted-decimal text of an OBJECT IDENTIFIER's content bytes (memoised: X.509 reuses a few dozen OIDs). */
+/**
+ * Dotted-decimal text of an OBJECT IDENTIFIER's content bytes. Arcs are read as numbers while
+ * they are exact in a double (X.509's are small) and as BigInt beyond; no memo, so no module state.
+ */
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.tag !== TAG.OID || t.end === t.valueStart) throw new DerError('bad OBJECT IDENTIFIER', t.start);
-  let key = '';
-  for (let p = t.valueStart; p < t.end; p++) key += String.fromCharCode(buf[p] as number);
-  const cached = oidCache.get(key);
-  if (cached !== undefined) return cached;
-  const arcs: string[] = [];
-  let value = 0n;
-  let first = true;
+  let dotted = '';
+  let small = 0;
+  let big: bigint | null = null;
   for (let p = t.valueStart; p < t.end; p++) {
     const b = buf[p] as number;
-    if (value === 0n && b === 0x80) throw new DerError('non-minimal OID arc', p);
-    value = (value << 7n) | BigInt(b & 0x7f);
+    if (small === 0 && big === null && b === 0x80) throw new DerError('non-minimal OID arc', p);
+    if (big !== null) big = (big << 7n) | BigInt(b & 0x7f);
+    else if (small < 2 ** 45) small = small * 128 + (b & 0x7f);
+    else big = (BigInt(small) << 7n) | BigInt(b & 0x7f);
     if (b & 0x80) {
       if (p === t.end - 1) throw new DerError('truncated OID arc', p);
       continue;
     }
-    if (first) {
-      const x = value < 80n ? value / 40n : 2n;
-      arcs.push(x.toString(), (value - x * 40n).toString());
-      first = false;
+    if (dotted === '') {
+      // The first subidentifier holds two arcs: 40·x + y, x ∈ {0, 1, 2} (y unbounded when x = 2).
+      if (big !== null) dotted = `2.${big - 80n}`;
+      else if (small < 80) dotted = `${Math.floor(small / 40)}.${small % 40}`;
+      else dotted = `2.${small - 80}`;
     } else {
-      arcs.push(value.toString());
+      dotted += big === null ? `.${small}` : `.${big}`;
     }
-    value = 0n;
+    small = 0;
+    big = null;
   }
-  const dotted = arcs.join('.');
-  // Bounded: hostile input with endless distinct OIDs must not grow memory without limit.
-  if (oidCache.size < 1024) oidCache.set(key, dotted);
   return dotted;
 }
 

@@ -4,7 +4,7 @@
 // CA's subjectKeyIdentifier when both are present, the algorithm is supported and the
 // signature verifies with the CA's key. Each caller turns a failure into its own error.
 import { namesEqual } from './name.js';
-import { verifySignature } from './signature.js';
+import { publicKeyOfFacts, verifySignature } from './signature.js';
 import type { CertificateFacts, DistinguishedName, SignatureAlgorithm } from './types.js';
 
 /** What is checked of a signed object (a certificate or a CRL). */
@@ -63,7 +63,7 @@ export function signedBy(
   if (!object.signatureAlgorithm.supported) {
     return { check: 'unsupported-algorithm', signatureAlgorithm: object.signatureAlgorithm.name };
   }
-  if (!verifySignature(object.signatureAlgorithm, object.tbs, ca.spki, object.signature)) {
+  if (!verifySignature(object.signatureAlgorithm, object.tbs, publicKeyOfFacts(ca), object.signature)) {
     return { check: 'signature', signatureAlgorithm: object.signatureAlgorithm.name };
   }
   return null;
