@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { CRL_MAX_STALENESS } from '../config/variables.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
-import { action, printJson } from './output.js';
+import { action } from './output.js';
 import type { JitrCommand } from './program.js';
 
 function isoDate(value: string): string {
@@ -49,7 +49,7 @@ export function registerCrlCommands(program: JitrCommand, cli: CliRuntime): void
         }) => {
           const { inspectCrl } = await import('./crl-inspect.js');
           const report = await inspectCrl(options, cli);
-          printJson(report);
+          cli.out.json(report);
           if (!report.valid) process.exitCode = 1;
         },
       ),

@@ -1,4 +1,5 @@
-import { action, printJson } from './output.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { action } from './output.js';
 import type { JitrCommand } from './program.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -23,7 +24,7 @@ async function interruptible(fn: (signal: AbortSignal) => Promise<void>): Promis
 const BACKOFF_HELP = 'exponential backoff with full jitter between attempts';
 
 /** Registers jitr device …: real devices over MQTT/TLS (the sandbox or AWS IoT). Implementations load lazily. */
-export function registerDeviceCommands(program: JitrCommand): void {
+export function registerDeviceCommands(program: JitrCommand, cli: CliRuntime): void {
   const device = program
     .command('device')
     .description(
@@ -63,8 +64,8 @@ export function registerDeviceCommands(program: JitrCommand): void {
       action(async (options) => {
         const { connectExitCode, runDeviceConnect } = await import('./device-connect.js');
         await interruptible(async (signal) => {
-          const report = await runDeviceConnect(options, signal);
-          if (options.json === true) printJson(report);
+          const report = await runDeviceConnect(options, signal, cli.out.text);
+          if (options.json === true) cli.out.json(report);
           process.exitCode = connectExitCode(report);
         });
       }),
@@ -96,8 +97,8 @@ export function registerDeviceCommands(program: JitrCommand): void {
       action(async (options) => {
         const { runDeviceFleet } = await import('./device-connect.js');
         await interruptible(async (signal) => {
-          const report = await runDeviceFleet(options, signal);
-          if (options.json === true) printJson(report);
+          const report = await runDeviceFleet(options, signal, cli.out.text);
+          if (options.json === true) cli.out.json(report);
           process.exitCode = report.connected === report.devices ? 0 : 1;
         });
       }),

@@ -6,7 +6,6 @@ import { type DeviceTarget, publishAcknowledged, subscribeCodes } from '../devic
 import { type AttemptRecord, type ConnectReport, connectWithBackoff } from '../device/backoff.js';
 import { percentile } from '../device/stats.js';
 import { CommandLineError, readInputFile } from './errors.js';
-import { writeResultText } from './output.js';
 
 /** The commands named in errors (`while: jitr device connect`). */
 type DeviceCommand = 'jitr device connect' | 'jitr device fleet';
@@ -85,7 +84,7 @@ export function attemptLine(r: AttemptRecord): string {
 export async function runDeviceConnect(
   options: ConnectOptions,
   signal: AbortSignal,
-  write: (text: string) => void = writeResultText,
+  write: (text: string) => void,
 ): Promise<ConnectResultReport> {
   const command = 'jitr device connect';
   const { host, port } = parseEndpoint(options.endpoint, command);
@@ -234,7 +233,7 @@ export interface FleetReport {
 export async function runDeviceFleet(
   options: FleetOptions,
   signal: AbortSignal,
-  write: (text: string) => void = writeResultText,
+  write: (text: string) => void,
 ): Promise<FleetReport> {
   const command = 'jitr device fleet';
   const { host, port } = parseEndpoint(options.endpoint, command);

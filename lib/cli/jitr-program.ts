@@ -14,13 +14,14 @@ import { registerTemplateCommands } from './template-commands.js';
 /** The `jitr` program exactly as the CLI runs it (tests parse with it too). */
 export function buildJitrProgram(version: string, cli: CliRuntime): JitrCommand {
   const program = createProgram(version);
-  registerTemplateCommands(program);
+  program.resultOutput = cli.out;
+  registerTemplateCommands(program, cli);
   registerPkiCommands(program, cli);
   registerCrlCommands(program, cli);
   registerOpsCommands(program, cli);
   registerStatusCommands(program, cli);
   registerRevocationCommands(program, cli);
-  registerSandboxCommands(program);
-  registerDeviceCommands(program);
+  registerSandboxCommands(program, cli);
+  registerDeviceCommands(program, cli);
   return program;
 }

@@ -10,11 +10,14 @@ import { runProgram } from './program.js';
 // The SDK warns on Node < 22 about its releases after January 2027; the versions the lock file
 // pins support Node 20 (README, "Node.js versions"), so the warning is noise on every command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-reserveStdoutForResults();
+const stdout = reserveStdoutForResults();
 
 // lib/cli/main.ts and dist/cli/jitr.mjs are both two levels below package.json.
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
-process.exitCode = await runProgram(buildJitrProgram(version, createCliRuntime(process.env)), process.argv);
+process.exitCode = await runProgram(
+  buildJitrProgram(version, createCliRuntime(process.env, stdout)),
+  process.argv,
+);

@@ -12,7 +12,6 @@ import {
   createLambdaClient,
   createSqsClient,
 } from '../runtime/operations-clients.js';
-import { writeResult } from './output.js';
 
 /** Runs `jitr doctor`; exit code 1 on any ✗. */
 export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli: CliRuntime): Promise<void> {
@@ -33,6 +32,6 @@ export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli
     iam: createIamClient(region),
   });
   const results = await doctor(target, ports, new Date());
-  writeResult(options.json === true ? JSON.stringify(results, null, 2) : formatChecklist(results));
+  cli.out.line(options.json === true ? JSON.stringify(results, null, 2) : formatChecklist(results));
   if (doctorExitCode(results) === 1) process.exitCode = 1;
 }

@@ -10,7 +10,6 @@ import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
-import { writeResult } from './output.js';
 
 export interface ReconcileCliOptions {
   ca: string;
@@ -67,7 +66,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
     );
     bar?.stop();
     if (options.json === true) {
-      writeResult(JSON.stringify(report, null, 2));
+      cli.out.line(JSON.stringify(report, null, 2));
     } else {
       const lines = [
         `CA ${report.caCertificateId}: ${report.scanned} certificates scanned${report.complete ? '' : ' (listing stopped at --max)'}, ${report.pending} PENDING_ACTIVATION, ${report.stuck} older than ${options.olderThan}`,
@@ -95,7 +94,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
         }
         if (report.interrupted) lines.push('Interrupted: the remaining certificates were not touched.');
       }
-      writeResult(lines.join('\n'));
+      cli.out.line(lines.join('\n'));
     }
     if (report.interrupted) process.exitCode = EXIT_CODES.interrupted;
     else if (report.failures.length > 0) process.exitCode = EXIT_CODES.failed;

@@ -15,7 +15,6 @@ import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { createSqsClient } from '../runtime/operations-clients.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
-import { writeResult } from './output.js';
 
 export interface ReplayCliOptions {
   queueUrl: string;
@@ -64,14 +63,14 @@ export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Pro
       certificateIds: options.certificateId ?? [],
       signal: interrupt.signal,
       onPlan: (plan) => {
-        if (options.json !== true) writeResult(formatPlan(plan));
+        if (options.json !== true) cli.out.line(formatPlan(plan));
         if (!options.dryRun && plan.certificates > 0) bar?.start(plan.certificates, 0, { outcome: '' });
       },
       onProgress: (done, _total, result) => bar?.update(done, { outcome: result.outcome }),
     });
     bar?.stop();
-    if (options.json === true) writeResult(JSON.stringify(report, null, 2));
-    else if (!report.dryRun) writeResult(`\n${formatReport(report)}`);
+    if (options.json === true) cli.out.line(JSON.stringify(report, null, 2));
+    else if (!report.dryRun) cli.out.line(`\n${formatReport(report)}`);
     if (report.interrupted) process.exitCode = EXIT_CODES.interrupted;
     else if (replayExitCode(report) === 1) process.exitCode = EXIT_CODES.failed;
   } finally {

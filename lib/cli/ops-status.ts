@@ -5,7 +5,6 @@ import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { type CertificateStatusReport, certificateStatus } from '../status/certificate-status.js';
-import { printJson, writeResult } from './output.js';
 
 export interface StatusCliOptions {
   region?: string;
@@ -83,7 +82,7 @@ export async function runStatus(
     ...(options.table === undefined ? {} : { table: options.table }),
   });
   const report = await certificateStatus({ iot, ledger }, id);
-  if (options.json === true) printJson(report);
-  else writeResult(formatStatus(report));
+  if (options.json === true) cli.out.json(report);
+  else cli.out.line(formatStatus(report));
   if (!report.diagnosis.online) process.exitCode = 1;
 }

@@ -2,44 +2,31 @@
  * How every `jitr` command talks to its caller (the conventions in the README's "Command-line
  * tool" section):
  *
- * - the result goes to stdout: exactly one JSON document with `--json` (or for commands that
- *   only print JSON), else text; nothing else ever writes to stdout (see
- *   {@link reserveStdoutForResults}: library logs and warnings go to stderr);
+ * - the result goes to stdout through the runtime's `out` (lib/runtime/result-output.ts):
+ *   exactly one JSON document with `--json` (or for commands that only print JSON), else text;
+ *   nothing else ever writes to stdout (see {@link reserveStdoutForResults}: library logs and
+ *   warnings go to stderr);
  * - an error prints `error <Code>: <message>`, `while: <what it was doing>`, `at:` (when it has a
  *   path) and `remedy:` on stderr, never a stack trace; with `--json`, stdout also gets
  *   `{"error": {code, message, step, remedy, …}}` so it still holds one JSON document;
  * - exit codes: lib/cli/exit-codes.ts.
  */
+import { type ResultOutput, resultOutput } from '../runtime/result-output.js';
 import { describeCliFailure } from './errors.js';
 import { EXIT_CODES, USAGE_ERROR_CODES } from './exit-codes.js';
 
-/** The real stdout once {@link reserveStdoutForResults} took it over. */
-let resultStream: ((text: string) => boolean) | undefined;
-
 /**
- * From now on the process's stdout carries only what {@link writeResult} writes: anything else
- * (the handler's Powertools log lines and EMF metrics in `--local` runs, a library's console
- * output) is sent to stderr. Called once by the CLI entry point.
+ * From now on the process's stdout carries only what the returned function writes (the CLI
+ * runtime's `out` writes with it): anything else (the handler's Powertools log lines and EMF
+ * metrics in `--local` runs, a library's console output) is sent to stderr. Called once, by the
+ * CLI entry point, which keeps the returned writer (no module state).
  */
-export function reserveStdoutForResults(): void {
-  resultStream ??= process.stdout.write.bind(process.stdout);
+export function reserveStdoutForResults(): (text: string) => void {
+  const stdout = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-}
-
-/** Writes part of a command's result on stdout, as it is. */
-export function writeResultText(text: string): void {
-  if (resultStream === undefined) process.stdout.write(text);
-  else resultStream(text);
-}
-
-/** Writes a command's result (text or JSON) on stdout, ending with a newline. */
-export function writeResult(text: string): void {
-  writeResultText(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-/** Prints a value as pretty JSON on stdout. */
-export function printJson(value: unknown): void {
-  writeResult(JSON.stringify(value, null, 2));
+  return (text) => {
+    stdout(text);
+  };
 }
 
 /** The human lines of an error: code and message, what was being done, where, the remedy. */
@@ -63,10 +50,10 @@ export function formatError(error: unknown, command: string): string {
  * Reports an error (stderr; with `json`, also `{"error": …}` on stdout) and sets the exit code:
  * 2 for a usage error, 1 otherwise.
  */
-export function reportError(error: unknown, command: string, json = false): void {
+export function reportError(error: unknown, command: string, out: ResultOutput, json = false): void {
   const e = describeCliFailure(error, command);
   process.stderr.write(formatError(e, command));
-  if (json) printJson({ error: e.toJSON() });
+  if (json) out.json({ error: e.toJSON() });
   process.exitCode = USAGE_ERROR_CODES.has(e.code) ? EXIT_CODES.usage : EXIT_CODES.failed;
 }
 
@@ -74,6 +61,15 @@ interface CommandLike {
   name(): string;
   parent: CommandLike | null;
   opts(): Record<string, unknown>;
+  /** Set on the root command by buildJitrProgram: where results go. */
+  resultOutput?: ResultOutput;
+}
+
+/** The result output of the program `command` belongs to (its root's; stdout when it has none). */
+export function outputOf(command: CommandLike): ResultOutput {
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  return root.resultOutput ?? resultOutput();
 }
 
 /** `jitr template render`: the command's full name, as a user types it. */
@@ -96,7 +92,7 @@ export function action<A extends unknown[]>(
     try {
       await fn(...args);
     } catch (error) {
-      reportError(error, commandPath(command), command.opts().json === true);
+      reportError(error, commandPath(command), outputOf(command), command.opts().json === true);
     }
   };
 }

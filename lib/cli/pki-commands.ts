@@ -1,6 +1,6 @@
 import { DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
-import { action, printJson } from './output.js';
+import { action } from './output.js';
 import type { JitrCommand } from './program.js';
 
 const DIR_HELP = 'CA directory (ca.pem, ca.key, pki-state.json, crl.der)';
@@ -32,7 +32,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
       action(
         async (options: { dir: string; keyType: string; curve?: string; subject: string; days: string }) => {
           const { createCaAction } = await import('./pki-actions.js');
-          printJson(await createCaAction(options));
+          cli.out.json(await createCaAction(options));
         },
       ),
     );
@@ -50,7 +50,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
     .action(
       action(async (options: { dir: string; registrationCode: string; out?: string }) => {
         const { verificationCertAction } = await import('./pki-actions.js');
-        printJson(await verificationCertAction(options));
+        cli.out.json(await verificationCertAction(options));
       }),
     );
 
@@ -80,7 +80,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
           curve?: string;
         }) => {
           const { issueDeviceAction } = await import('./pki-actions.js');
-          printJson(await issueDeviceAction(options));
+          cli.out.json(await issueDeviceAction(options));
         },
       ),
     );
@@ -97,7 +97,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
     .action(
       action(async (options: { dir: string; serial?: string; cert?: string; reason?: string }) => {
         const { revokeAction } = await import('./pki-actions.js');
-        printJson(await revokeAction(options));
+        cli.out.json(await revokeAction(options));
       }),
     );
 
@@ -112,7 +112,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
     .action(
       action(async (options: { dir: string; out?: string; nextUpdateDays: string }) => {
         const { crlAction } = await import('./pki-actions.js');
-        printJson(await crlAction(options));
+        cli.out.json(await crlAction(options));
       }),
     );
 
@@ -141,7 +141,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
           region?: string;
         }) => {
           const { publishCrlAction } = await import('./pki-publish.js');
-          printJson(await publishCrlAction(options, { aws: cli.aws(options.region) }));
+          cli.out.json(await publishCrlAction(options, { aws: cli.aws(options.region) }));
         },
       ),
     );

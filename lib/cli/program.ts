@@ -5,12 +5,16 @@
  * command's help ends with an example, `--version` prints the package version.
  */
 import { Command, CommanderError, type ErrorOptions } from 'commander';
+import type { ResultOutput } from '../runtime/result-output.js';
 import { CommandLineError } from './errors.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { commandPath, reportError } from './output.js';
+import { commandPath, outputOf, reportError } from './output.js';
 
 /** A commander Command that reports usage errors the jitr way (thrown, then printed by main). */
 export class JitrCommand extends Command {
+  /** Where results go; set on the root command (see `outputOf`). */
+  resultOutput?: ResultOutput;
+
   override createCommand(name?: string): JitrCommand {
     return new JitrCommand(name);
   }
@@ -63,7 +67,7 @@ export function createProgram(version: string): JitrCommand {
  * Parses `argv` and runs the command, turning every failure into a printed error and an exit
  * code (never a stack trace). Resolves with the exit code; the entry point exits with it.
  */
-export async function runProgram(program: Command, argv: readonly string[]): Promise<number> {
+export async function runProgram(program: JitrCommand, argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
@@ -72,7 +76,7 @@ export async function runProgram(program: Command, argv: readonly string[]): Pro
       // --help and --version end with exit code 0; help shown for a missing subcommand is a usage error.
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
-    reportError(error, 'jitr', argv.includes('--json'));
+    reportError(error, 'jitr', outputOf(program), argv.includes('--json'));
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.failed;
   }
 }

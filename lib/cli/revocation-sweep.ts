@@ -9,7 +9,6 @@ import type { SweepReport } from '../revocation/sweep.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint } from './ops-run.js';
-import { printJson, writeResult } from './output.js';
 
 export interface SweepCliOptions {
   ca: string;
@@ -153,8 +152,8 @@ export async function runRevocationSweep(options: SweepCliOptions, cli: CliRunti
     if (show !== null) process.stderr.write('\n');
     const walk = walked.report;
     const out: SweepCliReport = { ...report, full: walk, reruns };
-    if (options.json === true) printJson(out);
-    else writeResult(formatReport(out));
+    if (options.json === true) cli.out.json(out);
+    else cli.out.line(formatReport(out));
     const last = reruns.at(-1) ?? report;
     if (last.result === 'interrupted' || walk?.interrupted === true)
       process.exitCode = EXIT_CODES.interrupted;

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { CommandLineError } from './errors.js';
 import { action } from './output.js';
 import type { JitrCommand } from './program.js';
@@ -44,7 +45,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Registers jitr sandbox …: the local AWS side. The implementation loads lazily. */
-export function registerSandboxCommands(program: JitrCommand): void {
+export function registerSandboxCommands(program: JitrCommand, cli: CliRuntime): void {
   const sandbox = program
     .command('sandbox')
     .description('The local AWS side (IoT control plane, S3, SQS) for trying JITR without an account.');
@@ -92,8 +93,8 @@ export function registerSandboxCommands(program: JitrCommand): void {
         try {
           if (options.jitr === true) {
             const { runSandboxJitr } = await import('./sandbox-jitr.js');
-            await runSandboxJitr(options, controller.signal);
-          } else await runSandboxStart(options, controller.signal);
+            await runSandboxJitr(options, controller.signal, cli.out.text);
+          } else await runSandboxStart(options, controller.signal, cli.out.line);
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

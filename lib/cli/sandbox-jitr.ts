@@ -7,7 +7,6 @@ import { startLocalAws } from '../../infra/local-aws/local-aws.js';
 import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
 import type { InvocationRecord, MqttEvent } from '../../infra/sandbox/index.js';
 import { CommandLineError } from './errors.js';
-import { writeResultText } from './output.js';
 
 export interface SandboxJitrOptions {
   port?: number;
@@ -81,7 +80,7 @@ function ingestionOption(value: string | undefined): IngestionMode | undefined {
 export async function runSandboxJitr(
   options: SandboxJitrOptions,
   signal: AbortSignal,
-  write: (text: string) => void = writeResultText,
+  write: (text: string) => void,
 ): Promise<void> {
   const progress = options.json === true ? (t: string) => process.stderr.write(t) : write;
   const ingestion = ingestionOption(options.ingestion);

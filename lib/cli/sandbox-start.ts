@@ -1,6 +1,5 @@
 // `jitr sandbox start`: the local AWS side on loopback until Ctrl-C.
 import { startSandbox } from '../../infra/sandbox/index.js';
-import { writeResult } from './output.js';
 
 export interface SandboxStartOptions {
   port?: number;
@@ -21,7 +20,7 @@ export interface SandboxStartOptions {
 export async function runSandboxStart(
   options: SandboxStartOptions,
   signal: AbortSignal,
-  write: (text: string) => void = writeResult,
+  write: (text: string) => void,
 ): Promise<void> {
   const sandbox = await startSandbox({
     port: options.port ?? 0,

@@ -1,4 +1,5 @@
-import { action, printJson, writeResult } from './output.js';
+import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { action } from './output.js';
 import type { JitrCommand } from './program.js';
 
 const JSON_HELP = 'print JSON (the output is always JSON; accepted for uniform scripts)';
@@ -8,7 +9,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Registers jitr template …: render, check, permissions. */
-export function registerTemplateCommands(program: JitrCommand): void {
+export function registerTemplateCommands(program: JitrCommand, cli: CliRuntime): void {
   const template = program
     .command('template')
     .description(
@@ -37,7 +38,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
       action(
         async (options: { template: string; cert?: string; param: string[]; certificateId?: string }) => {
           const { renderTemplateFile } = await import('./template-impl.js');
-          printJson(await renderTemplateFile(options));
+          cli.out.json(await renderTemplateFile(options));
         },
       ),
     );
@@ -77,8 +78,8 @@ export function registerTemplateCommands(program: JitrCommand): void {
         }) => {
           const { explainTemplate, formatExplain } = await import('./template-explain.js');
           const report = await explainTemplate(options);
-          if (options.json === true) printJson(report);
-          else writeResult(formatExplain(report));
+          if (options.json === true) cli.out.json(report);
+          else cli.out.line(formatExplain(report));
           if (report.question !== null && !(report.question.allowed && report.question.complete))
             process.exitCode = 1;
         },
@@ -94,7 +95,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
     .action(
       action(async (file: string) => {
         const { checkTemplateFile } = await import('./template-impl.js');
-        printJson(await checkTemplateFile(file));
+        cli.out.json(await checkTemplateFile(file));
       }),
     );
 
@@ -111,7 +112,7 @@ export function registerTemplateCommands(program: JitrCommand): void {
     .action(
       action(async (file: string, options: { region?: string; account?: string }) => {
         const { permissionsForTemplateFile } = await import('./template-impl.js');
-        printJson(await permissionsForTemplateFile(file, options));
+        cli.out.json(await permissionsForTemplateFile(file, options));
       }),
     );
 }

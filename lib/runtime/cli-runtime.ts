@@ -8,10 +8,13 @@ import { type AwsSettings, loadAwsSettings } from '../config/config.js';
 import { type Env, readDefaulted, readVariable } from '../config/declare.js';
 import { CRL_MAX_STALENESS, REGISTRATION_STATE_TABLE } from '../config/variables.js';
 import type { LedgerReader } from '../ledger/ports.js';
+import { type ResultOutput, resultOutput } from './result-output.js';
 import type { Runtime } from './runtime.js';
 import type { SweepRuntime, SweepRuntimeOptions } from './sweep-runtime.js';
 
 export interface CliRuntime {
+  /** Where the command's result goes (stdout). */
+  readonly out: ResultOutput;
   /** Region and custom endpoints from the environment; `region` (a `--region` option) wins. */
   aws(region?: string): AwsSettings;
   /**
@@ -35,9 +38,14 @@ export interface CliRuntime {
   ledger(options: { region?: string; table?: string }): Promise<LedgerReader | null>;
 }
 
-/** @example const cli = createCliRuntime(process.env); // lib/cli/main.ts only */
-export function createCliRuntime(env: Env): CliRuntime {
+/**
+ * `stdout` writes a command's result (main.ts passes the real stdout it reserved; default: the
+ * process's stdout at call time).
+ * @example const cli = createCliRuntime(process.env, reserveStdoutForResults()); // lib/cli/main.ts only
+ */
+export function createCliRuntime(env: Env, stdout?: (text: string) => void): CliRuntime {
   return {
+    out: resultOutput(stdout),
     aws(region) {
       const settings = loadAwsSettings(env);
       return region === undefined ? settings : { ...settings, region };
