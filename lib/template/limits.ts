@@ -4,14 +4,34 @@
  */
 import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 
+/**
+ * A string rule of the AWS IoT API model: the character class and the length bounds. The
+ * template engine checks rendered values against it; the local sandbox answers AWS's
+ * ValidationException with it.
+ */
+export interface AwsStringRule {
+  chars: string;
+  min: number;
+  max: number;
+}
+
 /** Thing, thing type, thing group and billing group names: 1–128 of `[a-zA-Z0-9:_-]`. */
-export const RESOURCE_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+export const AWS_RESOURCE_NAME: AwsStringRule = { chars: '[a-zA-Z0-9:_-]', min: 1, max: 128 };
 /** Policy names: 1–128 of `[\w+=,.@-]`. */
-export const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+export const AWS_POLICY_NAME: AwsStringRule = { chars: '[\\w+=,.@-]', min: 1, max: 128 };
 /** Thing attribute keys: 1–128 of `[a-zA-Z0-9_.,@/:#-]`. */
-export const ATTRIBUTE_KEY = /^[a-zA-Z0-9_.,@/:#-]{1,128}$/;
+export const AWS_ATTRIBUTE_KEY: AwsStringRule = { chars: '[a-zA-Z0-9_.,@/:#-]', min: 1, max: 128 };
 /** Thing attribute values: 0–800 of `[a-zA-Z0-9_.,@/:#=[\]-]`. */
-export const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]{0,800}$/;
+export const AWS_ATTRIBUTE_VALUE: AwsStringRule = { chars: '[a-zA-Z0-9_.,@/:#=[\\]-]', min: 0, max: 800 };
+
+/** The whole-string pattern of a rule, length included. */
+export function rulePattern(rule: AwsStringRule): RegExp {
+  return new RegExp(`^${rule.chars}{${rule.min},${rule.max}}$`);
+}
+
+function describeRule(what: string, rule: AwsStringRule): string {
+  return `${what}: ${rule.min}-${rule.max} characters of ${rule.chars.replace('\\]', ']')}`;
+}
 
 export const MAX_ATTRIBUTES_WITHOUT_TYPE = 3;
 export const MAX_ATTRIBUTES_WITH_TYPE = 50;
@@ -35,29 +55,18 @@ export interface NameRule {
   description: string;
 }
 
+function nameRule(what: string, rule: AwsStringRule): NameRule {
+  return { pattern: rulePattern(rule), description: describeRule(what, rule) };
+}
+
 export const NAME_RULES = {
-  thingName: { pattern: RESOURCE_NAME, description: 'thing name: 1-128 characters of [a-zA-Z0-9:_-]' },
-  thingTypeName: {
-    pattern: RESOURCE_NAME,
-    description: 'thing type name: 1-128 characters of [a-zA-Z0-9:_-]',
-  },
-  thingGroupName: {
-    pattern: RESOURCE_NAME,
-    description: 'thing group name: 1-128 characters of [a-zA-Z0-9:_-]',
-  },
-  billingGroupName: {
-    pattern: RESOURCE_NAME,
-    description: 'billing group name: 1-128 characters of [a-zA-Z0-9:_-]',
-  },
-  policyName: { pattern: POLICY_NAME, description: 'policy name: 1-128 characters of [\\w+=,.@-]' },
-  attributeKey: {
-    pattern: ATTRIBUTE_KEY,
-    description: 'attribute name: 1-128 characters of [a-zA-Z0-9_.,@/:#-]',
-  },
-  attributeValue: {
-    pattern: ATTRIBUTE_VALUE,
-    description: 'attribute value: 0-800 characters of [a-zA-Z0-9_.,@/:#=[]-]',
-  },
+  thingName: nameRule('thing name', AWS_RESOURCE_NAME),
+  thingTypeName: nameRule('thing type name', AWS_RESOURCE_NAME),
+  thingGroupName: nameRule('thing group name', AWS_RESOURCE_NAME),
+  billingGroupName: nameRule('billing group name', AWS_RESOURCE_NAME),
+  policyName: nameRule('policy name', AWS_POLICY_NAME),
+  attributeKey: nameRule('attribute name', AWS_ATTRIBUTE_KEY),
+  attributeValue: nameRule('attribute value', AWS_ATTRIBUTE_VALUE),
   // The one certificate-id rule (the id AWS IoT assigns: 64 lowercase hex characters). AWS's
   // API pattern also admits `0x…` and uppercase, but no certificate AWS registers has such an id.
   certificateId: {

@@ -1,18 +1,36 @@
+import {
+  AWS_ATTRIBUTE_KEY,
+  AWS_ATTRIBUTE_VALUE,
+  AWS_POLICY_NAME,
+  AWS_RESOURCE_NAME,
+  type AwsStringRule,
+  MAX_ATTRIBUTES_WITH_TYPE,
+  MAX_ATTRIBUTES_WITHOUT_TYPE,
+  MAX_THING_GROUPS,
+} from '../../../lib/template/limits.js';
 import { invalidRequest, validationError } from './service-error.js';
 
-const RESOURCE_NAME = /^[a-zA-Z0-9:_-]+$/;
-const POLICY_NAME = /^[\w+=,.@-]+$/;
-const ATTRIBUTE_KEY = /^[a-zA-Z0-9_.,@/:#-]+$/;
-const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
+// AWS IoT's own rules (aws-facts §3.3), shared with the template engine that checks rendered
+// plans against them. The sandbox answers with AWS's pattern text (`[a-zA-Z0-9:_-]+`).
+const RESOURCE_NAME = anyLength(AWS_RESOURCE_NAME);
+const POLICY_NAME = anyLength(AWS_POLICY_NAME);
+const ATTRIBUTE_KEY = anyLength(AWS_ATTRIBUTE_KEY);
+const ATTRIBUTE_VALUE = anyLength(AWS_ATTRIBUTE_VALUE);
+// AWS's API pattern for certificate ids (the product accepts only the ids AWS assigns:
+// lib/certificate/certificate-id.ts); the sandbox answers as AWS does.
 const CERTIFICATE_ID = /^(0x)?[a-fA-F0-9]+$/;
 const TEMPLATE_NAME = /^[0-9A-Za-z_-]+$/;
 const RULE_NAME = /^[a-zA-Z0-9_]+$/;
 
-/** Maximum attributes on a thing without / with a thing type (aws-facts §3.3). */
-export const MAX_ATTRIBUTES_UNTYPED = 3;
-export const MAX_ATTRIBUTES_TYPED = 50;
+function anyLength(rule: AwsStringRule): RegExp {
+  return new RegExp(`^${rule.chars}${rule.min === 0 ? '*' : '+'}$`);
+}
+
+/** Maximum attributes on a thing without / with a thing type. */
+export const MAX_ATTRIBUTES_UNTYPED = MAX_ATTRIBUTES_WITHOUT_TYPE;
+export const MAX_ATTRIBUTES_TYPED = MAX_ATTRIBUTES_WITH_TYPE;
 /** Maximum thing groups a thing can belong to. */
-export const MAX_GROUPS_PER_THING = 10;
+export const MAX_GROUPS_PER_THING = MAX_THING_GROUPS;
 /** Maximum policies attached to one target (commonly 10; unconfirmed). */
 export const MAX_POLICIES_PER_TARGET = 10;
 
@@ -35,11 +53,11 @@ function checkPattern(member: string, value: string, pattern: RegExp, min: numbe
 
 /** Thing, thing type, thing group and billing group names: 1–128 of `[a-zA-Z0-9:_-]`. */
 export function checkResourceName(member: string, value: string): void {
-  checkPattern(member, value, RESOURCE_NAME, 1, 128);
+  checkPattern(member, value, RESOURCE_NAME, AWS_RESOURCE_NAME.min, AWS_RESOURCE_NAME.max);
 }
 
 export function checkPolicyName(value: string): void {
-  checkPattern('policyName', value, POLICY_NAME, 1, 128);
+  checkPattern('policyName', value, POLICY_NAME, AWS_POLICY_NAME.min, AWS_POLICY_NAME.max);
 }
 
 export function checkCertificateId(member: string, value: string): void {
@@ -58,9 +76,21 @@ export function checkRuleName(value: string): void {
 /** Attribute keys/values, and the per-thing count limit that depends on having a type. */
 export function checkAttributes(attributes: Record<string, string>, typed: boolean): void {
   for (const [key, value] of Object.entries(attributes)) {
-    checkPattern('attributePayload.attributes', key, ATTRIBUTE_KEY, 1, 128);
+    checkPattern(
+      'attributePayload.attributes',
+      key,
+      ATTRIBUTE_KEY,
+      AWS_ATTRIBUTE_KEY.min,
+      AWS_ATTRIBUTE_KEY.max,
+    );
     if (typeof value !== 'string') throw invalidRequest(`Attribute ${key} must be a string`);
-    checkPattern(`attributePayload.attributes.${key}`, value, ATTRIBUTE_VALUE, 0, 800);
+    checkPattern(
+      `attributePayload.attributes.${key}`,
+      value,
+      ATTRIBUTE_VALUE,
+      AWS_ATTRIBUTE_VALUE.min,
+      AWS_ATTRIBUTE_VALUE.max,
+    );
   }
   const limit = typed ? MAX_ATTRIBUTES_TYPED : MAX_ATTRIBUTES_UNTYPED;
   if (Object.keys(attributes).length > limit) {
