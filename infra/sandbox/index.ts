@@ -9,10 +9,12 @@
  * …
  * await sandbox.stop();
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../../lib/arn/arn.js';
 import { startDynamoDb } from './dynamodb.js';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
 import { clientHost, closeServer, listenLoopback } from './http.js';
@@ -139,8 +141,8 @@ export const SANDBOX_CREDENTIALS: SandboxCredentials = { accessKeyId: 'S3RVER', 
 
 /** Starts the sandbox on 127.0.0.1 (or `options.host`). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.account ?? '123456789012';
+  const region = options.region ?? DEFAULT_REGION;
+  const accountId = options.account ?? DEFAULT_ACCOUNT;
   const base = options.port ?? 0;
   const host = options.host ?? '127.0.0.1';
   const local = clientHost(host);

@@ -17,6 +17,13 @@ export interface Arn {
 const ACCOUNT_ID = /^[0-9]{12}$/;
 
 /**
+ * The region and account of ARNs when none is given: the local sandbox's, and the ARNs
+ * `jitr template explain` evaluates offline (AWS's documentation account).
+ */
+export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_ACCOUNT = '123456789012';
+
+/**
  * The parts of an ARN, or null when `text` is not one.
  * @example parseArn('arn:aws:iot:eu-west-1:123456789012:cert/ab12') // { service: 'iot', resource: 'cert/ab12', … }
  */

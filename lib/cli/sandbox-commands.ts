@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../arn/arn.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { CommandLineError } from './errors.js';
 import { action } from './output.js';
@@ -64,8 +65,8 @@ export function registerSandboxCommands(program: JitrCommand, cli: CliRuntime): 
       'address the HTTP services listen on: 127.0.0.1 (default, loopback only) or e.g. 0.0.0.0 so that a container (sam local invoke) can reach them (not with --jitr)',
       host,
     )
-    .option('--region <region>', 'region in ARNs and events', 'us-east-1')
-    .option('--account <id>', 'account id in ARNs and events', '123456789012')
+    .option('--region <region>', 'region in ARNs and events', DEFAULT_REGION)
+    .option('--account <id>', 'account id in ARNs and events', DEFAULT_ACCOUNT)
     .option('--quotas', "enforce AWS IoT's default API rate quotas (ThrottlingException above them)")
     .option('--bucket <name>', 'create this S3 bucket (repeatable)', collect)
     .option('--queue <name>', 'create this SQS queue (repeatable)', collect)

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../arn/arn.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { action } from './output.js';
 import type { JitrCommand } from './program.js';
@@ -55,8 +56,8 @@ export function registerTemplateCommands(program: JitrCommand, cli: CliRuntime):
       '--can <verb-and-name...>',
       'publish|subscribe|connect|receive and a topic, filter or client id: allow or deny, and why',
     )
-    .option('--region <region>', 'region in the resource ARN', 'us-east-1')
-    .option('--account <account>', 'account id in the resource ARN', '123456789012')
+    .option('--region <region>', 'region in the resource ARN', DEFAULT_REGION)
+    .option('--account <account>', 'account id in the resource ARN', DEFAULT_ACCOUNT)
     .option('--json', 'print the report as JSON')
     .example(
       'npx jitr template explain --template lib/template-source/templates/default.json --cert device.pem --can publish devices/lamp-1/state',

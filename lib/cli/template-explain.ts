@@ -1,5 +1,6 @@
 // `jitr template explain`: what a device rendered from a template may do, offline. Loaded lazily.
 
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from '../arn/arn.js';
 import {
   type AuthResult,
   type Explanation,
@@ -96,8 +97,8 @@ export async function explainTemplate(options: ExplainOptions): Promise<ExplainR
     const resource = resourceArn(
       question.action,
       question.name,
-      options.region ?? 'us-east-1',
-      options.account ?? '123456789012',
+      options.region ?? DEFAULT_REGION,
+      options.account ?? DEFAULT_ACCOUNT,
     );
     const result = evaluate(policies, { action: question.action, resource }, context);
     // An explicit deny is final; anything else could change with policies this answer did not see.
