@@ -49,11 +49,7 @@ export async function readInputFile(file: string, option: string, command: strin
         : error,
       command,
     );
-    if (!(e instanceof SystemError) || e.code === 'UnexpectedError') throw e;
-    throw new SystemError(e.code, `${option} ${e.message}`, {
-      step: command,
-      remedy: e.remedy,
-      details: { option, file },
-    });
+    if (!(e instanceof SystemError) || !('file' in e.problem)) throw e;
+    throw new SystemError({ ...e.problem, file, option }, command, error);
   }
 }

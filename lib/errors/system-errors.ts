@@ -3,7 +3,7 @@
  * being done and the fix: `describeFailure` turns a raw error (ENOENT, ECONNREFUSED, an SDK
  * error) into one, so no tool ever shows a stack trace or a bare `connect ECONNREFUSED`.
  */
-import { type Disposition, JitrError, type JitrErrorOptions } from './jitr-error.js';
+import { type Disposition, JitrError } from './jitr-error.js';
 
 /** The stable codes of {@link SystemError}, one per failure kind the operating system reports. */
 export type SystemErrorCode =
@@ -19,19 +19,175 @@ export type SystemErrorCode =
   | 'AwsRequestFailed'
   | 'UnexpectedError';
 
-/** What the operating system, the network or AWS answered, with the fix. */
+/** What the operating system, the network or AWS answered: the kind and its facts. */
+export type SystemProblem =
+  | { kind: 'file-not-found'; file?: string | undefined; option?: string }
+  | { kind: 'is-a-directory'; file?: string | undefined; option?: string }
+  | { kind: 'not-a-directory'; file?: string | undefined; option?: string }
+  | { kind: 'file-exists'; file?: string | undefined; option?: string }
+  | { kind: 'file-denied'; file?: string | undefined; option?: string }
+  | { kind: 'listen-denied'; where?: string | undefined }
+  | { kind: 'port-in-use'; where?: string | undefined }
+  | { kind: 'no-such-address'; where?: string | undefined }
+  | { kind: 'unreachable'; where?: string | undefined; errno: string }
+  | { kind: 'host-not-found'; host?: string | undefined; errno: string }
+  | { kind: 'credentials-missing'; said: string }
+  | { kind: 'region-missing' }
+  | { kind: 'aws-request-failed'; awsErrorName: string; said: string }
+  | { kind: 'unexpected'; name: string; said: string };
+
+interface Described {
+  code: SystemErrorCode;
+  disposition?: Disposition;
+  message: string;
+  remedy: string;
+  details?: Record<string, unknown>;
+}
+
+const ENDPOINT_REMEDY =
+  'Start the endpoint (e.g. npx jitr sandbox start, then export the variables it prints) or fix the AWS_ENDPOINT_URL_* variables and the region; unset AWS_ENDPOINT_URL_* to talk to AWS itself.';
+
+/** `--template nope.json` / `nope.json` / the fallback, for a message about a file. */
+function fileText(p: { file?: string | undefined; option?: string }, fallback: string): string {
+  const file = p.file ?? fallback;
+  return p.option === undefined ? file : `${p.option} ${file}`;
+}
+
+function fileDetails(p: { file?: string | undefined; option?: string }): Record<string, unknown> | undefined {
+  if (p.file === undefined) return undefined;
+  return p.option === undefined ? { file: p.file } : { option: p.option, file: p.file };
+}
+
+function describe(p: SystemProblem): Described {
+  switch (p.kind) {
+    case 'file-not-found':
+      return {
+        code: 'FileNotFound',
+        message: `${fileText(p, 'a file')} does not exist`,
+        remedy: `Check the path (a relative path starts at ${process.cwd()}).`,
+        ...withDetails(fileDetails(p)),
+      };
+    case 'is-a-directory':
+      return {
+        code: 'NotAFile',
+        message: `${fileText(p, 'the path')} is a directory, not a file`,
+        remedy: 'Give the path of a file inside it.',
+        ...withDetails(fileDetails(p)),
+      };
+    case 'not-a-directory':
+      return {
+        code: 'NotAFile',
+        message: `a part of ${fileText(p, 'the path')} is a file, not a directory`,
+        remedy: 'Check the path.',
+        ...withDetails(fileDetails(p)),
+      };
+    case 'file-exists':
+      return {
+        code: 'FileExists',
+        message: `${fileText(p, 'the path')} already exists`,
+        remedy: 'Choose another path, or move the existing one away first (nothing is overwritten).',
+        ...withDetails(fileDetails(p)),
+      };
+    case 'file-denied':
+      return {
+        code: 'FileNotAccessible',
+        message: `no permission to use ${fileText(p, 'the file')}`,
+        remedy: 'Check the permissions of the file and its directory.',
+        ...withDetails(fileDetails(p)),
+      };
+    case 'listen-denied':
+      return {
+        code: 'PortInUse',
+        message: `not allowed to listen on ${p.where ?? 'that port'}`,
+        remedy: 'Choose a port above 1023 with --port, or omit --port for random free ports.',
+      };
+    case 'port-in-use':
+      return {
+        code: 'PortInUse',
+        message: `${p.where === undefined ? 'the port' : `port ${p.where}`} is already in use`,
+        remedy:
+          'Stop what listens there (LocalStack also uses 4566) or choose other ports with --port N (the sandbox uses N to N+6); without --port it picks free ports.',
+      };
+    case 'no-such-address':
+      return {
+        code: 'PortInUse',
+        message: `cannot listen on ${p.where ?? 'that address'}: no such local address`,
+        remedy: 'Give --host an address of this machine (127.0.0.1, 0.0.0.0 for every interface).',
+      };
+    case 'unreachable':
+      return {
+        code: 'EndpointUnreachable',
+        disposition: 'transient',
+        message: `nothing answers at ${p.where ?? 'the endpoint'} (${p.errno})`,
+        remedy: ENDPOINT_REMEDY,
+        details: { errno: p.errno },
+      };
+    case 'host-not-found':
+      return {
+        code: 'HostNotFound',
+        disposition: 'transient',
+        message: `cannot resolve ${p.host ?? 'the endpoint host'} (${p.errno})`,
+        remedy: `Check the network and DNS (this machine may have no internet access), the region and AWS_ENDPOINT_URL_*. ${ENDPOINT_REMEDY}`,
+      };
+    case 'credentials-missing':
+      return {
+        code: 'AwsCredentialsMissing',
+        disposition: 'configuration',
+        message: `no AWS credentials: ${p.said}`,
+        remedy:
+          'Configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the sandbox, export what jitr sandbox start prints.',
+      };
+    case 'region-missing':
+      return {
+        code: 'AwsRegionMissing',
+        disposition: 'configuration',
+        message: 'no AWS region is configured',
+        remedy:
+          'Give the region: --region, AWS_REGION (or AWS_DEFAULT_REGION), or region in your AWS profile (aws configure); for the sandbox, export what jitr sandbox start prints.',
+      };
+    case 'aws-request-failed':
+      return {
+        code: 'AwsRequestFailed',
+        disposition: 'configuration',
+        message: `AWS answered ${p.awsErrorName}: ${p.said}`,
+        remedy:
+          'Check the region, the resource names and the permissions of your credentials for this call (the AWS message above names what is wrong).',
+      };
+    case 'unexpected':
+      return {
+        code: 'UnexpectedError',
+        disposition: 'transient',
+        message: `${p.name}: ${p.said}`,
+        remedy: 'This is a bug in jitr: report it with the command you ran and this message.',
+      };
+  }
+}
+
+function withDetails(details: Record<string, unknown> | undefined): { details?: Record<string, unknown> } {
+  return details === undefined ? {} : { details };
+}
+
+/**
+ * What the operating system, the network or AWS answered, with the fix. Built from the problem
+ * (`{ kind: 'file-not-found', file }`, …) and the command it happened in: the class derives the
+ * code, the disposition, the message and the remedy.
+ */
 export class SystemError extends JitrError {
   readonly code: SystemErrorCode;
   readonly disposition: Disposition;
-  constructor(
-    code: SystemErrorCode,
-    message: string,
-    options: JitrErrorOptions,
-    disposition: Disposition = 'invalid-input',
-  ) {
-    super(message, options);
-    this.code = code;
-    this.disposition = disposition;
+  readonly problem: SystemProblem;
+  constructor(problem: SystemProblem, step: string, cause?: unknown) {
+    const described = describe(problem);
+    super(described.message, {
+      step,
+      remedy: described.remedy,
+      ...(problem.kind === 'aws-request-failed' ? { awsErrorName: problem.awsErrorName } : {}),
+      ...withDetails(described.details),
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.code = described.code;
+    this.disposition = described.disposition ?? 'invalid-input';
+    this.problem = problem;
   }
 }
 
@@ -66,93 +222,41 @@ function errnoOf(error: unknown, depth = 0): ErrnoLike | undefined {
   return errnoOf(e.cause, depth + 1);
 }
 
-const ENDPOINT_REMEDY =
-  'Start the endpoint (e.g. npx jitr sandbox start, then export the variables it prints) or fix the AWS_ENDPOINT_URL_* variables and the region; unset AWS_ENDPOINT_URL_* to talk to AWS itself.';
-
 function fromErrno(e: ErrnoLike, command: string): SystemError | undefined {
-  const path = str(e.path);
+  const file = str(e.path);
   const where =
     str(e.address) === undefined
       ? undefined
       : `${str(e.address)}${e.port === undefined ? '' : `:${String(e.port)}`}`;
-  const step = command;
+  const errno = String(e.code);
   switch (e.code) {
     case 'ENOENT':
-      return new SystemError('FileNotFound', `${path ?? 'a file'} does not exist`, {
-        step,
-        remedy: `Check the path (a relative path starts at ${process.cwd()}).`,
-        ...(path === undefined ? {} : { details: { file: path } }),
-      });
+      return new SystemError({ kind: 'file-not-found', file }, command);
     case 'EISDIR':
-      return new SystemError('NotAFile', `${path ?? 'the path'} is a directory, not a file`, {
-        step,
-        remedy: 'Give the path of a file inside it.',
-        ...(path === undefined ? {} : { details: { file: path } }),
-      });
+      return new SystemError({ kind: 'is-a-directory', file }, command);
     case 'ENOTDIR':
-      return new SystemError('NotAFile', `a part of ${path ?? 'the path'} is a file, not a directory`, {
-        step,
-        remedy: 'Check the path.',
-      });
+      return new SystemError({ kind: 'not-a-directory', file }, command);
     case 'EEXIST':
-      return new SystemError('FileExists', `${path ?? 'the path'} already exists`, {
-        step,
-        remedy: 'Choose another path, or move the existing one away first (nothing is overwritten).',
-      });
+      return new SystemError({ kind: 'file-exists', file }, command);
     case 'EACCES':
     case 'EPERM':
-      if (e.syscall === 'listen') {
-        return new SystemError('PortInUse', `not allowed to listen on ${where ?? 'that port'}`, {
-          step,
-          remedy: 'Choose a port above 1023 with --port, or omit --port for random free ports.',
-        });
-      }
-      return new SystemError('FileNotAccessible', `no permission to use ${path ?? 'the file'}`, {
-        step,
-        remedy: 'Check the permissions of the file and its directory.',
-      });
+      return e.syscall === 'listen'
+        ? new SystemError({ kind: 'listen-denied', where }, command)
+        : new SystemError({ kind: 'file-denied', file }, command);
     case 'EADDRINUSE':
-      return new SystemError(
-        'PortInUse',
-        `${where === undefined ? 'the port' : `port ${where}`} is already in use`,
-        {
-          step,
-          remedy:
-            'Stop what listens there (LocalStack also uses 4566) or choose other ports with --port N (the sandbox uses N to N+6); without --port it picks free ports.',
-        },
-      );
+      return new SystemError({ kind: 'port-in-use', where }, command);
     case 'EADDRNOTAVAIL':
-      return new SystemError(
-        'PortInUse',
-        `cannot listen on ${where ?? 'that address'}: no such local address`,
-        {
-          step,
-          remedy: 'Give --host an address of this machine (127.0.0.1, 0.0.0.0 for every interface).',
-        },
-      );
+      return new SystemError({ kind: 'no-such-address', where }, command);
     case 'ECONNREFUSED':
     case 'ECONNRESET':
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EPIPE':
-      return new SystemError(
-        'EndpointUnreachable',
-        `nothing answers at ${where ?? 'the endpoint'} (${String(e.code)})`,
-        { step, remedy: ENDPOINT_REMEDY, details: { errno: e.code } },
-        'transient',
-      );
+      return new SystemError({ kind: 'unreachable', where, errno }, command);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new SystemError(
-        'HostNotFound',
-        `cannot resolve ${str(e.hostname) ?? 'the endpoint host'} (${String(e.code)})`,
-        {
-          step,
-          remedy: `Check the network and DNS (this machine may have no internet access), the region and AWS_ENDPOINT_URL_*. ${ENDPOINT_REMEDY}`,
-        },
-        'transient',
-      );
+      return new SystemError({ kind: 'host-not-found', host: str(e.hostname), errno }, command);
     default:
       return undefined;
   }
@@ -163,18 +267,8 @@ function fromErrno(e: ErrnoLike, command: string): SystemError | undefined {
  * configuration error (an operator must act; retrying cannot help), with how to provide them.
  */
 export function credentialsMissing(error: unknown, step: string): SystemError {
-  const message = error instanceof Error ? error.message : String(error);
-  return new SystemError(
-    'AwsCredentialsMissing',
-    `no AWS credentials: ${message}`,
-    {
-      step,
-      remedy:
-        'Configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the sandbox, export what jitr sandbox start prints.',
-      cause: error,
-    },
-    'configuration',
-  );
+  const said = error instanceof Error ? error.message : String(error);
+  return new SystemError({ kind: 'credentials-missing', said }, step, error);
 }
 
 /** The SDK's answer when no region is configured anywhere (a plain Error: its message is all it has). */
@@ -184,17 +278,7 @@ export function isRegionMissing(error: unknown): boolean {
 
 /** No region for an AWS call: `AwsRegionMissing`, a configuration error, with where to set one. */
 export function regionMissing(error: unknown, step: string): SystemError {
-  return new SystemError(
-    'AwsRegionMissing',
-    'no AWS region is configured',
-    {
-      step,
-      remedy:
-        'Give the region: --region, AWS_REGION (or AWS_DEFAULT_REGION), or region in your AWS profile (aws configure); for the sandbox, export what jitr sandbox start prints.',
-      cause: error,
-    },
-    'configuration',
-  );
+  return new SystemError({ kind: 'region-missing' }, step, error);
 }
 
 /**
@@ -215,25 +299,7 @@ export function describeFailure(error: unknown, command: string): JitrError {
   if (name === 'CredentialsProviderError') return credentialsMissing(error, command);
   if (isRegionMissing(error)) return regionMissing(error, command);
   if (e.$metadata !== undefined) {
-    return new SystemError(
-      'AwsRequestFailed',
-      `AWS answered ${name}: ${message}`,
-      {
-        step: command,
-        awsErrorName: name,
-        remedy:
-          'Check the region, the resource names and the permissions of your credentials for this call (the AWS message above names what is wrong).',
-      },
-      'configuration',
-    );
+    return new SystemError({ kind: 'aws-request-failed', awsErrorName: name, said: message }, command);
   }
-  return new SystemError(
-    'UnexpectedError',
-    `${name}: ${message}`,
-    {
-      step: command,
-      remedy: 'This is a bug in jitr: report it with the command you ran and this message.',
-    },
-    'transient',
-  );
+  return new SystemError({ kind: 'unexpected', name, said: message }, command);
 }
