@@ -12,6 +12,7 @@ import {
 import dynalite from 'dynalite';
 import { STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from '../../lib/registration-state/state-store.js';
 import { clientHost, closeServer, listenLoopback } from './http.js';
+import { instrumentServer, operationOf, type RequestLog } from './request-log.js';
 
 export interface DynamoDbSandbox {
   endpoint: string;
@@ -27,21 +28,17 @@ export async function startDynamoDb(options: {
   host?: string;
   /** Delay before each request is answered (the sandbox's latency fault). */
   latencyMs?: () => number;
+  /** The sandbox's request log (the latency bench). */
+  requestLog?: RequestLog;
 }): Promise<DynamoDbSandbox> {
   const host = options.host ?? '127.0.0.1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const latencyMs = options.latencyMs;
-  if (latencyMs !== undefined) {
-    // Put the latency in front of dynalite's own request handler.
-    const handlers = server.listeners('request') as Array<(...args: unknown[]) => void>;
-    server.removeAllListeners('request');
-    server.on('request', (...args: unknown[]) => {
-      const run = () => {
-        for (const handler of handlers) handler.apply(server, args);
-      };
-      const ms = latencyMs();
-      if (ms > 0) setTimeout(run, ms);
-      else run();
+  if (latencyMs !== undefined || options.requestLog !== undefined) {
+    instrumentServer(server, 'dynamodb', {
+      latencyMs: latencyMs ?? (() => 0),
+      ...(options.requestLog === undefined ? {} : { log: options.requestLog }),
+      operationOf,
     });
   }
   const port = await listenLoopback(server, options.port, host);

@@ -1,4 +1,5 @@
 import { DEFAULT_IOT_TPS, TokenBucket } from './quotas.js';
+import { RequestLog } from './request-log.js';
 
 /** Fault injection settings; every field is optional and can be changed at run time. */
 export interface FaultOptions {
@@ -65,6 +66,8 @@ function bump(map: Record<string, number>, key: string): void {
  * on the next call.
  */
 export class Faults {
+  /** When each IoT, DynamoDB and S3 request arrived and was answered, while started (the latency bench). */
+  readonly requests = new RequestLog();
   private denied = new Set<string>();
   private scripted = new Map<string, { times: number; failure: InjectedFailure }>();
   private buckets = new Map<string, TokenBucket>();

@@ -160,7 +160,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const sqsPort = await listenLoopback(sqsServer, base === 0 ? 0 : base + 1, host);
     queues.baseUrl = `http://${local}:${sqsPort}`;
     for (const name of options.queues ?? []) queues.create(name);
-    const s3 = await startS3({ port: base === 0 ? 0 : base + 2, buckets: options.buckets ?? [], host });
+    const s3 = await startS3({
+      port: base === 0 ? 0 : base + 2,
+      buckets: options.buckets ?? [],
+      host,
+      latencyMs: () => faults.latencyMs(),
+      requestLog: faults.requests,
+    });
     stops.push(() => s3.stop());
     const functions: SandboxFunction[] = [];
     const lambdaServer = createLambdaServer(() => functions);
@@ -175,6 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       credentials: SANDBOX_CREDENTIALS,
       host,
       latencyMs: () => faults.latencyMs(),
+      requestLog: faults.requests,
     });
     stops.push(() => dynamodb.stop());
     for (const name of options.stateTables ?? []) await dynamodb.createStateTable(name);

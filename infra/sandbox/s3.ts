@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientHost } from './http.js';
+import { instrumentServer, operationOf, type RequestLog } from './request-log.js';
 
 /** The S3 side: a real S3-compatible server (s3rver) on loopback, storing in a temp dir. */
 export interface S3Sandbox {
@@ -39,6 +40,10 @@ export async function startS3(options: {
   port: number;
   buckets: string[];
   host?: string;
+  /** Delay before each request is answered (the sandbox's latency fault). */
+  latencyMs?: () => number;
+  /** The sandbox's request log (the latency bench). */
+  requestLog?: RequestLog;
 }): Promise<S3Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const directory = await mkdtemp(join(tmpdir(), 'jitr-sandbox-s3-'));
@@ -58,6 +63,14 @@ export async function startS3(options: {
     // A port in use: leave no temp dir behind.
     await rm(directory, { recursive: true, force: true });
     throw error;
+  }
+  const httpServer = server.httpServer;
+  if (httpServer !== undefined && (options.latencyMs !== undefined || options.requestLog !== undefined)) {
+    instrumentServer(httpServer, 's3', {
+      latencyMs: options.latencyMs ?? (() => 0),
+      ...(options.requestLog === undefined ? {} : { log: options.requestLog }),
+      operationOf,
+    });
   }
   const endpoint = `http://${clientHost(host)}:${port}`;
   return {

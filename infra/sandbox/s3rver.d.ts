@@ -9,5 +9,7 @@ declare module 's3rver' {
       getResourcePath(bucket: string, key: string, resource: string): string;
       putObject(object: { bucket: string; key: string }): Promise<{ size: number; md5: string }>;
     };
+    /** The http.Server, once run() resolved. */
+    httpServer?: import('node:http').Server;
   }
 }

@@ -8,6 +8,9 @@
  *     (thing-overrides.ts) with one UpdateThing when something changes. The ownership check and
  *     every FAIL check (attributes, type, groups) run before the first write, so a
  *     ThingOwnedByAnotherCertificate or OverrideConflict leaves the account untouched.
+ *     Under `shared`, where nothing after it depends on whether the thing existed (no billing
+ *     group; ThingGroups DO_NOTHING or MERGE), CreateThing goes first and DescribeThing only
+ *     follows its 409 (thing-steps.ts `createsFirst`): one round trip less for a new device.
  *  2. Thing groups: AddThingToThingGroup for each group to add (RemoveThingFromThingGroup only
  *     for REPLACE).
  *  3. Billing group: AddThingToBillingGroup when the thing has none (an existing different one
@@ -18,20 +21,26 @@
  *  5. AttachPolicy for each policy, target = the certificate.
  *  6. AttachThingPrincipal (certificate → thing); under `exclusive`, ListThingPrincipals again.
  *
+ * Order: steps 2, 3, 4–5 and 6 go out together once the thing step is done; steps 4–5 touch
+ * only the certificate and policies, so under `shared` without a FAIL override (where the thing
+ * step cannot refuse) they go out together with the thing step (`policiesGoFirst`).
+ *
  * Idempotency: every step reads or tolerates existing state (CreateThing 409 → re-describe,
  * CreatePolicy 409 → compare, attach/add repeats are no-ops), so the same plan run twice, or
  * twice concurrently, converges without error or duplicates.
  *
  * Retry after a failure part-way ("treated as new" rule): a thing is handled exactly like one
  * this run created — the template's groups are added whatever ThingGroups' override says —
- * when (a) no principal other than this certificate is attached to it, and (b) after applying
- * the attribute/type overrides its type and attributes equal the plan's. Both hold for a thing
- * a previous attempt of this registration created (the certificate is attached last), and
- * neither changes when this executor runs again (it never attaches other principals, and the
- * overrides are idempotent), so a retry reaches the same final state as an uninterrupted run.
- * A thing that serves another certificate (a device in use) keeps DO_NOTHING's meaning (only
- * reachable under `shared`). Under `shared` the principal list is read only when the answer
- * matters (existing thing, groups wanted, ThingGroups DO_NOTHING or FAIL).
+ * when, after applying the attribute/type overrides, its type and attributes equal the plan's
+ * (under `exclusive` its principals were read too and name this certificate at most). That
+ * holds for a thing a previous attempt of this registration created, and does not change when
+ * this executor runs again (the overrides are idempotent), so a retry reaches the same final
+ * state as an uninterrupted run. It is also exactly what a successful CreateThing tells (AWS
+ * answers an identical CreateThing with success), so the CreateThing-first path and the
+ * DescribeThing path decide alike. Under `shared` other principals do not count: a thing
+ * identical to the plan gets the template's groups even when another certificate uses it
+ * (certificate rotation, the usual reason for `shared`); one that differs keeps DO_NOTHING's
+ * meaning. `shared` never calls ListThingPrincipals.
  *
  * Thing ownership (THING_PRINCIPAL_POLICY, thing-ownership.ts). The thing name usually comes
  * from the certificate (CN), so a certificate repeating another device's name must not be
@@ -68,8 +77,12 @@ import type {
   ThingState,
 } from './execution-types.js';
 import { attachPolicies, ensurePolicies } from './policy-steps.js';
-import { checkOverrides } from './thing-overrides.js';
-import { assertThingNotOwnedByOthers, isThisCertificate } from './thing-ownership.js';
+import { checkOverrides, overrideFor } from './thing-overrides.js';
+import {
+  assertThingNotOwnedByOthers,
+  isThisCertificate,
+  type ThingPrincipalPolicy,
+} from './thing-ownership.js';
 import { applyBillingGroup, applyGroups, ensureThing } from './thing-steps.js';
 
 export type {
@@ -100,6 +113,19 @@ export function emptyExecutionResult(plan: Plan): ExecutionResult {
     iotApiCalls: 0,
     timings: {},
   };
+}
+
+/**
+ * Whether the policy steps (CreatePolicy, AttachPolicy to the certificate) may go out with the
+ * thing step: they touch only the certificate and policies, never the thing, so they wait only
+ * where the thing step may refuse the registration before any write — the ownership check
+ * under `exclusive`, and a FAIL override.
+ */
+export function policiesGoFirst(plan: ThingPlan, principalPolicy: ThingPrincipalPolicy): boolean {
+  const properties = ['AttributePayload', 'ThingTypeName', 'ThingGroups'] as const;
+  return (
+    principalPolicy === 'shared' && properties.every((property) => overrideFor(plan, property) !== 'FAIL')
+  );
 }
 
 /**
@@ -147,12 +173,20 @@ export async function executePlan(
     await timed('attach-policies', () => attachPolicies(plan.policies, target, iot, deps.policyCache));
   };
   const thing = async (plan: ThingPlan): Promise<void> => {
-    const ensured = await timed('thing', () =>
-      ensureThing(plan, target, iot, logger, result, principalPolicy),
-    );
+    // The certificate's own policies need not wait for the thing, unless the thing step may
+    // refuse (ownership under `exclusive`, a FAIL override): a refusal writes nothing.
+    const early = policiesGoFirst(plan, principalPolicy) ? policies() : null;
+    early?.catch(() => undefined);
+    let ensured: ThingState;
+    try {
+      ensured = await timed('thing', () => ensureThing(plan, target, iot, logger, result, principalPolicy));
+    } catch (error) {
+      await early?.catch(() => undefined); // none left running unobserved
+      throw error;
+    }
     const billingGroup = plan.billingGroup;
     await allSettled([
-      policies(),
+      early ?? policies(),
       timed('thing-groups', () => applyGroups(plan, ensured, iot, result)),
       billingGroup === null
         ? Promise.resolve()

@@ -7,7 +7,8 @@
  * - "not found" is `null` where the method says so, and "already exists" is a result value
  *   (`{ created: false }`), because both are expected answers in an idempotent flow;
  * - `callCount` counts every API call made (one per request, retries by the SDK not included);
- *   callers report per-event numbers as the difference between two readings.
+ *   per-event numbers come from a `scoped()` view, because the events of one SQS batch run
+ *   concurrently through the same registry (a difference of two readings would count theirs too).
  */
 
 /** Every status AWS IoT reports for a certificate. */
@@ -103,6 +104,11 @@ export type CreateResult = { created: true; arn: string } | { created: false };
 export interface IotRegistry {
   /** Number of IoT API calls made through this registry so far (monotonic). */
   readonly callCount: number;
+  /**
+   * A view that shares the client and the pacing but counts its own calls from zero (they
+   * are still counted here too): one per event.
+   */
+  scoped(): IotRegistry;
 
   /** @throws CertificateNotFoundError when AWS does not know the certificate. */
   describeCertificate(certificateId: string): Promise<CertificateDescription>;

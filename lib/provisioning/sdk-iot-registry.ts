@@ -116,7 +116,9 @@ const ID_REMEDY =
   'Check the certificate and CA ids (64 hex characters, as AWS IoT assigns) in the event or on the command line; no template is involved.';
 
 export class SdkIotRegistry implements IotRegistry {
-  #calls = 0;
+  /** This registry's count, and the counts of the registries it is a view of. */
+  readonly #counter = { calls: 0 };
+  #outer: readonly { calls: number }[] = [];
   readonly #client: IoTClient;
   readonly #pace: ApiPacer | null;
 
@@ -127,13 +129,20 @@ export class SdkIotRegistry implements IotRegistry {
   }
 
   get callCount(): number {
-    return this.#calls;
+    return this.#counter.calls;
+  }
+
+  scoped(): SdkIotRegistry {
+    const view = new SdkIotRegistry(this.#client, this.#pace);
+    view.#outer = [this.#counter, ...this.#outer];
+    return view;
   }
 
   /** Sends one command, counting it and translating any failure. */
   async #send<T>(context: IotCallContext, run: (client: IoTClient) => Promise<T>): Promise<T> {
     if (this.#pace !== null) await this.#pace(context.operation);
-    this.#calls += 1;
+    this.#counter.calls += 1;
+    for (const outer of this.#outer) outer.calls += 1;
     try {
       return await run(this.#client);
     } catch (error) {

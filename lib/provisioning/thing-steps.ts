@@ -5,16 +5,52 @@ import { IotConflictError } from './errors.js';
 import type { ExecutionResult, ExecutionTarget, ProvisioningLogger, ThingState } from './execution-types.js';
 import type { IotRegistry } from './iot-registry.js';
 import { looksNew, overrideFor, planGroupChanges, planThingUpdate } from './thing-overrides.js';
-import {
-  assertThingNotOwnedByOthers,
-  isThisCertificate,
-  type ThingPrincipalPolicy,
-} from './thing-ownership.js';
+import { assertThingNotOwnedByOthers, type ThingPrincipalPolicy } from './thing-ownership.js';
+
+/**
+ * Whether the thing step may start with CreateThing, without DescribeThing: only when nothing
+ * it does afterwards depends on whether the thing existed. AWS answers CreateThing with success
+ * both when it creates the thing and when an identical one (same type, attributes, billing
+ * group) exists, and with 409 when one with another configuration exists (then the DescribeThing
+ * path runs). So: `shared` only (under `exclusive` a thing that may already exist must have its
+ * principals read before anything is attached to it, and DescribeThing answering "absent" is
+ * what spares that read for a new thing); no billing group (an identical thing may sit in
+ * another one, which is kept); ThingGroups DO_NOTHING or MERGE (REPLACE and FAIL compare with
+ * the thing's current groups). An identical existing thing is then handled as new: the
+ * template's groups are added to it, also when other certificates share it (the "treated as
+ * new" rule otherwise asks that no other principal is attached; README "Thing ownership").
+ */
+export function createsFirst(plan: ThingPlan, principalPolicy: ThingPrincipalPolicy): boolean {
+  const groups = overrideFor(plan, 'ThingGroups');
+  return (
+    principalPolicy === 'shared' &&
+    plan.billingGroup === null &&
+    (plan.thingGroups.length === 0 || groups === 'DO_NOTHING' || groups === 'MERGE')
+  );
+}
+
+/** CreateThing from the plan; the state of a thing this run may treat as its own creation. */
+async function createThing(
+  plan: ThingPlan,
+  iot: IotRegistry,
+  result: ExecutionResult,
+): Promise<ThingState | null> {
+  const created = await iot.createThing({
+    thingName: plan.thingName,
+    thingTypeName: plan.thingTypeName,
+    attributes: plan.attributes,
+  });
+  if (!created.created) return null;
+  result.thing = { action: 'created', treatedAsNew: true };
+  result.created.push(`thing:${plan.thingName}`);
+  return { description: null, createdNow: true, principals: null, groups: null, treatedAsNew: true };
+}
 
 /**
  * DescribeThing → CreateThing, or the OverrideSettings on the existing thing (one UpdateThing at
- * most). Under `exclusive`, an existing thing's principals are read first and a thing serving
- * another principal is refused before any write (thing-ownership.ts).
+ * most); CreateThing first when {@link createsFirst} allows it. Under `exclusive`, an existing
+ * thing's principals are read first and a thing serving another principal is refused before
+ * any write (thing-ownership.ts).
  */
 export async function ensureThing(
   plan: ThingPlan,
@@ -24,18 +60,15 @@ export async function ensureThing(
   result: ExecutionResult,
   principalPolicy: ThingPrincipalPolicy,
 ): Promise<ThingState> {
+  if (createsFirst(plan, principalPolicy)) {
+    // 409: a thing with another configuration exists; the DescribeThing path handles it.
+    const state = await createThing(plan, iot, result);
+    if (state !== null) return state;
+  }
   let existing = await iot.describeThing(plan.thingName);
   if (existing === null) {
-    const created = await iot.createThing({
-      thingName: plan.thingName,
-      thingTypeName: plan.thingTypeName,
-      attributes: plan.attributes,
-    });
-    if (created.created) {
-      result.thing = { action: 'created', treatedAsNew: true };
-      result.created.push(`thing:${plan.thingName}`);
-      return { description: null, createdNow: true, principals: null, groups: null, treatedAsNew: true };
-    }
+    const state = await createThing(plan, iot, result);
+    if (state !== null) return state;
     // 409: created concurrently with another configuration; continue as for an existing thing.
     existing = await iot.describeThing(plan.thingName);
     if (existing === null) {
@@ -53,10 +86,10 @@ export async function ensureThing(
   let treatedAsNew = false;
   const groupOverride = overrideFor(plan, 'ThingGroups');
   if (plan.thingGroups.length > 0 && (groupOverride === 'DO_NOTHING' || groupOverride === 'FAIL')) {
-    if (looksNew(overridden, plan)) {
-      principals ??= await iot.listThingPrincipals(plan.thingName);
-      treatedAsNew = principals.every((principal) => isThisCertificate(principal, target.certificateArn));
-    }
+    // Treated as new: exactly what CreateThing from this plan makes (README "Thing ownership").
+    // Under `exclusive` the principals were read above and name this certificate at most; under
+    // `shared` they do not count, as for a CreateThing that succeeds on an identical thing.
+    treatedAsNew = looksNew(overridden, plan);
   }
   let groups: string[] | null = null;
   if (plan.thingGroups.length > 0 && groupOverride === 'FAIL') {

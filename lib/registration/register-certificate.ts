@@ -2,7 +2,10 @@
  * Use case: register one device certificate announced by AWS IoT's JITR event.
  *
  * Primary course:
- *  1. Validate the event (exact fields and types). Malformed: logged and dropped.
+ *  1. Validate the event (exact fields and types). Malformed: logged and dropped. Claim the
+ *     certificate in the registration-state table (duplicate-gate.ts): a duplicate that finds
+ *     it settled or leased stops without any IoT call. Then the reads of steps 2–5 all go out
+ *     at once (certificate-reads.ts) and are awaited in this order.
  *  2. DescribeCertificate. PENDING_ACTIVATION continues; ACTIVE is an idempotent no-op
  *     (duplicate delivery); any other status is skipped.
  *  3. DescribeCACertificate (cached per CA in the warm container): the CA must be ACTIVE;
@@ -32,17 +35,17 @@ import {
   parseCertificate,
   verifyIssuedBy,
 } from '../certificate/index.js';
-import { checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
+import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { emptyExecutionResult, executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription } from '../provisioning/iot-registry.js';
 import { certificateParameters } from '../template/certificate-parameters.js';
 import { render } from '../template/render.js';
-import type { CachedCa } from './ca-cache.js';
+import { type CertificateReads, startReads } from './certificate-reads.js';
 import type { RegistrationDeps } from './deps.js';
 import { claim, conclude, type Delivery, localDelivery } from './duplicate-gate.js';
-import { CaNotActiveError, CertificateCaMismatchError } from './errors.js';
+import { CertificateCaMismatchError } from './errors.js';
 import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
 import { handleFailure } from './failure-policy.js';
 import { recordInLedger } from './ledger-entry.js';
@@ -73,6 +76,15 @@ export async function registerCertificate(
   payload: unknown,
   deps: RegistrationDeps,
   delivery: Delivery = localDelivery(),
+): Promise<RegistrationResult> {
+  // The events of an SQS batch run at once: each counts its own IoT calls.
+  return registerWith(payload, { ...deps, iot: deps.iot.scoped() }, delivery);
+}
+
+async function registerWith(
+  payload: unknown,
+  deps: RegistrationDeps,
+  delivery: Delivery,
 ): Promise<RegistrationResult> {
   const now = monotonic(deps);
   const trace = emptyTrace(deps.iot.callCount, now());
@@ -137,22 +149,40 @@ async function run(
   trace.event = event;
   const extra = unknownEventFields(payload);
   if (extra.length > 0) deps.logger.warn('event carries unknown fields; ignoring them', { fields: extra });
+  let reads: CertificateReads | null = null;
+  try {
+    // Duplicates stop here, before any IoT call (the registration-state table, when configured).
+    const useTable = deps.state !== undefined && deps.state !== null;
+    if (!useTable) reads = startReads(event, deps);
+    const gate = useTable
+      ? await step('claim', () => claim(event, delivery, deps))
+      : ({ kind: 'proceed', claimed: false } as const);
+    if (gate.kind === 'duplicate') {
+      trace.duplicate = { reason: gate.reason, outcome: gate.outcome, code: gate.code };
+      deps.metrics.count('DuplicateSuppressed');
+      return result(trace, 'duplicate', gate.code);
+    }
+    trace.claimed = gate.claimed;
+    reads ??= startReads(event, deps);
+    return await provision(event, reads, deps, trace, step);
+  } finally {
+    // A duplicate or an early end leaves reads running: wait for them, so none outlives the event.
+    await reads?.settled();
+  }
+}
+
+/** Steps 2–7, with the reads already in flight. */
+async function provision(
+  event: RegisteredEvent,
+  reads: CertificateReads,
+  deps: RegistrationDeps,
+  trace: RegistrationTrace,
+  step: StepTimer,
+): Promise<RegistrationResult> {
   const { certificateId, caCertificateId } = event;
 
-  // Duplicates stop here, before any IoT call (the registration-state table, when configured).
-  const gate =
-    deps.state === undefined || deps.state === null
-      ? ({ kind: 'proceed', claimed: false } as const)
-      : await step('claim', () => claim(event, delivery, deps));
-  if (gate.kind === 'duplicate') {
-    trace.duplicate = { reason: gate.reason, outcome: gate.outcome, code: gate.code };
-    deps.metrics.count('DuplicateSuppressed');
-    return result(trace, 'duplicate', gate.code);
-  }
-  trace.claimed = gate.claimed;
-
   // 2. The certificate as AWS IoT holds it.
-  const certificate = await step('describe-certificate', () => deps.iot.describeCertificate(certificateId));
+  const certificate = await step('describe-certificate', () => reads.certificate);
   trace.certificateStatus = certificate.status;
   if (certificate.caCertificateId?.toLowerCase() !== caCertificateId) {
     throw new CertificateCaMismatchError(caCertificateId, certificate.caCertificateId);
@@ -170,16 +200,16 @@ async function run(
   }
 
   // 3. The CA.
-  const ca = await step('describe-ca', () => describeCa(caCertificateId, deps));
+  const ca = await step('describe-ca', () => reads.ca);
 
   // 4. Checks. Any failure here is the device's (rejected) and never activates anything.
   const facts = await step('check-certificate', async () =>
     checkCertificate(certificate, ca.facts, deps, trace),
   );
-  trace.crl = await step('crl', () => checkCrl(event, ca.facts, facts, deps));
+  trace.crl = await step('crl', () => checkCrl(event, ca.facts, facts, reads.crlStore, deps));
 
   // 5. Template → plan.
-  const loaded = await step('template-load', () => deps.templates.forCa(caCertificateId));
+  const loaded = await step('template-load', () => reads.template);
   trace.templateSource = loaded.source;
   trace.template = loaded.template;
   const plan = await step('template-render', async () =>
@@ -190,7 +220,8 @@ async function run(
   trace.thingName = plan.thing?.thingName ?? null;
   trace.policies = plan.policies.map((policy) => policy.policyName);
 
-  // 6. Provision (idempotent; never touches the certificate's status).
+  // 6. Provision (idempotent; never touches the certificate's status). Every check has passed:
+  // only now may anything be written.
   const target = { certificateId, certificateArn: certificate.certificateArn };
   // Filled as the plan runs, so the summary of a failed attempt says what it created.
   const execution = emptyExecutionResult(plan);
@@ -240,23 +271,6 @@ function monotonic(deps: RegistrationDeps): () => number {
   return deps.monotonic ?? (() => performance.now());
 }
 
-async function describeCa(caCertificateId: string, deps: RegistrationDeps): Promise<CachedCa> {
-  const cached = deps.caCache.get(caCertificateId);
-  if (cached !== undefined) return cached;
-  const description = await deps.iot.describeCaCertificate(caCertificateId);
-  if (description.status !== 'ACTIVE') throw new CaNotActiveError(caCertificateId, description.status);
-  const config = description.registrationConfig;
-  if (config !== null && (config.templateBody !== undefined || config.templateName !== undefined)) {
-    deps.logger.warn(
-      'the CA carries a JITP template in its registration config: AWS IoT runs JITP for its devices and races this handler; remove it (aws iot update-ca-certificate --remove-auto-registration or a registration config without template)',
-      { templateName: config.templateName ?? null, hasTemplateBody: config.templateBody !== undefined },
-    );
-  }
-  const ca: CachedCa = { description, facts: parseCertificate(description.certificatePem) };
-  deps.caCache.set(caCertificateId, ca);
-  return ca;
-}
-
 function checkCertificate(
   certificate: CertificateDescription,
   ca: CertificateFacts,
@@ -275,13 +289,14 @@ async function checkCrl(
   event: RegisteredEvent,
   ca: CertificateFacts,
   cert: CertificateFacts,
+  store: CrlStore | null,
   deps: RegistrationDeps,
 ): Promise<RevocationDecision> {
   const decision: RevocationDecision =
-    deps.crlStore === null
+    store === null
       ? { checked: false, reason: 'no-crl' }
       : await checkRevocation({
-          store: deps.crlStore,
+          store,
           mode: deps.config.crl.mode,
           caCertificateId: event.caCertificateId,
           ca,

@@ -65,7 +65,7 @@ export interface PortCall {
   args: unknown[];
 }
 
-export type Method = Exclude<keyof IotRegistry, 'callCount'>;
+export type Method = Exclude<keyof IotRegistry, 'callCount' | 'scoped'>;
 
 /** The AWS operation and pipeline step the SDK adapter reports for each port method. */
 export const ADAPTER_CALLS: Record<Method, { operation: string; step: string }> = {
@@ -159,6 +159,24 @@ export class FakeIotRegistry implements IotRegistry {
 
   get callCount(): number {
     return this.log.length;
+  }
+
+  /** A view on the same account whose `callCount` counts only its own calls (one per event). */
+  scoped(): IotRegistry {
+    let calls = 0;
+    const fake = this;
+    return new Proxy(this, {
+      get(target, property) {
+        if (property === 'callCount') return calls;
+        if (property === 'scoped') return () => fake.scoped();
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function' || !(property in ADAPTER_CALLS)) return value;
+        return (...args: unknown[]) => {
+          calls += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as IotRegistry;
   }
 
   /** The next call of `method` (after `skip` successful ones) throws `error`, once. */

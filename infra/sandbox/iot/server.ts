@@ -104,6 +104,7 @@ async function handle(
     resource = '*';
   }
   const decision = faults.decide('iot', route.op, resource);
+  faults.requests.note('iot', route.op, res);
   await delay(decision.latencyMs);
   switch (decision.kind) {
     case 'deny':

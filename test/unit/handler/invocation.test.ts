@@ -300,6 +300,51 @@ describe('handleInvocation', () => {
   });
 });
 
+describe('handleInvocation IotApiCalls', () => {
+  it('counts each record of a concurrent batch on its own (no call leaks into another event)', async () => {
+    // Prepare: a warm container (the CA and the policy are cached), then three events at once.
+    const { w, runtime, out } = setUp();
+    await handleInvocation(runtime, w.device('CN=warm-up').event, context);
+    const fresh = w.device('CN=dev-120').event;
+    const revoked = w.device('CN=dev-121');
+    w.crl.revoked.add(revoked.serialHex);
+    const active = w.device('CN=dev-122').event;
+    w.fake.certificateStatus.set(active.certificateId, 'ACTIVE');
+    const before = out().length;
+    w.fake.log.length = 0;
+    const records = [fresh, revoked.event, active].map((event, i) => ({
+      messageId: `m-${i}`,
+      body: JSON.stringify(event),
+      eventSource: 'aws:sqs',
+    }));
+    // Act
+    const response = await handleInvocation(runtime, { Records: records }, context);
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const lines = out().slice(before);
+    const calls = Object.fromEntries(
+      lines
+        .filter((l) => l.message === 'registration summary')
+        .map((l) => [`${String(l.thingName ?? l.certificateId)}:${String(l.outcome)}`, l.iotApiCalls]),
+    );
+    expect(calls).toEqual({
+      // DescribeCertificate, DescribeThing, CreateThing, AttachPolicy, AttachThingPrincipal,
+      // ListThingPrincipals, UpdateCertificate.
+      'dev-120:activated': 7,
+      // DescribeCertificate, UpdateCertificate (REVOKED).
+      [`${revoked.event.certificateId}:revoked`]: 2,
+      // DescribeCertificate.
+      [`${active.certificateId}:already-active`]: 1,
+    });
+    expect(w.fake.log).toHaveLength(10);
+    // The metric carries the same per-event values (one per event, in the invocation's EMF blob).
+    const emitted = emfBlobs(lines).flatMap((blob) =>
+      'IotApiCalls' in blob ? [blob.IotApiCalls].flat() : [],
+    );
+    expect(emitted.map(Number).sort((a, b) => a - b)).toEqual([1, 2, 7]);
+  });
+});
+
 describe('lambdaError', () => {
   it('adds the remedy once, however often the same error is thrown (the cold-start config error)', () => {
     // Prepare

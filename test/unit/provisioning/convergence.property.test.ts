@@ -84,6 +84,16 @@ const override = fc.constantFrom('MERGE', 'REPLACE', 'DO_NOTHING', 'FAIL') as fc
 >;
 const principalPolicy = fc.constantFrom('exclusive', 'shared') as fc.Arbitrary<'exclusive' | 'shared'>;
 
+/**
+ * The reference plan; without its billing group when `billing` is false (then, under `shared`,
+ * the thing step starts with CreateThing for DO_NOTHING and MERGE groups).
+ */
+function planOf(overrides: Record<string, 'MERGE' | 'REPLACE' | 'DO_NOTHING' | 'FAIL'>, billing: boolean) {
+  const plan = referencePlan(overrides);
+  if (!billing && plan.thing !== null) plan.thing.billingGroup = null;
+  return plan;
+}
+
 /** Runs the registration on a fresh account holding `thing`, retrying after each failure. */
 async function outcome(
   thing: Record<string, unknown> | null,
@@ -91,6 +101,7 @@ async function outcome(
   faults: { command: Method; skip: number }[],
   thingPrincipalPolicy: 'exclusive' | 'shared',
   onSeeded: (initial: unknown) => void = () => {},
+  billing = true,
 ): Promise<unknown> {
   const fake = new FakeIotRegistry();
   provision = newContainer(fake);
@@ -101,7 +112,7 @@ async function outcome(
   let lastCode: unknown = null;
   for (let attempt = 0; attempt < 20; attempt += 1) {
     try {
-      await provision(referencePlan(overrides), { thingPrincipalPolicy });
+      await provision(planOf(overrides, billing), { thingPrincipalPolicy });
       return fake.snapshot();
     } catch (error) {
       lastCode = (error as { code?: unknown }).code;
@@ -122,10 +133,11 @@ describe('executePlan on any existing thing (property)', () => {
           maxLength: 5,
         }),
         principalPolicy,
-        async (thing, overrides, faults, policy) => {
+        fc.boolean(),
+        async (thing, overrides, faults, policy, billing) => {
           // Act
-          const uninterrupted = await outcome(thing, overrides, [], policy);
-          const interrupted = await outcome(thing, overrides, faults, policy);
+          const uninterrupted = await outcome(thing, overrides, [], policy, undefined, billing);
+          const interrupted = await outcome(thing, overrides, faults, policy, undefined, billing);
           // Assess
           expect(interrupted).toEqual(uninterrupted);
         },
@@ -171,19 +183,20 @@ describe('executePlan on any existing thing (property)', () => {
         existingThing,
         fc.record({ AttributePayload: override, ThingTypeName: override, ThingGroups: override }),
         principalPolicy,
-        async (thing, overrides, thingPrincipalPolicy) => {
+        fc.boolean(),
+        async (thing, overrides, thingPrincipalPolicy, billing) => {
           // Prepare
           const fake = new FakeIotRegistry();
           provision = newContainer(fake);
           seed(fake);
           if (thing !== null) fake.things.set('dev-1', { ...(thing as object), version: 1 } as never);
-          const first = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
+          const first = await provision(planOf(overrides, billing), { thingPrincipalPolicy }).then(
             () => 'ok',
             (error: { code?: unknown }) => error.code,
           );
           const afterFirst = fake.snapshot();
           // Act
-          const second = await provision(referencePlan(overrides), { thingPrincipalPolicy }).then(
+          const second = await provision(planOf(overrides, billing), { thingPrincipalPolicy }).then(
             () => 'ok',
             (error: { code?: unknown }) => error.code,
           );

@@ -164,9 +164,11 @@ describe('executePlan OverrideSettings on an existing thing', () => {
       referencePlan({ AttributePayload: 'FAIL', ThingTypeName: 'FAIL', ThingGroups: 'FAIL' }),
       SHARED,
     );
-    // Assess
-    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: false });
+    // Assess: identical to what CreateThing from the plan makes, so treated as new (shared:
+    // whoever else uses it); FAIL finds nothing missing and nothing extra.
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: true });
     expect(fake.log).not.toContain('updateThing');
+    expect(fake.log).not.toContain('listThingPrincipals');
   });
 
   it('rejects MERGE for ThingTypeName', async () => {
@@ -234,9 +236,20 @@ describe('executePlan treated-as-new rule', () => {
     expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
   });
 
-  it('keeps DO_NOTHING for a thing another certificate uses', async () => {
+  it('adds the groups to a thing identical to the plan that another certificate uses (shared: principals do not count)', async () => {
     // Prepare
     partialThing([OTHER_CERT_ARN]);
+    // Act
+    const result = await provision(referencePlan(), SHARED);
+    // Assess: as for a CreateThing that succeeds on an identical thing (README "Thing ownership").
+    expect(result.thing).toEqual({ action: 'unchanged', treatedAsNew: true });
+    expect(fake.snapshot().things['dev-1']?.groups).toEqual(['eu', 'fleet']);
+    expect(fake.log).not.toContain('listThingPrincipals');
+  });
+
+  it('keeps DO_NOTHING for a thing another certificate uses when it differs from the plan', async () => {
+    // Prepare
+    partialThing([OTHER_CERT_ARN], { model: 'm1', serial: 's-1', color: 'red' });
     // Act
     const result = await provision(referencePlan(), SHARED);
     // Assess

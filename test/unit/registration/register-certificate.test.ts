@@ -155,8 +155,9 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('skipped');
     expect(result.certificateStatus).toBe(status);
-    expect(w.fake.log).toEqual(['describeCertificate']);
-    expect(w.metrics.emitted).toEqual(['CertificateSkipped=1', 'IotApiCalls=1']);
+    // The CA read goes out with DescribeCertificate (a cold container); nothing else.
+    expect(w.fake.log).toEqual(['describeCertificate', 'describeCaCertificate']);
+    expect(w.metrics.emitted).toEqual(['CertificateSkipped=1', 'IotApiCalls=2']);
   });
 
   it('drops a malformed event without calling AWS', async () => {
@@ -199,7 +200,8 @@ describe('registerCertificate', () => {
     // Assess
     expect(result.outcome).toBe('dropped');
     expect(result.code).toBe('CertificateCaMismatch');
-    expect(w.fake.log).toEqual(['describeCertificate']);
+    // The reads of the event's CA went out together; the mismatch decides, nothing is written.
+    expect(w.fake.log).toEqual(['describeCertificate', 'describeCaCertificate']);
   });
 
   it('throws CaNotActive and activates nothing when the CA is not ACTIVE', async () => {

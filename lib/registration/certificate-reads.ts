@@ -1,0 +1,73 @@
+/**
+ * The reads a registration needs before its checks, started together: DescribeCertificate, the
+ * CA (DescribeCACertificate, cached per container), the CA's CRL (S3, cached; it needs the CA
+ * certificate to verify it) and the CA's template (cached). All need only the event's ids, so
+ * none waits for another's answer but the CRL's for the CA. They are awaited in the old order
+ * (certificate, CA, CRL, template), so the outcome of an event is what it was when they ran one
+ * after another: a certificate that is ACTIVE already, or fails a check, ends the same way
+ * whatever the CRL or the template read answered. None of them writes anything.
+ */
+
+import { parseCertificate } from '../certificate/index.js';
+import type { CrlStore } from '../crl/revocation-check.js';
+import type { CertificateDescription } from '../provisioning/iot-registry.js';
+import type { LoadedTemplate } from '../template-source/template-source.js';
+import type { CachedCa } from './ca-cache.js';
+import type { RegistrationDeps } from './deps.js';
+import { CaNotActiveError } from './errors.js';
+
+export interface CertificateReads {
+  certificate: Promise<CertificateDescription>;
+  ca: Promise<CachedCa>;
+  /** A store answering from the CRL read started here; null when no CRL is consulted. */
+  crlStore: CrlStore | null;
+  template: Promise<LoadedTemplate>;
+  /** Resolves once every read has finished, however: none outlives the event. */
+  settled(): Promise<void>;
+}
+
+/** A read whose failure surfaces only where it is awaited (never as an unhandled rejection). */
+function started<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Sends every read at once. */
+export function startReads(
+  ids: { certificateId: string; caCertificateId: string },
+  deps: RegistrationDeps,
+): CertificateReads {
+  const certificate = started(deps.iot.describeCertificate(ids.certificateId));
+  const ca = started(describeCa(ids.caCertificateId, deps));
+  const store = deps.crlStore;
+  const crl =
+    store === null ? null : started(ca.then((known) => store.get(ids.caCertificateId, known.facts)));
+  const template = started(deps.templates.forCa(ids.caCertificateId));
+  return {
+    certificate,
+    ca,
+    crlStore: crl === null ? null : { get: () => crl },
+    template,
+    async settled() {
+      await Promise.allSettled([certificate, ca, crl, template]);
+    },
+  };
+}
+
+/** The CA from the container's cache, or DescribeCACertificate (must be ACTIVE; cached then). */
+async function describeCa(caCertificateId: string, deps: RegistrationDeps): Promise<CachedCa> {
+  const cached = deps.caCache.get(caCertificateId);
+  if (cached !== undefined) return cached;
+  const description = await deps.iot.describeCaCertificate(caCertificateId);
+  if (description.status !== 'ACTIVE') throw new CaNotActiveError(caCertificateId, description.status);
+  const config = description.registrationConfig;
+  if (config !== null && (config.templateBody !== undefined || config.templateName !== undefined)) {
+    deps.logger.warn(
+      'the CA carries a JITP template in its registration config: AWS IoT runs JITP for its devices and races this handler; remove it (aws iot update-ca-certificate --remove-auto-registration or a registration config without template)',
+      { templateName: config.templateName ?? null, hasTemplateBody: config.templateBody !== undefined },
+    );
+  }
+  const ca: CachedCa = { description, facts: parseCertificate(description.certificatePem) };
+  deps.caCache.set(caCertificateId, ca);
+  return ca;
+}
