@@ -70,6 +70,13 @@ function progressLine(): ((text: string) => void) | null {
   return (text) => process.stderr.write(`\r\x1b[2K${text}`);
 }
 
+/** `[████░░░░]` for done of total, 20 cells wide; a full bar when there is nothing to do. */
+export function progressBarText(done: number, total: number): string {
+  const width = 20;
+  const filled = total <= 0 ? width : Math.min(width, Math.floor((done / total) * width));
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
 function eta(seconds: number | null): string {
   if (seconds === null) return '';
   const s = Math.max(0, seconds);
@@ -142,7 +149,9 @@ export async function runRevocationSweep(options: SweepCliOptions, cli: CliRunti
             signal,
             onProgress: (p: FullWalkProgress) =>
               show?.(
-                `--full ${p.phase}: ${p.done}${p.total === null ? '' : `/${p.total}`}${eta(p.etaSeconds)}`,
+                p.total === null
+                  ? `--full ${p.phase}: ${p.done}`
+                  : `--full ${p.phase} ${progressBarText(p.done, p.total)} ${p.done}/${p.total}${eta(p.etaSeconds)}`,
               ),
           },
         );

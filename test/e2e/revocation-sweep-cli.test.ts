@@ -142,8 +142,8 @@ describe('jitr revocation sweep (built CLI, sandbox)', () => {
 
     expect(tty.code).toBe(0);
     expect(tty.out).toContain('\r\x1b[2K--full list: 24');
-    expect(tty.out).toContain('\r\x1b[2K--full describe: 1/20 ETA 0h00m04s'); // 19 left at 5/s
-    expect(tty.out).toContain('\r\x1b[2K--full describe: 20/20 ETA 0h00m00s');
+    expect(tty.out).toContain(`\r\x1b[2K--full describe [█${'░'.repeat(19)}] 1/20 ETA 0h00m04s`); // 19 left at 5/s
+    expect(tty.out).toContain(`\r\x1b[2K--full describe [${'█'.repeat(20)}] 20/20 ETA 0h00m00s`);
     expect(tty.out).toContain('(dry run: nothing changed)');
     expect(tty.out).toContain(
       '--full: 24 certificates listed, 24 ACTIVE, 4 known to the ledger, 20 described, 7 to revoke, 0 revoked',
