@@ -1,5 +1,4 @@
 /** `jitr reconcile`: sweeps a CA for certificates stuck in PENDING_ACTIVATION. */
-import { certificateIdFrom } from '../certificate/certificate-id.js';
 import { parseDuration } from '../config/duration.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
@@ -8,6 +7,7 @@ import { systemClock } from '../pacing/token-bucket.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { certificateIdOption } from './certificate-id-option.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
 
@@ -32,14 +32,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
       'a duration like 90s, 10m, 2h or 1d',
     );
   }
-  const caCertificateId = certificateIdFrom(options.ca);
-  if (caCertificateId === null) {
-    throw new InvalidOperationsOptionError(
-      '--ca',
-      `${options.ca} is not a CA certificate id`,
-      'the 64-hex id of the CA',
-    );
-  }
+  const caCertificateId = certificateIdOption('--ca', options.ca, 'ca');
   // A dry run only lists: it needs neither the function nor the handler's configuration.
   const invoker = await runInvoker(options, cli);
   const interrupt = interruptOnSigint();

@@ -1,10 +1,9 @@
 /** `jitr status <certificateId>`: why is this device (not) online? */
-import { certificateIdFrom } from '../certificate/certificate-id.js';
-import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { type CertificateStatusReport, certificateStatus } from '../status/certificate-status.js';
+import { certificateIdOption } from './certificate-id-option.js';
 
 export interface StatusCliOptions {
   region?: string;
@@ -68,14 +67,7 @@ export async function runStatus(
   options: StatusCliOptions,
   cli: CliRuntime,
 ): Promise<void> {
-  const id = certificateIdFrom(certificateId);
-  if (id === null) {
-    throw new InvalidOperationsOptionError(
-      '<certificateId>',
-      `${certificateId} is not a certificate id`,
-      'the 64-hex certificate id',
-    );
-  }
+  const id = certificateIdOption('<certificateId>', certificateId, 'certificate');
   const iot = new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region))));
   const ledger = await cli.ledger({
     ...(options.region === undefined ? {} : { region: options.region }),

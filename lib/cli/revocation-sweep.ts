@@ -1,12 +1,12 @@
 /** `jitr revocation sweep`: apply a CA's CRL to its ACTIVE certificates, from the CLI. */
 
-import { certificateIdFrom } from '../certificate/certificate-id.js';
 import type { VerifiedCrl } from '../crl/types.js';
 import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { systemClock } from '../pacing/token-bucket.js';
 import type { FullWalkProgress, FullWalkReport } from '../revocation/full-walk.js';
 import type { SweepReport } from '../revocation/sweep.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
+import { certificateIdOption } from './certificate-id-option.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint } from './ops-run.js';
 
@@ -88,14 +88,7 @@ function eta(seconds: number | null): string {
  * missing, or certificates that could not be revoked; 130 interrupted.
  */
 export async function runRevocationSweep(options: SweepCliOptions, cli: CliRuntime): Promise<void> {
-  const caCertificateId = certificateIdFrom(options.ca);
-  if (caCertificateId === null) {
-    throw new InvalidOperationsOptionError(
-      '--ca',
-      `${options.ca} is not a CA certificate id`,
-      'the 64-hex id of the CA',
-    );
-  }
+  const caCertificateId = certificateIdOption('--ca', options.ca, 'ca');
   const runtime = await cli.sweep({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.bucket === undefined ? {} : { bucket: options.bucket }),
