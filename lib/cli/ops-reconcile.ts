@@ -4,8 +4,6 @@ import { InvalidOperationsOptionError } from '../operations/errors.js';
 import { reconcileCa } from '../operations/reconcile.js';
 import { textTable } from '../operations/text-table.js';
 import { systemClock } from '../pacing/token-bucket.js';
-import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
-import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { certificateIdOption } from './certificate-id-option.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -40,7 +38,7 @@ export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime
   try {
     const report = await reconcileCa(
       {
-        iot: new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region)))),
+        iot: await cli.aws(options.region).iotRegistry(),
         invoker,
         clock: systemClock,
       },

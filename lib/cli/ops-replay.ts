@@ -9,10 +9,7 @@ import { formatPlan, formatReport } from '../operations/replay/format.js';
 import { registryStatusReader } from '../operations/replay/registry-status-reader.js';
 import { SqsDlqQueue } from '../operations/replay/sqs-dlq-queue.js';
 import { systemClock } from '../pacing/token-bucket.js';
-import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
-import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
-import { createSqsClient } from '../runtime/operations-clients.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { interruptOnSigint, progressBar, runInvoker } from './ops-run.js';
 
@@ -44,13 +41,13 @@ export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Pro
   const invoker = await runInvoker(options, cli);
   const deps = {
     queue: new SqsDlqQueue({
-      sqs: createSqsClient({ region: aws.region }),
+      sqs: await aws.sqs(),
       queueUrl: options.queueUrl,
       visibilityTimeoutSeconds: options.visibilityTimeout,
       waitTimeSeconds: 1,
     }),
     invoker,
-    certificates: registryStatusReader(new SdkIotRegistry(createIotClient(iotTarget(aws)))),
+    certificates: registryStatusReader(await aws.iotRegistry()),
     clock: systemClock,
   };
   const interrupt = interruptOnSigint();

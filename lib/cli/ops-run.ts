@@ -8,7 +8,6 @@ import { LambdaInvoker } from '../operations/replay/lambda-invoker.js';
 import type { EventInvoker } from '../operations/replay/ports.js';
 import { useCaseInvoker } from '../operations/replay/use-case-invoker.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
-import { createLambdaClient } from '../runtime/operations-clients.js';
 
 /** The invoker of a dry run, which lists and never invokes (the engines stop before). */
 export const DRY_RUN_INVOKER: EventInvoker = {
@@ -31,7 +30,7 @@ export async function runInvoker(
 ): Promise<EventInvoker> {
   if (options.dryRun === true) return DRY_RUN_INVOKER;
   if (options.functionName !== undefined) {
-    return new LambdaInvoker(createLambdaClient(cli.aws(options.region)), options.functionName);
+    return new LambdaInvoker(await cli.aws(options.region).lambda(), options.functionName);
   }
   return useCaseInvoker((await cli.registration(options.region)).deps);
 }

@@ -1,6 +1,4 @@
 /** `jitr status <certificateId>`: why is this device (not) online? */
-import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
-import { createIotClient, iotTarget } from '../runtime/aws-clients.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 import { type CertificateStatusReport, certificateStatus } from '../status/certificate-status.js';
 import { certificateIdOption } from './certificate-id-option.js';
@@ -68,7 +66,7 @@ export async function runStatus(
   cli: CliRuntime,
 ): Promise<void> {
   const id = certificateIdOption('<certificateId>', certificateId, 'certificate');
-  const iot = new SdkIotRegistry(createIotClient(iotTarget(cli.aws(options.region))));
+  const iot = await cli.aws(options.region).iotRegistry();
   const ledger = await cli.ledger({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.table === undefined ? {} : { table: options.table }),

@@ -141,7 +141,7 @@ export function registerPkiCommands(program: JitrCommand, cli: CliRuntime): void
           region?: string;
         }) => {
           const { publishCrlAction } = await import('./pki-publish.js');
-          cli.out.json(await publishCrlAction(options, { aws: cli.aws(options.region) }));
+          cli.out.json(await publishCrlAction(options, { s3: cli.aws(options.region).s3 }));
         },
       ),
     );

@@ -4,13 +4,11 @@ import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { certificateIdFrom } from '../certificate/certificate-id.js';
 import { parseCertificate } from '../certificate/index.js';
-import type { AwsSettings } from '../config/config.js';
 import { loadCrl } from '../crl/index.js';
 import { CA_ID_PLACEHOLDER, crlObjectKey, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import { caPaths, DEFAULT_CA_DIR, readCaCertificate } from '../pki/ca-store.js';
 import { PkiCaNotFoundError, PkiInvalidArgumentError } from '../pki/errors.js';
 import { putCrlObject } from '../pki/publish-crl.js';
-import { createS3Client, s3Target } from '../runtime/aws-clients.js';
 
 export interface PublishCrlInput {
   dir?: string;
@@ -24,9 +22,8 @@ export interface PublishCrlInput {
 }
 
 export interface PublishCrlDeps {
-  /** Where S3 is (region, custom endpoint), from the CLI runtime; used unless `s3` is given. */
-  aws?: AwsSettings;
-  s3?: S3Client;
+  /** The S3 client, built when the CRL is ready to upload (the CLI runtime's `aws(region).s3`). */
+  s3: () => Promise<S3Client>;
   now?: Date;
 }
 
@@ -36,7 +33,7 @@ export interface PublishCrlDeps {
  * @throws the CRL module's error when the CRL would be rejected by the handler.
  * @throws {@link PkiPublishFailedError} when the upload fails.
  */
-export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlDeps = {}) {
+export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlDeps) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
   const caCertificateId =
     input.caCertificateId === undefined ? undefined : certificateIdFrom(input.caCertificateId);
@@ -61,12 +58,7 @@ export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlD
   const crl = loadCrl(bytes, ca, { now: deps.now ?? new Date(), maxStalenessSeconds: 0 });
   const id = caCertificateId ?? ca.sha256;
   const key = crlObjectKey(keyTemplate, id);
-  const s3 =
-    deps.s3 ??
-    createS3Client(
-      s3Target(deps.aws ?? { region: null, s3Endpoint: null, iotEndpoint: null, dynamodbEndpoint: null }),
-    );
-  const { etag } = await putCrlObject({ s3, bucket: input.bucket, key, crl: bytes });
+  const { etag } = await putCrlObject({ s3: await deps.s3(), bucket: input.bucket, key, crl: bytes });
   return {
     bucket: input.bucket,
     key,

@@ -4,10 +4,11 @@
  * `process.env`. Cheap to build: SDK clients and the registration runtime load on demand, so
  * `jitr crl inspect` never pays for the AWS SDK.
  */
-import { type AwsSettings, loadAwsSettings } from '../config/config.js';
+import { loadAwsSettings } from '../config/config.js';
 import { type Env, readDefaulted, readVariable } from '../config/declare.js';
 import { CRL_MAX_STALENESS, REGISTRATION_STATE_TABLE } from '../config/variables.js';
 import type { LedgerReader } from '../ledger/ports.js';
+import { type CliAws, cliAws } from './cli-aws.js';
 import { type ResultOutput, resultOutput } from './result-output.js';
 import type { Runtime } from './runtime.js';
 import type { SweepRuntime, SweepRuntimeOptions } from './sweep-runtime.js';
@@ -15,8 +16,11 @@ import type { SweepRuntime, SweepRuntimeOptions } from './sweep-runtime.js';
 export interface CliRuntime {
   /** Where the command's result goes (stdout). */
   readonly out: ResultOutput;
-  /** Region and custom endpoints from the environment; `region` (a `--region` option) wins. */
-  aws(region?: string): AwsSettings;
+  /**
+   * The SDK clients and IoT port in `region` (a `--region` option; else the environment's),
+   * with the custom endpoints from the environment; each client is built on its first use.
+   */
+  aws(region?: string): CliAws;
   /**
    * `CRL_MAX_STALENESS` from the environment, else its declared default.
    * @throws {@link ConfigurationInvalidError} when the variable is malformed.
@@ -44,12 +48,14 @@ export interface CliRuntime {
  * @example const cli = createCliRuntime(process.env, reserveStdoutForResults()); // lib/cli/main.ts only
  */
 export function createCliRuntime(env: Env, stdout?: (text: string) => void): CliRuntime {
+  const settings = (region: string | undefined) => {
+    const aws = loadAwsSettings(env);
+    return region === undefined ? aws : { ...aws, region };
+  };
+  const aws = (region?: string): CliAws => cliAws(settings(region));
   return {
     out: resultOutput(stdout),
-    aws(region) {
-      const settings = loadAwsSettings(env);
-      return region === undefined ? settings : { ...settings, region };
-    },
+    aws,
     crlMaxStalenessSeconds: () => readDefaulted(env, CRL_MAX_STALENESS),
     async registration(region) {
       const { createRuntimeFromEnv } = await import('./runtime.js');
@@ -58,21 +64,18 @@ export function createCliRuntime(env: Env, stdout?: (text: string) => void): Cli
     },
     async sweep({ region, ...options }) {
       const { createSweepRuntime } = await import('./sweep-runtime.js');
-      const aws = loadAwsSettings(env);
       return createSweepRuntime(
         { POWERTOOLS_LOG_LEVEL: 'WARN', ...env },
-        { ...options, aws: region === undefined ? aws : { ...aws, region }, metrics: 'off' },
+        { ...options, aws: settings(region), metrics: 'off' },
       );
     },
     async ledger({ region, table }) {
       const tableName = table ?? readVariable(env, REGISTRATION_STATE_TABLE) ?? null;
       if (tableName === null) return null;
-      const [{ DynamoDbLedger }, { createDynamoDbClient, dynamodbTarget }] = await Promise.all([
+      const [{ DynamoDbLedger }, client] = await Promise.all([
         import('../ledger/dynamodb-ledger.js'),
-        import('./aws-clients.js'),
+        aws(region).dynamodb(),
       ]);
-      const aws = loadAwsSettings(env);
-      const client = createDynamoDbClient(dynamodbTarget(region === undefined ? aws : { ...aws, region }));
       return new DynamoDbLedger({ client, tableName });
     },
   };

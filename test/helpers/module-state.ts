@@ -88,17 +88,41 @@ function isAssignment(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
-/** {@link moduleState} over every `.ts` file under `dirs` (paths relative to `root`). */
-export function moduleStateIn(root: string, dirs: readonly string[]): string[] {
+/**
+ * The entry points: they read the process environment and hold what the composition root built
+ * for their process (e.g. the handler's runtime).
+ */
+export const ENTRY_POINTS: readonly RegExp[] = [
+  /^handlers\/[^/]+\.ts$/,
+  /^bin\//,
+  /^scripts\//,
+  /^lib\/cli\/main\.ts$/,
+  /^infra\/demo\/run\.ts$/,
+];
+
+/** The folders of product code, local AWS and the demo (everything but test/). */
+export const SOURCE_DIRS = ['handlers', 'lib', 'infra', 'scripts', 'bin'] as const;
+
+/** `check` over every `.ts` file under `dirs` (paths relative to `root`), its findings in one list. */
+export function checkSources(
+  root: string,
+  dirs: readonly string[],
+  check: (file: string, source: string) => string[],
+): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith('.ts') && !name.endsWith('.d.ts'))
-        out.push(...moduleState(relative(root, path), readFileSync(path, 'utf8')));
+        out.push(...check(relative(root, path), readFileSync(path, 'utf8')));
     }
   };
   for (const dir of dirs) walk(join(root, dir));
   return out;
+}
+
+/** {@link moduleState} over every `.ts` file under `dirs` (paths relative to `root`). */
+export function moduleStateIn(root: string, dirs: readonly string[]): string[] {
+  return checkSources(root, dirs, moduleState);
 }

@@ -4,18 +4,9 @@
 // counters are built by the composition root and passed in).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { moduleState, moduleStateIn } from '../helpers/module-state.js';
+import { ENTRY_POINTS, moduleState, moduleStateIn, SOURCE_DIRS } from '../helpers/module-state.js';
 
 const root = join(import.meta.dirname, '..', '..');
-
-/** Entry points hold what the composition root built for their process (e.g. the handler's runtime). */
-const ENTRY_POINTS = [
-  /^handlers\/[^/]+\.ts$/,
-  /^bin\//,
-  /^scripts\//,
-  /^lib\/cli\/main\.ts$/,
-  /^infra\/demo\/run\.ts$/,
-];
 
 describe('module-level state', () => {
   it('finds it when there is some', () => {
@@ -43,7 +34,7 @@ describe('module-level state', () => {
 
   it('exists only in the composition root and the entry points', () => {
     // Act
-    const found = moduleStateIn(root, ['lib', 'handlers', 'infra', 'scripts', 'bin']);
+    const found = moduleStateIn(root, SOURCE_DIRS);
     const outside = found.filter((line) => {
       const file = line.split(':')[0] ?? '';
       return !file.startsWith('lib/runtime/') && !ENTRY_POINTS.some((entry) => entry.test(file));

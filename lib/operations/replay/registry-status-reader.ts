@@ -14,7 +14,7 @@ function isCertificateNotFound(error: unknown): boolean {
 /**
  * Reads certificate statuses through an {@link IotRegistry}; a deleted certificate reads as null.
  *
- * @example const reader = registryStatusReader(new SdkIotRegistry(createIotClient()));
+ * @example const reader = registryStatusReader(await cli.aws(region).iotRegistry());
  */
 export function registryStatusReader(iot: Pick<IotRegistry, 'describeCertificate'>): CertificateStatusReader {
   return {

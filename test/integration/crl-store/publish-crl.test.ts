@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCertificate } from '../../../lib/certificate/index.js';
 import { createCaAction, crlAction, issueDeviceAction, revokeAction } from '../../../lib/cli/pki-actions.js';
 import { publishCrlAction } from '../../../lib/cli/pki-publish.js';
-import { loadAwsSettings } from '../../../lib/config/config.js';
 import { checkRevocation } from '../../../lib/crl/revocation-check.js';
 import { S3CrlStore } from '../../../lib/crl/s3-crl-store.js';
 import { caPaths } from '../../../lib/pki/ca-store.js';
+import { createCliRuntime } from '../../../lib/runtime/cli-runtime.js';
 import { expectJitrError } from '../../helpers/expect-jitr-error.js';
 import { startTestS3, type TestS3 } from './s3-server.js';
 
@@ -27,6 +27,9 @@ function env(): Record<string, string> {
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
   };
 }
+
+/** The S3 client `jitr pki publish-crl` gets from the CLI runtime in that environment. */
+const s3 = () => createCliRuntime(env()).aws().s3;
 
 beforeAll(async () => {
   server = await startTestS3();
@@ -51,10 +54,7 @@ describe('jitr pki publish-crl', () => {
     await crlAction({ dir, now: NOW });
 
     // Act
-    const published = await publishCrlAction(
-      { dir, bucket: server.bucket },
-      { aws: loadAwsSettings(env()), now: NOW },
-    );
+    const published = await publishCrlAction({ dir, bucket: server.bucket }, { s3: s3(), now: NOW });
 
     // Assess
     expect(published).toEqual({
@@ -107,7 +107,7 @@ describe('jitr pki publish-crl', () => {
     // Act
     const published = await publishCrlAction(
       { dir, bucket: server.bucket, caCertificateId: id, keyTemplate: 'revocation/{caCertificateId}.der' },
-      { aws: loadAwsSettings(env()), now: NOW },
+      { s3: s3(), now: NOW },
     );
 
     // Assess
@@ -129,19 +129,16 @@ describe('jitr pki publish-crl', () => {
     const stale = await expectJitrError(
       publishCrlAction(
         { dir, bucket: server.bucket },
-        { aws: loadAwsSettings(env()), now: new Date(NOW.getTime() + 2 * 86_400_000) },
+        { s3: s3(), now: new Date(NOW.getTime() + 2 * 86_400_000) },
       ),
     );
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0x01;
     await writeFile(caPaths(dir).crl, tampered);
     const invalid = await expectJitrError(
-      publishCrlAction({ dir, bucket: server.bucket }, { aws: loadAwsSettings(env()), now: NOW }),
+      publishCrlAction({ dir, bucket: server.bucket }, { s3: s3(), now: NOW }),
     );
     const badTemplate = await expectJitrError(
-      publishCrlAction(
-        { dir, bucket: server.bucket, keyTemplate: 'crl/fixed.crl' },
-        { aws: loadAwsSettings(env()), now: NOW },
-      ),
+      publishCrlAction({ dir, bucket: server.bucket, keyTemplate: 'crl/fixed.crl' }, { s3: s3(), now: NOW }),
     );
 
     // Assess
@@ -161,7 +158,7 @@ describe('jitr pki publish-crl', () => {
 
     // Act
     const error = await expectJitrError(
-      publishCrlAction({ dir, bucket: 'no-such-bucket' }, { aws: loadAwsSettings(env()), now: NOW }),
+      publishCrlAction({ dir, bucket: 'no-such-bucket' }, { s3: s3(), now: NOW }),
     );
 
     // Assess
