@@ -131,9 +131,8 @@ async function readJson(file: string, option: string): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     throw new CommandLineError(
-      `${option} ${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      { kind: 'not-json', option, file, reason: error instanceof Error ? error.message : String(error) },
       COMMAND,
-      'Give a JSON file (events/*.json are examples).',
     );
   }
 }
@@ -154,9 +153,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // parseArgs throws for an unknown option or a missing value: a usage error, not a crash.
     throw new CommandLineError(
-      error instanceof Error ? error.message : String(error),
+      { kind: 'parser', said: error instanceof Error ? error.message : String(error) },
       COMMAND,
-      'Run npm run invoke -- --help for its options and an example.',
     );
   }
   if (values.help === true) {
@@ -164,11 +162,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_CODES.ok;
   }
   if (values.event === undefined) {
-    throw new CommandLineError(
-      '-e EVENT.json is required',
-      COMMAND,
-      'Run npm run invoke -- --help for its options and an example.',
-    );
+    throw new CommandLineError({ kind: 'required', option: '-e EVENT.json' }, COMMAND);
   }
   const event = JSON.stringify(await readJson(values.event, '-e'));
   const envVars =
@@ -178,11 +172,7 @@ async function main(argv: string[]): Promise<number> {
   const template = loadSamTemplate();
   const logicalId = values.function;
   if (!(logicalId in template.Resources)) {
-    throw new CommandLineError(
-      `--function ${logicalId} is not a resource of template.yaml`,
-      COMMAND,
-      'Give the logical id of a function in template.yaml, e.g. JitrFunction or ReconcileFunction.',
-    );
+    throw new CommandLineError({ kind: 'unknown-function', logicalId }, COMMAND);
   }
   const { variables, ignored } = functionEnvironment(template, logicalId, envVars);
   for (const key of ignored) {
@@ -195,14 +185,7 @@ async function main(argv: string[]): Promise<number> {
   const bundle = join(ROOT, 'dist', 'handlers', `${basename(file ?? 'jitr')}.cjs`);
   if (!existsSync(bundle)) {
     process.stderr.write(
-      formatError(
-        new CommandLineError(
-          `${bundle} is missing`,
-          COMMAND,
-          'Run npm run build (npm run invoke does it first).',
-        ),
-        COMMAND,
-      ),
+      formatError(new CommandLineError({ kind: 'bundle-missing', bundle }, COMMAND), COMMAND),
     );
     return EXIT_CODES.failed;
   }

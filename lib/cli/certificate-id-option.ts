@@ -4,11 +4,6 @@ import { InvalidOperationsOptionError } from '../operations/errors.js';
 /** What a command's id argument names: a CA's id (`--ca`) or a device certificate's. */
 export type CertificateIdKind = 'ca' | 'certificate';
 
-const WORDING: Record<CertificateIdKind, { noun: string; expected: string }> = {
-  ca: { noun: 'a CA certificate id', expected: 'the 64-hex id of the CA' },
-  certificate: { noun: 'a certificate id', expected: 'the 64-hex certificate id' },
-};
-
 /**
  * The certificate id a command was given, by the one certificate-id rule.
  * @throws {@link InvalidOperationsOptionError} naming `option` when `value` is not an id.
@@ -16,6 +11,5 @@ const WORDING: Record<CertificateIdKind, { noun: string; expected: string }> = {
 export function certificateIdOption(option: string, value: string, kind: CertificateIdKind): string {
   const id = certificateIdFrom(value);
   if (id !== null) return id;
-  const { noun, expected } = WORDING[kind];
-  throw new InvalidOperationsOptionError(option, `${value} is not ${noun}`, expected);
+  throw new InvalidOperationsOptionError({ kind: 'not-a-certificate-id', option, value, of: kind });
 }

@@ -60,7 +60,7 @@ function stalenessSeconds(
   const value = CRL_MAX_STALENESS.parse(option.trim());
   if (value === undefined) {
     throw new CommandLineError(
-      `--max-staleness must be whole seconds ≥ 0, got "${option}" (expected ${CRL_MAX_STALENESS.expected})`,
+      { kind: 'max-staleness', value: option, expected: CRL_MAX_STALENESS.expected },
       COMMAND,
     );
   }
@@ -72,9 +72,8 @@ function serialBytes(text: string): Uint8Array {
     return serialBytesFromHex(text);
   } catch (error) {
     throw new CommandLineError(
-      `--serial ${text}: ${error instanceof Error ? error.message : String(error)}`,
+      { kind: 'serial', value: text, reason: error instanceof Error ? error.message : String(error) },
       COMMAND,
-      'Give --serial as hex, as jitr pki issue-device or openssl x509 -serial print it (e.g. 00c0ffee or C0:FF:EE).',
     );
   }
 }
@@ -90,7 +89,8 @@ export async function inspectCrl(
 ): Promise<CrlInspectReport> {
   const maxStalenessSeconds = stalenessSeconds(options.maxStaleness, cli);
   const now = options.now === undefined ? new Date() : new Date(options.now);
-  if (Number.isNaN(now.getTime())) throw new CommandLineError(`--now is not a date: ${options.now}`, COMMAND);
+  if (Number.isNaN(now.getTime()))
+    throw new CommandLineError({ kind: 'not-a-date', option: '--now', value: String(options.now) }, COMMAND);
   const queries = (options.serial ?? []).map((s) => ({ text: s, bytes: serialBytes(s) }));
   // The CA may be PEM or DER (parseCertificate takes both from bytes).
   const [crlBytes, caBytes] = await Promise.all([

@@ -39,22 +39,14 @@ export function parseEndpoint(endpoint: string, command: DeviceCommand): { host:
   const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]/\s]+)(?::(\d{1,5}))?$/.exec(text);
   const port = m?.[2] === undefined ? 8883 : Number(m[2]);
   if (m === null || port < 1 || port > 65535)
-    throw new CommandLineError(
-      `--endpoint ${JSON.stringify(endpoint)} is not host[:port]`,
-      command,
-      'Give the endpoint as host[:port], e.g. abc123-ats.iot.eu-west-1.amazonaws.com or 127.0.0.1:8883 (the sandbox prints it).',
-    );
+    throw new CommandLineError({ kind: 'endpoint', value: endpoint }, command);
   return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
 }
 
 function positive(value: string, option: string, command: DeviceCommand): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
-    throw new CommandLineError(
-      `${option} ${JSON.stringify(value)} is not a positive number`,
-      command,
-      `Give ${option} a number above 0.`,
-    );
+    throw new CommandLineError({ kind: 'not-positive', option, value }, command);
   return n;
 }
 
@@ -66,9 +58,8 @@ function mqttVersion(value: string, command: DeviceCommand): 4 | 5 {
   if (value === '3.1.1' || value === '4') return 4;
   if (value === '5') return 5;
   throw new CommandLineError(
-    `--mqtt-version ${value} is not 3.1.1 or 5`,
+    { kind: 'not-a-choice', option: '--mqtt-version', value, choices: ['3.1.1', '5'], firstIsDefault: true },
     command,
-    'Use --mqtt-version 3.1.1 or --mqtt-version 5.',
   );
 }
 
@@ -172,11 +163,7 @@ function checkKey(keyPem: string, command: DeviceCommand): void {
   try {
     createPrivateKey(keyPem);
   } catch {
-    throw new CommandLineError(
-      '--key is not a PEM private key',
-      command,
-      "Give the device's private key (PEM), e.g. the .key file jitr pki issue-device wrote.",
-    );
+    throw new CommandLineError({ kind: 'not-a-private-key', option: '--key' }, command);
   }
 }
 
@@ -185,18 +172,9 @@ function commonName(certPem: string, command: DeviceCommand): string {
   try {
     cn = parseCertificate(certPem).subject.attributes.CN?.[0];
   } catch {
-    throw new CommandLineError(
-      '--cert is not a PEM or DER certificate',
-      command,
-      'Give the device certificate issued for this device.',
-    );
+    throw new CommandLineError({ kind: 'not-a-certificate', option: '--cert' }, command);
   }
-  if (cn === undefined || cn === '')
-    throw new CommandLineError(
-      'the certificate has no CN to use as the client id',
-      command,
-      'Give the client id: --client-id ID.',
-    );
+  if (cn === undefined || cn === '') throw new CommandLineError({ kind: 'no-client-id' }, command);
   return cn;
 }
 
@@ -240,9 +218,8 @@ export async function runDeviceFleet(
   const count = positive(options.count, '--count', command);
   if (!Number.isInteger(count) || count > 10_000)
     throw new CommandLineError(
-      `--count ${options.count} is not a whole number up to 10000`,
+      { kind: 'count-out-of-range', option: '--count', value: options.count, max: 10_000 },
       command,
-      'Give --count N with 1 ≤ N ≤ 10000.',
     );
   const ca = options.ca === undefined ? undefined : await readText(options.ca, '--ca', command);
   const { readCa } = await import('../pki/ca-store.js');

@@ -24,11 +24,11 @@ export interface ReconcileCliOptions {
 export async function runReconcile(options: ReconcileCliOptions, cli: CliRuntime): Promise<void> {
   const olderThanMs = parseDuration(options.olderThan);
   if (olderThanMs === null) {
-    throw new InvalidOperationsOptionError(
-      '--older-than',
-      `${options.olderThan} is not a duration`,
-      'a duration like 90s, 10m, 2h or 1d',
-    );
+    throw new InvalidOperationsOptionError({
+      kind: 'not-a-duration',
+      option: '--older-than',
+      value: options.olderThan,
+    });
   }
   const caCertificateId = certificateIdOption('--ca', options.ca, 'ca');
   // A dry run only lists: it needs neither the function nor the handler's configuration.

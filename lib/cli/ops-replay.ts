@@ -29,11 +29,7 @@ export interface ReplayCliOptions {
 /** Runs `jitr replay` and sets the process exit code (1 if anything failed). */
 export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Promise<void> {
   if ((options.local === true) === (options.functionName !== undefined)) {
-    throw new InvalidOperationsOptionError(
-      '--function-name / --local',
-      'exactly one of them is needed',
-      '--function-name <name> to invoke the deployed function, or --local to run the pipeline in process',
-    );
+    throw new InvalidOperationsOptionError({ kind: 'replay-target' });
   }
   const aws = cli.aws(options.region);
   // A dry run only reads and groups the queue: it must work without the function's

@@ -38,7 +38,7 @@ export class JitrCommand extends Command {
     const unknown =
       errorOptions?.code === 'commander.missingMandatoryOptionValue' ? this.#firstUnknownOption() : undefined;
     const text = unknown === undefined ? message.replace(/^error: /, '') : `unknown option '${unknown}'`;
-    throw new CommandLineError(text, command);
+    throw new CommandLineError({ kind: 'parser', said: text }, command);
   }
 
   #firstUnknownOption(): string | undefined {

@@ -103,11 +103,7 @@ export async function runRevocationSweep(options: SweepCliOptions, cli: CliRunti
     const { sweepCaExclusively, sweepLeaseOwner } = await import('../revocation/sweep-lease.js');
     const bucket = runtime.bucket;
     if (bucket === null) {
-      throw new InvalidOperationsOptionError(
-        '--bucket',
-        'no CRL bucket given and CRL_BUCKET is not set',
-        'the bucket holding the CRLs',
-      );
+      throw new InvalidOperationsOptionError({ kind: 'no-crl-bucket', option: '--bucket' });
     }
     const deps = runtime.depsFor(bucket);
     // Set by the walk under the lease (a holder object: TypeScript does not track closure writes).

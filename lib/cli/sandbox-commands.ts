@@ -29,15 +29,10 @@ function refuseIgnoredOptions(command: Command, jitr: boolean): void {
     (name) => command.getOptionValueSource(name) === 'cli',
   );
   if (given.length === 0) return;
-  const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+  const flags = given.map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   throw new CommandLineError(
-    jitr
-      ? `${flags} cannot be used with --jitr (its endpoints listen on 127.0.0.1; its bucket and queue are --crl-bucket and --dlq)`
-      : `${flags} only apply with --jitr`,
+    { kind: jitr ? 'not-with-jitr' : 'only-with-jitr', options: flags },
     'jitr sandbox start',
-    jitr
-      ? 'Drop the option, or start the sandbox without --jitr (--host, --bucket, --queue).'
-      : 'Add --jitr, or create the bucket and queue with --bucket and --queue.',
   );
 }
 

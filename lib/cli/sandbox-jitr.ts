@@ -71,9 +71,14 @@ function certificatesOf(record: InvocationRecord): string[] {
 function ingestionOption(value: string | undefined): IngestionMode | undefined {
   if (value === undefined || value === 'queue' || value === 'direct') return value;
   throw new CommandLineError(
-    `--ingestion must be queue or direct, got ${value}`,
+    {
+      kind: 'not-a-choice',
+      option: '--ingestion',
+      value,
+      choices: ['queue', 'direct'],
+      firstIsDefault: true,
+    },
     'jitr sandbox start',
-    'Give --ingestion queue (the stack default) or --ingestion direct.',
   );
 }
 

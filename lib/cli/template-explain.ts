@@ -58,11 +58,7 @@ export async function explainTemplate(options: ExplainOptions): Promise<ExplainR
   const cn = facts?.subject.attributes.CN?.[0];
   const clientId = options.clientId ?? cn;
   if (clientId === undefined || clientId === '') {
-    throw new CommandLineError(
-      'the certificate has no CN to use as the client id',
-      EXPLAIN,
-      'Give the MQTT client id the device uses: --client-id ID.',
-    );
+    throw new CommandLineError({ kind: 'no-client-id' }, EXPLAIN);
   }
   const thing = plan.thing;
   const thingResolves = thing !== null && thing.thingName === clientId;
@@ -129,11 +125,7 @@ function parseQuestion(can: string[] | undefined): { action: IotAction; name: st
   const [verb, name] = can;
   const action = verb === undefined ? undefined : VERBS[verb];
   if (action === undefined || name === undefined || name === '' || can.length !== 2) {
-    throw new CommandLineError(
-      `--can ${can.join(' ')} is not "<publish|subscribe|connect|receive> <topic-or-id>"`,
-      EXPLAIN,
-      'Write e.g. --can publish devices/lamp-1/state, --can subscribe devices/lamp-1/#, --can connect lamp-1.',
-    );
+    throw new CommandLineError({ kind: 'can', words: can }, EXPLAIN);
   }
   return { action, name };
 }

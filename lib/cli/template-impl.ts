@@ -44,11 +44,7 @@ export async function loadRenderInput(options: RenderOptions, command = RENDER):
   for (const pair of options.param ?? []) {
     const at = pair.indexOf('=');
     if (at <= 0) {
-      throw new CommandLineError(
-        `--param ${JSON.stringify(pair)} is not NAME=VALUE`,
-        command,
-        'Write --param NAME=VALUE, e.g. --param AWS::IoT::Certificate::CommonName=lamp-1.',
-      );
+      throw new CommandLineError({ kind: 'param', pair }, command);
     }
     parameters[pair.slice(0, at)] = pair.slice(at + 1);
   }
@@ -69,11 +65,7 @@ export async function renderTemplateFile(options: RenderOptions): Promise<Plan> 
     // certificate lacks a CN".
     if (options.cert === undefined && isJitrError(error) && error.code === 'MissingParameter') {
       const name = typeof error.details.parameter === 'string' ? error.details.parameter : 'it';
-      throw new CommandLineError(
-        `the template needs a value for ${name}, and there is no --cert to take it from`,
-        RENDER,
-        `Give --cert <device certificate> or --param ${name}=<value> (repeat --param for each parameter without a Default).`,
-      );
+      throw new CommandLineError({ kind: 'parameter-without-value', parameter: name }, RENDER);
     }
     throw error;
   }

@@ -7,7 +7,11 @@ import { DEFAULT_VALIDITY_SKEW_SECONDS } from '../certificate/verify.js';
 import { DEFAULT_CRL_MAX_STALENESS_SECONDS } from '../crl/load-crl.js';
 import { CA_ID_PLACEHOLDER, DEFAULT_CRL_KEY_TEMPLATE } from '../crl/object-key.js';
 import { THING_PRINCIPAL_POLICIES, type ThingPrincipalPolicy } from '../provisioning/thing-ownership.js';
-import { parseTemplateSourceRef, type TemplateSourceRef } from '../template-source/source-ref.js';
+import {
+  parseTemplateSourceRef,
+  TEMPLATE_SOURCE_FORMS,
+  type TemplateSourceRef,
+} from '../template-source/source-ref.js';
 import {
   type ConfigVariable,
   integerIn,
@@ -25,7 +29,9 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILEN
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const SOURCE_SYNTAX = '`bundled:<name>`, `file:<path>`, `s3://bucket/key` or `iot:<template name>`';
+const SOURCE_SYNTAX = `${TEMPLATE_SOURCE_FORMS.slice(0, -1)
+  .map((form) => `\`${form}\``)
+  .join(', ')} or \`${TEMPLATE_SOURCE_FORMS.at(-1)}\``;
 
 function seconds(min: number, max: number) {
   return { expected: `an integer number of seconds from ${min} to ${max}`, parse: integerIn(min, max) };

@@ -11,6 +11,14 @@ export type TemplateSourceRef =
   /** An AWS IoT provisioning template, read with DescribeProvisioningTemplate. */
   | { kind: 'iot'; templateName: string };
 
+/** The forms a template source is written in, for messages that say what is expected. */
+export const TEMPLATE_SOURCE_FORMS = [
+  'bundled:<name>',
+  'file:<path>',
+  's3://bucket/key',
+  'iot:<template name>',
+] as const;
+
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IOT_TEMPLATE_NAME = /^[0-9A-Za-z_-]{1,36}$/;
 const BUNDLED_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -182,11 +182,11 @@ export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
     async loadTemplate(source, caCertificateId) {
       const ref = parseTemplateSourceRef(source);
       if (ref === null) {
-        throw new InvalidOperationsOptionError(
-          '--template',
-          `${source} is not a template source`,
-          'bundled:<name>, file:<path>, s3://bucket/key or iot:<provisioning template name>',
-        );
+        throw new InvalidOperationsOptionError({
+          kind: 'not-a-template-source',
+          option: '--template',
+          value: source,
+        });
       }
       const templates = createTemplateSource({
         defaultSource: ref,
