@@ -66,6 +66,10 @@ export function registerOpsCommands(program: JitrCommand, cli: CliRuntime): void
       positiveInteger,
       900,
     )
+    .option(
+      '--table <name>',
+      'the registration-state table, where the handler recorded why queue-path events (bare in the DLQ) failed (default: REGISTRATION_STATE_TABLE)',
+    )
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the report as JSON')
     .example(
@@ -130,6 +134,10 @@ export function registerOpsCommands(program: JitrCommand, cli: CliRuntime): void
       'the template source: bundled:default, file:path, s3://bucket/key or iot:name',
     )
     .option('--role <arn>', "the function's role ARN")
+    .option(
+      '--table <name>',
+      "the registration-state table, why queue-path events in the DLQ failed (default: the function's REGISTRATION_STATE_TABLE, or the stack's)",
+    )
     .option('--region <region>', "AWS region (default: the SDK's)")
     .option('--json', 'print the results as JSON')
     .example(

@@ -3,6 +3,7 @@ import { type DoctorOptions, resolveTarget } from '../operations/doctor/resolve-
 import { doctor, doctorExitCode, formatChecklist } from '../operations/doctor/run-doctor.js';
 import { sdkDoctorPorts } from '../operations/doctor/sdk-doctor-ports.js';
 import { sdkTargetReaders } from '../operations/doctor/sdk-target-readers.js';
+import { ledgerFailureSource } from '../operations/recorded-failures.js';
 import type { CliRuntime } from '../runtime/cli-runtime.js';
 
 /** Runs `jitr doctor`; exit code 1 on any ✗. */
@@ -17,6 +18,13 @@ export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli
     s3: await aws.s3(),
     sqs: await aws.sqs(),
     iam: await aws.iam(),
+    // Bare events (queue path) in the DLQ are explained from the registration-state table.
+    recorded: ledgerFailureSource(
+      await cli.ledger({
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(target.stateTable === undefined ? {} : { table: target.stateTable }),
+      }),
+    ),
   });
   const results = await doctor(target, ports, new Date());
   cli.out.line(options.json === true ? JSON.stringify(results, null, 2) : formatChecklist(results));

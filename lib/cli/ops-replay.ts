@@ -4,6 +4,7 @@
  */
 
 import { InvalidOperationsOptionError } from '../operations/errors.js';
+import { ledgerFailureSource } from '../operations/recorded-failures.js';
 import { replayDlq, replayExitCode } from '../operations/replay/engine.js';
 import { formatPlan, formatReport } from '../operations/replay/format.js';
 import { registryStatusReader } from '../operations/replay/registry-status-reader.js';
@@ -22,6 +23,8 @@ export interface ReplayCliOptions {
   dryRun?: boolean;
   certificateId?: string[];
   visibilityTimeout: number;
+  /** The registration-state table (default REGISTRATION_STATE_TABLE): why bare events failed. */
+  table?: string;
   region?: string;
   json?: boolean;
 }
@@ -45,6 +48,13 @@ export async function runReplay(options: ReplayCliOptions, cli: CliRuntime): Pro
     invoker,
     certificates: registryStatusReader(await aws.iotRegistry()),
     clock: systemClock,
+    // Queue-path DLQ messages are bare events: their error is in the registration-state table.
+    recorded: ledgerFailureSource(
+      await cli.ledger({
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.table === undefined ? {} : { table: options.table }),
+      }),
+    ),
   };
   const interrupt = interruptOnSigint();
   const bar = progressBar('replay');

@@ -27,8 +27,18 @@ export interface DlqFailure {
   errorMessage?: string;
   /** What to do, from the message's ` — remedy: …` tail (see formatFailureMessage). */
   remedy?: string;
-  /** Our JitrError code, from the wire format (lib/operations/failure-text.ts). */
+  /** Our JitrError code, from the wire format (lib/operations/failure-text.ts) or the ledger. */
   code?: string;
+  /** The pipeline step that failed (the ledger's `lastError.step`; the wire format has none). */
+  step?: string;
+  /** When the handler recorded the failure in the registration-state table (ISO 8601). */
+  recordedAt?: string;
+  /**
+   * Why nothing explains the message (a bare event the table says nothing about): the
+   * grouping key, e.g. `no error recorded: the registration-state table has no record of this
+   * certificate` (lib/operations/recorded-failures.ts).
+   */
+  unexplained?: string;
 }
 
 export type DecodedKind = 'registered-event' | 'destination-record' | 'dlq-message' | 'rule-error-action';
@@ -165,12 +175,18 @@ export function failureReason(decoded: DecodedDlqMessage): string {
 
 /** The grouping key of one failure (see {@link failureReason}). */
 export function failureKey(failure: DlqFailure): string {
-  return failure.code ?? failure.errorType ?? failure.errorMessage?.slice(0, 120) ?? 'no failure recorded';
+  return (
+    failure.code ??
+    failure.errorType ??
+    failure.unexplained ??
+    failure.errorMessage?.slice(0, 120) ??
+    'no failure recorded'
+  );
 }
 
 /** One line for a failed certificate: `<code or type>: <message>` (at most 300 characters). */
 export function failureSummary(failure: DlqFailure): string {
-  const head = failure.code ?? failure.errorType;
+  const head = failure.code ?? failure.errorType ?? failure.unexplained;
   const message = failure.errorMessage;
   const text =
     head === undefined

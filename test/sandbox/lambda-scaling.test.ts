@@ -228,6 +228,16 @@ describe('sandbox Lambda at scale', () => {
     ]).toEqual(['1', '2', undefined]);
     const moved = sandbox.sqs.peek('redrive-dlq');
     expect(moved.map((m) => [m.messageId, m.body])).toEqual([[sent.MessageId, '{"n":1}']]);
+    const fromDlq = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: sandbox.sqs.byUrl('redrive-dlq').url,
+        VisibilityTimeout: 0,
+        MessageSystemAttributeNames: ['DeadLetterQueueSourceArn'],
+      }),
+    );
+    expect(fromDlq.Messages?.map((m) => m.Attributes)).toEqual([
+      { DeadLetterQueueSourceArn: sandbox.sqs.byUrl('redrive-src').arn },
+    ]);
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl,

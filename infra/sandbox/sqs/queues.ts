@@ -11,6 +11,8 @@ export interface StoredMessage {
   invisibleUntil: number;
   /** The receipt handle of the latest receive; older handles stop working for visibility changes. */
   receiptHandle: string | undefined;
+  /** The source queue's ARN once a redrive moved the message to this (dead-letter) queue. */
+  deadLetterQueueSourceArn?: string;
 }
 
 export interface Queue {
@@ -167,6 +169,7 @@ export class QueueStore {
           firstReceiveTimestamp: undefined,
           invisibleUntil: now,
           receiptHandle: undefined,
+          deadLetterQueueSourceArn: queue.arn,
         });
         this.gone({ queue, messageId: m.messageId, how: 'dead-lettered' });
         continue;

@@ -52,6 +52,10 @@ function render(m: StoredMessage, systemNames: string[], attributeNames: string[
     SentTimestamp: String(m.sentTimestamp),
     ApproximateReceiveCount: String(m.receiveCount),
     ApproximateFirstReceiveTimestamp: String(m.firstReceiveTimestamp ?? m.sentTimestamp),
+    // SQS returns it for a message a redrive moved to this queue.
+    ...(m.deadLetterQueueSourceArn === undefined
+      ? {}
+      : { DeadLetterQueueSourceArn: m.deadLetterQueueSourceArn }),
   };
   const attributes = Object.fromEntries(Object.entries(system).filter(([k]) => wanted(systemNames, k)));
   const messageAttributes = Object.fromEntries(

@@ -40,6 +40,11 @@ export interface DoctorTarget {
   region: string | null;
   account: string | null;
   /**
+   * The registration-state table (--table, the function's REGISTRATION_STATE_TABLE or the
+   * stack's): why bare events in the DLQ (queue path) failed. Absent when none is known.
+   */
+  stateTable?: string;
+  /**
    * Reads that resolving the target needed and that failed (the stack, the function's
    * configuration): each is its own ✗ line, and what depended on it is reported as not checked.
    */

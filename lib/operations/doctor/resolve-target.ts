@@ -20,6 +20,8 @@ export interface DoctorOptions {
   crlMaxStaleness?: number;
   template?: string;
   role?: string;
+  /** The registration-state table (default: the function's REGISTRATION_STATE_TABLE, or the stack's). */
+  table?: string;
   region?: string;
 }
 
@@ -126,6 +128,11 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
   }
   const functionArn = fn?.functionArn ?? (functionName?.startsWith('arn:') ? functionName : null);
   const { region, account } = arnParts(functionArn);
+  const stateTable =
+    options.table ??
+    nonEmpty(env.REGISTRATION_STATE_TABLE) ??
+    nonEmpty(out.RegistrationStateTableName) ??
+    byType(stack, 'AWS::DynamoDB::Table');
   return {
     caCertificateId: caId,
     ruleName: options.rule ?? out.RuleName ?? byType(stack, 'AWS::IoT::TopicRule') ?? null,
@@ -145,6 +152,7 @@ export async function resolveTarget(options: DoctorOptions, readers: TargetReade
     templateSource,
     region: options.region ?? region,
     account,
+    ...(stateTable === undefined ? {} : { stateTable }),
     unread,
   };
 }

@@ -21,6 +21,7 @@ import { s3ObjectReader } from '../../template-source/object-reader.js';
 import { parseTemplateSourceRef } from '../../template-source/source-ref.js';
 import { createTemplateSource } from '../../template-source/template-source.js';
 import { InvalidOperationsOptionError } from '../errors.js';
+import type { RecordedFailureSource } from '../recorded-failures.js';
 import { replayDlq } from '../replay/engine.js';
 import type { EventInvoker } from '../replay/ports.js';
 import { SqsDlqQueue } from '../replay/sqs-dlq-queue.js';
@@ -33,6 +34,8 @@ export interface SdkDoctorClients {
   s3: S3Client;
   sqs: SQSClient;
   iam: IAMClient;
+  /** Why bare events in the DLQ failed (the registration-state table); absent: none known. */
+  recorded?: RecordedFailureSource;
 }
 
 function isNamed(error: unknown, ...names: string[]): boolean {
@@ -48,7 +51,7 @@ const noInvoker: EventInvoker = {
 
 /** Builds the doctor ports over SDK clients. */
 export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
-  const { iot, s3, sqs, iam, registry } = clients;
+  const { iot, s3, sqs, iam, registry, recorded } = clients;
   return {
     async describeCa(caCertificateId) {
       try {
@@ -214,7 +217,13 @@ export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
       // A dry-run replay of a sample: grouped by reason, every message released again.
       const queue = new SqsDlqQueue({ sqs, queueUrl, visibilityTimeoutSeconds: 30, waitTimeSeconds: 0 });
       const report = await replayDlq(
-        { queue, invoker: noInvoker, certificates: { status: async () => null }, clock: systemClock },
+        {
+          queue,
+          invoker: noInvoker,
+          certificates: { status: async () => null },
+          clock: systemClock,
+          ...(recorded === undefined ? {} : { recorded }),
+        },
         { max: 100, ratePerSecond: 1, dryRun: true, certificateIds: [] },
       );
       return { count, groups: report.groups };

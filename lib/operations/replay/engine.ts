@@ -12,7 +12,13 @@
  */
 
 import { type Clock, TokenBucket } from '../../pacing/token-bucket.js';
-import { type DecodedDlqMessage, decodeDlqMessage, failureReason } from '../dlq-message.js';
+import { type DecodedDlqMessage, type DecodedKind, decodeDlqMessage, failureReason } from '../dlq-message.js';
+import {
+  certificatesToExplain,
+  joinRecordedFailure,
+  type RecordedFailureSource,
+  type RecordedFailures,
+} from '../recorded-failures.js';
 import type { RegisteredEvent } from '../registered-event.js';
 import type { CertificateStatusReader, DlqQueue, EventInvoker, QueueMessage } from './ports.js';
 
@@ -34,11 +40,37 @@ export interface ReasonGroup {
   count: number;
   /** What to do: every distinct remedy the group's records carry (at most {@link MAX_REMEDIES}). */
   remedies: string[];
+  /** The steps that failed, when the failures say (the ledger's record does; the wire format does not). */
+  steps?: string[];
+  /** Messages whose failure was read from the registration-state table (bare events). */
+  fromTable?: number;
+  /** Queues whose redrive moved the group's messages here (names), when SQS says. */
+  redrivenFrom?: string[];
+}
+
+/** One DLQ message as listed before acting. */
+export interface ListedMessage {
+  messageId: string;
+  /** null when the message could not be decoded. */
+  certificateId: string | null;
+  /** The DLQ shape: a destination record, a classic DLQ message, a rule error action, a bare event. */
+  shape: DecodedKind | 'unknown';
+  /** Its group ({@link ReasonGroup.reason}). */
+  reason: string;
+  step?: string;
+  /** The failure came from the registration-state table (ISO 8601 of when it was recorded). */
+  recordedAt?: string;
+  /** The source queue's ARN when a redrive moved it here (SQS `DeadLetterQueueSourceArn`). */
+  redrivenFrom?: string;
+  /** SQS `ApproximateReceiveCount` as this run's receive saw it. */
+  receiveCount?: number;
 }
 
 export interface ReplayPlan {
   received: number;
   groups: ReasonGroup[];
+  /** Every message received, in queue order. */
+  messages: ListedMessage[];
   unknown: { messageId: string; reason: string }[];
   /** Messages left alone because of `certificateIds`. */
   skipped: number;
@@ -67,6 +99,8 @@ export interface ReplayDeps {
   invoker: EventInvoker;
   certificates: CertificateStatusReader;
   clock: Clock;
+  /** Where bare events' failures are recorded (the registration-state table); absent: none configured. */
+  recorded?: RecordedFailureSource;
 }
 
 interface Held {
@@ -90,21 +124,73 @@ async function collect(queue: DlqQueue, max: number, signal: AbortSignal | undef
   return held;
 }
 
+/** Explains the bare events from the registration-state table (one batched read). */
+async function explain(held: Held[], source: RecordedFailureSource | undefined): Promise<Held[]> {
+  const ids = certificatesToExplain(held.map((h) => h.decoded));
+  if (ids.length === 0) return held;
+  const recorded: RecordedFailures =
+    source === undefined ? { kind: 'not-configured' } : await source.read(ids);
+  return held.map((h) => ({ ...h, decoded: joinRecordedFailure(h.decoded, recorded) }));
+}
+
 /** Distinct remedies kept per group (one code, e.g. AccessDenied, can need several fixes). */
 export const MAX_REMEDIES = 5;
 
+function addOnce(list: string[], value: string | undefined, max = Number.POSITIVE_INFINITY): void {
+  if (value !== undefined && list.length < max && !list.includes(value)) list.push(value);
+}
+
+/** The queue name of an SQS ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
+function queueName(arn: string): string {
+  return arn.slice(arn.lastIndexOf(':') + 1);
+}
+
+function listMessage({ message, decoded }: Held): ListedMessage {
+  const failure = decoded.kind === 'unknown' ? undefined : decoded.failure;
+  return {
+    messageId: message.messageId,
+    certificateId: decoded.kind === 'unknown' ? null : decoded.event.certificateId,
+    shape: decoded.kind,
+    reason: failureReason(decoded),
+    ...(failure?.step === undefined ? {} : { step: failure.step }),
+    ...(failure?.recordedAt === undefined ? {} : { recordedAt: failure.recordedAt }),
+    ...(message.redrivenFrom === undefined ? {} : { redrivenFrom: message.redrivenFrom }),
+    ...(message.receiveCount === undefined ? {} : { receiveCount: message.receiveCount }),
+  };
+}
+
 function groupByReason(held: readonly Held[]): ReasonGroup[] {
-  const groups = new Map<string, ReasonGroup>();
-  for (const { decoded } of held) {
+  const groups = new Map<
+    string,
+    ReasonGroup & { steps: string[]; redrivenFrom: string[]; fromTable: number }
+  >();
+  for (const { message, decoded } of held) {
     const reason = failureReason(decoded);
-    const group = groups.get(reason) ?? { reason, count: 0, remedies: [] };
+    const group = groups.get(reason) ?? {
+      reason,
+      count: 0,
+      remedies: [],
+      steps: [],
+      redrivenFrom: [],
+      fromTable: 0,
+    };
     group.count += 1;
-    const remedy = decoded.kind === 'unknown' ? undefined : decoded.failure?.remedy;
-    if (remedy !== undefined && group.remedies.length < MAX_REMEDIES && !group.remedies.includes(remedy))
-      group.remedies.push(remedy);
+    const failure = decoded.kind === 'unknown' ? undefined : decoded.failure;
+    addOnce(group.remedies, failure?.remedy, MAX_REMEDIES);
+    addOnce(group.steps, failure?.step);
+    if (failure?.recordedAt !== undefined) group.fromTable += 1;
+    if (message.redrivenFrom !== undefined) addOnce(group.redrivenFrom, queueName(message.redrivenFrom));
     groups.set(reason, group);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  // Only what a group's messages say: a direct-path group (destination records) lists as before.
+  return [...groups.values()]
+    .map(({ steps, redrivenFrom, fromTable, ...group }) => ({
+      ...group,
+      ...(steps.length === 0 ? {} : { steps }),
+      ...(fromTable === 0 ? {} : { fromTable }),
+      ...(redrivenFrom.length === 0 ? {} : { redrivenFrom }),
+    }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
 async function releaseAll(queue: DlqQueue, messages: readonly QueueMessage[]): Promise<void> {
@@ -167,7 +253,7 @@ async function settle(
  * process.exitCode = replayExitCode(report);
  */
 export async function replayDlq(deps: ReplayDeps, options: ReplayOptions): Promise<ReplayReport> {
-  const held = await collect(deps.queue, options.max, options.signal);
+  const held = await explain(await collect(deps.queue, options.max, options.signal), deps.recorded);
   const wanted = new Set(options.certificateIds.map((id) => id.toLowerCase()));
   const unknown: ReplayPlan['unknown'] = [];
   const byCertificate = new Map<string, { event: RegisteredEvent; messages: QueueMessage[] }>();
@@ -192,6 +278,7 @@ export async function replayDlq(deps: ReplayDeps, options: ReplayOptions): Promi
   const plan: ReplayPlan = {
     received: held.length,
     groups: groupByReason(held),
+    messages: held.map(listMessage),
     unknown,
     skipped,
     certificates: byCertificate.size,

@@ -1,8 +1,26 @@
 /** Human-readable renderings of a replay plan and report (pure; the CLI prints them). */
 import { textTable } from '../text-table.js';
-import type { CertificateOutcome, ReplayPlan, ReplayReport } from './engine.js';
+import type { CertificateOutcome, ReasonGroup, ReplayPlan, ReplayReport } from './engine.js';
 
 const MAX_LISTED = 20;
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Where a group's explanation comes from, when it is not the messages themselves: events a
+ * queue's redrive moved here (they hold only the event) and failures read from the
+ * registration-state table. Null for a group of self-describing records (the direct path).
+ */
+function groupSource(group: ReasonGroup): string | null {
+  const parts: string[] = [];
+  if (group.redrivenFrom !== undefined)
+    parts.push(`moved here by the redrive of ${group.redrivenFrom.join(', ')} (the bare event, no error)`);
+  if (group.fromTable !== undefined)
+    parts.push(
+      `${plural(group.fromTable, 'error', 'errors')} as the handler recorded ${group.fromTable === 1 ? 'it' : 'them'} in the registration-state table`,
+    );
+  return parts.length === 0 ? null : parts.join('; ');
+}
 
 /**
  * The summary printed before acting: "412 events: ThingGroupNotFound", …, each group
@@ -14,7 +32,11 @@ export function formatPlan(plan: ReplayPlan): string {
     lines.push(
       `  ${String(group.count).padStart(5)} event${group.count === 1 ? ': ' : 's:'} ${group.reason}`,
     );
-    for (const remedy of group.remedies) lines.push(`${' '.repeat(15)}remedy: ${remedy}`);
+    const pad = ' '.repeat(15);
+    if (group.steps !== undefined) lines.push(`${pad}step: ${group.steps.join(', ')}`);
+    for (const remedy of group.remedies) lines.push(`${pad}remedy: ${remedy}`);
+    const source = groupSource(group);
+    if (source !== null) lines.push(`${pad}source: ${source}`);
   }
   if (plan.unknown.length > 0) {
     lines.push(`${plan.unknown.length} undecodable message(s), left in the queue:`);

@@ -10,6 +10,10 @@ export interface QueueMessage {
   receiptHandle: string;
   body: string;
   attributes: DlqMessageAttributes;
+  /** SQS `ApproximateReceiveCount`, when the adapter asked for it. */
+  receiveCount?: number;
+  /** SQS `DeadLetterQueueSourceArn`: the queue whose redrive moved the message here. */
+  redrivenFrom?: string;
 }
 
 /** The DLQ. Received messages stay invisible to others for the adapter's visibility timeout. */

@@ -33,6 +33,8 @@ export class SqsDlqQueue implements DlqQueue {
         VisibilityTimeout: visibilityTimeoutSeconds,
         WaitTimeSeconds: waitTimeSeconds,
         MessageAttributeNames: ['All'],
+        // Where a redrive moved it from, and how often it was received (for the listing).
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'DeadLetterQueueSourceArn'],
       }),
     );
     const messages: QueueMessage[] = [];
@@ -45,11 +47,15 @@ export class SqsDlqQueue implements DlqQueue {
           ...(value.DataType === undefined ? {} : { dataType: value.DataType }),
         };
       }
+      const receiveCount = Number(m.Attributes?.ApproximateReceiveCount);
+      const source = m.Attributes?.DeadLetterQueueSourceArn;
       messages.push({
         messageId: m.MessageId,
         receiptHandle: m.ReceiptHandle,
         body: m.Body ?? '',
         attributes,
+        ...(Number.isSafeInteger(receiveCount) && receiveCount > 0 ? { receiveCount } : {}),
+        ...(source === undefined || source === '' ? {} : { redrivenFrom: source }),
       });
     }
     return messages;

@@ -6,6 +6,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCa, type LocalAws, startLocalAws } from '../../../infra/local-aws/local-aws.js';
+import { ledgerFailureSource } from '../../../lib/operations/recorded-failures.js';
 import { type ReplayOptions, replayDlq, replayExitCode } from '../../../lib/operations/replay/engine.js';
 import { LambdaInvoker } from '../../../lib/operations/replay/lambda-invoker.js';
 import { registryStatusReader } from '../../../lib/operations/replay/registry-status-reader.js';
@@ -15,9 +16,11 @@ import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
 import { deployForTest } from '../../helpers/e2e-deployment.js';
+import { sandboxLedger } from '../../helpers/e2e-jitr.js';
 
 let aws: LocalAws;
 let lambda: LambdaClient;
+let table: ReturnType<typeof sandboxLedger>;
 const ids: string[] = [];
 
 const OPTIONS: ReplayOptions = { max: 100, ratePerSecond: 50, dryRun: false, certificateIds: [] };
@@ -33,6 +36,7 @@ function deps() {
     invoker: new LambdaInvoker(lambda, 'jitr'),
     certificates: registryStatusReader(new SdkIotRegistry(aws.iot)),
     clock: systemClock,
+    recorded: ledgerFailureSource(table.ledger),
   };
 }
 
@@ -59,8 +63,10 @@ beforeAll(async () => {
     credentials: aws.sandbox.credentials,
     endpoint: aws.sandbox.endpoints.lambda,
   });
+  table = sandboxLedger(aws);
   const ca = await addCa(aws, { commonName: 'Ops Replay CA' });
-  const deployment = await deployForTest(aws, { bundle, retries: 1 });
+  // The direct path: its DLQ holds Lambda's on-failure destination records.
+  const deployment = await deployForTest(aws, { bundle, retries: 1, ingestion: 'direct' });
   for (const name of ['replay-1', 'replay-2', 'replay-3']) {
     const device = issueDeviceCertificate({
       ca: ca.ca,
@@ -71,7 +77,8 @@ beforeAll(async () => {
     ids.push(connected.certificateId);
   }
   // The three failures reached the DLQ as Lambda on-failure destination records. Add the other
-  // shapes for the same certificates: a raw event, a classic DLQ message, a rule error action.
+  // shapes for the same certificates: a raw event (as the queue path's redrive leaves it; its
+  // error is in the registration-state table), a classic DLQ message, a rule error action.
   const [e1, e2, e3] = aws.sandbox.lambda.published();
   await aws.sqs.send(new SendMessageCommand({ QueueUrl: aws.queueUrl, MessageBody: JSON.stringify(e1) }));
   await aws.sqs.send(
@@ -111,6 +118,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  table?.close();
   lambda?.destroy();
   await aws?.stop();
 });
@@ -123,17 +131,19 @@ describe('jitr replay against the sandbox', () => {
     expect(report.received).toBe(7);
     expect(report.groups).toEqual([
       {
-        // Destination records and the classic DLQ message: one code, one group.
+        // Destination records, the classic DLQ message and the raw event (explained by the
+        // handler's record in the registration-state table): one code, one group.
         reason: 'AccessDenied',
-        count: 4,
+        count: 5,
         // From the handler's thrown message: the DLQ record alone says what to do.
         remedies: [1, 2, 3].map(
           (n) =>
             `Add this statement to the function's role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:us-east-1:123456789012:thing/replay-${n}"}, then replay the DLQ.`,
         ),
+        steps: ['thing'],
+        fromTable: 1,
       },
       { reason: 'LambdaAction', count: 1, remedies: [] },
-      { reason: 'no failure recorded', count: 1, remedies: [] },
       { reason: 'undecodable', count: 1, remedies: [] },
     ]);
     expect(report.unknown.map((u) => u.reason)).toEqual(['body is not JSON']);

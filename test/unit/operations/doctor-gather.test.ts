@@ -58,12 +58,14 @@ describe('resolveTarget', () => {
             CRL_MAX_STALENESS: '60',
             TEMPLATE_SOURCE: 's3://t/default.json',
             TEMPLATE_SOURCE_BY_CA: JSON.stringify({ [CA_ID]: 'iot:plant7' }),
+            REGISTRATION_STATE_TABLE: 'jitr-RegistrationStateTable-1',
           },
         };
       },
     };
     // Act
     const target = await resolveTarget({ stack: 'jitr', ca: CA_ID.toUpperCase() }, readers);
+    const explicit = await resolveTarget({ stack: 'jitr', table: 'mine' }, readers);
     // Assess
     expect(target).toEqual({
       caCertificateId: CA_ID,
@@ -75,8 +77,11 @@ describe('resolveTarget', () => {
       templateSource: 'iot:plant7',
       region: 'eu-west-1',
       account: '123456789012',
+      // Where the handler records why queue-path events (bare in the DLQ) failed.
+      stateTable: 'jitr-RegistrationStateTable-1',
       unread: [],
     });
+    expect(explicit.stateTable).toBe('mine');
   });
 
   it('uses explicit options alone without a stack or function', async () => {

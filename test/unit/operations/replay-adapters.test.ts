@@ -79,6 +79,15 @@ describe('SqsDlqQueue', () => {
           Body: '{}',
           MessageAttributes: { ErrorCode: { DataType: 'Number', StringValue: '200' } },
         },
+        {
+          MessageId: 'm3',
+          ReceiptHandle: 'rh3',
+          Body: '{}',
+          Attributes: {
+            ApproximateReceiveCount: '2',
+            DeadLetterQueueSourceArn: 'arn:aws:sqs:us-east-1:123456789012:jitr-ingest',
+          },
+        },
       ],
     });
     const queue = new SqsDlqQueue({
@@ -99,6 +108,14 @@ describe('SqsDlqQueue', () => {
         body: '{}',
         attributes: { ErrorCode: { dataType: 'Number', stringValue: '200' } },
       },
+      {
+        messageId: 'm3',
+        receiptHandle: 'rh3',
+        body: '{}',
+        attributes: {},
+        receiveCount: 2,
+        redrivenFrom: 'arn:aws:sqs:us-east-1:123456789012:jitr-ingest',
+      },
     ]);
     expect(sqsMock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input)).toEqual([
       {
@@ -107,6 +124,7 @@ describe('SqsDlqQueue', () => {
         VisibilityTimeout: 900,
         WaitTimeSeconds: 1,
         MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'DeadLetterQueueSourceArn'],
       },
     ]);
     expect(sqsMock.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input)).toEqual([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_ERROR_RECORDED } from '../../../lib/operations/recorded-failures.js';
 import type { RegisteredEvent } from '../../../lib/operations/registered-event.js';
 import { type ReplayOptions, replayDlq, replayExitCode } from '../../../lib/operations/replay/engine.js';
 import type { EventInvoker, InvokeResult } from '../../../lib/operations/replay/ports.js';
@@ -57,7 +58,17 @@ describe('replayDlq', () => {
         received: 3,
         groups: [
           { reason: 'ThingGroupNotFound', count: 2, remedies: [] },
-          { reason: 'no failure recorded', count: 1, remedies: [] },
+          { reason: NO_ERROR_RECORDED.notConfigured, count: 1, remedies: [] },
+        ],
+        messages: [
+          { messageId: 'm1', certificateId: A, shape: 'destination-record', reason: 'ThingGroupNotFound' },
+          {
+            messageId: 'm2',
+            certificateId: A,
+            shape: 'registered-event',
+            reason: NO_ERROR_RECORDED.notConfigured,
+          },
+          { messageId: 'm3', certificateId: B, shape: 'destination-record', reason: 'ThingGroupNotFound' },
         ],
         unknown: [],
         skipped: 0,
