@@ -151,6 +151,8 @@ describe('jitr doctor against the sandbox', () => {
       templateSource: `s3://${aws.bucket}/templates/demo.json`,
       region: 'us-east-1',
       account: '123456789012',
+      // From the function's REGISTRATION_STATE_TABLE.
+      stateTable: aws.stateTable,
       unread: [],
     });
     expect(results.filter((r) => !r.ok)).toEqual([]);
