@@ -23,6 +23,7 @@ export const COUNT_METRICS = [
   'CrlMissing',
   'IotApiCalls',
   'DuplicateSuppressed',
+  'SpeculativeDescribeWasted',
   'RegistrationStateUnavailable',
   'LedgerWriteFailed',
   'OperatorActionNeeded',

@@ -19,8 +19,10 @@ import { startDynamoDb } from './dynamodb.js';
 import { type FaultOptions, Faults, type QuotaOption } from './faults.js';
 import { clientHost, closeServer, listenLoopback } from './http.js';
 import { createIamServer } from './iam/server.js';
+import { CONNECT_THROTTLED_REASON, createConnectQuota } from './iot/connect-quota.js';
 import { createInspector, type IotInspector } from './iot/inspect.js';
 import { createStore } from './iot/model.js';
+import { parsePem } from './iot/pem.js';
 import { createIotServer } from './iot/server.js';
 import { type DeployFunctionOptions, type InvocationRecord, SandboxFunction } from './lambda/function.js';
 import { type ConnectResult, connectDevice, type RegisteredEvent } from './lambda/registration.js';
@@ -110,9 +112,14 @@ export interface Sandbox {
    * ACTIVE, auto-registration CA; publish the registered event while PENDING_ACTIVATION) and
    * the rule's asynchronous invocation of every deployed function matching the CA.
    * With `wait: true`, resolves only once those invocations have settled (queue path: once the
-   * message left the queue, processed or moved to the DLQ).
+   * message left the queue, processed or moved to the DLQ). With `clientId`, AWS IoT's quota of
+   * 1 CONNECT per second per client ID applies: a sooner connect of that client ID is refused
+   * (reason {@link CONNECT_THROTTLED_REASON}) and publishes nothing.
    */
-  registerDevice(certificatePem: string, options?: { wait?: boolean }): Promise<RegisterDeviceResult>;
+  registerDevice(
+    certificatePem: string,
+    options?: { wait?: boolean; clientId?: string },
+  ): Promise<RegisterDeviceResult>;
   lambda: {
     functions(): SandboxFunction[];
     /** Resolves when no deployed function has anything running, queued or awaiting a retry. */
@@ -196,6 +203,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let stopped = false;
     const inspector = createInspector(store);
     const published: RegisteredEvent[] = [];
+    const connectQuota = createConnectQuota();
     /**
      * The stack's ingestion path for a registered event: the rule's asynchronous invocation of
      * every deployed function whose CA filter matches. Both registerDevice and the MQTT
@@ -283,6 +291,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return fn;
       },
       async registerDevice(certificatePem, registerOptions = {}) {
+        const clientId = registerOptions.clientId;
+        if (clientId !== undefined && !connectQuota.admit(clientId, store.now())) {
+          const { id } = parsePem(certificatePem, 'certificatePem');
+          return {
+            outcome: 'refused',
+            certificateId: id,
+            caCertificateId: undefined,
+            event: undefined,
+            reason: CONNECT_THROTTLED_REASON,
+            requestIds: [],
+            messageIds: [],
+          };
+        }
         const result = connectDevice(store, certificatePem);
         const invoked = result.event === undefined ? [] : publishRegisteredEvent(result.event);
         if (registerOptions.wait === true) {
@@ -321,6 +342,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 export type { CallCounters, FaultOptions, InjectedFailure, QuotaOption } from './faults.js';
+export { CONNECT_INTERVAL_PER_CLIENT_ID_MS, CONNECT_THROTTLED_REASON } from './iot/connect-quota.js';
 export type { CertificateView, IotInspector, ThingView } from './iot/inspect.js';
 export type { AttemptOutcome, ErrorPayload, LogLine } from './lambda/container.js';
 export type { DestinationRecord } from './lambda/destination.js';

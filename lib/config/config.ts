@@ -23,6 +23,7 @@ import {
   CRL_MODE,
   CRL_REFRESH_SECONDS,
   type CrlMode,
+  FIRST_PUBLICATION_WINDOW_MS,
   IOT_API_BUDGET_CONCURRENCY,
   IOT_API_QUOTAS,
   type LogLevel,
@@ -72,6 +73,8 @@ export interface Config {
   readonly registrationState: {
     /** DynamoDB table of claims and settled outcomes (duplicates cost no IoT call); null = off. */
     readonly tableName: string | null;
+    /** An event published within this many ms of its registration may claim and describe at once; 0 = never. */
+    readonly firstPublicationWindowMs: number;
   };
   readonly observability: {
     readonly serviceName: string;
@@ -149,7 +152,10 @@ export function loadConfig(env: Env): Config {
       concurrency: readDefaulted(env, IOT_API_BUDGET_CONCURRENCY),
       quotas: readDefaulted(env, IOT_API_QUOTAS),
     },
-    registrationState: { tableName: readVariable(env, REGISTRATION_STATE_TABLE) ?? null },
+    registrationState: {
+      tableName: readVariable(env, REGISTRATION_STATE_TABLE) ?? null,
+      firstPublicationWindowMs: readDefaulted(env, FIRST_PUBLICATION_WINDOW_MS),
+    },
     observability: {
       serviceName: readDefaulted(env, POWERTOOLS_SERVICE_NAME),
       metricsNamespace: readDefaulted(env, POWERTOOLS_METRICS_NAMESPACE),

@@ -159,6 +159,18 @@ export const REGISTRATION_STATE_TABLE = variable({
   parse: (raw) => (/^[a-zA-Z0-9_.-]{3,255}$/.test(raw) ? raw : undefined),
 });
 
+/** FIRST_PUBLICATION_WINDOW_MS's default: AWS publishes the first event ms after registering the certificate. */
+export const DEFAULT_FIRST_PUBLICATION_WINDOW_MS = 250;
+
+export const FIRST_PUBLICATION_WINDOW_MS = variable({
+  name: 'FIRST_PUBLICATION_WINDOW_MS',
+  default: String(DEFAULT_FIRST_PUBLICATION_WINDOW_MS),
+  meaning:
+    "An event published at most this long (ms) after its certificateRegistrationTimestamp is the certificate's first publication: its DescribeCertificate goes out with the registration-state claim (one round trip less) when this container's DescribeCertificate budget is free and it is not already handling the certificate. A reconnect's republication comes >= 1 s later (1 CONNECT per second per client ID) and always claims first. 0 = always claim first.",
+  expected: 'an integer number of milliseconds from 0 to 1000',
+  parse: integerIn(0, 1000),
+});
+
 export const IOT_API_BUDGET_CONCURRENCY = variable({
   name: 'IOT_API_BUDGET_CONCURRENCY',
   default: '0',
@@ -285,6 +297,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   REJECTED_CERTIFICATE_STATUS,
   THING_PRINCIPAL_POLICY,
   REGISTRATION_STATE_TABLE,
+  FIRST_PUBLICATION_WINDOW_MS,
   IOT_API_BUDGET_CONCURRENCY,
   IOT_API_QUOTAS,
   POWERTOOLS_SERVICE_NAME,

@@ -117,7 +117,10 @@ async function withBatchRead(
   if (state === undefined || state === null || state.readSettled === undefined || ids.length === 0)
     return runtime.deps;
   try {
-    return { ...runtime.deps, state: withSettledPrefetch(state, await state.readSettled(ids)) };
+    const settled = await state.readSettled(ids);
+    // Copies of these never speculate a DescribeCertificate in this container (fast-path.ts).
+    for (const id of settled.keys()) runtime.deps.memory?.settled(id);
+    return { ...runtime.deps, state: withSettledPrefetch(state, settled) };
   } catch (error) {
     runtime.logger.debug('batch read of the registration-state table failed; records claim one by one', {
       error: error instanceof Error ? { name: error.name, message: error.message } : String(error),

@@ -29,6 +29,11 @@ export class TokenBucket {
     this.#clock = clock;
   }
 
+  /** Whether `acquire()` would return at once: the next slot is free and nobody waits for one. */
+  get idle(): boolean {
+    return this.#clock.now() >= this.#nextAt;
+  }
+
   /**
    * Takes the next free slot at once, then waits for it: concurrent callers (the records of a
    * batch) queue one interval apart instead of all waking at the same slot.

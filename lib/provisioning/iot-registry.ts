@@ -109,6 +109,12 @@ export interface IotRegistry {
    * are still counted here too): one per event.
    */
   scoped(): IotRegistry;
+  /**
+   * Whether a call of `operation` would be sent at once: this container's budget for it has a
+   * free slot and no waiter, and no call of it was throttled or retried lately. A speculative
+   * call is only worth sending when it takes nobody's slot.
+   */
+  wouldSendAtOnce(operation: string): boolean;
 
   /** @throws CertificateNotFoundError when AWS does not know the certificate. */
   describeCertificate(certificateId: string): Promise<CertificateDescription>;

@@ -26,7 +26,7 @@ import {
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
 import { iotResourceName } from '../arn/arn.js';
-import type { ApiPacer } from './api-budget.js';
+import type { ApiBudget } from './api-budget.js';
 import {
   BillingGroupNotFoundError,
   CaCertificateNotFoundError,
@@ -110,6 +110,12 @@ function registrationConfigOf(config: RegistrationConfig | undefined): Registrat
   return Object.keys(out).length === 0 ? null : out;
 }
 
+/** Whether the SDK needed more than one attempt (throttled, or a 5xx) for this answer or error. */
+function retried(answer: unknown): boolean {
+  const attempts = (answer as { $metadata?: { attempts?: unknown } } | null)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1;
+}
+
 /** The {@link IotRegistry} backed by an `IoTClient` (build it once per container with `createIotClient`). */
 /** An InvalidRequestException on a call that only carries ids from the event or the command line. */
 const ID_REMEDY =
@@ -120,12 +126,12 @@ export class SdkIotRegistry implements IotRegistry {
   readonly #counter = { calls: 0 };
   #outer: readonly { calls: number }[] = [];
   readonly #client: IoTClient;
-  readonly #pace: ApiPacer | null;
+  readonly #budget: ApiBudget | null;
 
-  /** `pace`: this container's per-API budget (api-budget.ts); null = send at once. */
-  constructor(client: IoTClient, pace: ApiPacer | null = null) {
+  /** `budget`: this container's per-API budget (api-budget.ts); null = send at once, remember nothing. */
+  constructor(client: IoTClient, budget: ApiBudget | null = null) {
     this.#client = client;
-    this.#pace = pace;
+    this.#budget = budget;
   }
 
   get callCount(): number {
@@ -133,20 +139,29 @@ export class SdkIotRegistry implements IotRegistry {
   }
 
   scoped(): SdkIotRegistry {
-    const view = new SdkIotRegistry(this.#client, this.#pace);
+    const view = new SdkIotRegistry(this.#client, this.#budget);
     view.#outer = [this.#counter, ...this.#outer];
     return view;
   }
 
+  wouldSendAtOnce(operation: string): boolean {
+    return this.#budget?.isFree(operation) ?? true;
+  }
+
   /** Sends one command, counting it and translating any failure. */
   async #send<T>(context: IotCallContext, run: (client: IoTClient) => Promise<T>): Promise<T> {
-    if (this.#pace !== null) await this.#pace(context.operation);
+    if (this.#budget !== null) await this.#budget.pace(context.operation);
     this.#counter.calls += 1;
     for (const outer of this.#outer) outer.calls += 1;
     try {
-      return await run(this.#client);
+      const out = await run(this.#client);
+      if (retried(out)) this.#budget?.noteContention(context.operation);
+      return out;
     } catch (error) {
-      throw translateIotError(error, context);
+      const translated = translateIotError(error, context);
+      if (retried(error) || translated.code === 'AwsThrottled')
+        this.#budget?.noteContention(context.operation);
+      throw translated;
     }
   }
 

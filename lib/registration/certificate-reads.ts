@@ -32,17 +32,39 @@ function started<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** Sends every read at once. */
+/** A gated read that was never sent (the claim said duplicate): nobody awaits it. */
+class NotSent extends Error {}
+
+/**
+ * Sends every read at once. `iotAfter` (the fast path, sent together with the claim): the reads
+ * that would call AWS IoT besides DescribeCertificate (the CA when not cached, an `iot:`
+ * template not fresh) wait until it resolves true, and are never sent when it resolves false —
+ * a copy that the claim stops costs one DescribeCertificate and nothing else.
+ */
 export function startReads(
   ids: { certificateId: string; caCertificateId: string },
   deps: RegistrationDeps,
+  options: { iotAfter?: Promise<boolean> } = {},
 ): CertificateReads {
+  const gate = options.iotAfter;
+  const afterGate = <T>(read: () => Promise<T>): Promise<T> =>
+    gate === undefined
+      ? read()
+      : gate.then((go) => (go ? read() : Promise.reject(new NotSent('not sent: the claim said duplicate'))));
   const certificate = started(deps.iot.describeCertificate(ids.certificateId));
-  const ca = started(describeCa(ids.caCertificateId, deps));
+  const ca = started(
+    deps.caCache.get(ids.caCertificateId) === undefined
+      ? afterGate(() => describeCa(ids.caCertificateId, deps))
+      : describeCa(ids.caCertificateId, deps),
+  );
   const store = deps.crlStore;
   const crl =
     store === null ? null : started(ca.then((known) => store.get(ids.caCertificateId, known.facts)));
-  const template = started(deps.templates.forCa(ids.caCertificateId));
+  const template = started(
+    (deps.templates.callsIot?.(ids.caCertificateId) ?? true)
+      ? afterGate(() => deps.templates.forCa(ids.caCertificateId))
+      : deps.templates.forCa(ids.caCertificateId),
+  );
   return {
     certificate,
     ca,

@@ -9,6 +9,7 @@ import type { PolicyCache } from '../provisioning/policy-cache.js';
 import type { RegistrationStateStore } from '../registration-state/state-store.js';
 import type { TemplateSource } from '../template-source/template-source.js';
 import type { CaCache } from './ca-cache.js';
+import type { CertificateMemory } from './certificate-memory.js';
 
 export interface RegistrationDeps {
   iot: IotRegistry;
@@ -19,7 +20,7 @@ export interface RegistrationDeps {
   policyCache: PolicyCache;
   /** `provisioning` may be left out (tests): THING_PRINCIPAL_POLICY then defaults to `exclusive`. */
   config: Pick<Config, 'crl' | 'certificate' | 'rejectedCertificateStatus'> &
-    Partial<Pick<Config, 'provisioning'>>;
+    Partial<Pick<Config, 'provisioning' | 'registrationState'>>;
   clock: () => Date;
   logger: JitrLogger;
   metrics: RegistrationMetrics;
@@ -27,6 +28,8 @@ export interface RegistrationDeps {
   monotonic?: () => number;
   /** The registration-state table (REGISTRATION_STATE_TABLE); absent or null = not used. */
   state?: RegistrationStateStore | null;
+  /** The certificates this container is registering or saw settled; absent = none known. */
+  memory?: CertificateMemory;
   /** The provisioning ledger (same table); absent or null = no ledger. */
   ledger?: LedgerWriter | null;
 }

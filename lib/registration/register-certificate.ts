@@ -35,11 +35,13 @@ import {
   parseCertificate,
   verifyIssuedBy,
 } from '../certificate/index.js';
+import { DEFAULT_FIRST_PUBLICATION_WINDOW_MS } from '../config/variables.js';
 import { type CrlStore, checkRevocation, type RevocationDecision } from '../crl/revocation-check.js';
 import { isJitrError } from '../errors/jitr-error.js';
 import { activateCertificate } from '../provisioning/activate-certificate.js';
 import { emptyExecutionResult, executePlan } from '../provisioning/execute-plan.js';
 import type { CertificateDescription } from '../provisioning/iot-registry.js';
+import { isFinalOutcome } from '../registration-state/state-store.js';
 import { certificateParameters } from '../template/certificate-parameters.js';
 import { render } from '../template/render.js';
 import { type CertificateReads, startReads } from './certificate-reads.js';
@@ -48,6 +50,7 @@ import { claim, conclude, type Delivery, localDelivery } from './duplicate-gate.
 import { CertificateCaMismatchError } from './errors.js';
 import { parseRegisteredEvent, type RegisteredEvent, unknownEventFields } from './event.js';
 import { handleFailure } from './failure-policy.js';
+import { decideFastPath, type FastPathDecision } from './fast-path.js';
 import { recordInLedger } from './ledger-entry.js';
 import {
   emptyTrace,
@@ -106,10 +109,19 @@ async function registerWith(
   if (trace.event !== null && trace.duplicate === null) {
     await conclude(trace.event, delivery, trace.claimed, outcome.result, deps);
   }
+  if (trace.event !== null && trace.inMemory) {
+    deps.memory?.end(trace.event.certificateId, isSettled(trace, outcome.result));
+  }
   finish(deps, trace, outcome.result, now, outcome.error);
   await ledgerWrite;
   if (outcome.result === null) throw outcome.error;
   return outcome.result;
+}
+
+/** Whether the event ended with the certificate's outcome final (recorded, or found recorded). */
+function isSettled(trace: RegistrationTrace, outcome: RegistrationResult | null): boolean {
+  if (trace.duplicate !== null) return trace.duplicate.reason === 'settled';
+  return outcome !== null && isFinalOutcome(outcome.outcome, outcome.certificateStatus);
 }
 
 /** The use case's result, or null with the error to rethrow; `error` also set for absorbed failures. */
@@ -151,15 +163,26 @@ async function run(
   if (extra.length > 0) deps.logger.warn('event carries unknown fields; ignoring them', { fields: extra });
   let reads: CertificateReads | null = null;
   try {
-    // Duplicates stop here, before any IoT call (the registration-state table, when configured).
+    // Duplicates stop at the claim (the registration-state table, when configured): claim first,
+    // or, for a first publication that costs nobody anything, claim and DescribeCertificate at once.
     const useTable = deps.state !== undefined && deps.state !== null;
     if (!useTable) reads = startReads(event, deps);
-    const gate = useTable
-      ? await step('claim', () => claim(event, delivery, deps))
-      : ({ kind: 'proceed', claimed: false } as const);
+    const path = useTable ? choosePath(event, deps) : null;
+    trace.path = path;
+    deps.memory?.begin(event.certificateId);
+    trace.inMemory = true;
+    const claimed = useTable
+      ? step('claim', () => claim(event, delivery, deps))
+      : Promise.resolve({ kind: 'proceed', claimed: false } as const);
+    if (path?.path === 'fast') {
+      reads = startReads(event, deps, { iotAfter: claimed.then((gate) => gate.kind === 'proceed') });
+    }
+    const gate = await claimed;
     if (gate.kind === 'duplicate') {
       trace.duplicate = { reason: gate.reason, outcome: gate.outcome, code: gate.code };
       deps.metrics.count('DuplicateSuppressed');
+      // Its DescribeCertificate went out with the claim: counted, and nothing else follows.
+      if (path?.path === 'fast') deps.metrics.count('SpeculativeDescribeWasted');
       return result(trace, 'duplicate', gate.code);
     }
     trace.claimed = gate.claimed;
@@ -169,6 +192,17 @@ async function run(
     // A duplicate or an early end leaves reads running: wait for them, so none outlives the event.
     await reads?.settled();
   }
+}
+
+/** The fast path (claim ∥ DescribeCertificate) or claim first, and why (fast-path.ts). */
+function choosePath(event: RegisteredEvent, deps: RegistrationDeps): FastPathDecision {
+  return decideFastPath({
+    timestamp: event.timestamp,
+    certificateRegistrationTimestamp: event.certificateRegistrationTimestamp,
+    windowMs: deps.config.registrationState?.firstPublicationWindowMs ?? DEFAULT_FIRST_PUBLICATION_WINDOW_MS,
+    knownInContainer: deps.memory?.knows(event.certificateId) ?? false,
+    describeBudgetFree: deps.iot.wouldSendAtOnce('DescribeCertificate'),
+  });
 }
 
 /** Steps 2–7, with the reads already in flight. */

@@ -7,6 +7,7 @@ import { CertificateRevokedError } from '../crl/errors.js';
 import type { RevocationDecision } from '../crl/revocation-check.js';
 import { errorRecord } from '../errors/jitr-error.js';
 import type { RegisteredEvent } from './event.js';
+import type { FastPathDecision } from './fast-path.js';
 
 /** Every outcome the use case returns (a thrown error is reported as `failed`). */
 export const REGISTRATION_OUTCOMES = [
@@ -55,6 +56,10 @@ export interface RegistrationTrace {
   claimed: boolean;
   /** Set when the table said this event is a duplicate (no IoT call was made). */
   duplicate: { reason: 'settled' | 'in-progress'; outcome: string | null; code: string | null } | null;
+  /** With the registration-state table: whether DescribeCertificate went out with the claim, and why not. */
+  path: FastPathDecision | null;
+  /** The event was counted in the container's certificate memory (and must leave it). */
+  inMemory: boolean;
 }
 
 /** The trace of an event before anything is known. */
@@ -74,6 +79,8 @@ export function emptyTrace(iotCallsAtStart: number, startedAt: number): Registra
     startedAt,
     claimed: false,
     duplicate: null,
+    path: null,
+    inMemory: false,
   };
 }
 
@@ -130,6 +137,7 @@ export function summaryFields(
     crl: crlFields(trace.crl),
     ...revokedEvidence,
     ...(trace.duplicate === null ? {} : { duplicate: trace.duplicate }),
+    ...(trace.path === null ? {} : { claimPath: trace.path }),
     timingsMs: trace.timings,
     ...(trace.execution === null ? {} : { execution: trace.execution }),
     durationMs,

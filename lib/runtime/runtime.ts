@@ -14,10 +14,11 @@ import type { Env } from '../config/declare.js';
 import { S3CrlStore } from '../crl/s3-crl-store.js';
 import { DynamoDbLedger } from '../ledger/dynamodb-ledger.js';
 import type { RegistrationMetrics } from '../observability.js';
-import { createApiPacer } from '../provisioning/api-budget.js';
+import { createApiBudget } from '../provisioning/api-budget.js';
 import { createPolicyCache } from '../provisioning/policy-cache.js';
 import { SdkIotRegistry } from '../provisioning/sdk-iot-registry.js';
 import { createCaCache } from '../registration/ca-cache.js';
+import { createCertificateMemory } from '../registration/certificate-memory.js';
 import type { RegistrationDeps } from '../registration/register-certificate.js';
 import { DynamoDbStateStore } from '../registration-state/dynamodb-state-store.js';
 import { s3ObjectReader } from '../template-source/object-reader.js';
@@ -70,7 +71,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
       ? {}
       : { dynamodb: options.clients?.dynamodb ?? createDynamoDbClient(dynamodbTarget(config.aws)) }),
   };
-  const iot = new SdkIotRegistry(clients.iot, createApiPacer(config.iotBudget));
+  const iot = new SdkIotRegistry(clients.iot, createApiBudget(config.iotBudget));
   const crlStore =
     config.crl.bucket === null
       ? null
@@ -96,6 +97,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     templates,
     caCache: createCaCache({ ttlSeconds: CA_CACHE_SECONDS, clock }),
     policyCache: createPolicyCache(),
+    memory: createCertificateMemory(),
     config,
     clock,
     logger,

@@ -24,6 +24,11 @@ export interface LoadedTemplate {
 /** The port the registration use case loads templates through. */
 export interface TemplateSource {
   forCa(caCertificateId: string): Promise<LoadedTemplate>;
+  /**
+   * Whether `forCa` would call AWS IoT now (an `iot:` source not fresh in the cache). Absent:
+   * assume it might.
+   */
+  callsIot?(caCertificateId: string): boolean;
 }
 
 export interface TemplateSourceOptions {
@@ -126,15 +131,26 @@ export function createTemplateSource(options: TemplateSourceOptions): TemplateSo
     return promise;
   }
 
+  const refOf = (caCertificateId: string) =>
+    options.byCa[caCertificateId.toLowerCase()] ?? options.defaultSource;
+  const fresh = (entry: CacheEntry) =>
+    options.clock().getTime() - entry.loadedAt < options.refreshSeconds * 1000;
+
   return {
+    callsIot(caCertificateId) {
+      const ref = refOf(caCertificateId);
+      if (ref.kind !== 'iot') return false;
+      const cached = cache.get(formatTemplateSourceRef(ref));
+      return cached === undefined || !fresh(cached);
+    },
     async forCa(caCertificateId) {
-      const ref = options.byCa[caCertificateId.toLowerCase()] ?? options.defaultSource;
+      const ref = refOf(caCertificateId);
       const source = formatTemplateSourceRef(ref);
       const cached = cache.get(source);
       const local = ref.kind === 'bundled' || ref.kind === 'file';
       if (cached !== undefined) {
         const ageMs = options.clock().getTime() - cached.loadedAt;
-        if (local || ageMs < options.refreshSeconds * 1000) return { source, template: cached.template };
+        if (local || fresh(cached)) return { source, template: cached.template };
         try {
           return { source, template: await load(ref, source) };
         } catch (error) {

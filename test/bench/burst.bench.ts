@@ -3,8 +3,9 @@
 // AWS IoT's default API quotas are enforced by the sandbox; the built handler bundle runs on the
 // stack's ingestion path (template.yaml; default queue) with Lambda scaling up to the account
 // concurrency C (default 10); Lambda's and SQS's waits are AWS's real ones unless
-// `--retry-delays compressed`; each device still pending reconnects up to K times with firmware
-// backoff, publishing the event again. Reports wall time against the quota bound (devices ÷
+// `--retry-delays compressed`; each device still pending reconnects with firmware backoff until
+// its event was published K more times (AWS IoT's 1 CONNECT/s per client ID applies: a sooner
+// reconnect is refused and publishes nothing, so republications are ≥ 1 s apart). Reports wall time against the quota bound (devices ÷
 // 10 TPS), time-to-active percentiles, retries, throttling, IoT calls per activation, what
 // duplicates cost and the DLQ; writes the JSON to test/bench/results/.
 
@@ -61,6 +62,14 @@ export function formatBurst(result: BurstResult): string {
       'duplicate events / DescribeCertificate per duplicate',
       `${result.duplicates.published} (up to ${result.duplicates.perDevice} per device) / ${fixed(result.describeCertificatePerDuplicate, 3)} (target ≤ 0.05)`,
     ],
+    ...(result.via === 'api' && result.duplicates.perDevice > 0
+      ? [
+          [
+            'reconnects refused (1 CONNECT/s per client ID)',
+            `${result.duplicates.connectsThrottled} (they publish nothing; republications ≥ 1 s apart)`,
+          ] as [string, string],
+        ]
+      : []),
     [
       'Lambda invocations / retries / throttles / failed',
       `${result.lambda.invocations} / ${result.lambda.retries} / ${result.lambda.throttles} / ${result.lambda.failed}`,

@@ -65,7 +65,7 @@ export interface PortCall {
   args: unknown[];
 }
 
-export type Method = Exclude<keyof IotRegistry, 'callCount' | 'scoped'>;
+export type Method = Exclude<keyof IotRegistry, 'callCount' | 'scoped' | 'wouldSendAtOnce'>;
 
 /** The AWS operation and pipeline step the SDK adapter reports for each port method. */
 export const ADAPTER_CALLS: Record<Method, { operation: string; step: string }> = {
@@ -157,8 +157,15 @@ export class FakeIotRegistry implements IotRegistry {
   #faults: { method: Method; error: JitrError; skip: number }[] = [];
   #hooks: { method: Method; run: () => void }[] = [];
 
+  /** The operations whose budget the test says is busy (`wouldSendAtOnce` answers false). */
+  readonly busy = new Set<string>();
+
   get callCount(): number {
     return this.log.length;
+  }
+
+  wouldSendAtOnce(operation: string): boolean {
+    return !this.busy.has(operation);
   }
 
   /** A view on the same account whose `callCount` counts only its own calls (one per event). */

@@ -3,6 +3,7 @@ import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@a
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONNECT_THROTTLED_REASON,
   type InvocationRecord,
   type Sandbox,
   type SandboxFunction,
@@ -122,6 +123,29 @@ describe('sandbox rule and Lambda side', () => {
       first.certificateId,
     ]);
     expect(third.requestIds).toEqual([]);
+  });
+
+  it('refuses a reconnect of the same client ID within a second (1 CONNECT/s): nothing registered, no event', async () => {
+    // Prepare
+    const fn = sandbox.deployFunction({ bundle, name: 'quota-fn', caCertificateId: caId });
+    const pem = pki.issue(ca, 'dev-quota');
+    const first = await sandbox.registerDevice(pem, { clientId: 'dev-quota' });
+
+    // Act: at once, as firmware with a too-short backoff would; another client ID is not limited.
+    const again = await sandbox.registerDevice(pem, { clientId: 'dev-quota' });
+    const otherClient = await sandbox.registerDevice(pem, { clientId: 'dev-quota-2' });
+    await sandbox.lambda.idle();
+
+    // Assess
+    expect([first.outcome, again.outcome, again.reason, again.event, again.requestIds]).toEqual([
+      'registered',
+      'refused',
+      CONNECT_THROTTLED_REASON,
+      undefined,
+      [],
+    ]);
+    expect(otherClient.outcome).toBe('republished');
+    expect(fn.invocations()).toHaveLength(2);
   });
 
   it('retries a failing invocation twice, then sends the on-failure destination record to the DLQ', async () => {

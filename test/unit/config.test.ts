@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       rejectedCertificateStatus: 'INACTIVE',
       provisioning: { thingPrincipalPolicy: 'exclusive' },
       iotBudget: { concurrency: 0, quotas: {} },
-      registrationState: { tableName: null },
+      registrationState: { tableName: null, firstPublicationWindowMs: 250 },
       observability: { serviceName: 'jitr', metricsNamespace: 'JITR', logLevel: 'INFO' },
       aws: { region: null, s3Endpoint: null, iotEndpoint: null, dynamodbEndpoint: null },
     });
@@ -80,7 +80,7 @@ describe('loadConfig', () => {
       rejectedCertificateStatus: 'PENDING_ACTIVATION',
       provisioning: { thingPrincipalPolicy: 'shared' },
       iotBudget: { concurrency: 5, quotas: { DescribeCertificate: 50 } },
-      registrationState: { tableName: 'jitr-RegistrationStateTable-1AB2' },
+      registrationState: { tableName: 'jitr-RegistrationStateTable-1AB2', firstPublicationWindowMs: 250 },
       observability: { serviceName: 'jitr-prod', metricsNamespace: 'Fleet', logLevel: 'DEBUG' },
       aws: {
         region: 'eu-west-1',
@@ -164,6 +164,7 @@ describe('loadConfig', () => {
       'REJECTED_CERTIFICATE_STATUS',
       'THING_PRINCIPAL_POLICY',
       'REGISTRATION_STATE_TABLE',
+      'FIRST_PUBLICATION_WINDOW_MS',
       'IOT_API_BUDGET_CONCURRENCY',
       'IOT_API_QUOTAS',
       'POWERTOOLS_SERVICE_NAME',

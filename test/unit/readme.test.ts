@@ -169,7 +169,7 @@ describe('README', () => {
       section('### Metrics (EMF, namespace `POWERTOOLS_METRICS_NAMESPACE`, dimension `service`)'),
     ).map((row) => row[0]?.replaceAll('`', ''));
     // Assess
-    expect(emitted).toHaveLength(15);
+    expect(emitted).toHaveLength(16);
     expect([...documented].sort()).toEqual([...emitted].sort());
   });
 

@@ -11,7 +11,7 @@ import { createTemplateResources, uploadTemplate } from '../../../infra/local-aw
 import { deployJitr } from '../../../infra/local-aws/deployment.js';
 import { addCa, type LocalAws, startLocalAws } from '../../../infra/local-aws/local-aws.js';
 import type { IngestionMode } from '../../../infra/local-aws/stack-template.js';
-import type { RetryDelays } from '../../../infra/sandbox/index.js';
+import { CONNECT_THROTTLED_REASON, type RetryDelays } from '../../../infra/sandbox/index.js';
 import { backoffDelay, connectWithBackoff } from '../../../lib/device/backoff.js';
 import { type IssuedCertificate, issueDeviceCertificate } from '../../../lib/pki/certificates.js';
 import { type ApiBound, percentile, quotaBounds } from './stats.js';
@@ -75,8 +75,11 @@ export interface BurstResult {
   ingestionMode: IngestionMode;
   retryDelays: RetryDelays;
   containers: number;
-  /** Duplicates asked for per device, and the duplicate events actually published (only while pending). */
-  duplicates: { perDevice: number; published: number };
+  /**
+   * Duplicates asked for per device, the duplicate events actually published (only while
+   * pending), and the reconnects AWS's 1 CONNECT/s per client ID refused (they publish nothing).
+   */
+  duplicates: { perDevice: number; published: number; connectsThrottled: number };
   statuses: Record<string, number>;
   /** Lambda invocations: async attempts beyond the first, throttles (no container under the limit), failed ones. */
   lambda: {
@@ -177,11 +180,14 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       const started = performance.now();
       let mqtt: MqttBurstResult | undefined;
       let duplicatesPublished = 0;
+      let connectsThrottled = 0;
       if (via === 'mqtt') {
         mqtt = await connectOverMqtt(aws, devices, backoff, log);
         duplicatesPublished = mqtt.registeredEventsPublished - options.devices;
       } else {
-        duplicatesPublished = await connectOverApi(aws, devices, options.duplicates ?? 0, backoff);
+        const api = await connectOverApi(aws, devices, options.duplicates ?? 0, backoff);
+        duplicatesPublished = api.published;
+        connectsThrottled = api.connectsThrottled;
       }
       await aws.sandbox.lambda.idle();
       const wallSeconds = (performance.now() - started) / 1000;
@@ -235,7 +241,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
         ingestionMode,
         retryDelays,
         containers: options.containers,
-        duplicates: { perDevice: options.duplicates ?? 0, published: duplicatesPublished },
+        duplicates: { perDevice: options.duplicates ?? 0, published: duplicatesPublished, connectsThrottled },
         statuses,
         lambda: {
           invocations: invocations.length,
@@ -286,30 +292,38 @@ function perDeviceTps(quotas: Record<string, number>, env: Record<string, string
 
 /**
  * Every device connects at once (registerDevice); one still pending reconnects with firmware
- * backoff up to `duplicates` times, each reconnect publishing the event again (AWS: `timestamp`
- * = now, `certificateRegistrationTimestamp` = the first registration). Returns the duplicate
- * events published.
+ * backoff (full jitter) until AWS published its event `duplicates` more times, or it is active.
+ * The sandbox applies AWS IoT's 1 CONNECT per second per client ID (the device's CN): a sooner
+ * reconnect is refused and publishes nothing, and the device backs off again. So, as on AWS,
+ * republications are at least a second apart in wall-clock time (`timestamp` = now,
+ * `certificateRegistrationTimestamp` = the first registration), whatever the backoff or the
+ * retry-delay profile (which compresses Lambda's and SQS's waits, never the devices' clock).
  */
 async function connectOverApi(
   aws: LocalAws,
   devices: readonly IssuedCertificate[],
   duplicates: number,
   backoff: { initialMs: number; maxMs: number },
-): Promise<number> {
+): Promise<{ published: number; connectsThrottled: number }> {
   let published = 0;
+  let connectsThrottled = 0;
   await Promise.all(
-    devices.map(async (d) => {
-      const first = await aws.sandbox.registerDevice(d.certificatePem);
+    devices.map(async (d, i) => {
+      const clientId = deviceName(i);
+      const first = await aws.sandbox.registerDevice(d.certificatePem, { clientId });
       if (first.outcome !== 'registered') throw new Error(`a device was refused: ${first.reason}`);
-      for (let n = 0; n < duplicates; n += 1) {
+      let republished = 0;
+      for (let n = 0; republished < duplicates; n += 1) {
         await new Promise((r) => setTimeout(r, backoffDelay(n, backoff, Math.random)));
-        const again = await aws.sandbox.registerDevice(d.certificatePem);
-        if (again.outcome !== 'republished') return;
-        published += 1;
+        const again = await aws.sandbox.registerDevice(d.certificatePem, { clientId });
+        if (again.outcome === 'republished') republished += 1;
+        else if (again.reason === CONNECT_THROTTLED_REASON) connectsThrottled += 1;
+        else return;
       }
+      published += republished;
     }),
   );
-  return published;
+  return { published, connectsThrottled };
 }
 
 /** Every device connects over MQTT/TLS at once and retries with backoff until connected. */

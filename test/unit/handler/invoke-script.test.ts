@@ -13,6 +13,7 @@ describe('functionEnvironment (npm run invoke)', () => {
       CRL_KEY_TEMPLATE: 'crl/{caCertificateId}.crl',
       CRL_MODE: 'required',
       CRL_REFRESH_SECONDS: '300',
+      FIRST_PUBLICATION_WINDOW_MS: '250',
       // An Fn::If the script cannot evaluate is empty: the variable's default applies (0: no pacing).
       IOT_API_BUDGET_CONCURRENCY: '',
       IOT_API_QUOTAS: '{}',
