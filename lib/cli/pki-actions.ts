@@ -80,10 +80,7 @@ export async function verificationCertAction(input: {
   const dir = input.dir ?? DEFAULT_CA_DIR;
   const code = input.registrationCode.trim();
   if (!/^[0-9A-Za-z]+$/.test(code)) {
-    throw new PkiInvalidArgumentError(
-      '--registration-code',
-      'expected the hex code from aws iot get-registration-code',
-    );
+    throw new PkiInvalidArgumentError({ kind: 'registration-code' });
   }
   const ca = await loadCaFrom(dir);
   // Only the CA's signature matters to AWS; an EC key for the certificate itself is quickest.
@@ -150,7 +147,7 @@ export async function revokeAction(input: {
 }) {
   const dir = input.dir ?? DEFAULT_CA_DIR;
   if ((input.serial === undefined) === (input.cert === undefined)) {
-    throw new PkiInvalidArgumentError('--serial', 'give exactly one of --serial <hex> or --cert <file>');
+    throw new PkiInvalidArgumentError({ kind: 'serial-or-cert' });
   }
   const given = input.serial === undefined ? undefined : normaliseSerial(input.serial);
   const reason = parseReason(input.reason);
@@ -220,7 +217,11 @@ async function loadCaFrom(dir: string): Promise<Ca> {
     return loadCa(files);
   } catch (error) {
     if (isJitrError(error)) throw error;
-    throw new PkiStateInvalidError(dir, error instanceof Error ? error.message : String(error), error);
+    throw new PkiStateInvalidError(
+      dir,
+      { kind: 'ca-files', said: error instanceof Error ? error.message : String(error) },
+      error,
+    );
   }
 }
 
@@ -245,13 +246,13 @@ async function serialOfIssuedCertificate(file: string, caPem: string): Promise<s
     facts = parseCertificate(bytes);
   } catch (error) {
     if (!isJitrError(error)) throw error;
-    throw new PkiInvalidArgumentError('--cert', `${file} is not a certificate (${error.message})`);
+    throw new PkiInvalidArgumentError({ kind: 'not-a-certificate', file, said: error.message });
   }
   try {
     verifyIssuedBy(facts, parseCertificate(caPem));
   } catch (error) {
     if (!isJitrError(error)) throw error;
-    throw new PkiInvalidArgumentError('--cert', `${file} was not issued by this CA (${error.code})`);
+    throw new PkiInvalidArgumentError({ kind: 'not-issued-by-ca', file, code: error.code });
   }
   return normaliseSerial(facts.serialHex);
 }
@@ -260,37 +261,37 @@ export function normaliseSerial(serial: string): string {
   try {
     return positiveIntegerContent(serialMagnitude(serial.trim())).toString('hex');
   } catch {
-    throw new PkiInvalidArgumentError('--serial', `"${serial}" is not a hex serial number`);
+    throw new PkiInvalidArgumentError({ kind: 'serial', value: serial });
   }
 }
 
 function parseReason(reason: string | undefined): RevocationReason | undefined {
   if (reason === undefined) return undefined;
   if (reason in REVOCATION_REASON_CODES) return reason as RevocationReason;
-  throw new PkiInvalidArgumentError(
-    '--reason',
-    `"${reason}" is not one of ${Object.keys(REVOCATION_REASON_CODES).join(', ')}`,
-  );
+  throw new PkiInvalidArgumentError({ kind: 'reason', value: reason });
 }
 
 function parseKeyType(value: string | undefined, fallback: KeyType): KeyType {
   if (value === undefined) return fallback;
   if (value === 'rsa' || value === 'ec') return value;
-  throw new PkiInvalidArgumentError('--key-type', `"${value}" is not rsa or ec`);
+  throw new PkiInvalidArgumentError({ kind: 'key-type', value });
 }
 
 function parseCurve(value: string | undefined, keyType: KeyType): Curve | undefined {
   if (value === undefined) return undefined;
-  if (keyType !== 'ec') throw new PkiInvalidArgumentError('--curve', 'only applies to --key-type ec');
+  if (keyType !== 'ec') throw new PkiInvalidArgumentError({ kind: 'curve-without-ec' });
   if (value === 'P-256' || value === 'P-384') return value;
-  throw new PkiInvalidArgumentError('--curve', `"${value}" is not P-256 or P-384`);
+  throw new PkiInvalidArgumentError({ kind: 'curve', value });
 }
+
+/** The longest validity a `--days` option may ask for (100 years). */
+const MAX_DAYS = 36_500;
 
 function parseDays(value: string | number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   const days = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 36_500) {
-    throw new PkiInvalidArgumentError(option, `"${value}" is not a whole number of days between 1 and 36500`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw new PkiInvalidArgumentError({ kind: 'days', option, value, max: MAX_DAYS });
   }
   return days;
 }
@@ -300,7 +301,10 @@ function checkSubject(subject: string): void {
     if (parseSubjectString(subject).length === 0) throw new RangeError('empty subject');
     nameDer(subject); // rejects unknown attribute types
   } catch (error) {
-    throw new PkiInvalidArgumentError('--subject', error instanceof Error ? error.message : String(error));
+    throw new PkiInvalidArgumentError({
+      kind: 'subject',
+      said: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 

@@ -38,14 +38,11 @@ export async function publishCrlAction(input: PublishCrlInput, deps: PublishCrlD
   const caCertificateId =
     input.caCertificateId === undefined ? undefined : certificateIdFrom(input.caCertificateId);
   if (caCertificateId === null) {
-    throw new PkiInvalidArgumentError(
-      '--ca-certificate-id',
-      'expected the 64 hex characters AWS IoT shows for the CA',
-    );
+    throw new PkiInvalidArgumentError({ kind: 'ca-certificate-id' });
   }
   const keyTemplate = input.keyTemplate ?? DEFAULT_CRL_KEY_TEMPLATE;
   if (!keyTemplate.includes(CA_ID_PLACEHOLDER)) {
-    throw new PkiInvalidArgumentError('--key-template', 'must contain {caCertificateId}');
+    throw new PkiInvalidArgumentError({ kind: 'key-template-placeholder' });
   }
   const ca = parseCertificate(await readCaCertificate(dir));
   const crlPath = input.crl ?? caPaths(dir).crl;

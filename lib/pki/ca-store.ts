@@ -138,7 +138,7 @@ export async function readState(dir: string): Promise<PkiState> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PkiStateInvalidError(path, 'not JSON', error);
+    throw new PkiStateInvalidError(path, { kind: 'not-json' }, error);
   }
   return validateState(path, value);
 }
@@ -156,27 +156,28 @@ function stateJson(state: PkiState): string {
 }
 
 function validateState(path: string, value: unknown): PkiState {
-  if (typeof value !== 'object' || value === null) throw new PkiStateInvalidError(path, 'not an object');
+  if (typeof value !== 'object' || value === null)
+    throw new PkiStateInvalidError(path, { kind: 'not-an-object' });
   const record = value as Record<string, unknown>;
-  if (record.version !== 1) throw new PkiStateInvalidError(path, 'version must be 1');
+  if (record.version !== 1) throw new PkiStateInvalidError(path, { kind: 'version' });
   const last = record.lastCrlNumber;
   if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 0) {
-    throw new PkiStateInvalidError(path, 'lastCrlNumber must be a non-negative integer');
+    throw new PkiStateInvalidError(path, { kind: 'last-crl-number' });
   }
-  if (!Array.isArray(record.revoked)) throw new PkiStateInvalidError(path, 'revoked must be an array');
+  if (!Array.isArray(record.revoked)) throw new PkiStateInvalidError(path, { kind: 'revoked-not-a-list' });
   const revoked = record.revoked.map((entry: unknown, index): RevocationRecord => {
     const at = `revoked[${index}]`;
     if (typeof entry !== 'object' || entry === null)
-      throw new PkiStateInvalidError(path, `${at} is not an object`);
+      throw new PkiStateInvalidError(path, { kind: 'not-an-object', at });
     const e = entry as Record<string, unknown>;
     if (typeof e.serial !== 'string' || !/^[0-9a-f]+$/.test(e.serial)) {
-      throw new PkiStateInvalidError(path, `${at}.serial must be lowercase hex`);
+      throw new PkiStateInvalidError(path, { kind: 'serial', at });
     }
     if (typeof e.revocationDate !== 'string' || Number.isNaN(Date.parse(e.revocationDate))) {
-      throw new PkiStateInvalidError(path, `${at}.revocationDate must be an ISO date`);
+      throw new PkiStateInvalidError(path, { kind: 'revocation-date', at });
     }
     if (e.reason !== undefined && !(typeof e.reason === 'string' && e.reason in REVOCATION_REASON_CODES)) {
-      throw new PkiStateInvalidError(path, `${at}.reason is not an RFC 5280 reason name`);
+      throw new PkiStateInvalidError(path, { kind: 'reason', at });
     }
     return {
       serial: e.serial,

@@ -50,23 +50,23 @@ export function parsePolicy(name: string, document: unknown): Policy {
     try {
       doc = JSON.parse(doc);
     } catch {
-      throw new InvalidPolicyDocumentError(name, 'the document is not valid JSON', '$');
+      throw new InvalidPolicyDocumentError(name, { kind: 'not-json' }, '$');
     }
   }
-  if (!isObject(doc)) throw new InvalidPolicyDocumentError(name, 'the document is not a JSON object', '$');
+  if (!isObject(doc)) throw new InvalidPolicyDocumentError(name, { kind: 'not-an-object' }, '$');
   const raw = doc.Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  if (list.length === 0)
-    throw new InvalidPolicyDocumentError(name, 'the document has no Statement', '$.Statement');
+  if (list.length === 0) throw new InvalidPolicyDocumentError(name, { kind: 'no-statement' }, '$.Statement');
   return { name, statements: list.map((s, i) => parseStatement(name, s, i, Array.isArray(raw))) };
 }
 
 function parseStatement(policyName: string, raw: unknown, index: number, inList: boolean): Statement {
   const at = inList ? `$.Statement[${index}]` : '$.Statement';
-  if (!isObject(raw)) throw new InvalidPolicyDocumentError(policyName, 'a statement is not an object', at);
+  if (!isObject(raw))
+    throw new InvalidPolicyDocumentError(policyName, { kind: 'statement-not-an-object' }, at);
   const effect = raw.Effect;
   if (effect !== 'Allow' && effect !== 'Deny')
-    throw new InvalidPolicyDocumentError(policyName, 'Effect must be "Allow" or "Deny"', `${at}.Effect`);
+    throw new InvalidPolicyDocumentError(policyName, { kind: 'effect' }, `${at}.Effect`);
   const action = pick(policyName, raw, 'Action', 'NotAction', at);
   const resource = pick(policyName, raw, 'Resource', 'NotResource', at);
   return {
@@ -92,26 +92,19 @@ function pick(
   const has = raw[key] !== undefined;
   const hasNot = raw[notKey] !== undefined;
   if (has === hasNot)
-    throw new InvalidPolicyDocumentError(
-      policyName,
-      `a statement needs exactly one of ${key} and ${notKey}`,
-      at,
-    );
+    throw new InvalidPolicyDocumentError(policyName, { kind: 'exactly-one', key, notKey }, at);
   const name = has ? key : notKey;
   const value = raw[name];
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0 || !values.every((v): v is string => typeof v === 'string' && v.length > 0))
-    throw new InvalidPolicyDocumentError(
-      policyName,
-      `${name} must be a string or a list of strings`,
-      `${at}.${name}`,
-    );
+    throw new InvalidPolicyDocumentError(policyName, { kind: 'not-strings', element: name }, `${at}.${name}`);
   return { values, negated: !has };
 }
 
 function parseConditions(policyName: string, raw: unknown, at: string): Condition[] {
   if (raw === undefined) return [];
-  if (!isObject(raw)) throw new InvalidPolicyDocumentError(policyName, 'Condition must be an object', at);
+  if (!isObject(raw))
+    throw new InvalidPolicyDocumentError(policyName, { kind: 'condition-not-an-object' }, at);
   const out: Condition[] = [];
   for (const [name, block] of Object.entries(raw)) {
     const ifExists = name.endsWith('IfExists');
@@ -122,7 +115,7 @@ function parseConditions(policyName: string, raw: unknown, at: string): Conditio
     if (!isObject(block))
       throw new InvalidPolicyDocumentError(
         policyName,
-        `${name} must map condition keys to values`,
+        { kind: 'condition-block', operator: name },
         `${at}.${name}`,
       );
     for (const [key, value] of Object.entries(block)) {
@@ -132,7 +125,7 @@ function parseConditions(policyName: string, raw: unknown, at: string): Conditio
       if (values.length === 0 || values.some((v) => v === undefined))
         throw new InvalidPolicyDocumentError(
           policyName,
-          `the values of ${name}.${key} must be strings, booleans or numbers`,
+          { kind: 'condition-values', operator: name, key },
           `${at}.${name}.${key}`,
         );
       out.push({ operator, ifExists, key, values: values as string[] });

@@ -4,7 +4,6 @@
  */
 
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { s3ObjectArn } from '../arn/arn.js';
 import { TemplateSourceUnavailableError, TemplateSourceUnreadableError } from './errors.js';
 
 /** Reads a whole object as UTF-8 text. */
@@ -33,19 +32,20 @@ export function s3ObjectReader(s3: S3Client): ObjectReader {
       const source = `s3://${bucket}/${key}`;
       try {
         const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (answer.Body === undefined)
-          throw new TemplateSourceUnreadableError(source, 'the object has no body');
+        if (answer.Body === undefined) throw new TemplateSourceUnreadableError(source, { kind: 'no-body' });
         return await answer.Body.transformToString('utf-8');
       } catch (error) {
         if (error instanceof TemplateSourceUnreadableError) throw error;
         const name = awsErrorName(error);
         const options = { ...(name === undefined ? {} : { awsErrorName: name }), cause: error };
         if (name !== undefined && CONFIGURATION_ERRORS.has(name)) {
-          const reason =
+          throw new TemplateSourceUnreadableError(
+            source,
             name === 'AccessDenied' || name === 'Forbidden'
-              ? `access denied (the function role needs s3:GetObject on ${s3ObjectArn(bucket, key)})`
-              : `${name}: the object does not exist`;
-          throw new TemplateSourceUnreadableError(source, reason, options);
+              ? { kind: 'access-denied', bucket, key, awsErrorName: name }
+              : { kind: 'object-missing', awsErrorName: name },
+            { cause: error },
+          );
         }
         const message = error instanceof Error ? error.message : String(error);
         throw new TemplateSourceUnavailableError(source, message, options);

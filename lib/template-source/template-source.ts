@@ -54,17 +54,20 @@ export const MAX_TEMPLATE_SOURCE_CHARS = 1024 * 1024;
 
 function parseJson(source: string, text: string): unknown {
   if (text.length > MAX_TEMPLATE_SOURCE_CHARS) {
-    throw new TemplateSourceUnreadableError(
-      source,
-      `${text.length} characters, more than the ${MAX_TEMPLATE_SOURCE_CHARS} accepted (AWS allows 10,240 characters of template body)`,
-    );
+    throw new TemplateSourceUnreadableError(source, {
+      kind: 'too-large',
+      characters: text.length,
+      max: MAX_TEMPLATE_SOURCE_CHARS,
+    });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TemplateSourceUnreadableError(source, `not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new TemplateSourceUnreadableError(
+      source,
+      { kind: 'not-json', said: (error as Error).message },
+      { cause: error },
+    );
   }
 }
 
@@ -86,11 +89,10 @@ export function createTemplateSource(options: TemplateSourceOptions): TemplateSo
       case 'bundled': {
         const template = BUNDLED_TEMPLATES[ref.name];
         if (template === undefined) {
-          const known = Object.keys(BUNDLED_TEMPLATES).join(', ');
-          throw new TemplateSourceUnreadableError(
-            source,
-            `no bundled template of that name (bundled: ${known})`,
-          );
+          throw new TemplateSourceUnreadableError(source, {
+            kind: 'unknown-bundled',
+            bundled: Object.keys(BUNDLED_TEMPLATES),
+          });
         }
         return template;
       }
@@ -100,7 +102,11 @@ export function createTemplateSource(options: TemplateSourceOptions): TemplateSo
           text = await readFile(ref.path, 'utf8');
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code ?? 'read error';
-          throw new TemplateSourceUnreadableError(source, `cannot read the file (${code})`, { cause: error });
+          throw new TemplateSourceUnreadableError(
+            source,
+            { kind: 'file-unreadable', errno: code },
+            { cause: error },
+          );
         }
         return parseJson(source, text);
       }

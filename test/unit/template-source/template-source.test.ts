@@ -39,7 +39,11 @@ class Objects implements ObjectReader {
     await Promise.resolve();
     if (this.failure !== null) throw this.failure;
     const body = this.bodies.get(`${bucket}/${key}`);
-    if (body === undefined) throw new TemplateSourceUnreadableError(`s3://${bucket}/${key}`, 'NoSuchKey');
+    if (body === undefined)
+      throw new TemplateSourceUnreadableError(`s3://${bucket}/${key}`, {
+        kind: 'object-missing',
+        awsErrorName: 'NoSuchKey',
+      });
     return body;
   }
 }
@@ -226,7 +230,12 @@ describe('createTemplateSource', () => {
     now.value = new Date(T0.getTime() + 120_000);
     objects.failure = new TemplateSourceUnavailableError('s3://tpl/t.json', 'SlowDown');
     const stale = await source.forCa(CA_A);
-    objects.failure = new TemplateSourceUnreadableError('s3://tpl/t.json', 'AccessDenied');
+    objects.failure = new TemplateSourceUnreadableError('s3://tpl/t.json', {
+      kind: 'access-denied',
+      bucket: 'tpl',
+      key: 't.json',
+      awsErrorName: 'AccessDenied',
+    });
     const error = await expectJitrError(source.forCa(CA_A));
     // Assess
     expect(stale.template).toEqual({ v: 1 });
