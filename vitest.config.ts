@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -20,5 +19,28 @@ export default defineConfig({
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]]
       : ['default'],
+    projects: [
+      {
+        // The end-to-end files, each in a fresh process: they run the demo, CLI commands and the
+        // handler as users do (signals, process exit codes, the environment they are given).
+        // Vitest runs the projects' files in name order, so these long files start first.
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
+      },
+      {
+        // Everything else shares its worker processes (no fresh process and module graph per file:
+        // on 2 cores that cost more CPU than the tests themselves). Sound because no module holds
+        // mutable state outside lib/runtime and the entry points (test/unit/module-state.test.ts);
+        // test/helpers/shared-worker.ts undoes what a file may leave in the process.
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/e2e/**'],
+          isolate: false,
+          setupFiles: ['test/helpers/shared-worker.ts'],
+        },
+      },
+    ],
   },
 });

@@ -2,7 +2,7 @@
 // written, in order, from the root of a fresh copy of the repository, against the sandbox the
 // README starts (test/helpers/readme-runner.ts says exactly what the runner changes: ports, the
 // AWS CLI stand-in, npm ci/npm test). Following the examples leaves no file git would commit.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,35 @@ describe('README examples, run as a new user runs them', () => {
     );
     expect(endpoints.length).toBeGreaterThanOrEqual(12);
     expect(answering).toEqual([]);
+  });
+
+  it('runs `npx jitr` as npx does in the copy: its package.json bin, bin/jitr.mjs, with this node', () => {
+    // Prepare
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      bin: { jitr: string };
+      scripts: { prepare: string };
+    };
+    const copy = realpathSync(result.copy);
+    // Assess: the real npx (npm's npx-cli.js) ran the copy's own bin for `jitr` (after the
+    // copy's `prepare` build when it first linked the copy into its cache), and nothing else;
+    // the runner's `npx jitr` execs exactly that file with that node.
+    const [npx, ...started] = result.npxProcesses;
+    expect(npx).toEqual({
+      node: process.execPath,
+      script: expect.stringMatching(/\/npm\/bin\/npx-cli\.js$/),
+      args: ['jitr', '--version'],
+    });
+    expect(started.at(-1)).toEqual({
+      node: process.execPath,
+      script: join(copy, pkg.bin.jitr),
+      args: ['--version'],
+    });
+    expect(pkg.scripts.prepare).toBe('node scripts/build.mjs --quiet');
+    expect(started.slice(0, -1)).toEqual(
+      started.length === 2
+        ? [{ node: process.execPath, script: join(copy, 'scripts', 'build.mjs'), args: ['--quiet'] }]
+        : [],
+    );
   });
 
   it('leaves no file behind that git would pick up (./pki is ignored)', () => {

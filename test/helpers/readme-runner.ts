@@ -11,7 +11,13 @@
 //   - the README's fixed sandbox ports 4566–4572 become a random free range (tests never use
 //     fixed ports), in the blocks and in the copy's events/sandbox-env.json;
 //   - `aws` is a stand-in (test/helpers/aws-stand-in.ts) that sends exactly the AWS CLI calls
-//     the sandbox walkthrough makes, with the SDK; anything else it refuses.
+//     the sandbox walkthrough makes, with the SDK; anything else it refuses;
+//   - `npx jitr …` in a `run` block runs the file npx itself runs for `npx jitr` in the copy,
+//     with the node npx runs it with: the runner asks the real npx once (a probe loaded into
+//     every node process it starts reports the script and the node binary) and puts an `npx`
+//     first on PATH that `exec`s exactly that, saving npm's ~1 s start per example; any other
+//     `npx` goes to the real one. The `start` blocks (the sandboxes) keep the real npx, whose
+//     handling of Ctrl-C the stop test pins; `npm run …` stays the real npm.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -25,6 +31,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ReadmeBlock } from './readme-examples.js';
 
 export interface BlockRun {
@@ -41,7 +48,25 @@ export interface BlockRun {
   stderr: string;
 }
 
+/** What the real `npx jitr` runs in the copy: `node` is the binary, `script` the file's real path. */
+export interface NpxResolution {
+  node: string;
+  script: string;
+}
+
+/** A node process the real `npx jitr --version` started. */
+export interface NpxProcess extends NpxResolution {
+  args: string[];
+}
+
 export interface ReadmeRun {
+  /** The copy of the repository the examples ran in. */
+  copy: string;
+  /**
+   * Every node process the real `npx jitr --version` started, in order: npx's own, the copy's
+   * `prepare` build when npx first links the copy into its cache, then jitr's.
+   */
+  npxProcesses: NpxProcess[];
   runs: BlockRun[];
   /** `git status --porcelain` of the copy after every example ran and the sandboxes stopped. */
   leftBehind: string[];
@@ -87,10 +112,26 @@ export function copyRepository(repoRoot: string, target: string, base: number): 
   execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: target, stdio: 'ignore' });
 }
 
-/** A base port with the sandbox's 7 consecutive ports free on 127.0.0.1. */
+/**
+ * The lowest port the kernel hands out for outgoing connections (and `listen(0)`): a range the
+ * runner picks below it cannot be taken by another test's client socket between the check
+ * and the sandbox's start (seen as PortInUse on a busy machine).
+ */
+function ephemeralPortsStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 12_000) return low;
+  } catch {
+    // Not Linux: the IANA dynamic range.
+  }
+  return 49_152;
+}
+
+/** A base port with the sandbox's 7 consecutive ports free on 127.0.0.1, below the ephemeral range. */
 export async function freePortRange(count = SANDBOX_PORTS): Promise<number> {
+  const span = ephemeralPortsStart() - count - 10_000;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 10_000 + Math.floor(Math.random() * span);
     let free = true;
     for (let port = base; port < base + count && free; port++) free = await portIsFree(port);
     if (free) return base;
@@ -133,6 +174,49 @@ function awsStandIn(work: string, repoRoot: string): string {
   writeFileSync(join(bin, 'aws'), `#!/bin/sh\nexec "${process.execPath}" --import tsx "${script}" "$@"\n`);
   chmodSync(join(bin, 'aws'), 0o755);
   return bin;
+}
+
+/** Reports the script and node binary of every node process started while NODE_OPTIONS loads it. */
+const NPX_PROBE = `import { appendFileSync, realpathSync } from 'node:fs';
+appendFileSync(process.env.README_NPX_PROBE_OUT, JSON.stringify({ node: process.execPath, script: realpathSync(process.argv[1]), args: process.argv.slice(2) }) + '\\n');
+`;
+
+/**
+ * Runs the real `npx jitr --version` in `copy` once and returns every node process it started.
+ * @throws Error when it fails.
+ */
+function probeNpx(work: string, copy: string, env: NodeJS.ProcessEnv): NpxProcess[] {
+  const probe = join(work, 'npx-probe.mjs');
+  const out = join(work, 'npx-probe.jsonl');
+  writeFileSync(probe, NPX_PROBE);
+  execFileSync('npx', ['jitr', '--version'], {
+    cwd: copy,
+    env: { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}`, README_NPX_PROBE_OUT: out },
+    stdio: 'ignore',
+  });
+  return readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as NpxProcess);
+}
+
+/**
+ * Writes `npx` into `bin` (a directory to put first on PATH): `npx jitr …` execs what the real
+ * npx runs (`resolved`), anything else goes to the real npx (`real`).
+ */
+function npxStandIn(bin: string, resolved: NpxResolution, real: string): void {
+  const quote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'npx'),
+    [
+      '#!/bin/sh',
+      `if [ "$1" = jitr ]; then shift; exec ${quote(resolved.node)} ${quote(resolved.script)} "$@"; fi`,
+      `exec ${quote(real)} "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(join(bin, 'npx'), 0o755);
 }
 
 interface Started {
@@ -194,6 +278,15 @@ export async function runReadmeExamples(
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
   };
+  const npxProcesses = probeNpx(work, copy, env);
+  const jitr = npxProcesses.filter((p) => p.args.join(' ') === '--version');
+  if (jitr.length !== 1 || jitr[0] === undefined)
+    throw new Error(`npx jitr --version: ${jitr.length} node processes got --version, not 1`);
+  const realNpx = execFileSync('sh', ['-c', 'command -v npx'], { env }).toString('utf8').trim();
+  const npxBin = join(work, 'npx-bin');
+  npxStandIn(npxBin, jitr[0], realNpx);
+  /** The environment of a `run` block: the `npx` stand-in first on PATH. */
+  const runEnv = (): NodeJS.ProcessEnv => ({ ...env, PATH: `${npxBin}:${env.PATH ?? ''}` });
   const runs: BlockRun[] = [];
   const started: Started[] = [];
   try {
@@ -217,7 +310,7 @@ export async function runReadmeExamples(
           ...s.output,
         });
       } else if (block.kind === 'run') {
-        const s = launch(`set -euo pipefail\n${body}`, copy, { ...env });
+        const s = launch(`set -euo pipefail\n${body}`, copy, runEnv());
         const timer = setTimeout(() => process.kill(-(s.child.pid ?? 0), 'SIGKILL'), timeoutMs);
         const { exit, signal } = await s.exited;
         clearTimeout(timer);
@@ -258,6 +351,8 @@ export async function runReadmeExamples(
   }
   const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: copy });
   return {
+    copy,
+    npxProcesses,
     runs,
     leftBehind: status
       .toString('utf8')
