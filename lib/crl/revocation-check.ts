@@ -12,6 +12,11 @@ export type CrlMode = 'required' | 'optional';
 export interface CrlStore {
   /** The verified, fresh CRL of a CA, or null when none is published. Throws otherwise. */
   get(caCertificateId: string, ca: CertificateFacts): Promise<VerifiedCrl | null>;
+  /**
+   * `get` for a CA certificate still being read: a store may start reading the CRL before the CA
+   * is known (it needs the CA only to verify). Absent: the caller awaits the CA, then `get`s.
+   */
+  getOnceKnown?(caCertificateId: string, ca: Promise<CertificateFacts>): Promise<VerifiedCrl | null>;
 }
 
 /** The CRL the certificate was checked against, for the decision's log line. */

@@ -7,6 +7,9 @@
 //     caller for that CA. 304 keeps the cached state; 200 verifies the new object with loadCrl
 //     before it replaces the cached one; NoSuchKey caches "no CRL".
 //  3. Check the freshness of the CRL against the clock (every call, cached or not).
+// getOnceKnown(caCertificateId, ca): the same, but when the container knows nothing about the
+// CA's CRL yet (cold), the download starts before the CA certificate is known; the object is
+// verified against it once it arrives (the GET needs only the CA id, the verification the CA).
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { CertificateFacts } from '../certificate/index.js';
 import { CrlMalformedError } from './errors.js';
@@ -36,6 +39,13 @@ type CachedState =
   | { kind: 'crl'; crl: VerifiedCrl }
   | { kind: 'absent' }
   | { kind: 'invalid'; error: unknown };
+
+/** What one GET answered, before any verification. */
+type Downloaded =
+  | { kind: 'not-modified'; at: Date }
+  | { kind: 'absent'; at: Date }
+  | { kind: 'refused'; error: unknown; etag: string | undefined; at: Date }
+  | { kind: 'object'; bytes: Uint8Array; etag: string | undefined; at: Date };
 
 interface CacheEntry {
   state: CachedState;
@@ -71,6 +81,8 @@ export class S3CrlStore {
   readonly #clock: () => Date;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inFlight = new Map<string, Promise<CacheEntry>>();
+  /** Downloads started before the CA certificate was known, per CA id. */
+  readonly #early = new Map<string, Promise<Downloaded>>();
 
   constructor(options: S3CrlStoreOptions) {
     this.#s3 = options.s3;
@@ -111,6 +123,46 @@ export class S3CrlStore {
     }
   }
 
+  /**
+   * {@link get} for a CA certificate still being read: when nothing is cached or in flight for
+   * this CA id (a cold container), the download starts now and is verified against `ca` once it
+   * resolves, so the CRL read costs no round trip after the CA's. Otherwise as `get` once `ca`
+   * is known. Same answers and errors as `get`.
+   */
+  async getOnceKnown(caCertificateId: string, ca: Promise<CertificateFacts>): Promise<VerifiedCrl | null> {
+    const early =
+      this.#early.get(caCertificateId) ??
+      (this.#knowsCa(caCertificateId) ? null : this.#earlyDownload(caCertificateId));
+    const facts = await ca;
+    if (early !== null) {
+      const key = cacheKey(caCertificateId, facts);
+      if (!this.#cache.has(key) && !this.#inFlight.has(key)) {
+        // Concurrent callers for this CA find it in flight (single flight, as for a refresh).
+        const request = early
+          .then((answer) => this.#settle(key, answer, facts, undefined))
+          .finally(() => this.#inFlight.delete(key));
+        this.#inFlight.set(key, request);
+      }
+    }
+    return this.get(caCertificateId, facts);
+  }
+
+  /** Whether anything is cached or in flight for this CA id (for any CA certificate). */
+  #knowsCa(caCertificateId: string): boolean {
+    const prefix = `${caCertificateId}/`;
+    return [...this.#cache.keys(), ...this.#inFlight.keys()].some((key) => key.startsWith(prefix));
+  }
+
+  /** One unconditional GET per CA id at a time, before the CA certificate is known. */
+  #earlyDownload(caCertificateId: string): Promise<Downloaded> {
+    const request = this.#download(caCertificateId, undefined).finally(() =>
+      this.#early.delete(caCertificateId),
+    );
+    request.catch(() => undefined); // surfaces where it is awaited
+    this.#early.set(caCertificateId, request);
+    return request;
+  }
+
   #needsRefresh(entry: CacheEntry): boolean {
     const nowMs = this.#clock().getTime();
     if (nowMs - entry.checkedAtMs >= this.#refreshMs) return true;
@@ -131,15 +183,22 @@ export class S3CrlStore {
   }
 
   async #refresh(key: string, caCertificateId: string, ca: CertificateFacts): Promise<CacheEntry> {
-    const location: CrlObjectLocation = {
-      bucket: this.#bucket,
-      key: this.keyFor(caCertificateId),
-      caCertificateId,
-    };
     const previous = this.#cache.get(key);
     // Revalidate by ETag only a verified CRL. An invalid object is downloaded again, because its
     // verdict may depend on the time (a thisUpdate slightly in the future becomes valid later).
     const etag = previous?.state.kind === 'crl' ? previous.etag : undefined;
+    const answer = await this.#download(caCertificateId, etag);
+    return this.#settle(key, answer, ca, previous);
+  }
+
+  /** The CA's object location (for errors and details). */
+  #location(caCertificateId: string): CrlObjectLocation {
+    return { bucket: this.#bucket, key: this.keyFor(caCertificateId), caCertificateId };
+  }
+
+  /** One GET of the CA's object (conditional on `etag`); S3 failures thrown as the store's errors. */
+  async #download(caCertificateId: string, etag: string | undefined): Promise<Downloaded> {
+    const location = this.#location(caCertificateId);
     let response: GetObjectCommandOutput;
     try {
       response = await this.#s3.send(
@@ -151,21 +210,14 @@ export class S3CrlStore {
       );
     } catch (error) {
       const status = httpStatusOf(error);
-      if (status === 304 && previous !== undefined && etag !== undefined) {
-        return this.#store(key, { ...previous, checkedAtMs: this.#clock().getTime() });
-      }
+      if (status === 304 && etag !== undefined) return { kind: 'not-modified', at: this.#clock() };
       const name = errorNameOf(error);
       if (name === 'NoSuchKey' || (status === 404 && name !== 'NoSuchBucket')) {
-        return this.#store(key, {
-          state: { kind: 'absent' },
-          etag: undefined,
-          checkedAtMs: this.#clock().getTime(),
-        });
+        return { kind: 'absent', at: this.#clock() };
       }
       throw mapS3Error(error, location);
     }
-
-    const now = this.#clock();
+    const at = this.#clock();
     if (response.ContentLength !== undefined && response.ContentLength > MAX_CRL_BYTES) {
       // Refused before downloading: the object could be gigabytes.
       (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
@@ -173,31 +225,54 @@ export class S3CrlStore {
         `the object has ${response.ContentLength} bytes; at most ${MAX_CRL_BYTES} are accepted`,
         { details: { ...location, contentLength: response.ContentLength, maxBytes: MAX_CRL_BYTES } },
       );
-      return this.#store(key, {
-        state: { kind: 'invalid', error },
-        etag: response.ETag,
-        checkedAtMs: now.getTime(),
-      });
+      return { kind: 'refused', error, etag: response.ETag, at };
     }
-    let bytes: Uint8Array;
     try {
       if (response.Body === undefined) throw new Error('GetObject returned no body');
-      bytes = await response.Body.transformToByteArray();
+      return { kind: 'object', bytes: await response.Body.transformToByteArray(), etag: response.ETag, at };
     } catch (error) {
       throw new CrlUnavailableError(location, { cause: error });
     }
-    let state: CachedState;
-    try {
-      state = {
-        kind: 'crl',
-        crl: loadCrl(bytes, ca, { now, maxStalenessSeconds: this.#maxStalenessSeconds }),
-      };
-    } catch (error) {
-      // Fail closed: the newly published object is what the issuer wants enforced; an older
-      // cached CRL could lack its revocations, so the bad object replaces it as an error.
-      state = { kind: 'invalid', error };
+  }
+
+  /** The cache entry a download makes for one CA certificate (verified against it). */
+  #settle(
+    key: string,
+    answer: Downloaded,
+    ca: CertificateFacts,
+    previous: CacheEntry | undefined,
+  ): CacheEntry {
+    const checkedAtMs = answer.at.getTime();
+    switch (answer.kind) {
+      case 'not-modified':
+        if (previous === undefined) throw new Error('304 without a cached CRL'); // never sent without one
+        return this.#store(key, { ...previous, checkedAtMs });
+      case 'absent':
+        return this.#store(key, { state: { kind: 'absent' }, etag: undefined, checkedAtMs });
+      case 'refused':
+        return this.#store(key, {
+          state: { kind: 'invalid', error: answer.error },
+          etag: answer.etag,
+          checkedAtMs,
+        });
+      case 'object': {
+        let state: CachedState;
+        try {
+          state = {
+            kind: 'crl',
+            crl: loadCrl(answer.bytes, ca, {
+              now: answer.at,
+              maxStalenessSeconds: this.#maxStalenessSeconds,
+            }),
+          };
+        } catch (error) {
+          // Fail closed: the newly published object is what the issuer wants enforced; an older
+          // cached CRL could lack its revocations, so the bad object replaces it as an error.
+          state = { kind: 'invalid', error };
+        }
+        return this.#store(key, { state, etag: answer.etag, checkedAtMs });
+      }
     }
-    return this.#store(key, { state, etag: response.ETag, checkedAtMs: now.getTime() });
   }
 
   #store(key: string, entry: CacheEntry): CacheEntry {

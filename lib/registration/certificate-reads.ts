@@ -1,8 +1,8 @@
 /**
  * The reads a registration needs before its checks, started together: DescribeCertificate, the
- * CA (DescribeCACertificate, cached per container), the CA's CRL (S3, cached; it needs the CA
- * certificate to verify it) and the CA's template (cached). All need only the event's ids, so
- * none waits for another's answer but the CRL's for the CA. They are awaited in the old order
+ * CA (DescribeCACertificate, cached per container), the CA's CRL (S3, cached; downloaded at
+ * once, verified once the CA certificate is known) and the CA's template (cached). All need only
+ * the event's ids, so none waits for another's answer. They are awaited in the old order
  * (certificate, CA, CRL, template), so the outcome of an event is what it was when they ran one
  * after another: a certificate that is ACTIVE already, or fails a check, ends the same way
  * whatever the CRL or the template read answered. None of them writes anything.
@@ -58,8 +58,18 @@ export function startReads(
       : describeCa(ids.caCertificateId, deps),
   );
   const store = deps.crlStore;
+  // The CRL needs the CA only to verify it: a cold store reads it now, verifies it once the CA is known.
   const crl =
-    store === null ? null : started(ca.then((known) => store.get(ids.caCertificateId, known.facts)));
+    store === null
+      ? null
+      : started(
+          store.getOnceKnown === undefined
+            ? ca.then((known) => store.get(ids.caCertificateId, known.facts))
+            : store.getOnceKnown(
+                ids.caCertificateId,
+                ca.then((known) => known.facts),
+              ),
+        );
   const template = started(
     (deps.templates.callsIot?.(ids.caCertificateId) ?? true)
       ? afterGate(() => deps.templates.forCa(ids.caCertificateId))
