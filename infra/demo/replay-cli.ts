@@ -22,6 +22,8 @@ export interface CliReplayOptions {
   queueUrl: string;
   functionName: string;
   certificateIds: readonly string[];
+  /** The registration-state table: why queue-path events (bare in the DLQ) failed. */
+  table?: string;
   /** The whole environment of the CLI process besides PATH (endpoints, region, credentials). */
   env: Record<string, string>;
 }
@@ -38,6 +40,7 @@ export function replayCommand(options: CliReplayOptions): { args: string[]; comm
     '10',
     '--visibility-timeout',
     '30',
+    ...(options.table === undefined ? [] : ['--table', options.table]),
     ...(options.certificateIds.length === 0 ? [] : ['--certificate-id', ...options.certificateIds]),
   ];
   return { args, command: `jitr ${args.join(' ')}` };

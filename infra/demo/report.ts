@@ -22,13 +22,18 @@ export interface StoryResult {
   problems: string[];
 }
 
-/** The diagnosis of one DLQ message, as decoded from the Lambda destination record. */
+/** The diagnosis of one DLQ message: from its destination record, or (queue path) the table. */
 export interface Diagnosis {
   certificateId: string;
+  /** `RetriesExhausted` (direct), `redrive of <queue>` (queue), or the message's shape. */
   condition: string;
   attempts: number;
   errorType: string;
   code: string;
+  /** The pipeline step that failed (the table's record says; a destination record does not). */
+  step: string;
+  /** Where the error was read: the DLQ message itself, or the registration-state table. */
+  source: string;
   missingPermission: string;
   remedy: string;
   message: string;
@@ -65,7 +70,7 @@ export function renderDiagnosis(diagnoses: readonly Diagnosis[]): string {
       [
         `  certificate        ${d.certificateId}`,
         `  condition          ${d.condition} after ${d.attempts} attempts`,
-        `  error              ${d.code} (${d.errorType})`,
+        `  error              ${d.code}${d.step === '—' ? '' : ` at step ${d.step}`} (${d.errorType === '—' ? `from ${d.source}` : d.errorType})`,
         `  missing permission ${d.missingPermission}`,
         `  remedy             ${d.remedy}`,
         `  message            ${d.message}`,

@@ -49,7 +49,9 @@ try {
   out(
     `\nTime to first connect (story 1: refused → registered → activated → connected): ${first === null ? 'never connected' : `${(first / 1000).toFixed(2)} s`}\n`,
   );
-  out('\nDLQ diagnosis after story 4 (from the Lambda on-failure destination records)\n\n');
+  out(
+    "\nDLQ diagnosis after story 4 (redrive moved the bare events there; why each failed: the handler's record in the registration-state table)\n\n",
+  );
   out(renderDiagnosis(diagnoses));
   out('\nMetrics the function emitted (EMF lines in its output)\n\n');
   out(renderMetrics(summariseEmf(world.functionOutput())));

@@ -1,7 +1,8 @@
 /**
  * The demo world on the local sandbox: one CA (registered, auto-registration on, no JITP
  * template) with its CRL in S3, the demo template in S3 with the thing type and groups it
- * needs, the built bundle deployed with the DLQ as on-failure destination.
+ * needs, the built bundle deployed on the stack's default ingestion path (template.yaml's
+ * `IngestionMode`: the queue, redrive to the DLQ) with the registration-state table.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -10,11 +11,13 @@ import {
   publishAcknowledged,
   subscribeCodes,
 } from '../../lib/device/attempt.js';
+import { ledgerFailureSource } from '../../lib/operations/recorded-failures.js';
 import { formatPlan, formatReport } from '../../lib/operations/replay/format.js';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
 import { createTemplateResources, uploadTemplate } from '../local-aws/aws-setup.js';
-import { deployJitr } from '../local-aws/deployment.js';
-import { addCa, startLocalAws } from '../local-aws/local-aws.js';
+import { deployJitr, INGESTION_QUEUE } from '../local-aws/deployment.js';
+import { addCa, localLedger, startLocalAws } from '../local-aws/local-aws.js';
+import type { StackIngestion } from '../local-aws/stack-template.js';
 import type { CleanupStack } from './cleanup.js';
 import { issueDevice } from './devices.js';
 import { replayCommand, replayWithCli } from './replay-cli.js';
@@ -52,16 +55,16 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
     `template ${templateSource}: thing type ${DEMO_TEMPLATE_OPTIONS.thingTypeName}, groups ${DEMO_TEMPLATE_OPTIONS.thingGroups.join(' + ')}, policy on \${iot:Connection.Thing.ThingName}`,
   );
 
-  // The demo shows the direct path's DLQ records (the error and its remedy in each message);
-  // on the queue path the DLQ holds the bare event after QueueMaxReceiveCount receives.
+  // The stack's default ingestion path, as template.yaml deploys it (no literal here).
   const deployment = await deployJitr(aws, {
     env: { TEMPLATE_SOURCE: templateSource },
     containers: 2,
-    retries: 2,
-    ingestion: 'direct',
   });
   cleanup.add('function', () => deployment.fn.stop());
-  log('bundle dist/handlers/jitr.cjs deployed: 2 retries, on-failure destination = the DLQ');
+  log(`bundle dist/handlers/jitr.cjs deployed: ${describeIngestion(deployment.ingestion)}`);
+  const table = localLedger(aws);
+  cleanup.add('ledger client', () => table.close());
+  const recorded = ledgerFailureSource(table.ledger);
 
   const mqtt = aws.sandbox.mqtt;
   if (mqtt === undefined) throw new Error('the sandbox has no MQTT endpoint');
@@ -97,7 +100,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
         `  ${device.name} revoked: CRL republished with ${revoked.length} entr${revoked.length === 1 ? 'y' : 'ies'}`,
       );
     },
-    async register(device) {
+    async register(device, { settle = true } = {}) {
       const before = mqtt.events().length;
       firstAttempt.set(device.certificateId, performance.now());
       const result = await attemptConnect(target(device), 5_000);
@@ -117,6 +120,9 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
       log(
         `  ${device.name}: attempt 1 over MQTT/TLS refused, certificate registered PENDING_ACTIVATION, event published`,
       );
+      if (settle) await aws.sandbox.lambda.idle();
+    },
+    async settled() {
       await aws.sandbox.lambda.idle();
     },
     async online(device, options = {}) {
@@ -175,13 +181,19 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
       aws.sandbox.faults.allow(action);
     },
     async peekDlq() {
-      return aws.sandbox.sqs.peek(aws.queueUrl).map((m) => ({ messageId: m.messageId, body: m.body }));
+      return aws.sandbox.sqs.peek(aws.queueUrl).map((m) => ({
+        messageId: m.messageId,
+        body: m.body,
+        ...(m.deadLetterQueueSourceArn === undefined ? {} : { redrivenFrom: m.deadLetterQueueSourceArn }),
+      }));
     },
+    recordedFailures: (certificateIds) => recorded.read(certificateIds),
     async replay(certificateIds) {
       const options = {
         queueUrl: aws.queueUrl,
         functionName: deployment.fn.name,
         certificateIds,
+        table: aws.stateTable,
         env: aws.sandbox.env(),
       };
       log(`  $ ${replayCommand(options).command}`);
@@ -202,6 +214,14 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
     },
     functionOutput: () => deployment.output(),
   };
+}
+
+/** The ingestion path in one line, from what template.yaml deploys. */
+function describeIngestion(ingestion: StackIngestion): string {
+  const queue = ingestion.queue;
+  if (queue === undefined)
+    return `direct path (rule → asynchronous invoke), ${ingestion.maximumRetryAttempts} retries, on-failure destination = the DLQ`;
+  return `the stack's default queue path: rule → SQS ${INGESTION_QUEUE} → event source (batch ${queue.batchSize}, maximum concurrency ${queue.maximumConcurrency}) → function; redrive to the DLQ after ${queue.maxReceiveCount} receives`;
 }
 
 function indent(text: string): string {

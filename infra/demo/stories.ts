@@ -4,6 +4,8 @@
  * demo doubles as a smoke test). The end-to-end tests run the same stories.
  */
 import { GetPolicyCommand } from '@aws-sdk/client-iot';
+import { decodeDlqMessage } from '../../lib/operations/dlq-message.js';
+import { certificatesToExplain } from '../../lib/operations/recorded-failures.js';
 import { type DeviceState, readDeviceState } from './device-state.js';
 import { type Diagnosis, diagnoseDlq } from './diagnosis.js';
 import type { StoryResult } from './report.js';
@@ -23,6 +25,13 @@ interface Expected {
   dlqSubject?: string;
   /** What the device must see when it reconnects (absent: it only made its first attempt). */
   device?: { connected: boolean; published?: boolean; subscribeRefused?: boolean };
+}
+
+/** The DLQ as an operator sees it: each message with its code, step and remedy. */
+async function diagnose(world: DemoWorld): Promise<Diagnosis[]> {
+  const entries = await world.peekDlq();
+  const ids = certificatesToExplain(entries.map((e) => decodeDlqMessage(e.body)));
+  return diagnoseDlq(entries, world.functionOutput(), await world.recordedFailures(ids));
 }
 
 /** The device's own topics, and another device's. */
@@ -59,7 +68,8 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
     commonName: 'demo-noserial-003',
     organization: 'Example-Corp',
   });
-  await world.register(incomplete);
+  // Stories 3 and 4 fail on every try: both wait out their retries at once.
+  await world.register(incomplete, { settle: false });
 
   log('4/5 a device connects while the role lacks iot:CreateThing');
   const denied = await world.issueDevice({
@@ -69,11 +79,15 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
   });
   world.denyAction('iot:CreateThing');
   try {
-    await world.register(denied);
+    await world.register(denied, { settle: false });
+    log(
+      '  waiting until the function is done with both events: each failing try is retried, then the event lands in the DLQ',
+    );
+    await world.settled();
   } finally {
     world.allowAction('iot:CreateThing');
   }
-  const diagnoses = diagnoseDlq(await world.peekDlq(), world.functionOutput());
+  const diagnoses = await diagnose(world);
 
   results.push(
     await check(
@@ -120,7 +134,7 @@ export async function runStories(world: DemoWorld, log: (line: string) => void):
 
   log('5/5 iot:CreateThing is granted again; `jitr replay` re-drives the DLQ for story 4');
   const summary = await world.replay([denied.certificateId]);
-  const afterReplay = diagnoseDlq(await world.peekDlq(), world.functionOutput());
+  const afterReplay = await diagnose(world);
   const deniedSession = await world.online(denied, { publish: ownTopic(denied) });
   const replayed = await check(
     world,

@@ -3,6 +3,7 @@
  * sandbox provides it (see sandbox-world.ts for the implementation).
  */
 import type { IoTClient } from '@aws-sdk/client-iot';
+import type { RecordedFailures } from '../../lib/operations/recorded-failures.js';
 
 export interface DeviceSubject {
   commonName: string;
@@ -46,6 +47,8 @@ export interface OnlineOptions {
 export interface DlqEntry {
   messageId: string;
   body: string;
+  /** The source queue's ARN when SQS redrive moved it here (the queue path). */
+  redrivenFrom?: string;
 }
 
 export interface ReplaySummary {
@@ -66,11 +69,13 @@ export interface DemoWorld {
   revoke(device: Device): Promise<void>;
   /**
    * The device connects for the first time over MQTT/TLS: AWS IoT registers its certificate,
-   * publishes the registered event to the function and closes the connection. Resolves once the
-   * function is done with the event (success, or every retry failed and the destination record
-   * is in the DLQ).
+   * publishes the registered event to the stack's ingestion path and closes the connection.
+   * Resolves once the function is done with the event (success, or every try failed and the
+   * event is in the DLQ) — or, with `settle: false`, once the event is published.
    */
-  register(device: Device): Promise<void>;
+  register(device: Device, options?: { settle?: boolean }): Promise<void>;
+  /** Resolves once the function is done with every event published so far. */
+  settled(): Promise<void>;
   /** The device reconnects (after register): connected or refused, then publishes / subscribes. */
   online(device: Device, options?: OnlineOptions): Promise<DeviceSession>;
   /** Makes the function's role lack / regain an IAM action (sandbox fault). */
@@ -78,6 +83,8 @@ export interface DemoWorld {
   allowAction(action: string): void;
   /** Every message currently in the DLQ, without consuming it. */
   peekDlq(): Promise<DlqEntry[]>;
+  /** What the registration-state table recorded for these certificates (why bare events failed). */
+  recordedFailures(certificateIds: readonly string[]): Promise<RecordedFailures>;
   /** `jitr replay` restricted to these certificate ids. */
   replay(certificateIds: string[]): Promise<ReplaySummary>;
   /** Every line the function printed so far (JSON logs and EMF blobs). */

@@ -23,6 +23,11 @@ export interface DeployOptions {
   bundle?: string;
   /** The ingestion path (default: template.yaml's `IngestionMode` default). */
   ingestion?: IngestionMode;
+  /**
+   * Other stack parameters, as `sam deploy --parameter-overrides` gives them (e.g.
+   * `{ QueueMaxReceiveCount: '1' }`); the deployment reads template.yaml with them.
+   */
+  parameters?: Readonly<Record<string, string>>;
   /** Lambda's and SQS's waits: `compressed` (default: tests and the demo stay fast) or `aws`. */
   retryDelays?: RetryDelays;
 }
@@ -64,9 +69,10 @@ export function baseFunctionEnv(aws: LocalAws): Record<string, string> {
 export async function deployJitr(aws: LocalAws, options: DeployOptions = {}): Promise<Deployment> {
   const bundle = options.bundle ?? HANDLER_BUNDLE;
   if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run \`npm run build\` first`);
-  const ingestion = stackIngestion(
-    options.ingestion === undefined ? {} : { IngestionMode: options.ingestion },
-  );
+  const ingestion = stackIngestion({
+    ...options.parameters,
+    ...(options.ingestion === undefined ? {} : { IngestionMode: options.ingestion }),
+  });
   const queue = ingestion.queue;
   if (queue !== undefined) {
     aws.sandbox.sqs.create(INGESTION_QUEUE, {

@@ -4,9 +4,11 @@
  * on loopback, SDK clients pointed at it, a bucket for CRLs and templates, the DLQ, and CAs
  * registered for auto-registration with their CRLs published.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
 import { type Ca, type CreateCaOptions, createCa } from '../../lib/pki/certificates.js';
 import { createS3Client } from '../../lib/runtime/aws-clients.js';
@@ -74,6 +76,22 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     await stop();
     throw error;
   }
+}
+
+/**
+ * The ledger in the sandbox's registration-state table, through the real SDK (what `jitr status`
+ * and `jitr replay --table` read); `close` it after.
+ */
+export function localLedger(aws: LocalAws): { ledger: DynamoDbLedger; close(): void } {
+  const client = new DynamoDBClient({
+    endpoint: aws.sandbox.endpoints.dynamodb,
+    region: aws.sandbox.region,
+    credentials: aws.sandbox.credentials,
+  });
+  return {
+    ledger: new DynamoDbLedger({ client, tableName: aws.stateTable }),
+    close: () => client.destroy(),
+  };
 }
 
 export type CrlState = 'fresh' | 'stale' | 'none';

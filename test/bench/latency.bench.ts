@@ -1,6 +1,8 @@
-// `npm run bench -- latency [--devices N] [--latency-ms 50]`: warm sequential round trips per
-// activation. Every AWS request the sandbox answers (IoT, DynamoDB, S3) waits --latency-ms
-// first; one container, the demo template (two groups, one policy), each ownership mode. One
+// `npm run bench -- latency [--devices N] [--latency-ms 50] [--ingestion queue|direct]`: warm
+// sequential round trips per activation, on the stack's ingestion path (template.yaml's
+// IngestionMode default, the queue, unless --ingestion). Every AWS request the sandbox answers
+// (IoT, DynamoDB, S3) waits --latency-ms first; one container, the demo template (two groups,
+// one policy), each ownership mode. One
 // device first warms the container (CA, CRL, template and policy cached); then devices register
 // one after another, each its certificate's first publication. The sandbox logs when each
 // request arrived and was answered; the round trips are counted from that log exactly
@@ -16,6 +18,7 @@ import { issueDevice } from '../../infra/demo/devices.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../infra/demo/template.js';
 import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
 import { addCa, startLocalAws } from '../../infra/local-aws/local-aws.js';
+import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
 import { deployForTest } from '../helpers/e2e-deployment.js';
 import { percentile } from './burst/stats.js';
 import { analyse, type DeviceRoundTrips } from './latency/round-trips.js';
@@ -35,9 +38,13 @@ function eventCertificateId(event: unknown): string {
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { devices: { type: 'string' }, 'latency-ms': { type: 'string' } },
+    options: { devices: { type: 'string' }, 'latency-ms': { type: 'string' }, ingestion: { type: 'string' } },
     strict: true,
   });
+  const ingestion = values.ingestion;
+  if (ingestion !== undefined && ingestion !== 'queue' && ingestion !== 'direct')
+    throw new Error(`--ingestion expects queue or direct, got ${ingestion}`);
+  let ingestionMode: IngestionMode | undefined;
   const devices = Number(values.devices ?? '5');
   const latencyMs = Number(values['latency-ms'] ?? '50');
   const aws = await startLocalAws({ quotas: false });
@@ -68,9 +75,10 @@ export async function run(argv: string[]): Promise<void> {
         },
         containers: 1,
         retries: 0,
-        // One event at a time, unpaced: the handler's own round trips, not the queue's pacing.
-        ingestion: 'direct',
+        // The stack's path unless told: a queued event also pays its batch's read of the table.
+        ...(ingestion === undefined ? {} : { ingestion }),
       });
+      ingestionMode = deployment.ingestion.mode;
       try {
         // Warm: the container, the CA, the CRL, the template and the policy are cached.
         await deployment.connect(device().certificatePem);
@@ -138,8 +146,17 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     await aws.stop();
   }
-  const result = { at: new Date().toISOString(), node: process.version, latencyMs, devices, modes };
-  process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(result, null, 2)}\n`);
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    latencyMs,
+    devices,
+    ingestionMode,
+    modes,
+  };
+  process.stdout.write(
+    `ingestion path: ${ingestionMode}\n${lines.join('\n')}\n${JSON.stringify(result, null, 2)}\n`,
+  );
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latency.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -38,7 +38,8 @@ describe('a failure between two steps, then retry', () => {
   });
 
   async function freshSetup(): Promise<{ e2e: E2e; device: Device; setupCalls: Record<string, number> }> {
-    const e2e = await startE2e({ containers: 1 });
+    // The direct path: a failed attempt is retried by Lambda's asynchronous invocation.
+    const e2e = await startE2e({ containers: 1, ingestion: 'direct' });
     started.push(e2e);
     return { e2e, device: issueDevice(e2e.ca, subject), setupCalls: answeredIotCalls(e2e) };
   }

@@ -23,8 +23,10 @@ describe.each([
   let e2e: E2e;
 
   beforeAll(async () => {
+    // The direct path: Lambda's asynchronous delivery (attempts, retries, destinations) is the subject.
     e2e = await startE2e({
       containers: 4,
+      ingestion: 'direct',
       env: (): Record<string, string> => (table ? {} : { REGISTRATION_STATE_TABLE: '' }),
     });
   });

@@ -5,6 +5,7 @@ import { createCleanupStack } from '../../infra/demo/cleanup.js';
 import { diagnoseDlq } from '../../infra/demo/diagnosis.js';
 import { summariseEmf } from '../../infra/demo/emf.js';
 import { renderTable, wrapCell } from '../../infra/demo/table.js';
+import { emptyLedgerRecord } from '../../lib/ledger/record.js';
 
 describe('renderTable', () => {
   it('aligns columns under a header rule and wraps long cells', () => {
@@ -195,6 +196,8 @@ describe('diagnoseDlq', () => {
         attempts: 3,
         errorType: 'Error',
         code: 'ThingGroupNotFound',
+        step: '\u2014',
+        source: 'the DLQ message',
         missingPermission: '\u2014',
         remedy: 'Create the thing group plant-7, then replay the DLQ.',
         message: 'thing group plant-7 does not exist',
@@ -259,11 +262,75 @@ describe('diagnoseDlq', () => {
         attempts: 3,
         errorType: 'AccessDeniedError',
         code: 'AccessDenied',
+        step: '\u2014',
+        source: 'the DLQ message',
         missingPermission: 'iot:CreateThing',
         remedy: 'Add this statement to the role policy.',
         message:
           'CreateThing was denied: the role may not perform iot:CreateThing on arn:aws:iot:us-east-1:123456789012:thing/x1',
       },
     ]);
+  });
+
+  it('explains a bare event the queue redrive moved from the registration-state table, keyed by certificate', () => {
+    // Prepare
+    const certificateId = 'e'.repeat(64);
+    const event = {
+      certificateId,
+      caCertificateId: 'f'.repeat(64),
+      timestamp: 1795324462308,
+      certificateStatus: 'PENDING_ACTIVATION',
+      awsAccountId: '123456789012',
+      certificateRegistrationTimestamp: '1795324462308',
+    };
+    const log = JSON.stringify({
+      level: 'ERROR',
+      message: 'registration summary',
+      function_request_id: 'batch-7',
+      certificateId,
+      error: { code: 'AccessDenied', missingPermission: 'iot:CreateThing' },
+    });
+    const record = {
+      ...emptyLedgerRecord(certificateId, 'f'.repeat(64)),
+      attempts: 8,
+      lastError: {
+        code: 'AccessDenied',
+        step: 'thing',
+        message: 'CreateThing was denied',
+        remedy: 'Add this statement to the role policy.',
+        at: '2026-12-05T06:00:00.000Z',
+      },
+    };
+    const entry = {
+      messageId: 'm-1',
+      body: JSON.stringify(event),
+      redrivenFrom: 'arn:aws:sqs:us-east-1:123456789012:jitr-ingest',
+    };
+
+    // Act
+    const explained = diagnoseDlq([entry], [log], {
+      kind: 'read',
+      records: new Map([[certificateId, record]]),
+    });
+    const unexplained = diagnoseDlq([entry], [], { kind: 'read', records: new Map() });
+
+    // Assess
+    expect(explained).toEqual([
+      {
+        certificateId,
+        condition: 'redrive of jitr-ingest',
+        attempts: 8,
+        errorType: '\u2014',
+        code: 'AccessDenied',
+        step: 'thing',
+        source: 'the registration-state table',
+        missingPermission: 'iot:CreateThing',
+        remedy: 'Add this statement to the role policy.',
+        message: 'CreateThing was denied',
+      },
+    ]);
+    expect(unexplained[0]?.code).toBe(
+      'no error recorded: the registration-state table has no record of this certificate',
+    );
   });
 });

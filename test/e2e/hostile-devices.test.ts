@@ -85,7 +85,9 @@ describe('hostile devices through the deployed bundle', () => {
   let noCrlSignCa: LocalCa;
 
   beforeAll(async () => {
+    // The direct path: each refusal is pinned by its destination record's error.
     e2e = await startE2e({
+      ingestion: 'direct',
       env: async ({ aws }) => {
         hostileCa = await addCa(aws, { commonName: 'Hostile CA' });
         partitionedCa = await addCa(aws, { commonName: 'Partitioned CA' });

@@ -26,13 +26,13 @@ export interface TestDeployment extends Deployment {
 }
 
 /**
- * Deploys the bundle (as {@link deployJitr} does) and adds the harness's connect and replay. The
- * ingestion path defaults to `direct` here: these tests pin the asynchronous path's DLQ records
- * (destination records with the error) and its retries, and one event's round trips; the queue
- * path (the stack default) is covered by the burst tests and the sandbox's event source tests.
+ * Deploys the bundle (as {@link deployJitr} does) and adds the harness's connect and replay, on
+ * the stack's default ingestion path (template.yaml's `IngestionMode`) unless `ingestion` says
+ * otherwise: tests about the direct path's own behaviour (asynchronous retries, destination
+ * records) ask for `direct`.
  */
 export async function deployForTest(aws: LocalAws, options: DeployOptions = {}): Promise<TestDeployment> {
-  const deployment = await deployJitr(aws, { ingestion: 'direct', ...options });
+  const deployment = await deployJitr(aws, options);
   const { fn } = deployment;
   return {
     ...deployment,

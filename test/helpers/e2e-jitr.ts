@@ -1,8 +1,8 @@
 // End-to-end harness: the sandbox on loopback with one CA (or more), the demo template in S3
-// with its thing type and groups, and the built bundle deployed with the DLQ as on-failure
-// destination. Final state is read back through the real SDK (infra/demo/device-state.ts).
+// with its thing type and groups, and the built bundle deployed on the stack's default
+// ingestion path (redrive to the DLQ), or the one a test asks for. Final state is read back
+// through the real SDK (infra/demo/device-state.ts).
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeviceState } from '../../infra/demo/device-state.js';
 import { issueDevice as issueDemoDevice } from '../../infra/demo/devices.js';
 import {
@@ -19,11 +19,11 @@ import {
   type CrlState,
   type LocalAws,
   type LocalCa,
+  localLedger,
   startLocalAws,
 } from '../../infra/local-aws/local-aws.js';
 import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
 import type { QuotaOption } from '../../infra/sandbox/index.js';
-import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger.js';
 import { policyNameForDocument } from '../../lib/template/index.js';
 import { ensureHandlerBundle } from './e2e-bundle.js';
 import { deployForTest, type TestDeployment } from './e2e-deployment.js';
@@ -48,7 +48,7 @@ export interface E2eOptions {
   quotas?: QuotaOption;
   /** Start the sandbox's MQTT-over-TLS endpoint too (devices connect for real). */
   mqtt?: boolean;
-  /** The ingestion path (default `direct`, as {@link deployForTest} explains). */
+  /** The ingestion path (default: the stack's, as {@link deployForTest} explains). */
   ingestion?: IngestionMode;
 }
 
@@ -76,7 +76,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       env: { TEMPLATE_SOURCE: templateSource, ...((await options.env?.({ aws, ca, templateSource })) ?? {}) },
       containers: options.containers ?? 2,
       retries: options.retries ?? 2,
-      ingestion: options.ingestion ?? 'direct',
+      ...(options.ingestion === undefined ? {} : { ingestion: options.ingestion }),
     };
     const deployment = await deployForTest(aws, deployOptions);
     return {
@@ -96,16 +96,8 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
 }
 
 /** The ledger in the sandbox's registration-state table, through the real SDK; `close` it after. */
-export function sandboxLedger(aws: LocalAws): { ledger: DynamoDbLedger; close(): void } {
-  const client = new DynamoDBClient({
-    endpoint: aws.sandbox.env().AWS_ENDPOINT_URL_DYNAMODB,
-    region: aws.sandbox.region,
-    credentials: aws.sandbox.credentials,
-  });
-  return {
-    ledger: new DynamoDbLedger({ client, tableName: aws.stateTable }),
-    close: () => client.destroy(),
-  };
+export function sandboxLedger(aws: LocalAws): ReturnType<typeof localLedger> {
+  return localLedger(aws);
 }
 
 /** Issues an EC device certificate from `ca`. */

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stackIngestion } from '../../infra/local-aws/stack-template.js';
 import { CONFIG_VARIABLES, type ConfigVariable } from '../../lib/config/config.js';
 import { RECONCILE_VARIABLES } from '../../lib/config/reconcile-config.js';
 import { STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from '../../lib/registration-state/state-store.js';
@@ -543,5 +544,23 @@ describe('SAM template: revocation sweep', () => {
     const env = JSON.stringify(resources.RevocationSweepFunction?.Properties.Environment);
     expect(env).not.toContain('"CrlBucket"');
     expect(JSON.stringify(resources.RevocationSweepRole)).not.toContain('"CrlBucket"');
+  });
+});
+
+describe('the local deployment (infra/local-aws/stack-template.ts) reads template.yaml', () => {
+  it('deploys the default IngestionMode and honours parameter overrides, with no second copy of the numbers', () => {
+    // Act
+    const defaults = stackIngestion();
+    const once = stackIngestion({ QueueMaxReceiveCount: '1' });
+    const direct = stackIngestion({ IngestionMode: 'direct' });
+
+    // Assess
+    expect(defaults.mode).toBe(template.Parameters.IngestionMode?.Default);
+    expect(defaults.queue?.maxReceiveCount).toBe(template.Parameters.QueueMaxReceiveCount?.Default);
+    expect(defaults.queue?.visibilityTimeoutSeconds).toBe(
+      template.Resources.IngestionQueue?.Properties.VisibilityTimeout,
+    );
+    expect(once.queue?.maxReceiveCount).toBe(1);
+    expect([direct.mode, direct.queue]).toEqual(['direct', undefined]);
   });
 });

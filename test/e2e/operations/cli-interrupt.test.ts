@@ -65,15 +65,14 @@ beforeAll(async () => {
   const bundle = await ensureHandlerBundle();
   aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
   const ca = await addCa(aws, { commonName: 'Ops Interrupt CA' });
-  const deployment = await deployForTest(aws, { bundle, retries: 0 });
-  for (const n of [1, 2, 3, 4]) {
-    const device = issueDeviceCertificate({
-      ca: ca.ca,
-      keyType: 'ec',
-      subject: [{ type: 'CN', value: `interrupt-${n}` }],
-    });
-    ids.push((await deployment.connect(device.certificatePem)).certificateId);
-  }
+  // The stack's default ingestion path with one receive per event (QueueMaxReceiveCount=1): the
+  // four failures reach the DLQ by redrive at once; Ctrl-C during the replay is the subject.
+  const deployment = await deployForTest(aws, { bundle, parameters: { QueueMaxReceiveCount: '1' } });
+  const devices = [1, 2, 3, 4].map((n) =>
+    issueDeviceCertificate({ ca: ca.ca, keyType: 'ec', subject: [{ type: 'CN', value: `interrupt-${n}` }] }),
+  );
+  const connected = await Promise.all(devices.map((device) => deployment.connect(device.certificatePem)));
+  ids.push(...connected.map((c) => c.certificateId));
   aws.sandbox.faults.allow('iot:CreateThing');
 }, 120_000);
 

@@ -41,7 +41,8 @@ beforeAll(async () => {
   const bundle = await ensureHandlerBundle();
   aws = await startLocalAws({ faults: { deny: ['iot:CreateThing'] } });
   ca = await addCa(aws, { commonName: 'Ops CLI CA' });
-  const deployment = await deployForTest(aws, { bundle, retries: 0 });
+  // The stack's default ingestion path: the failed event reaches the DLQ by redrive.
+  const deployment = await deployForTest(aws, { bundle });
   const device = issueDeviceCertificate({
     ca: ca.ca,
     keyType: 'ec',
@@ -54,11 +55,17 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-/** What a dry run prints for the one AccessDenied record: the remedy comes from the record. */
+/**
+ * What a dry run prints for the one failed event. The stack's default (queue) path: SQS redrive
+ * moved the bare event to the DLQ; its code, step and remedy are the handler's record in the
+ * registration-state table.
+ */
 const DRY_RUN_SUMMARY = [
   '1 message received from the DLQ',
   '      1 event:  AccessDenied',
+  '               step: thing',
   `               remedy: Add this statement to the function's role policy: {"Effect":"Allow","Action":"iot:CreateThing","Resource":"arn:aws:iot:us-east-1:123456789012:thing/cli-dev-1"}, then replay the DLQ.`,
+  '               source: moved here by the redrive of jitr-ingest (the bare event, no error); 1 error as the handler recorded it in the registration-state table',
   '1 distinct certificate(s) to replay',
 ];
 
@@ -71,19 +78,23 @@ describe('jitr operations CLI against the sandbox', () => {
       aws.queueUrl,
       '--function-name',
       'jitr',
+      '--table',
+      aws.stateTable,
       '--dry-run',
     ]);
     // Assess
-    expect(result.stdout.split('\n').slice(0, 4)).toEqual(DRY_RUN_SUMMARY);
+    expect(result.stdout.split('\n').slice(0, 6)).toEqual(DRY_RUN_SUMMARY);
     expect(result.code).toBe(0);
   });
 
   it('runs a --local dry run without the function configuration (no CRL_BUCKET)', async () => {
     // Act
-    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local', '--dry-run']);
+    const result = await jitr(['replay', '--queue-url', aws.queueUrl, '--local', '--dry-run'], {
+      REGISTRATION_STATE_TABLE: aws.stateTable,
+    });
     // Assess
     expect(result.stderr).not.toContain('ConfigurationInvalid');
-    expect(result.stdout.split('\n').slice(0, 4)).toEqual(DRY_RUN_SUMMARY);
+    expect(result.stdout.split('\n').slice(0, 6)).toEqual(DRY_RUN_SUMMARY);
     expect(result.code).toBe(0);
   });
 

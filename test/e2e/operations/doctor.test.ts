@@ -18,12 +18,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
 import { createTemplateResources, uploadTemplate } from '../../../infra/local-aws/aws-setup.js';
 import { deployJitr } from '../../../infra/local-aws/deployment.js';
-import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../../infra/local-aws/local-aws.js';
+import {
+  addCa,
+  type LocalAws,
+  type LocalCa,
+  localLedger,
+  startLocalAws,
+} from '../../../infra/local-aws/local-aws.js';
 import type { DoctorTarget } from '../../../lib/operations/doctor/ports.js';
 import { resolveTarget } from '../../../lib/operations/doctor/resolve-target.js';
 import { doctor, doctorExitCode } from '../../../lib/operations/doctor/run-doctor.js';
 import { sdkDoctorPorts } from '../../../lib/operations/doctor/sdk-doctor-ports.js';
 import { sdkTargetReaders } from '../../../lib/operations/doctor/sdk-target-readers.js';
+import { ledgerFailureSource } from '../../../lib/operations/recorded-failures.js';
+import { issueDeviceCertificate } from '../../../lib/pki/index.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { ensureHandlerBundle } from '../../helpers/e2e-bundle.js';
 
@@ -34,17 +42,35 @@ let iam: IAMClient;
 let lambda: LambdaClient;
 let target: DoctorTarget;
 let functionArn: string;
+let table: ReturnType<typeof localLedger>;
 /** Actions the fake IAM simulation denies. */
 const denied = new Set<string>();
 
-function ports() {
+/** The ports `jitr doctor` builds; with the registration-state table unless told otherwise. */
+function ports(options: { table?: boolean } = {}) {
   return sdkDoctorPorts({
     iot: aws.iot,
     registry: new SdkIotRegistry(aws.iot),
     s3: aws.s3,
     sqs: aws.sqs,
     iam,
+    ...(options.table === false ? {} : { recorded: ledgerFailureSource(table.ledger) }),
   });
+}
+
+/** Empties the DLQ (a test that filled it cleans up after itself). */
+async function drainDlq(): Promise<void> {
+  for (;;) {
+    const got = await aws.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    if ((got.Messages ?? []).length === 0) return;
+    for (const m of got.Messages ?? []) {
+      await aws.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: m.ReceiptHandle }),
+      );
+    }
+  }
 }
 
 /** The ✗ lines of a run that must find at least one (so its exit code must be 1). */
@@ -87,7 +113,9 @@ beforeAll(async () => {
   ca = await addCa(aws, { commonName: 'Ops Doctor CA' });
   await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
   const source = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());
-  const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source }, ingestion: 'direct' });
+  // The stack's default ingestion path (template.yaml): a failed event reaches the DLQ by redrive.
+  const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source } });
+  table = localLedger(aws);
   functionArn = String(deployment.fn.configuration().FunctionArn);
   const topic = `$aws/events/certificates/registered/${ca.caCertificateId}`;
   await createRule(aws.iot, RULE, { sql: `SELECT * FROM '${topic}'`, fn: functionArn });
@@ -132,6 +160,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  table?.close();
   lambda?.destroy();
   await aws?.stop();
 });
@@ -330,14 +359,40 @@ describe('jitr doctor against the sandbox', () => {
         },
       ]);
     } finally {
-      const got = await aws.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10 }),
-      );
-      for (const m of got.Messages ?? []) {
-        await aws.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: m.ReceiptHandle }),
-        );
-      }
+      await drainDlq();
+    }
+  });
+
+  it('groups a queue-path failure, redriven to the DLQ as the bare event, by the code the handler recorded', async () => {
+    // Prepare: the function's role lacks iot:CreateThing; the event fails on every receive.
+    const device = issueDeviceCertificate({
+      ca: ca.ca,
+      keyType: 'ec',
+      subject: [
+        { type: 'CN', value: 'doctor-queue-1' },
+        { type: 'serialNumber', value: 'SN-Q1' },
+      ],
+    });
+    aws.sandbox.faults.deny('iot:CreateThing');
+    try {
+      const result = await aws.sandbox.registerDevice(device.certificatePem, { wait: true });
+      expect(result.outcome).toBe('registered');
+    } finally {
+      aws.sandbox.faults.allow('iot:CreateThing');
+    }
+    try {
+      // Act
+      const withTable = await failing();
+      const withoutTable = (await doctor(target, ports({ table: false }), new Date())).filter((r) => !r.ok);
+      // Assess
+      expect(withTable.map((f) => f.title)).toEqual([
+        'the DLQ is empty (it holds 1 message: 1 × AccessDenied)',
+      ]);
+      expect(withoutTable.map((f) => f.title)).toEqual([
+        'the DLQ is empty (it holds 1 message: 1 × no error recorded: no registration-state table to look in (--table or REGISTRATION_STATE_TABLE))',
+      ]);
+    } finally {
+      await drainDlq();
     }
   });
 });
