@@ -351,8 +351,10 @@ export type {
   AttemptRecord,
   DeployFunctionOptions,
   InvocationRecord,
+  InvokeThrottleReason,
   SandboxFunction,
 } from './lambda/function.js';
+export { InvokeThrottledError } from './lambda/function.js';
 export type { ConnectOutcome, ConnectResult, RegisteredEvent } from './lambda/registration.js';
 export { parseRetryDelays, RETRY_DELAYS, type RetryDelays } from './lambda/timing.js';
 export type { MqttEndpoint, MqttEvent } from './mqtt/endpoint.js';

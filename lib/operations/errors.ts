@@ -69,3 +69,34 @@ export class InvalidOperationsOptionError extends JitrError {
     this.problem = problem;
   }
 }
+
+/** The Lambda reasons of a throttled synchronous invoke, and what each asks the operator to do. */
+const THROTTLE_REMEDIES: Readonly<Record<string, string>> = {
+  ReservedFunctionConcurrentInvocationLimitExceeded:
+    "The function's reserved concurrency is in use (live registrations come first): run the command again later or with a lower --rate, or raise the reservation. Nothing was deleted from the queue.",
+  ConcurrentInvocationLimitExceeded:
+    "The account's Lambda concurrency in this region is in use: run the command again later or with a lower --rate, or ask for a higher concurrency quota. Nothing was deleted from the queue.",
+};
+
+/**
+ * Lambda refused the synchronous Invoke of `jitr replay | reconcile --function-name` with 429
+ * TooManyRequestsException every time it was tried (the function never ran).
+ */
+export class LambdaInvokeThrottledError extends JitrError {
+  readonly code = 'LambdaInvokeThrottled';
+  readonly disposition: Disposition = 'transient';
+
+  constructor(functionName: string, reason: string | undefined, tries: number) {
+    super(
+      `Lambda throttled the synchronous Invoke of ${functionName} ${tries} time(s)${reason === undefined ? '' : ` (${reason})`}`,
+      {
+        step: 'invoke',
+        awsErrorName: 'TooManyRequestsException',
+        remedy:
+          THROTTLE_REMEDIES[reason ?? ''] ??
+          'Lambda is throttling the function: run the command again later or with a lower --rate. Nothing was deleted from the queue.',
+        details: { functionName, tries, ...(reason === undefined ? {} : { reason }) },
+      },
+    );
+  }
+}

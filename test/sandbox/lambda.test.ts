@@ -385,6 +385,70 @@ describe('sandbox rule and Lambda side', () => {
     });
   });
 
+  it('refuses a synchronous Invoke at the concurrency limit with 429 TooManyRequestsException, as Lambda does', async () => {
+    // Prepare: one environment (the account's concurrency), busy with a slow invoke; then a
+    // function with a reserved concurrency of 1.
+    const slow = { SLOW_MS: '400' };
+    const busy = sandbox.deployFunction({
+      bundle,
+      name: 'busy-fn',
+      caCertificateId: 'f'.repeat(64),
+      env: slow,
+    });
+    const reserved = sandbox.deployFunction({
+      bundle,
+      name: 'reserved-fn',
+      caCertificateId: 'f'.repeat(64),
+      containers: 4,
+      reservedConcurrency: 1,
+      env: slow,
+    });
+    const lambda = new LambdaClient({
+      endpoint: sandbox.endpoints.lambda,
+      region: sandbox.region,
+      credentials: sandbox.credentials,
+      maxAttempts: 1,
+    });
+    const { certificateId } = await sandbox.registerDevice(pki.issue(ca, 'dev-429'));
+    await sandbox.lambda.idle();
+    const invoke = (name: string) =>
+      lambda.send(
+        new InvokeCommand({
+          FunctionName: name,
+          Payload: Buffer.from(JSON.stringify({ certificateId, caCertificateId: caId })),
+        }),
+      );
+
+    // Act
+    const running = [invoke('busy-fn'), invoke('reserved-fn')];
+    // Until both hold their one environment.
+    while (busy.invocations().length === 0 || reserved.invocations().length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const refused = await errorOf(invoke('busy-fn'));
+    const refusedReserved = await errorOf(invoke('reserved-fn'));
+    const done = await Promise.all(running);
+
+    // Assess
+    expect(shapeOf(refused)).toEqual({
+      name: 'TooManyRequestsException',
+      status: 429,
+      message: 'Rate Exceeded.',
+    });
+    expect([refused.Reason, refused.Type]).toEqual(['ConcurrentInvocationLimitExceeded', 'User']);
+    expect([refusedReserved.name, refusedReserved.Reason]).toEqual([
+      'TooManyRequestsException',
+      'ReservedFunctionConcurrentInvocationLimitExceeded',
+    ]);
+    // The refused invokes never ran; the running ones finished.
+    expect(done.map((d) => [d.StatusCode, d.FunctionError])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    expect(reserved.invocations().filter((r) => r.kind === 'sync')).toHaveLength(1);
+    expect([reserved.syncThrottles, reserved.containerCount]).toEqual([1, 1]);
+  });
+
   it('drops the record and says why when the on-failure destination queue does not exist', async () => {
     // Prepare
     const other = pki.createCa('Lost DLQ CA');

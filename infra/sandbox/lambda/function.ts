@@ -22,6 +22,12 @@ export interface DeployFunctionOptions {
    * event-source invocations are throttled and retried as Lambda retries throttles.
    */
   containers?: number;
+  /**
+   * The function's reserved concurrency (`ReservedConcurrentExecutions`): at most this many
+   * environments, and a synchronous invoke beyond it is refused with Reason
+   * `ReservedFunctionConcurrentInvocationLimitExceeded` (default: none; `containers` bounds it).
+   */
+  reservedConcurrency?: number;
   /** Async retries after a function error, 0–2 (default 2). */
   retries?: number;
   /**
@@ -84,6 +90,23 @@ export interface InvocationRecord {
   logs: LogLine[];
 }
 
+/** Why Lambda refused a synchronous invoke (the `Reason` of its TooManyRequestsException). */
+export type InvokeThrottleReason =
+  | 'ConcurrentInvocationLimitExceeded'
+  | 'ReservedFunctionConcurrentInvocationLimitExceeded';
+
+/**
+ * Lambda's answer to a synchronous (RequestResponse) invoke at the concurrency limit: HTTP 429
+ * `TooManyRequestsException`, `{"Reason": …, "Type": "User", "message": "Rate Exceeded."}`. The
+ * function does not run; the caller retries with backoff.
+ */
+export class InvokeThrottledError extends Error {
+  override readonly name = 'TooManyRequestsException';
+  constructor(readonly reason: InvokeThrottleReason) {
+    super('Rate Exceeded.');
+  }
+}
+
 /** A deployed function: async invoke with retries and destinations, sync invoke, records. */
 export class SandboxFunction {
   readonly name: string;
@@ -95,6 +118,10 @@ export class SandboxFunction {
   readonly eventSource: EventSourceMapping | undefined;
   readonly timing: LambdaTiming;
   private readonly random: () => number;
+  /** What a synchronous invoke at the limit is refused for. */
+  private readonly throttleReason: InvokeThrottleReason;
+  /** Synchronous invokes refused at the concurrency limit (429). */
+  syncThrottles = 0;
   private readonly records = new Map<string, InvocationRecord>();
   private readonly settledWaiters = new Map<string, Array<() => void>>();
   private readonly lines: LogLine[] = [];
@@ -133,8 +160,15 @@ export class SandboxFunction {
       ...sandbox.env,
       ...(options.env ?? {}),
     };
+    const reserved = options.reservedConcurrency;
+    if (reserved !== undefined && (!Number.isSafeInteger(reserved) || reserved < 1))
+      throw new RangeError('reservedConcurrency must be a positive integer');
+    this.throttleReason =
+      reserved === undefined
+        ? 'ConcurrentInvocationLimitExceeded'
+        : 'ReservedFunctionConcurrentInvocationLimitExceeded';
     this.pool = new ContainerPool(
-      options.containers ?? 1,
+      Math.min(options.containers ?? 1, reserved ?? Number.MAX_SAFE_INTEGER),
       (index) =>
         new Container(
           index,
@@ -159,12 +193,21 @@ export class SandboxFunction {
     return record.requestId;
   }
 
-  /** A synchronous (RequestResponse) invocation: one attempt, no retries, no destination. */
+  /**
+   * A synchronous (RequestResponse) invocation: one attempt, no retries, no destination. At the
+   * concurrency limit Lambda does not queue it: it rejects with {@link InvokeThrottledError}
+   * (429 over HTTP) and the function does not run.
+   */
   async invoke(event: unknown): Promise<AttemptOutcome> {
+    const slot = this.pool.tryAcquire();
+    if (slot === null) {
+      this.syncThrottles += 1;
+      throw new InvokeThrottledError(this.throttleReason);
+    }
     const record = this.newRecord(event, 'sync');
     this.inFlight += 1;
     try {
-      const attempt = await this.attempt(record, await this.pool.acquire());
+      const attempt = await this.attempt(record, slot);
       record.status = attempt.ok ? 'succeeded' : 'failed';
       return attempt;
     } finally {

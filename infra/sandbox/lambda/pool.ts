@@ -5,14 +5,13 @@ import type { Container } from './container.js';
  * account's concurrency in the sandbox). An invocation gets an idle environment — any of them,
  * not the warmest or the first: Lambda promises no placement, so module state must never
  * assume which container runs next — or a new one while under the limit (a cold start).
- * At the limit, asynchronous and event-source invocations are throttled (`tryAcquire` → null);
- * synchronous ones wait (`acquire`).
+ * At the limit every invocation is throttled (`tryAcquire` → null): asynchronous and
+ * event-source ones are retried by Lambda, synchronous ones are refused with a 429.
  */
 export class ContainerPool {
   private readonly containers: Container[] = [];
   /** Containers handed to an invocation (or a waiter) and not yet released. */
   private readonly reserved = new Set<Container>();
-  private readonly waiting: Array<(c: { container: Container; cold: boolean }) => void> = [];
 
   constructor(
     private readonly max: number,
@@ -49,23 +48,9 @@ export class ContainerPool {
     return null;
   }
 
-  /** A container, waiting for one at the limit (synchronous invocations). */
-  acquire(): Promise<{ container: Container; cold: boolean }> {
-    const got = this.tryAcquire();
-    if (got !== null) return Promise.resolve(got);
-    return new Promise((done) => this.waiting.push(done));
-  }
-
+  /** The container is idle again (a dead one — timeout, crash — is replaced on demand). */
   release(container: Container): void {
-    const next = this.waiting.shift();
-    if (!container.alive) {
-      // The container died (timeout, crash): a waiter gets a fresh one.
-      this.reserved.delete(container);
-      if (next !== undefined) void this.acquire().then(next);
-      return;
-    }
-    if (next !== undefined) next({ container, cold: false });
-    else this.reserved.delete(container);
+    this.reserved.delete(container);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { lambdaFunctionName } from '../../../lib/arn/arn.js';
 import { readBody, sendJson } from '../http.js';
-import type { SandboxFunction } from './function.js';
+import { InvokeThrottledError, type SandboxFunction } from './function.js';
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
@@ -56,7 +56,20 @@ async function handle(
     res.writeHead(204, { 'content-length': '0' }).end();
     return;
   }
-  const outcome = await fn.invoke(event);
+  let outcome: Awaited<ReturnType<SandboxFunction['invoke']>>;
+  try {
+    outcome = await fn.invoke(event);
+  } catch (error) {
+    if (!(error instanceof InvokeThrottledError)) throw error;
+    // As Lambda answers a synchronous invoke at the concurrency limit (the function did not run).
+    sendJson(
+      res,
+      429,
+      { Reason: error.reason, Type: 'User', message: error.message },
+      { 'x-amzn-errortype': 'TooManyRequestsException' },
+    );
+    return;
+  }
   const payload = JSON.stringify(outcome.ok ? outcome.value : outcome.error);
   res.writeHead(200, {
     'content-type': 'application/json',

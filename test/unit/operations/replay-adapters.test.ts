@@ -1,4 +1,10 @@
-import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import {
+  InvokeCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+  type ThrottleReason,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -65,6 +71,61 @@ describe('LambdaInvoker', () => {
     const result = await invoker.invoke(EVENT);
     // Assess
     expect(result).toEqual({ ok: false, reason: 'ResourceNotFoundException: Function not found: jitr' });
+  });
+});
+
+describe('LambdaInvoker at the concurrency limit (429 TooManyRequestsException)', () => {
+  const throttled = (Reason: ThrottleReason, retryAfterSeconds?: string) =>
+    new TooManyRequestsException({
+      message: 'Rate Exceeded.',
+      $metadata: { httpStatusCode: 429 },
+      Reason,
+      Type: 'User',
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    });
+
+  it('retries with backoff, honouring Retry-After, and passes the outcome on once Lambda runs it', async () => {
+    // Prepare
+    lambdaMock
+      .on(InvokeCommand)
+      .rejectsOnce(throttled('ConcurrentInvocationLimitExceeded'))
+      .rejectsOnce(throttled('ConcurrentInvocationLimitExceeded', '3'))
+      .resolves({ StatusCode: 200, Payload: payload({ outcome: 'activated' }) });
+    const sleeps: number[] = [];
+    const invoker = new LambdaInvoker(new LambdaClient({ region: 'us-east-1' }), 'jitr', {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 1,
+    });
+    // Act
+    const result = await invoker.invoke(EVENT);
+    // Assess
+    expect(result).toEqual({ ok: true, outcome: 'activated' });
+    expect(sleeps).toEqual([1000, 3000]);
+  });
+
+  it('gives up after its tries with LambdaInvokeThrottled, the reason and the remedy (the message stays queued)', async () => {
+    // Prepare
+    lambdaMock.on(InvokeCommand).rejects(throttled('ReservedFunctionConcurrentInvocationLimitExceeded'));
+    const sleeps: number[] = [];
+    const invoker = new LambdaInvoker(new LambdaClient({ region: 'us-east-1' }), 'jitr', {
+      throttledTries: 3,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.5,
+    });
+    // Act
+    const result = await invoker.invoke(EVENT);
+    // Assess
+    expect(result).toEqual({
+      ok: false,
+      reason:
+        "LambdaInvokeThrottled: Lambda throttled the synchronous Invoke of jitr 3 time(s) (ReservedFunctionConcurrentInvocationLimitExceeded) — remedy: The function's reserved concurrency is in use (live registrations come first): run the command again later or with a lower --rate, or raise the reservation. Nothing was deleted from the queue.",
+    });
+    expect(sleeps).toEqual([500, 1000]);
+    expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(3);
   });
 });
 
