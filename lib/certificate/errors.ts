@@ -1,9 +1,7 @@
 // Error types of the certificate area (see lib/errors/jitr-error.ts for the model).
 // One construction style: each class takes the facts and builds its message and remedy.
-import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 import { failureFacts, type IssuerFailure } from './signed-by.js';
-
-type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
 
 /** The names compared by the issuer check, as RFC 4514 text. */
 export interface CertificateNames {
@@ -19,15 +17,22 @@ export interface ValidityFacts {
   skewSeconds: number;
 }
 
+/**
+ * Why the input is not a certificate: the DER/PEM reader's words (`said`: which element, at
+ * which byte), or input that is not even text or bytes.
+ */
+export type CertificateMalformation = { kind: 'encoding'; said: string } | { kind: 'not-text-or-bytes' };
+
 /** The input is not a parseable X.509 certificate (PEM or DER). */
 export class CertificateMalformedError extends JitrError {
   readonly code = 'CertificateMalformed';
   readonly disposition = 'invalid-input' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(`Malformed certificate: ${message}`, {
+  constructor(problem: CertificateMalformation, cause?: unknown) {
+    const reason = problem.kind === 'encoding' ? problem.said : 'input is neither a string nor bytes';
+    super(`Malformed certificate: ${reason}`, {
       step: 'certificate-parse',
       remedy: 'Supply a DER or PEM X.509 certificate; check that the file is not truncated or re-encoded.',
-      ...extra,
+      ...(cause === undefined ? {} : { cause }),
     });
   }
 }

@@ -255,13 +255,14 @@ export function parseCertificate(input: string | Uint8Array): CertificateFacts {
     return parseDer(der);
   } catch (error) {
     if (error instanceof DerError || error instanceof PemError) {
-      throw new CertificateMalformedError(error.message, { cause: error });
+      throw new CertificateMalformedError({ kind: 'encoding', said: error.message }, error);
     }
     if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-      throw new CertificateMalformedError('input is neither a string nor bytes', { cause: error });
+      throw new CertificateMalformedError({ kind: 'not-text-or-bytes' }, error);
     }
-    throw new CertificateMalformedError(error instanceof Error ? error.message : String(error), {
-      cause: error,
-    });
+    throw new CertificateMalformedError(
+      { kind: 'encoding', said: error instanceof Error ? error.message : String(error) },
+      error,
+    );
   }
 }

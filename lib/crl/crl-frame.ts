@@ -35,10 +35,6 @@ export interface CrlFrame {
   distributionPoints: DistributionPointName[] | null;
 }
 
-function unsupportedCritical(message: string, oid: string): never {
-  throw new CrlUnsupportedCriticalExtensionError(message, { details: { oid, level: 'crl' } });
-}
-
 /**
  * issuingDistributionPoint (critical): a CRL that covers every end-entity certificate of the CA
  * is fine (onlyContainsUserCerts only narrows it to what we check). One that leaves some of them
@@ -65,10 +61,11 @@ function readIssuingDistributionPoint(buf: Uint8Array, v: Tlv): DistributionPoin
       132: 'indirectCRL',
       133: 'onlyContainsAttributeCerts',
     };
-    unsupportedCritical(
-      `CRL issuingDistributionPoint sets ${names[f.tag] ?? `field 0x${f.tag.toString(16)}`}, so it may not cover device certificates`,
-      OID.issuingDistributionPoint,
-    );
+    throw new CrlUnsupportedCriticalExtensionError({
+      kind: 'scope',
+      oid: OID.issuingDistributionPoint,
+      field: names[f.tag] ?? `field 0x${f.tag.toString(16)}`,
+    });
   }
   return scope;
 }
@@ -95,9 +92,9 @@ function parseCrlExtensions(buf: Uint8Array, list: Tlv): CrlExtensionFacts {
     } else if (oid === OID.issuingDistributionPoint) {
       distributionPoints = readIssuingDistributionPoint(buf, next);
     } else if (oid === OID.deltaCRLIndicator) {
-      unsupportedCritical('A delta CRL is not a complete list of revoked certificates', oid);
+      throw new CrlUnsupportedCriticalExtensionError({ kind: 'delta', oid });
     } else if (critical) {
-      unsupportedCritical(`CRL carries an unsupported critical extension ${oid}`, oid);
+      throw new CrlUnsupportedCriticalExtensionError({ kind: 'crl-extension', oid });
     }
   }
   return { crlNumber, authorityKeyIdentifier, distributionPoints };

@@ -4,9 +4,8 @@
 // refreshed, and the event retried (issue 3: "a missing, unreadable, invalid or stale CRL is a
 // transient failure: the event is retried and ends in the DLQ, nothing is activated").
 import { failureFacts, type IssuerFailure } from '../certificate/signed-by.js';
-import { JitrError, type JitrErrorOptions } from '../errors/jitr-error.js';
+import { JitrError } from '../errors/jitr-error.js';
 
-type Extra = Pick<JitrErrorOptions, 'details' | 'cause'>;
 const STEP = 'crl';
 
 /** The names compared by the issuer check, as RFC 4514 text. */
@@ -23,15 +22,42 @@ export interface CrlFreshnessFacts {
   maxStalenessSeconds: number;
 }
 
+/**
+ * Why the bytes are not a CRL: the DER/PEM reader's words (`said`), at a byte offset when the
+ * reader knows it, in a revoked entry, or an object too large to be read at all.
+ */
+export type CrlMalformation =
+  | { kind: 'encoding'; said: string; offset?: number }
+  | { kind: 'entry'; said: string; offset: number }
+  | { kind: 'too-large'; bytes: number; maxBytes: number; location: Record<string, unknown> };
+
+function malformation(p: CrlMalformation): { reason: string; details?: Record<string, unknown> } {
+  switch (p.kind) {
+    case 'encoding':
+      return p.offset === undefined
+        ? { reason: p.said }
+        : { reason: `${p.said} (at byte ${p.offset})`, details: { offset: p.offset } };
+    case 'entry':
+      return { reason: `revoked entry at byte ${p.offset}: ${p.said}` };
+    case 'too-large':
+      return {
+        reason: `the object has ${p.bytes} bytes; at most ${p.maxBytes} are accepted`,
+        details: { ...p.location, contentLength: p.bytes, maxBytes: p.maxBytes },
+      };
+  }
+}
+
 /** The bytes are not a well-formed X.509 CRL (PEM or DER). */
 export class CrlMalformedError extends JitrError {
   readonly code = 'CrlMalformed';
   readonly disposition = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
-    super(`Malformed CRL: ${message}`, {
+  constructor(problem: CrlMalformation, cause?: unknown) {
+    const { reason, details } = malformation(problem);
+    super(`Malformed CRL: ${reason}`, {
       step: STEP,
       remedy: 'Publish a DER (or PEM) X.509 CRL produced by the CA; check that the upload is complete.',
-      ...extra,
+      ...(details === undefined ? {} : { details }),
+      ...(cause === undefined ? {} : { cause }),
     });
   }
 }
@@ -117,16 +143,54 @@ export class CrlNotYetValidError extends JitrError {
   }
 }
 
+/** Which critical extension the CRL (or one of its entries) carries that this handler does not implement. */
+export type UnsupportedCrlExtension =
+  | { kind: 'delta'; oid: string }
+  /** issuingDistributionPoint narrows the CRL's scope (`field`: onlyContainsCACerts, indirectCRL…). */
+  | { kind: 'scope'; oid: string; field: string }
+  | { kind: 'crl-extension'; oid: string }
+  /** An entry's extension: its OID as DER hex (the fast reader does not decode it) and the entry's offset. */
+  | { kind: 'entry-extension'; oidDer: string; offset: number };
+
+function unsupportedExtension(p: UnsupportedCrlExtension): {
+  message: string;
+  details: Record<string, unknown>;
+} {
+  switch (p.kind) {
+    case 'delta':
+      return {
+        message: 'A delta CRL is not a complete list of revoked certificates',
+        details: { oid: p.oid, level: 'crl' },
+      };
+    case 'scope':
+      return {
+        message: `CRL issuingDistributionPoint sets ${p.field}, so it may not cover device certificates`,
+        details: { oid: p.oid, level: 'crl' },
+      };
+    case 'crl-extension':
+      return {
+        message: `CRL carries an unsupported critical extension ${p.oid}`,
+        details: { oid: p.oid, level: 'crl' },
+      };
+    case 'entry-extension':
+      return {
+        message: `CRL entry carries an unsupported critical extension (OID DER ${p.oidDer})`,
+        details: { offset: p.offset, oidDer: p.oidDer, level: 'entry' },
+      };
+  }
+}
+
 /** A critical CRL or entry extension this handler does not implement (RFC 5280 §5.2, §5.3). */
 export class CrlUnsupportedCriticalExtensionError extends JitrError {
   readonly code = 'CrlUnsupportedCriticalExtension';
   readonly disposition = 'transient' as const;
-  constructor(message: string, extra: Extra = {}) {
+  constructor(extension: UnsupportedCrlExtension) {
+    const { message, details } = unsupportedExtension(extension);
     super(message, {
       step: STEP,
       remedy:
         'Publish a complete, direct CRL without that critical extension (delta, indirect and partitioned-by-reason CRLs are not supported).',
-      ...extra,
+      details,
     });
   }
 }

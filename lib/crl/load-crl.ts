@@ -125,7 +125,10 @@ function verifyCrl(
   } catch (error) {
     if (error instanceof JitrError) throw error; // e.g. CrlUnsupportedCriticalExtension
     // DerError, PemError, or a TypeError for input that is not bytes at all: all malformed.
-    throw new CrlMalformedError(error instanceof Error ? error.message : String(error), { cause: error });
+    throw new CrlMalformedError(
+      { kind: 'encoding', said: error instanceof Error ? error.message : String(error) },
+      error,
+    );
   }
   const failure = signedBy(frame, ca, 'cRLSign');
   if (failure !== null) {

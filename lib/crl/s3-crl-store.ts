@@ -221,10 +221,12 @@ export class S3CrlStore {
     if (response.ContentLength !== undefined && response.ContentLength > MAX_CRL_BYTES) {
       // Refused before downloading: the object could be gigabytes.
       (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      const error = new CrlMalformedError(
-        `the object has ${response.ContentLength} bytes; at most ${MAX_CRL_BYTES} are accepted`,
-        { details: { ...location, contentLength: response.ContentLength, maxBytes: MAX_CRL_BYTES } },
-      );
+      const error = new CrlMalformedError({
+        kind: 'too-large',
+        bytes: response.ContentLength,
+        maxBytes: MAX_CRL_BYTES,
+        location: { ...location },
+      });
       return { kind: 'refused', error, etag: response.ETag, at };
     }
     try {

@@ -13,7 +13,7 @@ const OID_REASON = [0x06, 0x03, 0x55, 0x1d, 0x15];
 const OID_INVALIDITY = [0x06, 0x03, 0x55, 0x1d, 0x18];
 
 function malformed(message: string, at: number): never {
-  throw new CrlMalformedError(`${message} (at byte ${at})`, { details: { offset: at } });
+  throw new CrlMalformedError({ kind: 'encoding', said: message, offset: at });
 }
 
 function isOid(buf: Uint8Array, at: number, oid: readonly number[]): boolean {
@@ -95,10 +95,11 @@ function checkEntryExtensions(buf: Uint8Array, s: number, e: number, tmp: Int32A
           const oidHex = Buffer.from(buf.buffer, buf.byteOffset + extStart, oidEnd - extStart).toString(
             'hex',
           );
-          throw new CrlUnsupportedCriticalExtensionError(
-            `CRL entry carries an unsupported critical extension (OID DER ${oidHex})`,
-            { details: { offset: p, oidDer: oidHex, level: 'entry' } },
-          );
+          throw new CrlUnsupportedCriticalExtensionError({
+            kind: 'entry-extension',
+            oidDer: oidHex,
+            offset: p,
+          });
         }
       } else if (flag !== 0x00) {
         malformed('critical flag is not DER', oidEnd);

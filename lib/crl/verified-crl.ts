@@ -96,7 +96,7 @@ export class IndexedCrl implements VerifiedCrl {
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new CrlMalformedError(`revoked entry at byte ${at}: ${message}`, { cause: error });
+      throw new CrlMalformedError({ kind: 'entry', said: message, offset: at }, error);
     }
   }
 }

@@ -2,6 +2,8 @@
 // the problem's kind and facts; the class words the message (as before the change) and the
 // remedy, and keeps the problem for a caller that matches on it.
 import { describe, expect, it } from 'vitest';
+import { CertificateMalformedError } from '../../lib/certificate/errors.js';
+import { CrlMalformedError, CrlUnsupportedCriticalExtensionError } from '../../lib/crl/errors.js';
 import { PkiInvalidArgumentError, PkiStateInvalidError } from '../../lib/pki/errors.js';
 import { InvalidPolicyDocumentError } from '../../lib/policy/errors.js';
 import { TemplateSourceUnreadableError } from '../../lib/template-source/errors.js';
@@ -109,6 +111,53 @@ describe('TemplateSourceUnreadableError', () => {
       'TemplateSourceUnreadable',
       `template source s3://tpl/t.json is unreadable: ${reason}`,
       awsErrorName,
+    ]);
+  });
+});
+
+describe('CrlMalformedError and CrlUnsupportedCriticalExtensionError', () => {
+  it.each([
+    [
+      new CrlMalformedError({ kind: 'encoding', said: 'expected SEQUENCE', offset: 7 }),
+      'Malformed CRL: expected SEQUENCE (at byte 7)',
+      { offset: 7 },
+    ],
+    [
+      new CrlMalformedError({
+        kind: 'too-large',
+        bytes: 9,
+        maxBytes: 8,
+        location: { bucket: 'b', key: 'k' },
+      }),
+      'Malformed CRL: the object has 9 bytes; at most 8 are accepted',
+      { bucket: 'b', key: 'k', contentLength: 9, maxBytes: 8 },
+    ],
+    [
+      new CrlUnsupportedCriticalExtensionError({ kind: 'scope', oid: '2.5.29.28', field: 'indirectCRL' }),
+      'CRL issuingDistributionPoint sets indirectCRL, so it may not cover device certificates',
+      { oid: '2.5.29.28', level: 'crl' },
+    ],
+    [
+      new CrlUnsupportedCriticalExtensionError({
+        kind: 'entry-extension',
+        oidDer: '0603551d1d',
+        offset: 120,
+      }),
+      'CRL entry carries an unsupported critical extension (OID DER 0603551d1d)',
+      { offset: 120, oidDer: '0603551d1d', level: 'entry' },
+    ],
+  ])('words %s', (error, message, details) => {
+    // Assess
+    expect([error.message, error.details, error.step]).toEqual([message, details, 'crl']);
+  });
+
+  it('words a certificate that is not one', () => {
+    // Act
+    const error = new CertificateMalformedError({ kind: 'not-text-or-bytes' });
+    // Assess
+    expect([error.code, error.message]).toEqual([
+      'CertificateMalformed',
+      'Malformed certificate: input is neither a string nor bytes',
     ]);
   });
 });

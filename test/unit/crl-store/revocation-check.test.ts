@@ -231,7 +231,7 @@ describe('checkRevocation', () => {
       ['an unexpected exception', () => new RangeError('offset out of range')],
       [
         'an error of another disposition (invalid-input)',
-        () => new CertificateMalformedError('not a certificate'),
+        () => new CertificateMalformedError({ kind: 'encoding', said: 'not a certificate' }),
       ],
     ])(`fails closed as transient CrlNotUsable on %s (${mode})`, async (_name, make) => {
       // Prepare
