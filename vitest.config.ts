@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
-    setupFiles: ['test/helpers/setup.ts'],
+    include: ['test/**/*.test.ts'],
+    // test/helpers/shared-worker.ts undoes what a file may leave in its worker process.
+    setupFiles: ['test/helpers/setup.ts', 'test/helpers/shared-worker.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -11,6 +14,13 @@ export default defineConfig({
     // 2-core CI machine that ran every file one after the other, while the end-to-end files mostly
     // wait (on the sandbox, child processes, Lambda retries) and leave a core idle.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Test files run one after another in the same worker processes, sharing loaded modules: a
+    // fresh process and module graph per file cost more CPU than the tests themselves (the whole
+    // run took ~250 CPU-s with them, ~135 without, on 2 cores). Sound because no module holds
+    // mutable state outside lib/runtime and the entry points (test/unit/module-state.test.ts), and
+    // what runs as a user runs it (the CLI, the demo, the handler) runs in child processes.
+    isolate: false,
+    sequence: { sequencer: LongestFirstSequencer },
     // The SDK's "Node >= 22 after January 2027" warning, once per process: noise on Node 20
     // (README, "Node.js versions").
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -19,28 +29,5 @@ export default defineConfig({
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]]
       : ['default'],
-    projects: [
-      {
-        // The end-to-end files, each in a fresh process: they run the demo, CLI commands and the
-        // handler as users do (signals, process exit codes, the environment they are given).
-        // Vitest runs the projects' files in name order, so these long files start first.
-        extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
-      },
-      {
-        // Everything else shares its worker processes (no fresh process and module graph per file:
-        // on 2 cores that cost more CPU than the tests themselves). Sound because no module holds
-        // mutable state outside lib/runtime and the entry points (test/unit/module-state.test.ts);
-        // test/helpers/shared-worker.ts undoes what a file may leave in the process.
-        extends: true,
-        test: {
-          name: 'shared',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/e2e/**'],
-          isolate: false,
-          setupFiles: ['test/helpers/shared-worker.ts'],
-        },
-      },
-    ],
   },
 });

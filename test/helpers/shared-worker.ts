@@ -1,5 +1,5 @@
-// Setup of the `shared` vitest project (vitest.config.ts), whose files run one after another in
-// the same process: whatever a file stubs in the process is undone when it ends, so the next
+// Setup of every test file. Files run one after another in the same worker process (vitest.config.ts,
+// isolate: false): whatever a file stubs in the process is undone when it ends, so the next
 // file starts from the same process a fresh worker would give it.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
