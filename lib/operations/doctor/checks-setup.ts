@@ -122,7 +122,7 @@ export function checkRule(facts: DoctorFacts): CheckResult[] {
 /** The DLQ is empty; otherwise how many messages, grouped by reason. */
 export function checkDlq(facts: DoctorFacts): CheckResult[] {
   if (facts.dlq === undefined) return [];
-  const { queueUrl, facts: dlq } = facts.dlq;
+  const { queueUrl, stateTable, facts: dlq } = facts.dlq;
   if (isGatherError(dlq))
     return [line('dlq', false, 'the DLQ can be read', `Reading ${queueUrl} failed: ${dlq.error}`)];
   if (dlq.count === 0) return [line('dlq', true, 'the DLQ is empty', '')];
@@ -133,7 +133,8 @@ export function checkDlq(facts: DoctorFacts): CheckResult[] {
       'dlq',
       false,
       `the DLQ is empty (it holds ${dlq.count} message${dlq.count === 1 ? '' : 's'}${groups ? `: ${groups}` : ''})`,
-      `Fix the causes above, then: jitr replay --queue-url ${queueUrl} --function-name ${fn}`,
+      // With the table, replay explains the queue path's bare events as doctor did.
+      `Fix the causes above, then: jitr replay --queue-url ${queueUrl} --function-name ${fn}${stateTable === undefined ? '' : ` --table ${stateTable}`}`,
     ),
   ];
 }

@@ -169,7 +169,11 @@ export async function gatherFacts(
     skip('dlq', 'the DLQ', 'no queue named', 'Pass --queue-url <DLQ URL> (or --stack).');
   if (target.queueUrl !== null) {
     const queueUrl = target.queueUrl;
-    facts.dlq = { queueUrl, facts: await attempt(() => ports.peekDlq(queueUrl)) };
+    facts.dlq = {
+      queueUrl,
+      ...(target.stateTable === undefined ? {} : { stateTable: target.stateTable }),
+      facts: await attempt(() => ports.peekDlq(queueUrl)),
+    };
   }
   return { facts, references };
 }

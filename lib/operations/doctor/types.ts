@@ -84,5 +84,6 @@ export interface DoctorFacts {
   };
   references?: ReferenceFacts;
   permissions?: Gathered<PermissionFacts>;
-  dlq?: { queueUrl: string; facts: Gathered<{ count: number; groups: ReasonGroup[] }> };
+  /** `stateTable`: the registration-state table the groups were explained from (queue path). */
+  dlq?: { queueUrl: string; stateTable?: string; facts: Gathered<{ count: number; groups: ReasonGroup[] }> };
 }

@@ -355,7 +355,7 @@ describe('jitr doctor against the sandbox', () => {
       expect(failures).toEqual([
         {
           title: 'the DLQ is empty (it holds 1 message: 1 × ThingGroupNotFound)',
-          remedy: `Fix the causes above, then: jitr replay --queue-url ${aws.queueUrl} --function-name jitr`,
+          remedy: `Fix the causes above, then: jitr replay --queue-url ${aws.queueUrl} --function-name jitr --table ${aws.stateTable}`,
         },
       ]);
     } finally {

@@ -430,4 +430,21 @@ describe('doctor checks', () => {
       '1 check failed.',
     ]);
   });
+
+  it('names the registration-state table in the replay it suggests when the groups were explained from it', () => {
+    // Prepare
+    const facts = goodFacts();
+    facts.dlq = {
+      queueUrl: QUEUE,
+      stateTable: 'jitr-state',
+      facts: { count: 1, groups: [{ reason: 'AccessDenied', count: 1, remedies: [], fromTable: 1 }] },
+    };
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title: 'the DLQ is empty (it holds 1 message: 1 × AccessDenied)',
+        remedy: `Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr --table jitr-state`,
+      },
+    ]);
+  });
 });
