@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { AttachPolicyCommand } from '@aws-sdk/client-iot';
 import { describe, expect, it } from 'vitest';
 import { isJitrError } from '../../../lib/errors/jitr-error.js';
+import type { Clock } from '../../../lib/pacing/token-bucket.js';
+import { createApiBudget } from '../../../lib/provisioning/api-budget.js';
 import { SdkIotRegistry } from '../../../lib/provisioning/sdk-iot-registry.js';
 import { createIotClient } from '../../../lib/runtime/aws-clients.js';
 
@@ -127,5 +129,92 @@ describe('SdkIotRegistry over the wire', () => {
     expect(
       isJitrError(error) && [error.code, error.details.thingGroupName, error.details.httpStatusCode],
     ).toEqual(['ThingGroupNotFound', 'eu', 404]);
+  });
+});
+
+/** Answers the requests in turn: a throttle, then the certificate (the SDK retries in between). */
+function throttleThenCertificate() {
+  const certificateId = 'a'.repeat(64);
+  const answers = [
+    { statusCode: 400, errorType: 'ThrottlingException', body: { message: 'Rate exceeded' } },
+    {
+      statusCode: 200,
+      errorType: undefined,
+      body: {
+        certificateDescription: {
+          certificateId,
+          certificateArn: `arn:aws:iot:eu-west-1:123456789012:cert/${certificateId}`,
+          caCertificateId: 'b'.repeat(64),
+          status: 'PENDING_ACTIVATION',
+          certificatePem: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n',
+        },
+      },
+    },
+  ];
+  const handler = {
+    requests: 0,
+    async handle() {
+      const answer = answers[Math.min(handler.requests, answers.length - 1)];
+      handler.requests += 1;
+      return {
+        response: {
+          statusCode: answer?.statusCode ?? 500,
+          reason: 'answer',
+          headers: {
+            'content-type': 'application/json',
+            ...(answer?.errorType === undefined ? {} : { 'x-amzn-errortype': answer.errorType }),
+          },
+          body: Readable.from([Buffer.from(JSON.stringify(answer?.body ?? {}))]),
+        },
+      };
+    },
+  };
+  return { handler, certificateId };
+}
+
+describe('SdkIotRegistry.wouldSendAtOnce', () => {
+  it('says no for an API the SDK had to retry in the last 10 s (direct path: nothing paced), yes for the others', async () => {
+    // Prepare
+    let now = 1_000_000;
+    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const { handler, certificateId } = throttleThenCertificate();
+    const client = createIotClient(
+      {
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+        endpoint: 'http://127.0.0.1:9',
+      },
+      { maxAttempts: 2, requestHandler: handler },
+    );
+    const registry = new SdkIotRegistry(client, createApiBudget({ concurrency: 0, clock })).scoped();
+    const before = registry.wouldSendAtOnce('DescribeCertificate');
+
+    // Act
+    const described = await registry.describeCertificate(certificateId);
+    const after = [
+      registry.wouldSendAtOnce('DescribeCertificate'),
+      registry.wouldSendAtOnce('UpdateCertificate'),
+    ];
+    now += 10_000;
+    const later = registry.wouldSendAtOnce('DescribeCertificate');
+
+    // Assess
+    expect([handler.requests, described.status]).toEqual([2, 'PENDING_ACTIVATION']);
+    expect([before, ...after, later]).toEqual([true, false, true, true]);
+  });
+
+  it('says no after a call that failed throttled, and yes without a budget', async () => {
+    // Prepare
+    const handler = failingHandler(400, 'ThrottlingException', 'Rate exceeded');
+    const budget = createApiBudget({ concurrency: 0 });
+    const registry = new SdkIotRegistry(clientWith(handler, 1), budget);
+    // Act
+    const error = await registry.describeCertificate('a'.repeat(64)).catch((e: unknown) => e);
+    // Assess
+    expect([isJitrError(error) && error.code, registry.wouldSendAtOnce('DescribeCertificate')]).toEqual([
+      'AwsThrottled',
+      false,
+    ]);
+    expect(new SdkIotRegistry(clientWith(handler, 1)).wouldSendAtOnce('DescribeCertificate')).toBe(true);
   });
 });
