@@ -6,12 +6,12 @@
 // through the built handler and the real SDK. Round trips come from the sandbox's request log
 // at a latency long enough (250 ms) that requests sent together always overlap; the times
 // themselves are the latency bench's business, not this test's.
-import { RegisterCertificateCommand } from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDevice } from '../../infra/demo/devices.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../infra/demo/template.js';
 import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../infra/local-aws/local-aws.js';
+import { invokeAndSettle, pendingRepublication } from '../bench/latency/republication.js';
 import { analyse } from '../bench/latency/round-trips.js';
 import { ensureHandlerBundle } from '../helpers/e2e-bundle.js';
 import { deployForTest } from '../helpers/e2e-deployment.js';
@@ -83,28 +83,8 @@ async function measure(mode: 'shared' | 'exclusive', refreshSeconds: string, rep
       expect((await deployment.connect(device().certificatePem)).outcome).toBe('registered');
     });
     if (!republication) return { cold, first, republished: null };
-    const pending = device();
-    await aws.iot.send(
-      new RegisterCertificateCommand({
-        certificatePem: pending.certificatePem,
-        caCertificatePem: ca.ca.certificatePem,
-        status: 'PENDING_ACTIVATION',
-      }),
-    );
-    const registeredAt = Date.now() - 1500;
-    const republished = await spansOf(async () => {
-      const record = await deployment.fn.settled(
-        deployment.fn.invokeAsync({
-          certificateId: pending.certificateId,
-          caCertificateId: ca.caCertificateId,
-          timestamp: registeredAt + 1500,
-          certificateStatus: 'PENDING_ACTIVATION',
-          awsAccountId: aws.sandbox.accountId,
-          certificateRegistrationTimestamp: String(registeredAt),
-        }),
-      );
-      expect(record.status).toBe('succeeded');
-    });
+    const event = await pendingRepublication(aws, ca, device());
+    const republished = await spansOf(() => invokeAndSettle(deployment, event));
     return { cold, first, republished };
   } finally {
     aws.sandbox.faults.setLatency(null);
