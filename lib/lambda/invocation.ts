@@ -104,9 +104,11 @@ async function processRecord(
 
 /**
  * The batch's dependencies: with a registration-state table that reads in batches, one read of
- * every certificate in the batch first, so that copies of an event already settled (a device
- * reconnecting while it waited in the queue) stop without a write each. If that read fails,
- * every record claims on its own (and counts the table's unavailability there).
+ * every certificate in a batch of two or more first, so that copies of an event already settled
+ * (a device reconnecting while it waited in the queue) stop without a write each. A batch of one
+ * certificate skips it: its claim gets the same answer (the settled item comes back with the
+ * failed condition), and the read would only cost it a round trip. If the read fails, every
+ * record claims on its own (and counts the table's unavailability there).
  */
 async function withBatchRead(
   runtime: InvocationRuntime,
@@ -114,7 +116,7 @@ async function withBatchRead(
 ): Promise<RegistrationDeps> {
   const state = runtime.deps.state;
   const ids = certificateIds.filter((id): id is string => id !== undefined);
-  if (state === undefined || state === null || state.readSettled === undefined || ids.length === 0)
+  if (state === undefined || state === null || state.readSettled === undefined || ids.length < 2)
     return runtime.deps;
   try {
     const settled = await state.readSettled(ids);

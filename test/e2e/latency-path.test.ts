@@ -11,7 +11,7 @@ import { issueDevice } from '../../infra/demo/devices.js';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../infra/demo/template.js';
 import { createTemplateResources, uploadTemplate } from '../../infra/local-aws/aws-setup.js';
 import { addCa, type LocalAws, type LocalCa, startLocalAws } from '../../infra/local-aws/local-aws.js';
-import { invokeAndSettle, pendingRepublication } from '../bench/latency/republication.js';
+import { deliverAndSettle, pendingRepublication } from '../bench/latency/republication.js';
 import { analyse } from '../bench/latency/round-trips.js';
 import { ensureHandlerBundle } from '../helpers/e2e-bundle.js';
 import { deployForTest } from '../helpers/e2e-deployment.js';
@@ -84,7 +84,7 @@ async function measure(mode: 'shared' | 'exclusive', refreshSeconds: string, rep
     });
     if (!republication) return { cold, first, republished: null };
     const event = await pendingRepublication(aws, ca, device());
-    const republished = await spansOf(() => invokeAndSettle(deployment, event));
+    const republished = await spansOf(() => deliverAndSettle(aws, deployment, event));
     return { cold, first, republished };
   } finally {
     aws.sandbox.faults.setLatency(null);

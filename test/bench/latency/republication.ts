@@ -31,11 +31,23 @@ export async function pendingRepublication(
   };
 }
 
-/** Invokes the event and waits for the function to finish with it; throws unless it succeeded. */
-export async function invokeAndSettle(
+/**
+ * Delivers the event along the deployment's ingestion path (the queue when it has an event
+ * source, else an asynchronous invoke, as the rule does) and waits until the function is done
+ * with it; throws unless it succeeded.
+ */
+export async function deliverAndSettle(
+  aws: LocalAws,
   deployment: Pick<Deployment, 'fn'>,
   event: Record<string, unknown>,
 ): Promise<void> {
-  const record = await deployment.fn.settled(deployment.fn.invokeAsync(event));
-  if (record.status !== 'succeeded') throw new Error(`the republication ended ${record.status}`);
+  const source = deployment.fn.eventSource;
+  if (source === undefined) {
+    const record = await deployment.fn.settled(deployment.fn.invokeAsync(event));
+    if (record.status !== 'succeeded') throw new Error(`the republication ended ${record.status}`);
+    return;
+  }
+  const message = aws.sandbox.sqs.send(source.queue, JSON.stringify(event));
+  const how = await source.settled(message.messageId);
+  if (how !== 'deleted') throw new Error(`the republication was ${how}`);
 }

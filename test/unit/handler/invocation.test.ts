@@ -8,6 +8,8 @@ import {
   lambdaError,
 } from '../../../lib/lambda/invocation.js';
 import { decodeDlqMessage } from '../../../lib/operations/dlq-message.js';
+import { createCertificateMemory } from '../../../lib/registration/certificate-memory.js';
+import type { RegistrationStateStore } from '../../../lib/registration-state/state-store.js';
 import { createObservability, powertoolsMetrics } from '../../../lib/runtime/powertools.js';
 import { accessDenied } from '../../helpers/fake-iot-registry.js';
 import { ACCOUNT, createWorld, REGION, type World } from '../registration/world.js';
@@ -297,6 +299,74 @@ describe('handleInvocation', () => {
     expect(w.status(once.certificateId)).toBe('ACTIVE');
     expect(w.fake.log.filter((name) => name === 'describeCertificate')).toHaveLength(2);
     expect(w.fake.log.filter((name) => name === 'updateCertificateStatus')).toHaveLength(2);
+  });
+});
+
+describe('handleInvocation: the batch read of the registration-state table', () => {
+  /** A store that records its calls; `settled` are the certificates it knows settled. */
+  function recordingStore(settled: ReadonlySet<string>): RegistrationStateStore & { calls: string[] } {
+    const calls: string[] = [];
+    return {
+      calls,
+      async readSettled(ids) {
+        calls.push(`readSettled ${ids.length}`);
+        return new Map(
+          ids
+            .filter((id) => settled.has(id))
+            .map((id) => [id, { outcome: 'activated', code: null, settledAt: 1, registeredAt: null }]),
+        );
+      },
+      async claim(request) {
+        calls.push('claim');
+        return settled.has(request.certificateId)
+          ? { kind: 'settled', outcome: 'activated', code: null, settledAt: 1 }
+          : { kind: 'claimed', leaseUntil: Number.MAX_SAFE_INTEGER };
+      },
+      async settle() {
+        calls.push('settle');
+      },
+      async release() {
+        calls.push('release');
+      },
+    };
+  }
+  const sqsBatch = (events: unknown[]) => ({
+    Records: events.map((event, i) => ({
+      messageId: `m-${i}`,
+      body: JSON.stringify(event),
+      eventSource: 'aws:sqs',
+    })),
+  });
+
+  it('reads once for a batch of several certificates; a settled one stops without a claim, and its copies claim first here', async () => {
+    // Prepare
+    const { w, runtime } = setUp();
+    const done = w.device('CN=dev-120').event;
+    const fresh = { ...w.device('CN=dev-121').event };
+    fresh.timestamp = Number(fresh.certificateRegistrationTimestamp) + 8; // a first publication
+    const store = recordingStore(new Set([done.certificateId]));
+    runtime.deps = { ...runtime.deps, state: store, memory: createCertificateMemory() };
+    // Act
+    await handleInvocation(runtime, sqsBatch([done, fresh]), context);
+    // Assess: one read; the settled certificate never claimed; the new one claimed and settled.
+    expect(store.calls.slice(0, 1)).toEqual(['readSettled 2']);
+    expect(store.calls.filter((c) => c === 'claim')).toHaveLength(1);
+    expect(runtime.deps.memory?.knows(done.certificateId)).toBe(true);
+    expect(w.fake.log.filter((name) => name === 'describeCertificate')).toHaveLength(1);
+  });
+
+  it('skips the read for a batch of one certificate: its claim answers the same, one round trip sooner', async () => {
+    // Prepare
+    const { w, runtime } = setUp();
+    const fresh = { ...w.device('CN=dev-122').event };
+    fresh.timestamp = Number(fresh.certificateRegistrationTimestamp) + 8;
+    const store = recordingStore(new Set());
+    runtime.deps = { ...runtime.deps, state: store, memory: createCertificateMemory() };
+    // Act
+    await handleInvocation(runtime, sqsBatch([fresh, fresh]), context);
+    // Assess
+    expect(store.calls).toEqual(['claim', 'settle']);
+    expect(w.status(fresh.certificateId)).toBe('ACTIVE');
   });
 });
 
