@@ -14,7 +14,7 @@ import {
 import { ledgerFailureSource } from '../../lib/operations/recorded-failures.js';
 import { formatPlan, formatReport } from '../../lib/operations/replay/format.js';
 import type { CrlEntryInput } from '../../lib/pki/build-crl.js';
-import { createTemplateResources, uploadTemplate } from '../local-aws/aws-setup.js';
+import { createTemplateResources, crlKey, uploadTemplate } from '../local-aws/aws-setup.js';
 import { deployJitr, INGESTION_QUEUE } from '../local-aws/deployment.js';
 import { addCa, localLedger, startLocalAws } from '../local-aws/local-aws.js';
 import type { StackIngestion } from '../local-aws/stack-template.js';
@@ -47,7 +47,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<D
   log(
     `CA ${local.caCertificateId.slice(0, 12)}… registered: ACTIVE, auto-registration ENABLE, no JITP template`,
   );
-  log(`CRL published to s3://${aws.bucket}/crl/${local.caCertificateId.slice(0, 12)}….crl (0 entries)`);
+  log(`CRL published to s3://${aws.bucket}/${crlKey(`${local.caCertificateId.slice(0, 12)}…`)} (0 entries)`);
 
   await createTemplateResources(aws.iot, DEMO_TEMPLATE_OPTIONS);
   const templateSource = await uploadTemplate(aws.s3, aws.bucket, 'templates/demo.json', demoTemplate());

@@ -12,6 +12,7 @@
  *   this certificate (our own retry) is used.
  * - `shared`: JITP's behaviour; any number of certificates may share a thing.
  */
+import { iotResourceName } from '../arn/arn.js';
 import { CERTIFICATE_ID_PATTERN } from '../certificate/certificate-id.js';
 import { ThingOwnedByAnotherCertificateError } from './errors.js';
 
@@ -20,11 +21,9 @@ export type ThingPrincipalPolicy = 'exclusive' | 'shared';
 /** The values `THING_PRINCIPAL_POLICY` accepts, default first. */
 export const THING_PRINCIPAL_POLICIES: readonly ThingPrincipalPolicy[] = ['exclusive', 'shared'];
 
-const CERTIFICATE_ARN = /^arn:[^:]+:iot:[^:]*:[^:]*:cert\/([^/\s]+)$/;
-
 /** The certificate id in a certificate ARN (lowercase), or null for another kind of principal. */
 export function certificateIdOf(principal: string): string | null {
-  const id = CERTIFICATE_ARN.exec(principal)?.[1]?.toLowerCase();
+  const id = iotResourceName(principal, 'cert')?.toLowerCase();
   return id !== undefined && CERTIFICATE_ID_PATTERN.test(id) ? id : null;
 }
 
