@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildJitrProgram } from '../../lib/cli/jitr-program.js';
 import { CONFIG_VARIABLES } from '../../lib/config/config.js';
 import { documentedDefault } from '../../lib/config/declare.js';
+import { credentialsMissing, regionMissing } from '../../lib/errors/system-errors.js';
 import { COUNT_METRICS, DIMENSIONED_METRICS, DURATION_METRICS } from '../../lib/observability.js';
 import { REGISTRATION_OUTCOMES } from '../../lib/registration/result.js';
 import { createCliRuntime } from '../../lib/runtime/cli-runtime.js';
@@ -156,9 +157,16 @@ describe('README', () => {
       ([code]) =>
         !cliOnly.has(code) && !operationsOnly.has(code) && !policyOnly.has(code) && !sweepOnly.has(code),
     );
+    // The IoT adapter's answer to a call without credentials or region (a local run).
+    const localRun = [credentialsMissing(new Error('no credentials'), 'x'), regionMissing(new Error(), 'x')];
+    for (const error of localRun) handlerCodes.push([error.code, error.disposition]);
     expect(handlerCodes.length).toBeGreaterThan(50);
     expect(handlerCodes.filter(([code, disposition]) => table.get(code) !== disposition)).toEqual([]);
-    expect([...table.keys()].filter((code) => !codes.has(code))).toEqual(['UnexpectedError']);
+    expect([...table.keys()].filter((code) => !codes.has(code))).toEqual([
+      'AwsCredentialsMissing',
+      'AwsRegionMissing',
+      'UnexpectedError',
+    ]);
   });
 
   it('names every metric the handler emits, and no other', () => {
