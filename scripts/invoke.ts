@@ -17,6 +17,7 @@ import {
   loadSamTemplate as loadStackTemplate,
   type SamTemplate as StackTemplate,
 } from '../infra/local-aws/stack-template.js';
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, lambdaFunctionArn } from '../lib/arn/arn.js';
 import { CommandLineError, readInputFile } from '../lib/cli/errors.js';
 import { EXIT_CODES, USAGE_ERROR_CODES } from '../lib/cli/exit-codes.js';
 import { formatError } from '../lib/cli/output.js';
@@ -146,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
         event: { type: 'string', short: 'e' },
         'env-vars': { type: 'string', short: 'n' },
         function: { type: 'string', default: 'JitrFunction' },
-        region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
+        region: { type: 'string', default: process.env.AWS_REGION ?? DEFAULT_REGION },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -195,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
   const context = {
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
+    invokedFunctionArn: lambdaFunctionArn(region, DEFAULT_ACCOUNT, functionName),
     memoryLimitInMB: memory,
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

@@ -4,6 +4,8 @@
  * a policy whose document uses the `${iot:Connection.Thing.ThingName}` policy variable.
  */
 
+import { iotArn } from '../../lib/arn/arn.js';
+
 export interface DemoTemplateOptions {
   thingTypeName: string;
   thingGroups: readonly string[];
@@ -29,17 +31,17 @@ export function demoPolicyDocument(): Record<string, unknown> {
       {
         Effect: 'Allow',
         Action: 'iot:Connect',
-        Resource: `arn:aws:iot:*:*:client/${THING_NAME_POLICY_VARIABLE}`,
+        Resource: iotArn('*', '*', 'client', THING_NAME_POLICY_VARIABLE),
       },
       {
         Effect: 'Allow',
         Action: ['iot:Publish', 'iot:Receive'],
-        Resource: `arn:aws:iot:*:*:topic/devices/${THING_NAME_POLICY_VARIABLE}/*`,
+        Resource: iotArn('*', '*', 'topic', `devices/${THING_NAME_POLICY_VARIABLE}/*`),
       },
       {
         Effect: 'Allow',
         Action: 'iot:Subscribe',
-        Resource: `arn:aws:iot:*:*:topicfilter/devices/${THING_NAME_POLICY_VARIABLE}/*`,
+        Resource: iotArn('*', '*', 'topicfilter', `devices/${THING_NAME_POLICY_VARIABLE}/*`),
       },
     ],
   };

@@ -85,6 +85,22 @@ export function lambdaFunctionName(arnOrName: string): string {
   return kind === 'function' && name !== undefined && name !== '' ? name : arnOrName;
 }
 
+/** `arn:aws:lambda:<region>:<account>:function:<name>` (unqualified). */
+export function lambdaFunctionArn(region: string, account: string, name: string): string {
+  return `arn:aws:lambda:${region}:${account}:function:${name}`;
+}
+
+/** `arn:aws:sqs:<region>:<account>:<queue name>`. */
+export function sqsQueueArn(region: string, account: string, name: string): string {
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}
+
+/** The queue name of an SQS queue ARN, or the text itself when it is no such ARN. */
+export function sqsQueueName(arnOrName: string): string {
+  const arn = parseArn(arnOrName);
+  return arn !== null && arn.service === 'sqs' && arn.resource !== '' ? arn.resource : arnOrName;
+}
+
 /** `arn:aws:s3:::<bucket>/<key>`: the resource of an s3:GetObject / s3:PutObject statement. */
 export function s3ObjectArn(bucket: string, key: string): string {
   return `arn:aws:s3:::${bucket}/${key}`;

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { lambdaFunctionArn } from '../../../lib/arn/arn.js';
 import { delay } from '../http.js';
 import type { QueueStore } from '../sqs/queues.js';
 import { type AttemptOutcome, Container, type ErrorPayload, type LogLine } from './container.js';
@@ -138,7 +139,7 @@ export class SandboxFunction {
   ) {
     this.name = options.name ?? 'jitr';
     this.accountId = sandbox.accountId;
-    this.arn = `arn:aws:lambda:${sandbox.region}:${sandbox.accountId}:function:${this.name}`;
+    this.arn = lambdaFunctionArn(sandbox.region, sandbox.accountId, this.name);
     this.caCertificateId = options.caCertificateId;
     this.timing = lambdaTiming(options.retryDelays ?? 'compressed');
     this.random = options.random ?? Math.random;

@@ -1,3 +1,4 @@
+import { sqsQueueArn } from '../../../lib/arn/arn.js';
 import type { MessageAttributeValue } from './md5.js';
 
 export interface StoredMessage {
@@ -106,7 +107,7 @@ export class QueueStore {
     const queue: Queue = {
       name,
       url: `${this.baseUrl}/${this.accountId}/${name}`,
-      arn: `arn:aws:sqs:${this.region}:${this.accountId}:${name}`,
+      arn: sqsQueueArn(this.region, this.accountId, name),
       createdTimestamp: this.now(),
       visibilityTimeoutSeconds: Number(attributes.VisibilityTimeout ?? 30),
       attributes: { ...attributes },

@@ -11,6 +11,7 @@
  * not settled is deleted.
  */
 
+import { sqsQueueName } from '../../arn/arn.js';
 import { type Clock, TokenBucket } from '../../pacing/token-bucket.js';
 import { type DecodedDlqMessage, type DecodedKind, decodeDlqMessage, failureReason } from '../dlq-message.js';
 import {
@@ -140,11 +141,6 @@ function addOnce(list: string[], value: string | undefined, max = Number.POSITIV
   if (value !== undefined && list.length < max && !list.includes(value)) list.push(value);
 }
 
-/** The queue name of an SQS ARN (`arn:aws:sqs:<region>:<account>:<name>`). */
-function queueName(arn: string): string {
-  return arn.slice(arn.lastIndexOf(':') + 1);
-}
-
 function listMessage({ message, decoded }: Held): ListedMessage {
   const failure = decoded.kind === 'unknown' ? undefined : decoded.failure;
   return {
@@ -179,7 +175,7 @@ function groupByReason(held: readonly Held[]): ReasonGroup[] {
     addOnce(group.remedies, failure?.remedy, MAX_REMEDIES);
     addOnce(group.steps, failure?.step);
     if (failure?.recordedAt !== undefined) group.fromTable += 1;
-    if (message.redrivenFrom !== undefined) addOnce(group.redrivenFrom, queueName(message.redrivenFrom));
+    if (message.redrivenFrom !== undefined) addOnce(group.redrivenFrom, sqsQueueName(message.redrivenFrom));
     groups.set(reason, group);
   }
   // Only what a group's messages say: a direct-path group (destination records) lists as before.

@@ -4,10 +4,13 @@ import {
   iotArn,
   iotResourceName,
   iotResourceOf,
+  lambdaFunctionArn,
   lambdaFunctionName,
   parseArn,
   regionOfArn,
   s3ObjectArn,
+  sqsQueueArn,
+  sqsQueueName,
 } from '../../../lib/arn/arn.js';
 
 const CERT = `arn:aws:iot:eu-west-1:123456789012:cert/${'ab'.repeat(32)}`;
@@ -72,5 +75,22 @@ describe('ARNs', () => {
 
   it('writes S3 object ARNs', () => {
     expect(s3ObjectArn('crls', 'crl/ab.crl')).toBe('arn:aws:s3:::crls/crl/ab.crl');
+  });
+
+  it('writes Lambda function and SQS queue ARNs, and reads a queue name back', () => {
+    const queue = sqsQueueArn('eu-west-1', '123456789012', 'jitr-dlq');
+    expect([
+      lambdaFunctionArn('eu-west-1', '123456789012', 'jitr'),
+      queue,
+      sqsQueueName(queue),
+      sqsQueueName('jitr-dlq'),
+      lambdaFunctionName(lambdaFunctionArn('eu-west-1', '123456789012', 'jitr')),
+    ]).toEqual([
+      'arn:aws:lambda:eu-west-1:123456789012:function:jitr',
+      'arn:aws:sqs:eu-west-1:123456789012:jitr-dlq',
+      'jitr-dlq',
+      'jitr-dlq',
+      'jitr',
+    ]);
   });
 });
