@@ -10,10 +10,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // At least two test files at a time. Vitest's default is one fewer worker than cores: on the
-    // 2-core CI machine that ran every file one after the other, while the end-to-end files mostly
-    // wait (on the sandbox, child processes, Lambda retries) and leave a core idle.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // One test file more at a time than cores. Vitest's default, one fewer than cores, ran every
+    // file one after the other on the 2-core CI machine, while the end-to-end files mostly wait (on
+    // the sandbox, child processes, quotas, Lambda retries): with two workers fewer than two of the
+    // suite's threads were runnable 31 % of the time, with three 8 % (sampled every 50 ms).
+    maxWorkers: availableParallelism() + 1,
     // Test files run one after another in the same worker processes, sharing loaded modules: a
     // fresh process and module graph per file cost more CPU than the tests themselves (the whole
     // run took ~250 CPU-s with them, ~135 without, on 2 cores). Sound because no module holds

@@ -5,8 +5,9 @@
 //   - the copy is the working tree's tracked and not-ignored files (a fresh clone of what is
 //     committed, in CI), committed into a new git repository so that `git status` can show what
 //     the examples leave behind;
-//   - `npm ci` is not run: the copy links the node_modules that CI's own `npm ci` installed, and
-//     builds dist/ as npm ci's `prepare` script does; `npm test` is not run: CI runs it (and this
+//   - `npm ci` is not run: the copy links the node_modules that CI's own `npm ci` installed; its
+//     `prepare` script, which builds dist/, runs when the runner's first `npx jitr` (below) links
+//     the copy into npx's cache, before any example; `npm test` is not run: CI runs it (and this
 //     runner is part of it);
 //   - the README's fixed sandbox ports 4566–4572 become a random free range (tests never use
 //     fixed ports), in the blocks and in the copy's events/sandbox-env.json;
@@ -64,7 +65,7 @@ export interface ReadmeRun {
   copy: string;
   /**
    * Every node process the real `npx jitr --version` started, in order: npx's own, the copy's
-   * `prepare` build when npx first links the copy into its cache, then jitr's.
+   * `prepare` build (npx links the copy into its cache first), then jitr's.
    */
   npxProcesses: NpxProcess[];
   runs: BlockRun[];
@@ -109,7 +110,6 @@ export function copyRepository(repoRoot: string, target: string, base: number): 
   // The link below is a symlink, which the copy's `node_modules/` pattern does not match.
   writeFileSync(join(target, '.git', 'info', 'exclude'), '/node_modules\n');
   symlinkSync(join(repoRoot, 'node_modules'), join(target, 'node_modules'), 'dir');
-  execFileSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: target, stdio: 'ignore' });
 }
 
 /**
