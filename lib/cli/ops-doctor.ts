@@ -18,6 +18,7 @@ export async function runDoctor(options: DoctorOptions & { json?: boolean }, cli
     s3: await aws.s3(),
     sqs: await aws.sqs(),
     iam: await aws.iam(),
+    lambda: await aws.lambda(),
     // Bare events (queue path) in the DLQ are explained from the registration-state table.
     recorded: ledgerFailureSource(
       await cli.ledger({

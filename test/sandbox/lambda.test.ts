@@ -1,5 +1,9 @@
 import { type IoTClient, UpdateCACertificateCommand, UpdateCertificateCommand } from '@aws-sdk/client-iot';
-import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  ListEventSourceMappingsCommand,
+} from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +13,7 @@ import {
   type SandboxFunction,
   startSandbox,
 } from '../../infra/sandbox/index.js';
-import { clientsFor, errorOf, shapeOf } from './helpers/clients.js';
+import { clientsFor, errorOf, lambdaClientFor, shapeOf } from './helpers/clients.js';
 import { buildTestHandler, registerTestCa } from './helpers/fixture-function.js';
 import { createTestPki, type TestCa, type TestPki } from './helpers/test-pki.js';
 
@@ -333,12 +337,7 @@ describe('sandbox rule and Lambda side', () => {
       caCertificateId: 'f'.repeat(64),
       env: { FAIL_TIMES: '1' },
     });
-    const lambda = new LambdaClient({
-      endpoint: sandbox.endpoints.lambda,
-      region: sandbox.region,
-      credentials: sandbox.credentials,
-      maxAttempts: 1,
-    });
+    const lambda = lambdaClientFor(sandbox);
     const { certificateId } = await sandbox.registerDevice(pki.issue(ca, 'dev-http'));
     await sandbox.lambda.idle();
     const event = { certificateId, caCertificateId: caId };
@@ -385,6 +384,51 @@ describe('sandbox rule and Lambda side', () => {
     });
   });
 
+  it('answers ListEventSourceMappings over HTTP for the SQS mappings it runs, by function and by source', async () => {
+    // Prepare
+    sandbox.sqs.create('esm-source');
+    const source = sandbox.sqs.byUrl('esm-source').arn;
+    const fed = sandbox.deployFunction({
+      bundle,
+      name: 'esm-fn',
+      caCertificateId: 'e'.repeat(64),
+      eventSource: {
+        queueUrl: 'esm-source',
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 1,
+        maximumConcurrency: 5,
+        reportBatchItemFailures: true,
+      },
+    });
+    sandbox.deployFunction({ bundle, name: 'esm-none', caCertificateId: 'e'.repeat(64) });
+    const lambda = lambdaClientFor(sandbox);
+    const fnArn = 'arn:aws:lambda:us-east-1:123456789012:function:esm-fn';
+
+    // Act
+    const byName = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'esm-fn' }));
+    const byArn = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fnArn }));
+    const bySource = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: source }));
+    const none = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'esm-none' }));
+
+    // Assess
+    const mapping = {
+      UUID: fed.eventSource?.uuid,
+      EventSourceArn: 'arn:aws:sqs:us-east-1:123456789012:esm-source',
+      FunctionArn: fnArn,
+      State: 'Enabled',
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    };
+    expect(mapping.UUID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(byName.EventSourceMappings).toEqual([mapping]);
+    expect(byArn.EventSourceMappings).toEqual([mapping]);
+    expect(bySource.EventSourceMappings).toEqual([mapping]);
+    expect(none.EventSourceMappings).toEqual([]);
+    lambda.destroy();
+  });
+
   it('refuses a synchronous Invoke at the concurrency limit with 429 TooManyRequestsException, as Lambda does', async () => {
     // Prepare: one environment (the account's concurrency), busy with a slow invoke; then a
     // function with a reserved concurrency of 1.
@@ -403,12 +447,7 @@ describe('sandbox rule and Lambda side', () => {
       reservedConcurrency: 1,
       env: slow,
     });
-    const lambda = new LambdaClient({
-      endpoint: sandbox.endpoints.lambda,
-      region: sandbox.region,
-      credentials: sandbox.credentials,
-      maxAttempts: 1,
-    });
+    const lambda = lambdaClientFor(sandbox);
     const { certificateId } = await sandbox.registerDevice(pki.issue(ca, 'dev-429'));
     await sandbox.lambda.idle();
     const invoke = (name: string) =>

@@ -9,6 +9,7 @@
  * receives. A throttled batch (no container under the concurrency limit) is retried with
  * backoff until its visibility timeout ends, then left to reappear.
  */
+import { randomUUID } from 'node:crypto';
 import { delay } from '../http.js';
 import { md5OfBody } from '../sqs/md5.js';
 import type { MessageGone, Queue, QueueStore, StoredMessage } from '../sqs/queues.js';
@@ -53,6 +54,8 @@ const POLLER_STEP_MS = 200;
 const EMPTY_POLL_MS = 20;
 
 export class EventSourceMapping {
+  /** The mapping's id, as ListEventSourceMappings reports it. */
+  readonly uuid = randomUUID();
   readonly queue: Queue;
   readonly stats: EventSourceStats = {
     batches: 0,
@@ -63,6 +66,9 @@ export class EventSourceMapping {
   };
   private readonly batchSize: number;
   private readonly windowMs: number;
+  /** As configured (unscaled), for ListEventSourceMappings. */
+  private readonly windowSeconds: number;
+  private readonly maximumConcurrency: number | undefined;
   private readonly maxConcurrency: number;
   private readonly reportFailures: boolean;
   private readonly waiters = new Map<string, Array<(how: MessageGone['how']) => void>>();
@@ -89,6 +95,8 @@ export class EventSourceMapping {
     if (this.batchSize > 10 && window < 1)
       throw new RangeError('a batchSize over 10 needs maximumBatchingWindowSeconds ≥ 1 (as Lambda requires)');
     this.windowMs = timing.scale(window * 1000);
+    this.windowSeconds = window;
+    this.maximumConcurrency = options.maximumConcurrency;
     this.maxConcurrency = options.maximumConcurrency ?? 1000;
     if (!Number.isSafeInteger(this.maxConcurrency) || this.maxConcurrency < 2 || this.maxConcurrency > 1000)
       throw new RangeError('maximumConcurrency must be 2–1000');
@@ -113,6 +121,23 @@ export class EventSourceMapping {
   /** No batch running and nothing left in the queue (visible or not). */
   get isIdle(): boolean {
     return this.running === 0 && this.queue.messages.length === 0;
+  }
+
+  /** What ListEventSourceMappings answers for this mapping (the fields the product reads, and its settings). */
+  configuration(functionArn: string): Record<string, unknown> {
+    return {
+      UUID: this.uuid,
+      EventSourceArn: this.queue.arn,
+      FunctionArn: functionArn,
+      // A stopped mapping (its function removed) polls no more.
+      State: this.stopped ? 'Disabled' : 'Enabled',
+      BatchSize: this.batchSize,
+      MaximumBatchingWindowInSeconds: this.windowSeconds,
+      FunctionResponseTypes: this.reportFailures ? ['ReportBatchItemFailures'] : [],
+      ...(this.maximumConcurrency === undefined
+        ? {}
+        : { ScalingConfig: { MaximumConcurrency: this.maximumConcurrency } }),
+    };
   }
 
   stop(): void {

@@ -5,6 +5,7 @@ import { InvokeThrottledError, type SandboxFunction } from './function.js';
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
+const MAPPINGS = /^\/2015-03-31\/event-source-mappings\/?$/;
 
 function lambdaError(res: ServerResponse, status: number, name: string, message: string): void {
   sendJson(res, status, { Type: 'User', Message: message }, { 'x-amzn-errortype': name });
@@ -15,6 +16,24 @@ function resolveName(label: string): string {
   return lambdaFunctionName(decodeURIComponent(label));
 }
 
+/**
+ * ListEventSourceMappings over the mappings the sandbox runs (one SQS mapping per function at
+ * most), filtered by FunctionName and EventSourceArn; one page (no Marker).
+ */
+function listEventSourceMappings(query: URLSearchParams, functions: SandboxFunction[]) {
+  const label = query.get('FunctionName');
+  const name = label === null ? null : resolveName(label);
+  const source = query.get('EventSourceArn');
+  const mappings = functions.flatMap((fn) =>
+    fn.eventSource !== undefined &&
+    (name === null || fn.name === name) &&
+    (source === null || fn.eventSource.queue.arn === source)
+      ? [fn.eventSource.configuration(fn.arn)]
+      : [],
+  );
+  return { EventSourceMappings: mappings };
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
@@ -22,6 +41,10 @@ async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const text = await readBody(req);
+  if (req.method === 'GET' && MAPPINGS.test(url.pathname)) {
+    sendJson(res, 200, listEventSourceMappings(url.searchParams, functions()));
+    return;
+  }
   const invoke = req.method === 'POST' ? INVOKE.exec(url.pathname) : null;
   const config = req.method === 'GET' ? CONFIGURATION.exec(url.pathname) : null;
   const label = invoke?.[1] ?? config?.[1];
@@ -80,7 +103,10 @@ async function handle(
   res.end(payload);
 }
 
-/** Lambda's Invoke and GetFunctionConfiguration (restJson1) over the deployed functions. */
+/**
+ * Lambda's Invoke, GetFunctionConfiguration and ListEventSourceMappings (restJson1) over the
+ * deployed functions.
+ */
 export function createLambdaServer(functions: () => SandboxFunction[]): Server {
   return createServer((req, res) => {
     handle(req, res, functions).catch((error: unknown) => {

@@ -1,7 +1,9 @@
 /** Doctor checks of what the handler reads: the CRL, the template and what it references, the role. Pure. */
+
 import { parseCertificate } from '../../certificate/index.js';
 import { loadCrl } from '../../crl/index.js';
 import { checkTemplate } from '../../template/index.js';
+import { line } from './check-line.js';
 import {
   type CheckResult,
   type DoctorFacts,
@@ -11,10 +13,6 @@ import {
 } from './types.js';
 
 const FRESHNESS_CODES = new Set(['CrlStale', 'CrlNotYetValid']);
-
-function line(section: string, ok: boolean, title: string, remedy: string): CheckResult {
-  return ok ? { section, ok, title } : { section, ok, title, remedy };
-}
 
 function describeError(error: unknown): { code: string; message: string; remedy: string } {
   const e = error as { code?: unknown; message?: unknown; remedy?: unknown; path?: unknown };

@@ -1,12 +1,17 @@
 /** Doctor checks of the deployed wiring: the CA, the topic rule and the DLQ. Pure. */
+
 import { lambdaFunctionName } from '../../arn/arn.js';
-import { type CheckResult, type DoctorFacts, isGatherError } from './types.js';
+import { line } from './check-line.js';
+import { checkQueueIngestion } from './checks-ingestion.js';
+import {
+  type CheckResult,
+  type DoctorFacts,
+  type IngestionFacts,
+  isGatherError,
+  type TopicRuleFacts,
+} from './types.js';
 
 const TOPIC_PREFIX = '$aws/events/certificates/registered/';
-
-function line(section: string, ok: boolean, title: string, remedy: string): CheckResult {
-  return ok ? { section, ok, title } : { section, ok, title, remedy };
-}
 
 /** The topic in a rule's `SELECT … FROM '<topic>'`, null when there is none. */
 export function ruleTopic(sql: string): string | null {
@@ -96,18 +101,8 @@ export function checkRule(facts: DoctorFacts): CheckResult[] {
       `Set the rule's SQL to SELECT * FROM '${wanted ?? `${TOPIC_PREFIX}<caCertificateId>`}' (the stack's CA parameter), then redeploy.`,
     ),
   );
-  if (facts.functionArn !== undefined && facts.functionArn !== null) {
-    const fn = lambdaFunctionName(facts.functionArn);
-    const targets = rule.lambdaTargets.some((t) => lambdaFunctionName(t) === fn);
-    results.push(
-      line(
-        'rule',
-        targets,
-        `the rule invokes function ${fn}${targets ? '' : ` (it invokes ${rule.lambdaTargets.map(lambdaFunctionName).join(', ') || 'no function'})`}`,
-        `Give the rule a Lambda action on ${facts.functionArn} (the stack does this), then redeploy.`,
-      ),
-    );
-  }
+  if (facts.functionArn !== undefined && facts.functionArn !== null)
+    results.push(...checkDelivery(rule, facts.functionArn, facts.ingestion));
   results.push(
     line(
       'rule',
@@ -117,6 +112,30 @@ export function checkRule(facts: DoctorFacts): CheckResult[] {
     ),
   );
   return results;
+}
+
+/**
+ * The rule reaches the function along one of the stack's ingestion paths: direct (a Lambda
+ * action on it) or queue (an SQS action to a queue an enabled event source mapping of it reads).
+ */
+function checkDelivery(
+  rule: TopicRuleFacts,
+  functionArn: string,
+  ingestion: IngestionFacts | undefined,
+): CheckResult[] {
+  const fn = lambdaFunctionName(functionArn);
+  const direct = rule.lambdaTargets.some((t) => lambdaFunctionName(t) === fn);
+  if (!direct && rule.sqsTargets.length > 0 && ingestion !== undefined)
+    return checkQueueIngestion(fn, functionArn, ingestion);
+  const others = rule.lambdaTargets.map(lambdaFunctionName).join(', ') || 'no function';
+  return [
+    line(
+      'rule',
+      direct,
+      `the rule invokes function ${fn}${direct ? ' (direct ingestion)' : ` (it invokes ${others}, and has no SQS action)`}`,
+      `Give the rule a Lambda action on ${functionArn} (IngestionMode=direct) or an SQS action to the queue an event source mapping of ${fn} reads (IngestionMode=queue, the stack's default), then redeploy.`,
+    ),
+  ];
 }
 
 /** The DLQ is empty; otherwise how many messages, grouped by reason. */

@@ -11,7 +11,13 @@ import type { ProvisioningTemplate } from '../../template/template-types.js';
 import { ruleTopic } from './checks-setup.js';
 import type { DoctorPorts, DoctorTarget } from './ports.js';
 import { templateReferences } from './references.js';
-import type { DoctorFacts, Gathered, ReferenceFacts, TemplateReferences } from './types.js';
+import {
+  type DoctorFacts,
+  type Gathered,
+  isGatherError,
+  type ReferenceFacts,
+  type TemplateReferences,
+} from './types.js';
 
 async function attempt<T>(fn: () => Promise<T>): Promise<Gathered<T>> {
   try {
@@ -89,7 +95,7 @@ export async function gatherFacts(
   else if (target.functionArn === null)
     skip(
       'rule',
-      'the rule invokes the function',
+      'the rule delivers to the function',
       'no function known',
       'Pass --function-name <name> of a deployed function (or --stack).',
     );
@@ -101,6 +107,14 @@ export async function gatherFacts(
     const topicCa = rule !== null && !('error' in rule) ? ruleTopic(rule.sql)?.split('/').pop() : undefined;
     if (facts.caCertificateId === null && topicCa !== undefined && CERTIFICATE_ID_PATTERN.test(topicCa))
       facts.caCertificateId = topicCa;
+    const fn = target.functionArn;
+    // The queue path: the rule's SQS action feeds the function through an event source mapping.
+    if (rule !== null && !isGatherError(rule) && rule.sqsTargets.length > 0 && fn !== null) {
+      const queues = [];
+      for (const queueUrl of rule.sqsTargets)
+        queues.push({ queueUrl, arn: await attempt(() => ports.queueArn(queueUrl)) });
+      facts.ingestion = { queues, mappings: await attempt(() => ports.listEventSourceMappings(fn)) };
+    }
   }
   const caId = facts.caCertificateId;
   if (caId !== null) facts.ca = await attempt(() => ports.describeCa(caId));

@@ -1,13 +1,17 @@
 /** What `jitr doctor` reads from AWS, as one port (SDK adapter: sdk-doctor-ports.ts). */
 import type { CaCertificateDescription } from '../../provisioning/iot-registry.js';
 import type { ReasonGroup } from '../replay/engine.js';
-import type { TopicRuleFacts } from './types.js';
+import type { EventSourceMappingFacts, TopicRuleFacts } from './types.js';
 
 export interface DoctorPorts {
   /** null when the CA does not exist. */
   describeCa(caCertificateId: string): Promise<CaCertificateDescription | null>;
   /** null when the rule does not exist (or GetTopicRule is denied: AWS answers alike). */
   getTopicRule(ruleName: string): Promise<TopicRuleFacts | null>;
+  /** The queue's ARN (GetQueueAttributes QueueArn); null when the queue does not exist. */
+  queueArn(queueUrl: string): Promise<string | null>;
+  /** The function's event source mappings (ListEventSourceMappings with FunctionName). */
+  listEventSourceMappings(functionArn: string): Promise<EventSourceMappingFacts[]>;
   /** null when the object does not exist. */
   getObject(bucket: string, key: string): Promise<Uint8Array | null>;
   describeThingType(name: string): Promise<{ exists: boolean; deprecated: boolean }>;

@@ -12,6 +12,7 @@ import {
   GetTopicRuleCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
+import { type LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JitrLogger } from '../../observability.js';
@@ -26,7 +27,7 @@ import { replayDlq } from '../replay/engine.js';
 import type { EventInvoker } from '../replay/ports.js';
 import { SqsDlqQueue } from '../replay/sqs-dlq-queue.js';
 import type { DoctorPorts } from './ports.js';
-import type { TopicRuleFacts } from './types.js';
+import type { EventSourceMappingFacts, TopicRuleFacts } from './types.js';
 
 export interface SdkDoctorClients {
   iot: IoTClient;
@@ -34,6 +35,8 @@ export interface SdkDoctorClients {
   s3: S3Client;
   sqs: SQSClient;
   iam: IAMClient;
+  /** The function's event source mappings (the queue path). */
+  lambda: LambdaClient;
   /** Why bare events in the DLQ failed (the registration-state table); absent: none known. */
   recorded?: RecordedFailureSource;
 }
@@ -51,7 +54,7 @@ const noInvoker: EventInvoker = {
 
 /** Builds the doctor ports over SDK clients. */
 export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
-  const { iot, s3, sqs, iam, registry, recorded } = clients;
+  const { iot, s3, sqs, iam, lambda, registry, recorded } = clients;
   return {
     async describeCa(caCertificateId) {
       try {
@@ -85,6 +88,7 @@ export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
           lambdaTargets: (rule.actions ?? []).flatMap((a) =>
             a.lambda?.functionArn ? [a.lambda.functionArn] : [],
           ),
+          sqsTargets: (rule.actions ?? []).flatMap((a) => (a.sqs?.queueUrl ? [a.sqs.queueUrl] : [])),
           errorAction,
         };
         return facts;
@@ -93,6 +97,42 @@ export function sdkDoctorPorts(clients: SdkDoctorClients): DoctorPorts {
         if (isNamed(error, 'UnauthorizedException', 'ResourceNotFoundException')) return null;
         throw error;
       }
+    },
+
+    async queueArn(queueUrl) {
+      try {
+        const out = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+        );
+        return out.Attributes?.QueueArn ?? null;
+      } catch (error) {
+        if (isNamed(error, 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue')) return null;
+        throw error;
+      }
+    },
+
+    async listEventSourceMappings(functionArn) {
+      const mappings: EventSourceMappingFacts[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await lambda.send(
+          new ListEventSourceMappingsCommand({
+            FunctionName: functionArn,
+            ...(marker === undefined ? {} : { Marker: marker }),
+          }),
+        );
+        for (const m of out.EventSourceMappings ?? []) {
+          if (m.UUID === undefined || m.EventSourceArn === undefined) continue;
+          mappings.push({
+            uuid: m.UUID,
+            eventSourceArn: m.EventSourceArn,
+            state: m.State ?? 'unknown',
+            reportBatchItemFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+          });
+        }
+        marker = out.NextMarker;
+      } while (marker !== undefined && marker !== '');
+      return mappings;
     },
 
     async getObject(bucket, key) {

@@ -19,10 +19,29 @@ export interface TopicRuleFacts {
   ruleName: string;
   sql: string;
   disabled: boolean;
-  /** Lambda function ARNs of the rule's actions. */
+  /** Lambda function ARNs of the rule's actions (the direct ingestion path). */
   lambdaTargets: string[];
+  /** Queue URLs of the rule's SQS actions (the queue ingestion path, the stack's default). */
+  sqsTargets: string[];
   /** A short description of the error action (`sqs:<queueUrl>`, `lambda:<arn>`, …), null when none. */
   errorAction: string | null;
+}
+
+/** What ListEventSourceMappings says about one of the function's mappings. */
+export interface EventSourceMappingFacts {
+  uuid: string;
+  eventSourceArn: string;
+  /** `Enabled`, `Disabled`, `Creating`, `Enabling`, `Disabling`, `Updating`, `Deleting`. */
+  state: string;
+  /** FunctionResponseTypes holds ReportBatchItemFailures. */
+  reportBatchItemFailures: boolean;
+}
+
+/** The queue path's wiring: the ARN of each queue the rule writes to, and the function's mappings. */
+export interface IngestionFacts {
+  /** One per SQS action of the rule; `arn` null: no such queue. */
+  queues: { queueUrl: string; arn: Gathered<string | null> }[];
+  mappings: Gathered<EventSourceMappingFacts[]>;
 }
 
 /** A gathering step that could not complete (permissions, network): reported as ✗ with its message. */
@@ -68,6 +87,8 @@ export interface DoctorFacts {
   ca?: Gathered<CaCertificateDescription | null>;
   rule?: { name: string; facts: Gathered<TopicRuleFacts | null> };
   functionArn?: string | null;
+  /** Read when the rule has SQS actions and the function is known (the queue path). */
+  ingestion?: IngestionFacts;
   crl?: {
     bucket: string;
     key: string;

@@ -1,5 +1,7 @@
 // `jitr doctor` end to end: a correct setup in the sandbox (CA, CRL, S3 template with its thing
-// type and groups, deployed function, topic rule with an error action, empty DLQ) passes; then
+// type and groups, deployed function, topic rule with an error action, empty DLQ) passes on the
+// stack's default queue path (rule → IngestionQueue → event source mapping) and on the direct
+// path (rule → function); then
 // each misconfiguration is introduced alone, caught with its remedy, and undone. IAM policy
 // simulation has no sandbox: it is faked at command level.
 
@@ -17,7 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TEMPLATE_OPTIONS, demoTemplate } from '../../../infra/demo/template.js';
 import { createTemplateResources, uploadTemplate } from '../../../infra/local-aws/aws-setup.js';
-import { deployJitr } from '../../../infra/local-aws/deployment.js';
+import { deployJitr, INGESTION_QUEUE } from '../../../infra/local-aws/deployment.js';
 import {
   addCa,
   type LocalAws,
@@ -42,6 +44,10 @@ let iam: IAMClient;
 let lambda: LambdaClient;
 let target: DoctorTarget;
 let functionArn: string;
+/** The queue the stack's rule writes to on the queue path (IngestionQueue). */
+let ingestUrl: string;
+/** The UUID the sandbox's ListEventSourceMappings reports for the function's mapping. */
+let mappingUuid: string | undefined;
 let table: ReturnType<typeof localLedger>;
 /** Actions the fake IAM simulation denies. */
 const denied = new Set<string>();
@@ -54,6 +60,7 @@ function ports(options: { table?: boolean } = {}) {
     s3: aws.s3,
     sqs: aws.sqs,
     iam,
+    lambda,
     ...(options.table === false ? {} : { recorded: ledgerFailureSource(table.ledger) }),
   });
 }
@@ -85,7 +92,7 @@ async function failing(overrides: Partial<DoctorTarget> = {}): Promise<{ title: 
 async function createRule(
   iot: IoTClient,
   name: string,
-  options: { sql: string; fn: string; disabled?: boolean; errorAction?: boolean },
+  options: { sql: string; fn?: string; queueUrl?: string; disabled?: boolean; errorAction?: boolean },
 ) {
   await iot.send(
     new CreateTopicRuleCommand({
@@ -94,7 +101,17 @@ async function createRule(
         sql: options.sql,
         awsIotSqlVersion: '2016-03-23',
         ruleDisabled: options.disabled ?? false,
-        actions: [{ lambda: { functionArn: options.fn } }],
+        // The queue path's SQS action (the stack default), or the direct path's Lambda action.
+        actions: [
+          options.queueUrl === undefined
+            ? { lambda: { functionArn: options.fn } }
+            : {
+                sqs: {
+                  queueUrl: options.queueUrl,
+                  roleArn: 'arn:aws:iam::123456789012:role/jitr-rule-queue',
+                },
+              },
+        ],
         ...(options.errorAction === false
           ? {}
           : {
@@ -117,16 +134,25 @@ beforeAll(async () => {
   const deployment = await deployJitr(aws, { bundle, env: { TEMPLATE_SOURCE: source } });
   table = localLedger(aws);
   functionArn = String(deployment.fn.configuration().FunctionArn);
+  ingestUrl = aws.sandbox.sqs.byUrl(INGESTION_QUEUE).url;
+  mappingUuid = deployment.fn.eventSource?.uuid;
   const topic = `$aws/events/certificates/registered/${ca.caCertificateId}`;
-  await createRule(aws.iot, RULE, { sql: `SELECT * FROM '${topic}'`, fn: functionArn });
+  await createRule(aws.iot, RULE, { sql: `SELECT * FROM '${topic}'`, queueUrl: ingestUrl });
+  await createRule(aws.iot, 'rule_direct', { sql: `SELECT * FROM '${topic}'`, fn: functionArn });
   await createRule(aws.iot, 'rule_disabled', {
     sql: `SELECT * FROM '${topic}'`,
-    fn: functionArn,
+    queueUrl: ingestUrl,
     disabled: true,
   });
   await createRule(aws.iot, 'rule_other_ca', {
     sql: `SELECT * FROM '$aws/events/certificates/registered/${'e'.repeat(64)}'`,
-    fn: functionArn,
+    queueUrl: ingestUrl,
+  });
+  // Writes to the DLQ, which no event source mapping of the function reads.
+  await createRule(aws.iot, 'rule_other_queue', { sql: `SELECT * FROM '${topic}'`, queueUrl: aws.queueUrl });
+  await createRule(aws.iot, 'rule_missing_queue', {
+    sql: `SELECT * FROM '${topic}'`,
+    queueUrl: `${ingestUrl.slice(0, ingestUrl.lastIndexOf('/'))}/no-such-queue`,
   });
   await createRule(aws.iot, 'rule_other_fn', {
     sql: `SELECT * FROM '${topic}'`,
@@ -134,7 +160,7 @@ beforeAll(async () => {
   });
   await createRule(aws.iot, 'rule_no_error', {
     sql: `SELECT * FROM '${topic}'`,
-    fn: functionArn,
+    queueUrl: ingestUrl,
     errorAction: false,
   });
   iam = new IAMClient({ region: aws.sandbox.region, credentials: aws.sandbox.credentials });
@@ -188,8 +214,28 @@ describe('jitr doctor against the sandbox', () => {
     expect(results.map((r) => r.section)).toEqual(
       expect.arrayContaining(['ca', 'rule', 'crl', 'template', 'role', 'dlq']),
     );
+    // The stack's default queue path, read through SQS and Lambda's ListEventSourceMappings.
+    expect(mappingUuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(results.filter((r) => r.section === 'rule').map((r) => r.title)).toEqual([
+      `topic rule ${RULE} is enabled`,
+      `the rule listens to $aws/events/certificates/registered/${ca.caCertificateId}`,
+      `the rule writes to queue ${INGESTION_QUEUE}, which feeds function jitr (event source mapping ${mappingUuid})`,
+      'the event source mapping is Enabled',
+      'the event source mapping reports batch item failures (ReportBatchItemFailures)',
+      `the rule has an error action (sqs:${aws.queueUrl})`,
+    ]);
     expect(results.find((r) => r.title.startsWith('thing group demo-plant-7'))?.ok).toBe(true);
     expect(doctorExitCode(results)).toBe(0);
+  });
+
+  it('passes the direct path: the rule invokes the function', async () => {
+    // Act
+    const results = await doctor({ ...target, ruleName: 'rule_direct' }, ports(), new Date());
+    // Assess
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.filter((r) => r.section === 'rule').map((r) => r.title)).toContain(
+      'the rule invokes function jitr (direct ingestion)',
+    );
   });
 
   it.each([
@@ -226,8 +272,13 @@ describe('jitr doctor against the sandbox', () => {
     ['no_such_rule', 'topic rule no_such_rule exists'],
     ['rule_disabled', 'topic rule rule_disabled is enabled'],
     ['rule_other_ca', 'the rule listens to $aws/events/certificates/registered/'],
-    ['rule_other_fn', 'the rule invokes function jitr (it invokes someone-else)'],
+    ['rule_other_fn', 'the rule invokes function jitr (it invokes someone-else, and has no SQS action)'],
     ['rule_no_error', 'the rule has an error action'],
+    [
+      'rule_other_queue',
+      "the rule's queue jitr-dlq feeds function jitr (no event source mapping of jitr reads it; jitr reads jitr-ingest)",
+    ],
+    ['rule_missing_queue', "the rule's queue no-such-queue exists"],
   ])('catches a rule problem (%s)', async (ruleName, title) => {
     // Act
     const failures = await failing({ ruleName });

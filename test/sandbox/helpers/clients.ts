@@ -1,4 +1,5 @@
 import { IoTClient } from '@aws-sdk/client-iot';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Sandbox } from '../../../infra/sandbox/index.js';
@@ -14,6 +15,16 @@ export function clientsFor(
     s3: new S3Client({ ...common, endpoint: sandbox.endpoints.s3, forcePathStyle: true }),
     sqs: new SQSClient({ ...common, endpoint: sandbox.endpoints.sqs }),
   };
+}
+
+/** A Lambda client on the sandbox's Lambda HTTP API (one attempt: a refusal is what a test asserts). */
+export function lambdaClientFor(sandbox: Sandbox): LambdaClient {
+  return new LambdaClient({
+    endpoint: sandbox.endpoints.lambda,
+    region: sandbox.region,
+    credentials: sandbox.credentials,
+    maxAttempts: 1,
+  });
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */

@@ -8,10 +8,11 @@ import { GetTopicRuleCommand, IoTClient, UnauthorizedException } from '@aws-sdk/
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
+  ListEventSourceMappingsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { sdkDoctorPorts } from '../../../lib/operations/doctor/sdk-doctor-ports.js';
@@ -19,7 +20,7 @@ import { sdkTargetReaders } from '../../../lib/operations/doctor/sdk-target-read
 
 const REGION = { region: 'us-east-1' };
 
-function ports(iot: IoTClient, iam: IAMClient) {
+function ports(iot: IoTClient, iam: IAMClient, clients: { sqs?: SQSClient; lambda?: LambdaClient } = {}) {
   const registry = {
     describeCaCertificate: async () => {
       throw new Error('unused');
@@ -28,7 +29,14 @@ function ports(iot: IoTClient, iam: IAMClient) {
       throw new Error('unused');
     },
   };
-  return sdkDoctorPorts({ iot, iam, registry, s3: new S3Client(REGION), sqs: new SQSClient(REGION) });
+  return sdkDoctorPorts({
+    iot,
+    iam,
+    registry,
+    s3: new S3Client(REGION),
+    sqs: clients.sqs ?? new SQSClient(REGION),
+    lambda: clients.lambda ?? new LambdaClient(REGION),
+  });
 }
 
 describe('sdkDoctorPorts', () => {
@@ -58,9 +66,69 @@ describe('sdkDoctorPorts', () => {
       sql: "SELECT * FROM '$aws/events/certificates/registered/+'",
       disabled: false,
       lambdaTargets: ['arn:aws:lambda:us-east-1:1:function:jitr'],
+      sqsTargets: ['q'],
       errorAction: 'sqs:https://sqs/dlq',
     });
     expect(await p.getTopicRule('gone')).toBeNull();
+  });
+
+  it("lists the function's event source mappings page by page, and reads a queue's ARN (null: no such queue)", async () => {
+    // Prepare
+    const fn = 'arn:aws:lambda:us-east-1:1:function:jitr';
+    const lambda = new LambdaClient(REGION);
+    const lambdaMock = mockClient(lambda);
+    lambdaMock
+      .on(ListEventSourceMappingsCommand, { FunctionName: fn })
+      .resolvesOnce({
+        EventSourceMappings: [
+          {
+            UUID: 'u-1',
+            EventSourceArn: 'arn:aws:sqs:us-east-1:1:jitr-ingest',
+            FunctionArn: fn,
+            State: 'Enabled',
+            BatchSize: 10,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            ScalingConfig: { MaximumConcurrency: 5 },
+          },
+        ],
+        NextMarker: 'm2',
+      })
+      .on(ListEventSourceMappingsCommand, { FunctionName: fn, Marker: 'm2' })
+      .resolves({
+        EventSourceMappings: [
+          {
+            UUID: 'u-2',
+            EventSourceArn: 'arn:aws:sqs:us-east-1:1:jitr-dlq',
+            FunctionArn: fn,
+            State: 'Disabled',
+          },
+        ],
+      });
+    const sqs = new SQSClient(REGION);
+    mockClient(sqs)
+      .on(GetQueueAttributesCommand, { QueueUrl: 'https://sqs/1/jitr-ingest', AttributeNames: ['QueueArn'] })
+      .resolves({ Attributes: { QueueArn: 'arn:aws:sqs:us-east-1:1:jitr-ingest' } })
+      .on(GetQueueAttributesCommand, { QueueUrl: 'https://sqs/1/gone' })
+      .rejects(new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} }));
+    const p = ports(new IoTClient(REGION), new IAMClient(REGION), { sqs, lambda });
+    // Act / Assess
+    expect(await p.listEventSourceMappings(fn)).toEqual([
+      {
+        uuid: 'u-1',
+        eventSourceArn: 'arn:aws:sqs:us-east-1:1:jitr-ingest',
+        state: 'Enabled',
+        reportBatchItemFailures: true,
+      },
+      {
+        uuid: 'u-2',
+        eventSourceArn: 'arn:aws:sqs:us-east-1:1:jitr-dlq',
+        state: 'Disabled',
+        reportBatchItemFailures: false,
+      },
+    ]);
+    expect(lambdaMock.calls()).toHaveLength(2);
+    expect(await p.queueArn('https://sqs/1/jitr-ingest')).toBe('arn:aws:sqs:us-east-1:1:jitr-ingest');
+    expect(await p.queueArn('https://sqs/1/gone')).toBeNull();
   });
 
   it('reads per-resource decisions and follows the simulation pages', async () => {

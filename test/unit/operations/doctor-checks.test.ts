@@ -76,6 +76,7 @@ function goodFacts(): DoctorFacts {
         sql: `SELECT * FROM '$aws/events/certificates/registered/${CA_ID}'`,
         disabled: false,
         lambdaTargets: [FN],
+        sqsTargets: [],
         errorAction: `sqs:${QUEUE}`,
       },
     },
@@ -125,7 +126,7 @@ describe('doctor checks', () => {
       'ca no JITP template is attached to the CA (it would race the handler)',
       'rule topic rule jitr_registered is enabled',
       `rule the rule listens to $aws/events/certificates/registered/${CA_ID}`,
-      'rule the rule invokes function jitr',
+      'rule the rule invokes function jitr (direct ingestion)',
       `rule the rule has an error action (sqs:${QUEUE})`,
       `crl CRL s3://crls/crl/${CA_ID}.crl exists`,
       'crl the CRL parses and is signed by the CA (CRL number 7)',
@@ -202,6 +203,7 @@ describe('doctor checks', () => {
         sql: `SELECT * FROM '$aws/events/certificates/registered/${'d'.repeat(64)}'`,
         disabled: true,
         lambdaTargets: ['arn:aws:lambda:us-east-1:123456789012:function:other:live'],
+        sqsTargets: [],
         errorAction: null,
       },
     };
@@ -217,8 +219,8 @@ describe('doctor checks', () => {
         remedy: `Set the rule's SQL to SELECT * FROM '$aws/events/certificates/registered/${CA_ID}' (the stack's CA parameter), then redeploy.`,
       },
       {
-        title: 'the rule invokes function jitr (it invokes other)',
-        remedy: `Give the rule a Lambda action on ${FN} (the stack does this), then redeploy.`,
+        title: 'the rule invokes function jitr (it invokes other, and has no SQS action)',
+        remedy: `Give the rule a Lambda action on ${FN} (IngestionMode=direct) or an SQS action to the queue an event source mapping of jitr reads (IngestionMode=queue, the stack's default), then redeploy.`,
       },
       {
         title: 'the rule has an error action',
@@ -446,5 +448,147 @@ describe('doctor checks', () => {
         remedy: `Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr --table jitr-state`,
       },
     ]);
+  });
+});
+
+describe('doctor checks of the queue ingestion path (the stack default)', () => {
+  const INGEST = 'https://sqs.us-east-1.amazonaws.com/123456789012/jitr-ingest';
+  const INGEST_ARN = 'arn:aws:sqs:us-east-1:123456789012:jitr-ingest';
+  const OTHER_ARN = 'arn:aws:sqs:us-east-1:123456789012:other-queue';
+  const UUID = '14e0db71-5d35-4eb5-b481-8945cf9d10c2';
+
+  /** The stack's default: an SQS action to IngestionQueue, an enabled mapping from it to the function. */
+  function queueFacts(
+    mapping: Partial<{ eventSourceArn: string; state: string; reportBatchItemFailures: boolean }> = {},
+  ): DoctorFacts {
+    const facts = goodFacts();
+    if (facts.rule === undefined || facts.rule.facts === null || 'error' in facts.rule.facts)
+      throw new Error('goodFacts has a rule');
+    facts.rule.facts.lambdaTargets = [];
+    facts.rule.facts.sqsTargets = [INGEST];
+    facts.ingestion = {
+      queues: [{ queueUrl: INGEST, arn: INGEST_ARN }],
+      mappings: [
+        {
+          uuid: UUID,
+          eventSourceArn: INGEST_ARN,
+          state: 'Enabled',
+          reportBatchItemFailures: true,
+          ...mapping,
+        },
+      ],
+    };
+    return facts;
+  }
+
+  function ruleLines(facts: DoctorFacts) {
+    return runChecks(facts, REFERENCES)
+      .filter((r) => r.section === 'rule')
+      .map((r) => (r.ok ? `✓ ${r.title}` : `✗ ${r.title} → ${r.remedy}`));
+  }
+
+  it('passes when the rule writes to a queue an enabled mapping with ReportBatchItemFailures feeds to the function', () => {
+    // Act
+    const results = runChecks(queueFacts(), REFERENCES);
+    // Assess
+    expect(doctorExitCode(results)).toBe(0);
+    expect(ruleLines(queueFacts())).toEqual([
+      '✓ topic rule jitr_registered is enabled',
+      `✓ the rule listens to $aws/events/certificates/registered/${CA_ID}`,
+      `✓ the rule writes to queue jitr-ingest, which feeds function jitr (event source mapping ${UUID})`,
+      '✓ the event source mapping is Enabled',
+      '✓ the event source mapping reports batch item failures (ReportBatchItemFailures)',
+      `✓ the rule has an error action (sqs:${QUEUE})`,
+    ]);
+  });
+
+  it('fails when the rule writes to a queue no mapping of the function reads', () => {
+    // Prepare
+    const facts = queueFacts({ eventSourceArn: OTHER_ARN });
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title:
+          "the rule's queue jitr-ingest feeds function jitr (no event source mapping of jitr reads it; jitr reads other-queue)",
+        remedy: `Point the rule's SQS action at the queue jitr reads, or: aws lambda create-event-source-mapping --function-name ${FN} --event-source-arn ${INGEST_ARN} --function-response-types ReportBatchItemFailures (the stack's IngestionEventSource), then redeploy.`,
+      },
+    ]);
+  });
+
+  it('fails when the function has no mapping, or its mapping is disabled or drops partial-batch failures', () => {
+    // Prepare
+    const none = queueFacts();
+    if (none.ingestion !== undefined) none.ingestion.mappings = [];
+    // Act / Assess
+    expect(failures(none).map((f) => f.title)).toEqual([
+      "the rule's queue jitr-ingest feeds function jitr (no event source mapping of jitr reads it; jitr has none)",
+    ]);
+    expect(failures(queueFacts({ state: 'Disabled' }))).toEqual([
+      {
+        title: 'the event source mapping is Enabled (it is Disabled)',
+        remedy: `aws lambda update-event-source-mapping --uuid ${UUID} --enabled`,
+      },
+    ]);
+    expect(failures(queueFacts({ reportBatchItemFailures: false })).map((f) => f.title)).toEqual([
+      'the event source mapping reports batch item failures (ReportBatchItemFailures)',
+    ]);
+    expect(failures(queueFacts({ reportBatchItemFailures: false }))[0]?.remedy).toMatch(
+      new RegExp(
+        `^aws lambda update-event-source-mapping --uuid ${UUID} --function-response-types ReportBatchItemFailures `,
+      ),
+    );
+  });
+
+  it('fails when the rule writes to a queue that does not exist', () => {
+    // Prepare
+    const facts = queueFacts();
+    if (facts.ingestion !== undefined) facts.ingestion.queues = [{ queueUrl: INGEST, arn: null }];
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title: "the rule's queue jitr-ingest exists",
+        remedy: `Point the rule's SQS action at the stack's IngestionQueue (sam deploy does), or create ${INGEST}.`,
+      },
+    ]);
+  });
+
+  it('never says ✓ when it could not look (mappings or queue ARN not readable)', () => {
+    // Prepare
+    const denied = queueFacts();
+    if (denied.ingestion !== undefined)
+      denied.ingestion.mappings = {
+        error: 'AccessDeniedException: not authorized: lambda:ListEventSourceMappings',
+      };
+    const unreadable = queueFacts();
+    if (unreadable.ingestion !== undefined)
+      unreadable.ingestion.queues = [{ queueUrl: INGEST, arn: { error: 'EndpointUnreachable: no answer' } }];
+    // Act
+    const deniedResults = runChecks(denied, REFERENCES);
+    // Assess
+    expect(doctorExitCode(deniedResults)).toBe(1);
+    expect(deniedResults.some((r) => r.ok && /feeds|event source mapping/.test(r.title))).toBe(false);
+    expect(failures(denied)).toEqual([
+      {
+        title:
+          "the rule's queue feeds function jitr: not checked (its event source mappings could not be listed)",
+        remedy:
+          'ListEventSourceMappings failed: AccessDeniedException: not authorized: lambda:ListEventSourceMappings. Doctor needs lambda:ListEventSourceMappings.',
+      },
+    ]);
+    expect(failures(unreadable)).toEqual([
+      {
+        title: "the rule's queue jitr-ingest: not checked (its ARN could not be read)",
+        remedy: `GetQueueAttributes (QueueArn) on ${INGEST} failed: EndpointUnreachable: no answer. Doctor needs sqs:GetQueueAttributes on it.`,
+      },
+    ]);
+  });
+
+  it('checks the direct path when the rule invokes the function, even with an SQS action beside it', () => {
+    // Prepare
+    const facts = queueFacts({ state: 'Disabled' });
+    if (facts.rule?.facts && !('error' in facts.rule.facts)) facts.rule.facts.lambdaTargets = [FN];
+    // Act / Assess
+    expect(failures(facts)).toEqual([]);
+    expect(ruleLines(facts)).toContain('✓ the rule invokes function jitr (direct ingestion)');
   });
 });

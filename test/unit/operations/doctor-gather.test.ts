@@ -120,8 +120,15 @@ function ports(overrides: Partial<DoctorPorts> = {}): DoctorPorts & { simulated:
       sql: `SELECT * FROM '$aws/events/certificates/registered/${CA_ID}'`,
       disabled: false,
       lambdaTargets: [FN],
+      sqsTargets: [],
       errorAction: 'sqs:q',
     }),
+    queueArn: async () => {
+      throw new Error('queueArn: unused');
+    },
+    listEventSourceMappings: async () => {
+      throw new Error('listEventSourceMappings: unused');
+    },
     getObject: async () => null,
     describeThingType: async () => ({ exists: true, deprecated: false }),
     describeThingGroup: async () => ({ exists: true, dynamic: false }),
@@ -269,6 +276,64 @@ describe('resolveTarget in optional CRL mode', () => {
       keyTemplate: 'crl/{caCertificateId}.crl',
       maxStalenessSeconds: 3600,
       optional: true,
+    });
+  });
+});
+
+describe('gatherFacts on the queue path', () => {
+  const INGEST = 'https://sqs.eu-west-1.amazonaws.com/123456789012/jitr-ingest';
+  const INGEST_ARN = 'arn:aws:sqs:eu-west-1:123456789012:jitr-ingest';
+  const queueRule = (name: string) => ({
+    ruleName: name,
+    sql: `SELECT * FROM '$aws/events/certificates/registered/${CA_ID}'`,
+    disabled: false,
+    lambdaTargets: [],
+    sqsTargets: [INGEST],
+    errorAction: 'sqs:q',
+  });
+
+  it("reads the ARN of the rule's queue and the function's event source mappings", async () => {
+    // Prepare
+    const asked: string[] = [];
+    const mapping = {
+      uuid: 'u-1',
+      eventSourceArn: INGEST_ARN,
+      state: 'Enabled',
+      reportBatchItemFailures: true,
+    };
+    const p = ports({
+      getTopicRule: async (name) => queueRule(name),
+      queueArn: async (url) => {
+        asked.push(`arn ${url}`);
+        return INGEST_ARN;
+      },
+      listEventSourceMappings: async (fn) => {
+        asked.push(`mappings ${fn}`);
+        return [mapping];
+      },
+    });
+    // Act
+    const { facts } = await gatherFacts(TARGET, p, new Date(0));
+    // Assess
+    expect(asked).toEqual([`arn ${INGEST}`, `mappings ${FN}`]);
+    expect(facts.ingestion).toEqual({ queues: [{ queueUrl: INGEST, arn: INGEST_ARN }], mappings: [mapping] });
+  });
+
+  it('keeps a denied ListEventSourceMappings as a fact (a ✗ later), not a thrown error', async () => {
+    // Prepare
+    const denied = Object.assign(new Error('not authorized to perform: lambda:ListEventSourceMappings'), {
+      name: 'AccessDeniedException',
+    });
+    const p = ports({
+      getTopicRule: async (name) => queueRule(name),
+      queueArn: async () => INGEST_ARN,
+      listEventSourceMappings: async () => Promise.reject(denied),
+    });
+    // Act
+    const { facts } = await gatherFacts(TARGET, p, new Date(0));
+    // Assess
+    expect(facts.ingestion?.mappings).toEqual({
+      error: 'AccessDeniedException: not authorized to perform: lambda:ListEventSourceMappings',
     });
   });
 });
