@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateTopicRuleCommand } from '@aws-sdk/client-iot';
 import type { RetryDelays, SandboxFunction } from '../sandbox/index.js';
 import type { LocalAws } from './local-aws.js';
 import { type IngestionMode, packageRoot, type StackIngestion, stackIngestion } from './stack-template.js';
@@ -31,6 +32,9 @@ export interface DeployOptions {
   /** Lambda's and SQS's waits: `compressed` (default: tests and the demo stay fast) or `aws`. */
   retryDelays?: RetryDelays;
 }
+
+/** The topic rule `jitr sandbox start --jitr` creates (template.yaml's RegistrationRule). */
+export const REGISTRATION_RULE = 'jitr_registered';
 
 /** The queue the stack's IoT rule writes to on the queue path (IngestionQueue). */
 export const INGESTION_QUEUE = 'jitr-ingest';
@@ -119,4 +123,35 @@ export async function deployJitr(aws: LocalAws, options: DeployOptions = {}): Pr
         .filter((line) => line.length > 0);
     },
   };
+}
+
+/**
+ * Creates template.yaml's RegistrationRule in the sandbox's IoT registry, as a stack deployed
+ * with CaCertificateId '+' has it: every CA's registered events go to the ingestion queue (queue
+ * path) or the function (direct path), and the DLQ is the error action. The sandbox hands
+ * registered events to the function itself; the rule is what `jitr doctor --rule` reads.
+ */
+export async function createRegistrationRule(aws: LocalAws, deployment: Deployment): Promise<string> {
+  const role = (name: string) => `arn:aws:iam::${aws.sandbox.accountId}:role/${name}`;
+  const queueUrl = deployment.fn.eventSource?.queue.url;
+  await aws.iot.send(
+    new CreateTopicRuleCommand({
+      ruleName: REGISTRATION_RULE,
+      topicRulePayload: {
+        description: 'Forwards certificate-registered events to the JITR function',
+        sql: "SELECT * FROM '$aws/events/certificates/registered/+'",
+        awsIotSqlVersion: '2016-03-23',
+        ruleDisabled: false,
+        actions: [
+          queueUrl === undefined
+            ? { lambda: { functionArn: deployment.fn.arn } }
+            : { sqs: { queueUrl, roleArn: role('jitr-rule-queue-action'), useBase64: false } },
+        ],
+        errorAction: {
+          sqs: { queueUrl: aws.queueUrl, roleArn: role('jitr-rule-error-action'), useBase64: false },
+        },
+      },
+    }),
+  );
+  return REGISTRATION_RULE;
 }

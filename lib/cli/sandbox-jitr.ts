@@ -2,7 +2,12 @@
 // plane, S3 with the CRL bucket, SQS with the DLQ, the built handler deployed behind the
 // registered-event rule on the stack's ingestion path (template.yaml's default: the queue, or
 // `--ingestion direct`), and the MQTT-over-TLS endpoint.
-import { baseFunctionEnv, deployJitr, INGESTION_QUEUE } from '../../infra/local-aws/deployment.js';
+import {
+  baseFunctionEnv,
+  createRegistrationRule,
+  deployJitr,
+  INGESTION_QUEUE,
+} from '../../infra/local-aws/deployment.js';
 import { startLocalAws } from '../../infra/local-aws/local-aws.js';
 import type { IngestionMode } from '../../infra/local-aws/stack-template.js';
 import type { InvocationRecord, MqttEvent } from '../../infra/sandbox/index.js';
@@ -30,6 +35,8 @@ export interface SandboxJitrInfo {
   ingestion: IngestionMode;
   /** Queue path: the queue the rule writes to. */
   ingestionQueueUrl?: string;
+  /** The registered-event topic rule (every CA's), as the stack creates it: what `jitr doctor --rule` reads. */
+  ruleName: string;
   functionName: string;
   functionEnv: Record<string, string>;
   region: string;
@@ -108,6 +115,7 @@ export async function runSandboxJitr(
       containers: 2,
       ...(ingestion === undefined ? {} : { ingestion }),
     });
+    const ruleName = await createRegistrationRule(aws, deployment);
     const info: SandboxJitrInfo = {
       endpoints: { ...aws.sandbox.endpoints },
       mqttTrustFile: mqtt.trustFile,
@@ -117,6 +125,7 @@ export async function runSandboxJitr(
       ...(deployment.fn.eventSource === undefined
         ? {}
         : { ingestionQueueUrl: aws.sandbox.sqs.byUrl(INGESTION_QUEUE).url }),
+      ruleName,
       functionName: deployment.fn.name,
       functionEnv,
       region: aws.sandbox.region,
@@ -166,6 +175,7 @@ function formatInfo(info: SandboxJitrInfo): string {
     `  S3     ${info.endpoints.s3}  (CRL bucket ${info.crlBucket})`,
     `  SQS    ${info.endpoints.sqs}  (DLQ ${info.deadLetterQueueUrl}${info.ingestionQueueUrl === undefined ? '' : `; ingestion queue ${info.ingestionQueueUrl}`})`,
     `  Lambda ${info.endpoints.lambda}  (function ${info.functionName}: dist/handlers/jitr.cjs behind the registered-event rule, ${info.ingestion === 'queue' ? 'queue path: rule → ingestion queue → event source mapping' : 'direct path: asynchronous invoke'})`,
+    `  Rule   ${info.ruleName}  (registered events of every CA; check the setup: jitr doctor --ca <caId> --function-name ${info.functionName} --rule ${info.ruleName} --queue-url ${info.deadLetterQueueUrl})`,
     `  IAM    ${info.endpoints.iam}`,
     '',
     '# environment for the AWS SDK, the AWS CLI (≥ 2.13) and jitr:',

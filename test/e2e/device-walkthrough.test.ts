@@ -20,6 +20,7 @@ interface SandboxInfo {
   deadLetterQueueUrl: string;
   ingestion: string;
   ingestionQueueUrl?: string;
+  ruleName: string;
   functionName: string;
   env: Record<string, string>;
 }
@@ -89,6 +90,7 @@ describe('README walkthrough: a real device against jitr sandbox start --jitr', 
     // The stack's default path (template.yaml IngestionMode: queue): the rule writes to the queue.
     expect(info.ingestion).toBe('queue');
     expect(info.ingestionQueueUrl).toMatch(/\/jitr-ingest$/);
+    expect(info.ruleName).toBe('jitr_registered');
     expect(info.env.AWS_ENDPOINT_URL_IOT).toBe(info.endpoints.iot);
   });
 
@@ -200,6 +202,23 @@ describe('README walkthrough: a real device against jitr sandbox start --jitr', 
     expect(JSON.parse(other.stdout).subscribe).toEqual([
       { filter: 'devices/lamp-0002/#', code: 128, granted: false },
     ]);
+
+    // The stack's rule is there too: doctor passes every check on the queue path.
+    const doctor = await jitr([
+      'doctor',
+      '--ca',
+      registered.certificateId ?? '',
+      '--function-name',
+      info.functionName,
+      '--rule',
+      info.ruleName,
+      '--queue-url',
+      info.deadLetterQueueUrl,
+    ]);
+    expect([doctor.code, doctor.stdout.split('\n').filter((l) => l.includes('✗'))]).toEqual([0, []]);
+    expect(doctor.stdout).toContain('  ✓ the rule writes to queue jitr-ingest, which feeds function jitr');
+    expect(doctor.stdout).toContain('  ✓ the event source mapping is Enabled');
+    expect(doctor.stdout).toContain('All checks passed.');
   }, 120_000);
 
   it('jitr device fleet: N devices from the CA directory at once, time-to-connect percentiles', async () => {
