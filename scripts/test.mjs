@@ -45,4 +45,6 @@ if (failed !== undefined) process.exit(failed.code);
 
 process.stdout.write(`\n> vitest run ${process.argv.slice(2).join(' ')}\n`);
 const vitest = spawn('vitest', ['run', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
+// Not found or not runnable: its message, not a stack trace ('close' then gives the exit code).
+vitest.on('error', (error) => process.stdout.write(`${error.message}\n`));
 vitest.on('close', (code, signal) => process.exit(exitCode(code, signal)));
