@@ -19,8 +19,8 @@ import { parseFailureText } from './failure-text.js';
 export type RecordedFailures =
   /** No table configured (no `--table`, no REGISTRATION_STATE_TABLE, none on the function). */
   | { kind: 'not-configured' }
-  /** The read failed: `reason` is `<code>: <message>`. */
-  | { kind: 'unreadable'; reason: string }
+  /** The read failed: `reason` is `<code>: <message>`; `remedy` what to do about it. */
+  | { kind: 'unreadable'; reason: string; remedy: string }
   /** Records by lowercase certificate id; certificates the table does not know are absent. */
   | { kind: 'read'; records: ReadonlyMap<string, LedgerRecord> };
 
@@ -38,13 +38,22 @@ export const NO_ERROR_RECORDED = {
   noError: 'no error recorded: the registration-state table holds no error for this certificate',
 } as const;
 
+/** What to do when the table's read failed with an error that names no remedy of its own. */
+const UNREADABLE_REMEDY =
+  'Check that --table (or REGISTRATION_STATE_TABLE) and --region name the stack output RegistrationStateTableName in its region, then run again.';
+
 /** How an explanation-less message reads when the table said nothing about it. */
 function silence(recorded: RecordedFailures, record: LedgerRecord | undefined): DlqFailure {
   switch (recorded.kind) {
     case 'not-configured':
       return { unexplained: NO_ERROR_RECORDED.notConfigured };
     case 'unreadable':
-      return { unexplained: NO_ERROR_RECORDED.unreadable, errorMessage: recorded.reason };
+      // The remedy carries the read's error, so the plan's text (which lists remedies) shows it.
+      return {
+        unexplained: NO_ERROR_RECORDED.unreadable,
+        errorMessage: recorded.reason,
+        remedy: `${recorded.remedy} (the read failed with ${recorded.reason})`,
+      };
     case 'read':
       return record === undefined
         ? { unexplained: NO_ERROR_RECORDED.noRecord }
@@ -97,7 +106,7 @@ export function certificatesToExplain(decoded: readonly DecodedDlqMessage[]): st
 
 /**
  * A source over the ledger (null: no table configured). A failed read becomes `unreadable`
- * with its code, so the listing still shows every message.
+ * with its code and remedy, so the listing still shows every message and says what to fix.
  *
  * @example const source = ledgerFailureSource(await cli.ledger({ table: options.table }));
  */
@@ -109,12 +118,10 @@ export function ledgerFailureSource(ledger: Pick<LedgerReader, 'getMany'> | null
       try {
         return { kind: 'read', records: await ledger.getMany(certificateIds) };
       } catch (error) {
-        const reason = isJitrError(error)
-          ? `${error.code}: ${error.message}`
-          : error instanceof Error
-            ? `${error.name}: ${error.message}`
-            : String(error);
-        return { kind: 'unreadable', reason };
+        if (isJitrError(error))
+          return { kind: 'unreadable', reason: `${error.code}: ${error.message}`, remedy: error.remedy };
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return { kind: 'unreadable', reason, remedy: UNREADABLE_REMEDY };
       }
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LedgerAccessDeniedError } from '../../../lib/ledger/errors.js';
+import { LedgerAccessDeniedError, LedgerTableNotFoundError } from '../../../lib/ledger/errors.js';
 import { emptyLedgerRecord } from '../../../lib/ledger/record.js';
 import { decodeDlqMessage, failureReason } from '../../../lib/operations/dlq-message.js';
 import {
@@ -83,7 +83,11 @@ describe('joinRecordedFailure', () => {
     // Act
     const reasons = [
       joinRecordedFailure(bare(A), { kind: 'not-configured' }),
-      joinRecordedFailure(bare(A), { kind: 'unreadable', reason: 'LedgerAccessDenied: Access denied' }),
+      joinRecordedFailure(bare(A), {
+        kind: 'unreadable',
+        reason: 'LedgerAccessDenied: Access denied',
+        remedy: 'Allow dynamodb:BatchGetItem on the table t.',
+      }),
       joinRecordedFailure(bare(B), read),
       joinRecordedFailure(bare(C), read),
     ].map((d) => (d.kind === 'unknown' ? null : d.failure));
@@ -91,7 +95,12 @@ describe('joinRecordedFailure', () => {
     // Assess
     expect(reasons).toEqual([
       { unexplained: NO_ERROR_RECORDED.notConfigured },
-      { unexplained: NO_ERROR_RECORDED.unreadable, errorMessage: 'LedgerAccessDenied: Access denied' },
+      {
+        unexplained: NO_ERROR_RECORDED.unreadable,
+        errorMessage: 'LedgerAccessDenied: Access denied',
+        remedy:
+          'Allow dynamodb:BatchGetItem on the table t. (the read failed with LedgerAccessDenied: Access denied)',
+      },
       { unexplained: NO_ERROR_RECORDED.noRecord },
       {
         unexplained: NO_ERROR_RECORDED.noError,
@@ -139,9 +148,50 @@ describe('ledgerFailureSource', () => {
     expect(failed).toEqual({
       kind: 'unreadable',
       reason: 'LedgerAccessDenied: Access denied: dynamodb:BatchGetItem on table t',
+      remedy:
+        "Allow dynamodb:BatchGetItem on the table t (template.yaml grants it to the stack's functions).",
+    });
+  });
+
+  it('gives a failed read that names no remedy the check of --table and --region', async () => {
+    // Prepare
+    const ledger = new FakeLedger();
+    ledger.failing = { methods: ['getMany'], error: new TypeError('fetch failed') };
+
+    // Act
+    const failed = await ledgerFailureSource(ledger).read([A]);
+
+    // Assess
+    expect(failed).toEqual({
+      kind: 'unreadable',
+      reason: 'TypeError: fetch failed',
+      remedy:
+        'Check that --table (or REGISTRATION_STATE_TABLE) and --region name the stack output RegistrationStateTableName in its region, then run again.',
     });
   });
 });
+
+/** A dry-run replay of `queue` explained from `ledger`: the report and the printed plans. */
+async function dryRun(queue: FakeQueue, ledger: FakeLedger) {
+  const plans: string[] = [];
+  const report = await replayDlq(
+    {
+      queue,
+      invoker: { invoke: () => Promise.reject(new Error('a dry run does not invoke')) },
+      certificates: new FakeStatuses(new Map()),
+      clock: new FakeClock(),
+      recorded: ledgerFailureSource(ledger),
+    },
+    {
+      max: 10,
+      ratePerSecond: 10,
+      dryRun: true,
+      certificateIds: [],
+      onPlan: (plan) => plans.push(formatPlan(plan)),
+    },
+  );
+  return { report, plans };
+}
 
 describe('replayDlq with the registration-state table', () => {
   it('groups queue-path bare events by the recorded code, with step, remedy and the redrive source', async () => {
@@ -158,25 +208,9 @@ describe('replayDlq with the registration-state table', () => {
     }
     const ledger = new FakeLedger();
     ledger.records.set(B, failedRecord(B));
-    const plans: string[] = [];
 
     // Act
-    const report = await replayDlq(
-      {
-        queue,
-        invoker: { invoke: () => Promise.reject(new Error('a dry run does not invoke')) },
-        certificates: new FakeStatuses(new Map()),
-        clock: new FakeClock(),
-        recorded: ledgerFailureSource(ledger),
-      },
-      {
-        max: 10,
-        ratePerSecond: 10,
-        dryRun: true,
-        certificateIds: [],
-        onPlan: (plan) => plans.push(formatPlan(plan)),
-      },
-    );
+    const { report, plans } = await dryRun(queue, ledger);
 
     // Assess
     expect(report.groups).toEqual([
@@ -210,6 +244,35 @@ describe('replayDlq with the registration-state table', () => {
       `      1 event:  ${NO_ERROR_RECORDED.noRecord}`,
       '               source: moved here by the redrive of jitr-ingest (the bare event, no error)',
       '3 distinct certificate(s) to replay',
+    ]);
+  });
+
+  it('says in the plan why the table could not be read and what to fix (a --table naming no table)', async () => {
+    // Prepare
+    const queue = new FakeQueue();
+    queue.add(JSON.stringify(registeredEvent(B, CA)));
+    const ledger = new FakeLedger();
+    ledger.failing = {
+      methods: ['getMany'],
+      error: new LedgerTableNotFoundError(
+        { operation: 'BatchGetItem', tableName: 'nope' },
+        'ResourceNotFoundException',
+        null,
+      ),
+    };
+
+    // Act
+    const { report, plans } = await dryRun(queue, ledger);
+
+    // Assess
+    const remedy =
+      'Set REGISTRATION_STATE_TABLE (or --table) to the stack output RegistrationStateTableName, in its region. (the read failed with LedgerTableNotFound: The ledger table nope does not exist)';
+    expect(report.groups).toEqual([{ reason: NO_ERROR_RECORDED.unreadable, count: 1, remedies: [remedy] }]);
+    expect(plans[0]?.split('\n')).toEqual([
+      '1 message received from the DLQ',
+      `      1 event:  ${NO_ERROR_RECORDED.unreadable}`,
+      `               remedy: ${remedy}`,
+      '1 distinct certificate(s) to replay',
     ]);
   });
 });
