@@ -6,6 +6,7 @@
  * registration-state table. Decoding and that join are the operations area's (decodeDlqMessage,
  * joinRecordedFailure), as `jitr replay` and `jitr doctor` use them.
  */
+import { sqsQueueName } from '../../lib/arn/arn.js';
 import { decodeDlqMessage } from '../../lib/operations/dlq-message.js';
 import { joinRecordedFailure, type RecordedFailures } from '../../lib/operations/recorded-failures.js';
 import type { Diagnosis } from './report.js';
@@ -47,9 +48,6 @@ function summaryErrors(logLines: readonly string[]): Map<string, Record<string, 
   return byKey;
 }
 
-/** The queue name of an SQS ARN. */
-const queueName = (arn: string): string => arn.slice(arn.lastIndexOf(':') + 1);
-
 /**
  * Diagnoses every decodable DLQ message, in queue order. A destination record gives the
  * certificate, the condition, the attempts and the error; a bare event gets them from the
@@ -76,7 +74,7 @@ export function diagnoseDlq(
     const failure = decoded.failure;
     const ledger = recorded.kind === 'read' ? recorded.records.get(certificateId.toLowerCase()) : undefined;
     const redrive =
-      entry.redrivenFrom === undefined ? undefined : `redrive of ${queueName(entry.redrivenFrom)}`;
+      entry.redrivenFrom === undefined ? undefined : `redrive of ${sqsQueueName(entry.redrivenFrom)}`;
     out.push({
       certificateId,
       condition: text(requestContext.condition) ?? redrive ?? decoded.kind,
