@@ -1,6 +1,7 @@
 /** Doctor checks of the deployed wiring: the CA, the topic rule and the DLQ. Pure. */
 
 import { lambdaFunctionName } from '../../arn/arn.js';
+import { NO_ERROR_RECORDED } from '../recorded-failures.js';
 import { line } from './check-line.js';
 import { checkQueueIngestion } from './checks-ingestion.js';
 import {
@@ -147,13 +148,15 @@ export function checkDlq(facts: DoctorFacts): CheckResult[] {
   if (dlq.count === 0) return [line('dlq', true, 'the DLQ is empty', '')];
   const groups = dlq.groups.map((g) => `${g.count} × ${g.reason}`).join('; ');
   const fn = facts.functionArn ? lambdaFunctionName(facts.functionArn) : '<function>';
+  // A table that could not be read (wrong --table or region, AccessDenied) is a cause to fix first.
+  const tableFix = dlq.groups.find((g) => g.reason === NO_ERROR_RECORDED.unreadable)?.remedies[0];
   return [
     line(
       'dlq',
       false,
       `the DLQ is empty (it holds ${dlq.count} message${dlq.count === 1 ? '' : 's'}${groups ? `: ${groups}` : ''})`,
       // With the table, replay explains the queue path's bare events as doctor did.
-      `Fix the causes above, then: jitr replay --queue-url ${queueUrl} --function-name ${fn}${stateTable === undefined ? '' : ` --table ${stateTable}`}`,
+      `${tableFix === undefined ? '' : `The registration-state table could not be read: ${tableFix} `}Fix the causes above, then: jitr replay --queue-url ${queueUrl} --function-name ${fn}${stateTable === undefined ? '' : ` --table ${stateTable}`}`,
     ),
   ];
 }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { templateReferences } from '../../../lib/operations/doctor/references.js';
 import { doctorExitCode, formatChecklist, runChecks } from '../../../lib/operations/doctor/run-doctor.js';
 import type { DoctorFacts } from '../../../lib/operations/doctor/types.js';
+import { NO_ERROR_RECORDED } from '../../../lib/operations/recorded-failures.js';
 import { buildCrl, type Ca, createCa } from '../../../lib/pki/index.js';
 import { parseTemplate } from '../../../lib/template/index.js';
 
@@ -446,6 +447,24 @@ describe('doctor checks', () => {
       {
         title: 'the DLQ is empty (it holds 1 message: 1 × AccessDenied)',
         remedy: `Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr --table jitr-state`,
+      },
+    ]);
+  });
+  it('puts the fix of a registration-state table it could not read first (a --table naming no table)', () => {
+    // Prepare
+    const fix =
+      'Set REGISTRATION_STATE_TABLE (or --table) to the stack output RegistrationStateTableName, in its region. (the read failed with LedgerTableNotFound: The ledger table nope does not exist)';
+    const facts = goodFacts();
+    facts.dlq = {
+      queueUrl: QUEUE,
+      stateTable: 'nope',
+      facts: { count: 1, groups: [{ reason: NO_ERROR_RECORDED.unreadable, count: 1, remedies: [fix] }] },
+    };
+    // Act / Assess
+    expect(failures(facts)).toEqual([
+      {
+        title: `the DLQ is empty (it holds 1 message: 1 × ${NO_ERROR_RECORDED.unreadable})`,
+        remedy: `The registration-state table could not be read: ${fix} Fix the causes above, then: jitr replay --queue-url ${QUEUE} --function-name jitr --table nope`,
       },
     ]);
   });
