@@ -218,3 +218,24 @@ describe('SdkIotRegistry.wouldSendAtOnce', () => {
     expect(new SdkIotRegistry(clientWith(handler, 1)).wouldSendAtOnce('DescribeCertificate')).toBe(true);
   });
 });
+
+describe('SdkIotRegistry.scoped', () => {
+  it('counts each view’s calls from zero, and every view’s calls in the registry it came from', async () => {
+    // Prepare: every request fails, but each is still one call sent.
+    const handler = failingHandler(404, 'ResourceNotFoundException', 'not found');
+    const registry = new SdkIotRegistry(clientWith(handler, 1));
+    await registry.describeCertificate('a'.repeat(64)).catch(() => undefined);
+    const first = registry.scoped();
+    const second = registry.scoped();
+    const nested = first.scoped();
+    // Act: the views run concurrently, as the events of one SQS batch do.
+    await Promise.all(
+      [first, first, second, nested].map((view) =>
+        view.describeCertificate('b'.repeat(64)).catch(() => undefined),
+      ),
+    );
+    // Assess
+    expect([registry.callCount, first.callCount, second.callCount, nested.callCount]).toEqual([5, 3, 1, 1]);
+    expect(handler.requests).toBe(5);
+  });
+});

@@ -202,6 +202,26 @@ describe('registerCertificate with the registration-state table: claim first', (
     expect([sent, secondResult.outcome, sentBySecond]).toEqual([['describeCertificate'], 'duplicate', 0]);
     expect((await first).outcome).toBe('activated');
   });
+
+  it('remembers a certificate the table said is settled, not one another delivery holds', async () => {
+    // Prepare: two republications stopped by the claim, one on a settled item, one on a lease.
+    const { w, store } = setUp();
+    const settled = w.device('CN=remember-1').event;
+    const leased = w.device('CN=remember-2').event;
+    store.answer = { kind: 'settled', outcome: 'activated', code: null, settledAt: 1 };
+    await registerCertificate(settled, w.deps);
+    store.answer = { kind: 'leased', owner: 'other-request', leaseUntil: Number.MAX_SAFE_INTEGER };
+    await registerCertificate(leased, w.deps);
+    store.answer = { kind: 'settled', outcome: 'activated', code: null, settledAt: 1 };
+    // Act: a copy of the settled certificate's first publication arrives later.
+    const copy = await registerCertificate(firstPublication(settled), w.deps);
+    // Assess
+    expect([w.deps.memory?.knows(settled.certificateId), w.deps.memory?.knows(leased.certificateId)]).toEqual(
+      [true, false],
+    );
+    expect([copy.outcome, w.fake.log]).toEqual(['duplicate', []]);
+    expect(w.logger.summary().extra.claimPath).toEqual({ path: 'claim-first', reason: 'known-in-container' });
+  });
 });
 
 describe('registerCertificate with the registration-state table: a first publication', () => {
