@@ -26,7 +26,8 @@ export interface RegisteredEvent {
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
-const MILLIS = /^[0-9]{1,16}$/;
+/** Epoch milliseconds as AWS writes them in text (certificateRegistrationTimestamp). */
+export const MILLIS_TEXT = /^[0-9]{1,16}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,7 +65,7 @@ export function parseRegisteredEvent(value: unknown): RegisteredEvent {
   if (!('certificateRegistrationTimestamp' in value)) {
     throw new InvalidEventError('certificateRegistrationTimestamp', 'missing');
   }
-  if (registered !== null && (typeof registered !== 'string' || !MILLIS.test(registered))) {
+  if (registered !== null && (typeof registered !== 'string' || !MILLIS_TEXT.test(registered))) {
     throw new InvalidEventError('certificateRegistrationTimestamp');
   }
   return {

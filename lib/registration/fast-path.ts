@@ -15,6 +15,8 @@
  * Pure: the caller gathers the facts.
  */
 
+import { MILLIS_TEXT } from './event.js';
+
 export type ClaimFirstReason =
   /** FIRST_PUBLICATION_WINDOW_MS is 0. */
   | 'window-off'
@@ -42,12 +44,10 @@ export interface FastPathFacts {
   describeBudgetFree: boolean;
 }
 
-const MILLIS = /^[0-9]{1,16}$/;
-
 /** Epoch milliseconds from a number or a string of digits; null for anything else. */
 function epochMs(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
-  if (typeof value === 'string' && MILLIS.test(value)) {
+  if (typeof value === 'string' && MILLIS_TEXT.test(value)) {
     const ms = Number(value);
     return Number.isSafeInteger(ms) ? ms : null;
   }
